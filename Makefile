@@ -1,0 +1,50 @@
+# Backoffice: `make run` serves the demo company, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= $(or $(BACKOFFICE_DATA_DIR),var)
+LAUNCHER := $(DATA_DIR)/bin/ferretdb-embedded
+DEPS_STAMP := $(VENV)/.deps-stamp
+FLASK := BACKOFFICE_ENV=$${BACKOFFICE_ENV:-development} $(VENV)/bin/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup deps launcher db-start db-stop seed bench lint clean
+
+run: setup db-start seed
+	@echo "Backoffice: http://$(HOST):$(PORT)/  (log in with one of the demo accounts above; Ctrl-C stops)"
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: deps launcher
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+launcher: $(LAUNCHER)
+
+$(LAUNCHER): tools/ferretdb/main.go tools/ferretdb/go.mod tools/ferretdb/go.sum
+	@if [ -z "$$MONGODB_URI" ]; then \
+	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db build; \
+	else echo "MONGODB_URI is set: the embedded database is not needed"; fi
+
+db-start: launcher
+	@if [ -z "$$MONGODB_URI" ]; then BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db start; fi
+
+db-stop:
+	BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db stop
+
+seed:
+	$(FLASK) seed-demo
+
+bench: setup
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean: db-stop
+	rm -rf $(VENV) $(DATA_DIR)/bin

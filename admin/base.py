@@ -1,0 +1,168 @@
+"""The base view every admin screen inherits: access rules, formats, audit log."""
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import abort, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+
+from admin.filters import BackofficeFilterConverter
+from models.audit import AuditEntry, FieldChange
+from services.audit import diff, snapshot
+from services.formatting import format_date_de, format_decimal_de
+
+BERLIN = ZoneInfo("Europe/Berlin")
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+
+
+class AdminForm(FlaskForm):
+    """Flask-WTF form base: every admin form and delete button carries a CSRF token."""
+
+
+def _format_datetime(view, value, *args):
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+
+
+def _format_decimal(view, value, *args):
+    places = max(2, -value.as_tuple().exponent) if value.as_tuple().exponent < 0 else 2
+    return format_decimal_de(value, min(places, 4))
+
+
+FORMATTERS = dict(DEFAULT_FORMATTERS)
+FORMATTERS.update({
+    date: lambda view, value, *a: format_date_de(value),
+    datetime: _format_datetime,
+    Decimal: _format_decimal,
+    bool: lambda view, value, *a: Markup("&#10003;") if value else "",
+})
+EXPORT_FORMATTERS = {
+    date: lambda view, value, *a: format_date_de(value),
+    datetime: _format_datetime,
+    Decimal: _format_decimal,
+}
+
+
+def money_formatter(field: str):
+    """Column formatter that shows an amount as 1.234,56 €."""
+    def fmt(view, context, model, name):
+        value = getattr(model, field)
+        return "" if value is None else f"{format_decimal_de(value)} €"
+    return fmt
+
+
+def current_user_label() -> str:
+    return current_user.email if current_user.is_authenticated else "anonymous"
+
+
+class SecuredModelView(ModelView):
+    """A CRUD view whose read and write access is limited to named roles."""
+
+    read_roles: tuple[str, ...] = ("admin",)
+    write_roles: tuple[str, ...] = ("admin",)
+    allow_create = allow_edit = allow_delete = True
+
+    form_base_class = AdminForm
+    can_export = True
+    can_view_details = True
+    page_size = 50
+    can_set_page_size = True
+    column_type_formatters = FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    column_type_formatters_detail = FORMATTERS
+    filter_converter = BackofficeFilterConverter()
+
+    def may_read(self) -> bool:
+        return current_user.is_authenticated and current_user.has_role(*self.read_roles)
+
+    def may_write(self) -> bool:
+        return current_user.is_authenticated and current_user.has_role(*self.write_roles)
+
+    @property
+    def can_create(self):
+        return self.allow_create and self.may_write()
+
+    @property
+    def can_edit(self):
+        return self.allow_edit and self.may_write()
+
+    @property
+    def can_delete(self):
+        return self.allow_delete and self.may_write()
+
+    def is_accessible(self):
+        return self.may_read()
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny_or_login()
+
+    def _handle_view(self, name, **kwargs):
+        denied = super()._handle_view(name, **kwargs)
+        if denied is not None:
+            return denied
+        if name in WRITE_VIEWS and not self.may_write():
+            abort(403)
+        return None
+
+    @expose("/api/file/")
+    def api_file_view(self):
+        """Disable Flask-Admin's generic GridFS URL, which would bypass access rules."""
+        abort(404)
+
+    # Audit log: every change made through a view leaves an entry.
+    def create_model(self, form):
+        model = super().create_model(form)
+        if model:
+            record_audit("create", model, {}, snapshot(model))
+        return model
+
+    def update_model(self, form, model):
+        before = snapshot(model)
+        ok = super().update_model(form, model)
+        if ok:
+            record_audit("update", model, before, snapshot(model))
+        return ok
+
+    def delete_model(self, model):
+        before = snapshot(model)
+        ok = super().delete_model(model)
+        if ok:
+            record_audit("delete", model, before, {})
+        return ok
+
+
+def record_audit(action: str, model, before: dict, after: dict) -> AuditEntry:
+    """Write one audit entry for a change to a document."""
+    changes = [FieldChange(field=f, old=o, new=n) for f, o, n in diff(before, after)]
+    return AuditEntry(
+        user=current_user_label(), action=action,
+        collection=model._get_collection_name(), document_id=str(model.pk),
+        label=str(model)[:200], changes=changes,
+    ).save()
+
+
+def deny_or_login():
+    """Send anonymous users to the login page and answer 403 to everyone else."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    abort(403)
+
+
+class HomeView(AdminIndexView):
+    """The start page after login (the per-role dashboard comes later)."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny_or_login()
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/home.html")

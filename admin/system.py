@@ -1,0 +1,41 @@
+"""Users and the audit log (admin; the audit log also for auditors)."""
+from flask_admin.contrib.mongoengine import ModelView  # noqa: F401  (type reference)
+from wtforms import PasswordField, validators
+
+from admin.base import SecuredModelView
+from models.user import ROLES
+
+
+class UserView(SecuredModelView):
+    read_roles = write_roles = ("admin",)
+    allow_delete = False  # users are deactivated so the audit log keeps its names
+    column_list = ("email", "name", "roles", "active", "last_login_at")
+    column_searchable_list = ("email", "name")
+    column_filters = ("active",)
+    form_columns = ("email", "name", "roles", "active", "password")
+    form_extra_fields = {"password": PasswordField(
+        "Password", validators=[validators.Optional()],
+        description="Leave empty to keep the current password")}
+    form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
+
+    def on_model_change(self, form, model, is_created):
+        password = form.password.data
+        if is_created and not password:
+            raise validators.ValidationError("a new user needs a password")
+        if password:
+            try:
+                model.set_password(password)
+            except ValueError as exc:
+                raise validators.ValidationError(str(exc)) from None
+
+
+class AuditLogView(SecuredModelView):
+    read_roles = ("admin", "auditor")
+    write_roles = ()
+    allow_create = allow_edit = allow_delete = False
+    column_list = ("at", "user", "action", "collection", "label", "document_id")
+    column_searchable_list = ("user", "collection", "document_id", "label")
+    column_filters = ("action", "collection", "user", "at")
+    column_default_sort = ("at", True)
+    column_details_list = ("at", "user", "action", "collection", "document_id", "label",
+                           "changes")

@@ -1,0 +1,101 @@
+"""Configuration classes, read from the environment when instantiated."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot work (e.g. default secret in production)."""
+
+
+class Config:
+    """Production settings; every value can be overridden by an environment variable."""
+
+    TESTING = False
+    DEBUG = False
+    ENV_NAME = "production"
+
+    def __init__(self):
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        self.MONGODB_URI = env.get("MONGODB_URI") or None
+        self.MONGODB_DB = env.get("MONGODB_DB", "backoffice")
+        self.DATA_DIR = Path(env.get("BACKOFFICE_DATA_DIR", BASE_DIR / "var")).resolve()
+        self.EMBEDDED_DB_PORT = int(env.get("BACKOFFICE_DB_PORT", "27027"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "1") == "1"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.PERMANENT_SESSION_LIFETIME = timedelta(
+            minutes=int(env.get("SESSION_MINUTES", "480"))
+        )
+        self.WTF_CSRF_ENABLED = True
+        self.WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
+        self.BABEL_DEFAULT_LOCALE = env.get("BACKOFFICE_LOCALE", "de")
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+        self.FLASK_ADMIN_SWATCH = "default"
+        self.MAX_CONTENT_LENGTH = int(env.get("BACKOFFICE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+
+    def check(self):
+        """Refuse settings that are unsafe for this environment."""
+        if self.SECRET_KEY == DEFAULT_SECRET_KEY or len(self.SECRET_KEY) < 16:
+            raise ConfigError(
+                "SECRET_KEY is not set (or shorter than 16 characters): "
+                "set the SECRET_KEY environment variable to a long random value, "
+                "e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+
+
+class DevConfig(Config):
+    """Local development: plain-HTTP cookies, default secret allowed."""
+
+    DEBUG = False  # the Werkzeug debugger stays off even locally
+    ENV_NAME = "development"
+
+    def __init__(self):
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        if "SECRET_KEY" not in os.environ:
+            self.SECRET_KEY = _local_secret(self.DATA_DIR / "secret_key")
+
+    def check(self):
+        """Allow the default secret on a developer machine."""
+
+
+class TestConfig(DevConfig):
+    """The test suite: its own database name, fast password hashing, CSRF kept on."""
+
+    __test__ = False  # not a pytest test class
+
+    TESTING = True
+    DEBUG = False
+    ENV_NAME = "testing"
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.MONGODB_DB = "backoffice_test"
+        self.PASSWORD_HASH_FAST = True
+
+
+def _local_secret(path: Path) -> str:
+    """Read (or create once) a random secret kept beside the local data."""
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def config_from_env():
+    """Pick the config class named by BACKOFFICE_ENV (production, development, testing)."""
+    name = os.environ.get("BACKOFFICE_ENV", "production")
+    classes = {"production": Config, "development": DevConfig, "testing": TestConfig}
+    if name not in classes:
+        raise ConfigError(f"BACKOFFICE_ENV={name!r} is unknown; use one of {', '.join(classes)}")
+    return classes[name]()

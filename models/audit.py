@@ -1,0 +1,31 @@
+"""The audit log: who changed which document, when, and from what to what."""
+from datetime import datetime, timezone
+
+import mongoengine as me
+
+
+class FieldChange(me.EmbeddedDocument):
+    field = me.StringField(required=True)
+    old = me.StringField()
+    new = me.StringField()
+
+
+class AuditEntry(me.Document):
+    at = me.DateTimeField(required=True, default=lambda: datetime.now(timezone.utc))
+    user = me.StringField(required=True)
+    action = me.StringField(required=True, choices=("create", "update", "delete"))
+    collection = me.StringField(required=True)
+    document_id = me.StringField(required=True)
+    label = me.StringField()
+    changes = me.EmbeddedDocumentListField(FieldChange)
+
+    meta = {"collection": "audit_log", "indexes": ["-at", "collection", "document_id"],
+            "ordering": ["-at"]}
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise me.ValidationError("audit entries cannot be changed")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise me.ValidationError("audit entries cannot be deleted")

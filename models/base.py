@@ -1,0 +1,33 @@
+"""Behaviour shared by the business documents."""
+from datetime import datetime, timezone
+
+import mongoengine as me
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TimestampedDocument(me.Document):
+    """A document that remembers when it was created and last changed."""
+
+    created_at = me.DateTimeField(default=utcnow)
+    updated_at = me.DateTimeField(default=utcnow)
+
+    meta = {"abstract": True}
+
+    def save(self, *args, **kwargs):
+        self.updated_at = utcnow()
+        return super().save(*args, **kwargs)
+
+
+def clean_iban(doc, field="iban"):
+    """Normalise an IBAN field in place or raise a ValidationError on that field."""
+    from models.validators import normalize_iban
+
+    value = getattr(doc, field)
+    if value:
+        try:
+            setattr(doc, field, normalize_iban(value))
+        except ValueError as exc:
+            raise me.ValidationError(str(exc), errors={field: str(exc)}) from None

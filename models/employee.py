@@ -1,0 +1,59 @@
+"""Employees: master data and the attributes payroll needs."""
+from decimal import Decimal
+
+import mongoengine as me
+
+from models.base import TimestampedDocument, clean_iban
+from models.fields import FixedDecimalField, MoneyField
+
+STATES = {
+    "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
+    "HB": "Bremen", "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen", "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz",
+    "SL": "Saarland", "SN": "Sachsen", "ST": "Sachsen-Anhalt",
+    "SH": "Schleswig-Holstein", "TH": "Thüringen",
+}
+EMPLOYEE_STATUSES = ("active", "inactive", "left")
+
+
+class Employee(TimestampedDocument):
+    personnel_no = me.StringField(required=True, unique=True, max_length=20)
+    first_name = me.StringField(required=True, max_length=80)
+    last_name = me.StringField(required=True, max_length=80)
+    email = me.EmailField()
+    phone = me.StringField(max_length=40)
+    street = me.StringField(max_length=120)
+    postal_code = me.StringField(regex=r"^\d{5}$")
+    city = me.StringField(max_length=80)
+    birth_date = me.DateField()
+    department = me.StringField(max_length=80)
+    position = me.StringField(max_length=80)
+    hire_date = me.DateField(required=True)
+    exit_date = me.DateField()
+    monthly_gross = MoneyField(required=True, min_value=0, max_value=1_000_000)
+    tax_class = me.IntField(required=True, default=1, min_value=1, max_value=6)
+    child_allowances = FixedDecimalField(places=1, default=Decimal("0.0"),
+                                         min_value=0, max_value=20)
+    children_under_25 = me.IntField(default=0, min_value=0, max_value=20)
+    church_tax = me.BooleanField(default=False)
+    health_insurance_addon = FixedDecimalField(places=2, default=Decimal("2.90"),
+                                               min_value=0, max_value=10)
+    childless = me.BooleanField(default=False)
+    state = me.StringField(required=True, default="NW", choices=sorted(STATES.items()))
+    iban = me.StringField(max_length=34)
+    status = me.StringField(required=True, default="active", choices=EMPLOYEE_STATUSES)
+
+    meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
+            "indexes": ["last_name", "department", "status"]}
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_name} ({self.personnel_no})"
+
+    def clean(self):
+        clean_iban(self)
+        if self.exit_date and self.hire_date and self.exit_date < self.hire_date:
+            msg = "the exit date lies before the hire date"
+            raise me.ValidationError(msg, errors={"exit_date": msg})
+        if self.child_allowances is not None and (self.child_allowances * 2) % 1:
+            msg = "child allowances come in steps of 0.5"
+            raise me.ValidationError(msg, errors={"child_allowances": msg})

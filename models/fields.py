@@ -1,0 +1,101 @@
+"""Field types shared by the documents: exact decimals stored as integers."""
+from decimal import Decimal, ROUND_HALF_UP
+
+from mongoengine.base import BaseField
+from wtforms import fields as wtf_fields
+from wtforms import validators
+
+from services.formatting import format_decimal_de, parse_decimal_input
+
+
+class FixedDecimalField(BaseField):
+    """A Decimal with a fixed number of places, stored as an integer of the smallest unit.
+
+    Integers sort, compare and sum exactly on MongoDB and FerretDB alike, which
+    floats do not and Decimal128 is not available everywhere.
+    """
+
+    def __init__(self, places=2, min_value=None, max_value=None, **kwargs):
+        self.places = places
+        self.quantum = Decimal(1).scaleb(-places)
+        self.min_value = None if min_value is None else Decimal(min_value)
+        self.max_value = None if max_value is None else Decimal(max_value)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        if isinstance(value, int):
+            return Decimal(value).scaleb(-self.places)
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            return value
+
+    def to_mongo(self, value):
+        if value is None:
+            return None
+        value = Decimal(value) if not isinstance(value, Decimal) else value
+        return int((value.quantize(self.quantum, rounding=ROUND_HALF_UP)).scaleb(self.places))
+
+    def prepare_query_value(self, op, value):
+        if value is None or op in ("exists", "type"):
+            return super().prepare_query_value(op, value)
+        if isinstance(value, (list, tuple)):
+            return [self.to_mongo(v) for v in value]
+        return self.to_mongo(value)
+
+    def validate(self, value):
+        if not isinstance(value, Decimal):
+            try:
+                value = Decimal(str(value))
+            except ArithmeticError:
+                self.error(f"{value!r} is not a number")
+        if not value.is_finite():
+            self.error("must be a finite number")
+        if value != value.quantize(self.quantum, rounding=ROUND_HALF_UP):
+            self.error(f"at most {self.places} decimal places allowed")
+        if self.min_value is not None and value < self.min_value:
+            self.error(f"must be at least {format_decimal_de(self.min_value, self.places)}")
+        if self.max_value is not None and value > self.max_value:
+            self.error(f"must be at most {format_decimal_de(self.max_value, self.places)}")
+
+    def to_form_field(self, model, kwargs):
+        """Give Flask-Admin a form field that reads German and English number formats."""
+        kwargs["places"] = self.places
+        if self.min_value is not None or self.max_value is not None:
+            kwargs["validators"].append(
+                validators.NumberRange(min=self.min_value, max=self.max_value))
+        return GermanDecimalField(**kwargs)
+
+
+class MoneyField(FixedDecimalField):
+    """An amount in euro and cent."""
+
+    def __init__(self, **kwargs):
+        super().__init__(places=2, **kwargs)
+
+
+class GermanDecimalField(wtf_fields.StringField):
+    """A text input for amounts: shows '1.234,56' and accepts German or English input."""
+
+    def __init__(self, label=None, validators=None, places=2, **kwargs):
+        self.places = places
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal_de(self.data, self.places).replace(".", "")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_decimal_input(valuelist[0])
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None

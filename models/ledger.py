@@ -1,0 +1,98 @@
+"""Chart of accounts and journal entries with balanced debit/credit lines."""
+from decimal import Decimal
+
+import mongoengine as me
+
+from models.base import TimestampedDocument
+from models.fields import MoneyField
+
+ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
+ENTRY_STATUSES = ("draft", "posted")
+ENTRY_SOURCES = ("manual", "invoice", "payment", "payroll", "import")
+
+
+class Account(TimestampedDocument):
+    number = me.StringField(required=True, unique=True, regex=r"^\d{4,8}$")
+    name = me.StringField(required=True, max_length=120)
+    type = me.StringField(required=True, choices=ACCOUNT_TYPES)
+    vat_key = me.StringField(max_length=10)
+    chart = me.StringField(default="SKR03", choices=("SKR03", "SKR04"))
+    active = me.BooleanField(default=True)
+
+    meta = {"collection": "accounts", "ordering": ["number"]}
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+
+class JournalLine(me.EmbeddedDocument):
+    account = me.StringField(required=True, regex=r"^\d{4,8}$")
+    debit = MoneyField(default=Decimal("0.00"), min_value=0)
+    credit = MoneyField(default=Decimal("0.00"), min_value=0)
+    tax_key = me.StringField(max_length=10)
+    text = me.StringField(max_length=200)
+
+    def __str__(self):
+        return f"{self.account} S {self.debit} H {self.credit}"
+
+
+class JournalEntry(TimestampedDocument):
+    number = me.IntField(min_value=1)
+    fiscal_year = me.IntField()
+    date = me.DateField(required=True)
+    text = me.StringField(required=True, max_length=200)
+    voucher_ref = me.StringField(max_length=60)
+    lines = me.ListField(me.EmbeddedDocumentField(JournalLine))
+    status = me.StringField(required=True, default="draft", choices=ENTRY_STATUSES)
+    source = me.StringField(required=True, default="manual", choices=ENTRY_SOURCES)
+    created_by = me.StringField()
+
+    meta = {"collection": "journal_entries", "ordering": ["-date"],
+            "indexes": ["date", "voucher_ref", ("fiscal_year", "number"), "status"]}
+
+    def __str__(self):
+        label = f"#{self.number}" if self.number else "draft"
+        return f"{label} {self.date:%d.%m.%Y} {self.text}"
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((line.debit or Decimal(0) for line in self.lines), Decimal("0.00"))
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((line.credit or Decimal(0) for line in self.lines), Decimal("0.00"))
+
+    def clean(self):
+        if self.date:
+            self.fiscal_year = self.date.year
+        errors = balance_errors(self.lines)
+        unknown = _unknown_accounts(self.lines)
+        if unknown:
+            errors.append(f"unknown account(s): {', '.join(unknown)}; "
+                          "use an account of the chart of accounts")
+        if errors:
+            raise me.ValidationError("; ".join(errors), errors={"lines": "; ".join(errors)})
+
+
+def balance_errors(lines) -> list[str]:
+    """Return what is wrong with the lines of an entry (empty when it balances)."""
+    errors = []
+    if len(lines) < 2:
+        errors.append("an entry needs at least two lines")
+    for i, line in enumerate(lines, start=1):
+        debit, credit = line.debit or 0, line.credit or 0
+        if (debit > 0) == (credit > 0):
+            errors.append(f"line {i}: enter either a debit or a credit amount above zero")
+    debit = sum((line.debit or Decimal(0) for line in lines), Decimal(0))
+    credit = sum((line.credit or Decimal(0) for line in lines), Decimal(0))
+    if debit != credit:
+        errors.append(f"debits ({debit:.2f}) and credits ({credit:.2f}) do not balance")
+    return errors
+
+
+def _unknown_accounts(lines) -> list[str]:
+    numbers = {line.account for line in lines if line.account}
+    if not numbers:
+        return []
+    known = set(Account.objects(number__in=list(numbers)).scalar("number"))
+    return sorted(numbers - known)

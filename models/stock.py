@@ -1,0 +1,33 @@
+"""Stock items (Artikel) kept in the warehouse."""
+from decimal import Decimal
+
+import mongoengine as me
+
+from models.base import TimestampedDocument
+from models.fields import FixedDecimalField
+from models.supplier import Supplier
+
+UNITS = ("Stk", "kg", "g", "m", "l", "Pkt", "Karton", "Rolle", "Paar")
+
+
+class StockItem(TimestampedDocument):
+    sku = me.StringField(required=True, unique=True, max_length=40)
+    name = me.StringField(required=True, max_length=160)
+    unit = me.StringField(required=True, default="Stk", choices=UNITS)
+    quantity = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
+    reorder_point = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
+    reorder_qty = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
+    unit_cost = FixedDecimalField(places=4, default=Decimal("0"), min_value=0)
+    supplier = me.ReferenceField(Supplier, reverse_delete_rule=me.DENY)
+    location = me.StringField(max_length=40)
+    active = me.BooleanField(default=True)
+
+    meta = {"collection": "stock_items", "ordering": ["sku"],
+            "indexes": ["name", "supplier", "location"]}
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+    @property
+    def stock_value(self) -> Decimal:
+        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))

@@ -1,0 +1,39 @@
+"""Suppliers (Lieferanten)."""
+import mongoengine as me
+
+from models.base import TimestampedDocument, clean_iban
+from models.validators import normalize_vat_id
+
+
+class Supplier(TimestampedDocument):
+    supplier_no = me.StringField(required=True, unique=True, max_length=20)
+    name = me.StringField(required=True, max_length=120)
+    street = me.StringField(max_length=120)
+    postal_code = me.StringField(max_length=10)
+    city = me.StringField(max_length=80)
+    country = me.StringField(default="DE", regex=r"^[A-Z]{2}$")
+    vat_id = me.StringField(max_length=20)
+    iban = me.StringField(max_length=34)
+    contact_name = me.StringField(max_length=120)
+    email = me.EmailField()
+    phone = me.StringField(max_length=40)
+    payment_terms_days = me.IntField(default=30, min_value=0, max_value=365)
+    category = me.StringField(max_length=60)
+    active = me.BooleanField(default=True)
+
+    meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name"]}
+
+    def __str__(self):
+        return f"{self.name} ({self.supplier_no})"
+
+    def clean(self):
+        clean_iban(self)
+        if self.vat_id:
+            try:
+                self.vat_id = normalize_vat_id(self.vat_id)
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+        if self.country == "DE" and self.postal_code and not (
+                self.postal_code.isdigit() and len(self.postal_code) == 5):
+            msg = f"German postal code '{self.postal_code}' must have five digits"
+            raise me.ValidationError(msg, errors={"postal_code": msg})

@@ -1,0 +1,40 @@
+"""Helpdesk tickets."""
+import mongoengine as me
+
+from models.base import TimestampedDocument, utcnow
+from models.counter import next_number
+from models.employee import Employee
+from models.user import User
+
+PRIORITIES = ("low", "normal", "high", "critical")
+TICKET_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed")
+
+
+class TicketComment(me.EmbeddedDocument):
+    author = me.StringField(required=True)
+    at = me.DateTimeField(required=True, default=utcnow)
+    text = me.StringField(required=True, max_length=5000)
+    internal = me.BooleanField(default=False)
+
+
+class Ticket(TimestampedDocument):
+    number = me.StringField(required=True, unique=True, max_length=20)
+    title = me.StringField(required=True, max_length=200)
+    description = me.StringField(max_length=20000)
+    requester = me.ReferenceField(Employee, reverse_delete_rule=me.DENY)
+    assignee = me.ReferenceField(User, reverse_delete_rule=me.NULLIFY)
+    priority = me.StringField(required=True, default="normal", choices=PRIORITIES)
+    status = me.StringField(required=True, default="new", choices=TICKET_STATUSES)
+    due_at = me.DateTimeField()
+    comments = me.ListField(me.EmbeddedDocumentField(TicketComment))
+
+    meta = {"collection": "tickets", "ordering": ["-created_at"],
+            "indexes": ["status", "priority", "assignee", "requester"]}
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def clean(self):
+        if not self.number:
+            year = (self.created_at or utcnow()).year
+            self.number = f"T-{year}-{next_number(f'ticket-{year}'):05d}"

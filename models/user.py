@@ -1,0 +1,70 @@
+"""Users of the panel, their roles and password hashes."""
+from datetime import datetime, timezone
+
+import mongoengine as me
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ROLES = ("admin", "finance", "hr", "warehouse", "support", "auditor")
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+# Test suites hash hundreds of passwords; the fast parameters are used only there.
+_fast_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def check_password_policy(password: str) -> None:
+    """Raise ValueError when a password is too weak to be accepted."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if password.isalpha() or password.isdigit():
+        raise ValueError("the password needs letters and at least one digit or symbol")
+
+
+class User(me.Document):
+    email = me.EmailField(required=True, unique=True)
+    name = me.StringField(max_length=120)
+    roles = me.ListField(me.StringField(choices=ROLES), required=True)
+    password_hash = me.StringField(required=True)
+    active = me.BooleanField(default=True)
+    created_at = me.DateTimeField(default=lambda: datetime.now(timezone.utc))
+    last_login_at = me.DateTimeField()
+
+    meta = {"collection": "users", "indexes": ["roles"]}
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        self.email = (self.email or "").strip().lower()
+
+    def set_password(self, password: str, fast: bool = False) -> None:
+        """Check the policy and store an Argon2id hash of the password."""
+        check_password_policy(password)
+        self.password_hash = (_fast_hasher if fast else _hasher).hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Return True when the password matches the stored hash."""
+        try:
+            return _hasher.verify(self.password_hash or "", password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def has_role(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+    # Flask-Login's user protocol, without importing Flask here.
+    @property
+    def is_authenticated(self):
+        return True
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    def get_id(self):
+        return str(self.pk)

@@ -1,0 +1,1 @@
+"""Idempotent reference and demo data."""

@@ -1,0 +1,208 @@
+"""The demo company: a plausible German SMB, loaded only into an empty database."""
+import io
+import random
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from faker import Faker
+from schwifty import IBAN
+from stdnum.iso7064 import mod_11_10
+
+from models import (ArchivedFile, DocumentCategory, Employee, StockItem, Supplier, Ticket,
+                    User)
+from models.base import utcnow
+from services.archive import read_upload
+
+DEMO_DOMAIN = "backoffice.example.com"
+DEMO_USERS = (("admin", "admin"), ("finance", "finance"), ("hr", "hr"),
+              ("lager", "warehouse"), ("support", "support"), ("pruefer", "auditor"))
+DEPARTMENTS = (("Geschäftsführung", ("Geschäftsführer",)),
+               ("Buchhaltung", ("Buchhalterin", "Finanzbuchhalter", "Controller")),
+               ("Personal", ("Personalreferentin", "Lohnbuchhalter")),
+               ("Vertrieb", ("Vertriebsmitarbeiter", "Key Account Manager", "Innendienst")),
+               ("Einkauf", ("Einkäufer", "Disponentin")),
+               ("Lager", ("Lagerist", "Fachkraft für Lagerlogistik", "Lagerleiter")),
+               ("IT", ("Systemadministrator", "IT-Support")),
+               ("Produktion", ("Maschinenführer", "Mechatroniker", "Schichtleiter")))
+PRODUCTS = ("Schraube M8x40", "Mutter M8", "Unterlegscheibe 8,4", "Kabelbinder 200 mm",
+            "Druckerpapier A4", "Toner schwarz", "Schutzhandschuhe Gr. 9", "Klebeband 50 m",
+            "Karton 600x400", "Palette EUR", "Hydrauliköl HLP 46", "Reinigungstuch",
+            "Sicherung 16 A", "Netzwerkkabel Cat6 5 m", "USB-C-Ladegerät", "Kugellager 6204",
+            "Dichtungsring 40 mm", "Schweißdraht 1,0 mm", "Schleifscheibe 125 mm",
+            "Warnweste gelb", "Folie Stretch 23 µm", "Etiketten 100x50", "Ordner breit",
+            "Batterie AA", "Zahnriemen HTD 5M")
+TICKET_TITLES = ("Drucker im 2. OG druckt nicht", "Passwort zurücksetzen",
+                 "VPN-Verbindung bricht ab", "Neuer Laptop für Mitarbeiterin",
+                 "Outlook startet nicht", "Zugang zum Lagerprogramm", "Monitor flackert",
+                 "Telefon ohne Freizeichen", "Scanner speichert nicht im Netzlaufwerk",
+                 "E-Mail-Postfach voll", "Software-Lizenz verlängern", "WLAN im Lager langsam")
+
+
+def ensure_demo_users(credentials: Path, fast_hash: bool = False) -> list[tuple[str, str, str]]:
+    """Create one user per role if missing; return (email, role, password or note)."""
+    known = _read_credentials(credentials)
+    logins = []
+    for local, role in DEMO_USERS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = User.objects(email=email).first()
+        if user is None:
+            password = known.get(email) or f"Demo-{secrets.token_urlsafe(8)}-{secrets.randbelow(90) + 10}"
+            user = User(email=email, name=f"Demo {role}", roles=[role])
+            user.set_password(password, fast=fast_hash)
+            user.save()
+            known[email] = password
+        logins.append((email, role, known.get(email, "(set earlier; reset with create-user)")))
+    _write_credentials(credentials, known)
+    return logins
+
+
+def seed_demo_company(seed: int = 2026) -> dict:
+    """Fill an empty database with the demo company; leave a non-empty one alone."""
+    if any(doc.objects.first() for doc in (Employee, Supplier, StockItem, Ticket)):
+        return {}
+    rng, fake = random.Random(seed), Faker("de_DE")
+    fake.seed_instance(seed)
+    employees = _seed_employees(rng, fake)
+    suppliers = _seed_suppliers(rng, fake)
+    items = _seed_stock(rng, suppliers)
+    tickets = _seed_tickets(rng, employees)
+    files = _seed_archive(fake)
+    return {"employees": len(employees), "suppliers": len(suppliers),
+            "stock_items": items, "tickets": tickets, "archived_files": files}
+
+
+def _seed_employees(rng, fake) -> list[Employee]:
+    employees = []
+    for n in range(1, 51):
+        department, positions = DEPARTMENTS[0] if n == 1 else rng.choice(DEPARTMENTS[1:])
+        first, last = fake.first_name(), fake.last_name()
+        hire = date(2010, 1, 1) + timedelta(days=rng.randrange(0, 5800))
+        employees.append(Employee(
+            personnel_no=f"P{n:04d}", first_name=first, last_name=last,
+            email=f"{_ascii(first)}.{_ascii(last)}@{DEMO_DOMAIN}".lower(),
+            phone=fake.phone_number(), street=fake.street_address(),
+            postal_code=fake.postcode(), city=fake.city(),
+            birth_date=date(1965, 1, 1) + timedelta(days=rng.randrange(0, 13000)),
+            department=department, position=rng.choice(positions), hire_date=hire,
+            monthly_gross=Decimal(rng.randrange(2400, 8600, 50)),
+            tax_class=rng.choice((1, 1, 1, 3, 4, 4, 5)),
+            child_allowances=Decimal(rng.choice((0, 0, 0.5, 1, 1.5, 2))),
+            children_under_25=rng.choice((0, 0, 1, 2)), church_tax=rng.random() < 0.5,
+            health_insurance_addon=Decimal(rng.choice(("2.50", "2.90", "3.20"))),
+            childless=rng.random() < 0.4, state=rng.choice(("NW", "NW", "BY", "BW", "HE", "SN")),
+            iban=str(IBAN.generate("DE", bank_code="37040044",
+                                   account_code=str(rng.randrange(10**8, 10**9)))),
+        ).save())
+    return employees
+
+
+def _seed_suppliers(rng, fake) -> list[Supplier]:
+    suppliers = []
+    categories = ("Büromaterial", "Rohstoffe", "IT", "Verpackung", "Dienstleistung")
+    for n in range(1, 21):
+        vat_base = str(rng.randrange(10**7, 10**8))
+        suppliers.append(Supplier(
+            supplier_no=f"L{n:04d}", name=fake.company(), street=fake.street_address(),
+            postal_code=fake.postcode(), city=fake.city(), country="DE",
+            vat_id="DE" + vat_base + mod_11_10.calc_check_digit(vat_base),
+            iban=str(IBAN.generate("DE", bank_code="50010517",
+                                   account_code=str(rng.randrange(10**8, 10**9)))),
+            contact_name=fake.name(), email=f"einkauf{n}@lieferant.example.com",
+            phone=fake.phone_number(), payment_terms_days=rng.choice((14, 30, 30, 60)),
+            category=rng.choice(categories),
+        ).save())
+    return suppliers
+
+
+def _seed_stock(rng, suppliers) -> int:
+    items = []
+    for n in range(1, 201):
+        base = PRODUCTS[(n - 1) % len(PRODUCTS)]
+        item = StockItem(
+            sku=f"A-{10000 + n}", name=f"{base} (Variante {(n - 1) // len(PRODUCTS) + 1})",
+            unit=rng.choice(("Stk", "Stk", "Pkt", "Karton", "kg", "m")),
+            quantity=Decimal(rng.randrange(0, 500)), reorder_point=Decimal(rng.randrange(5, 60)),
+            reorder_qty=Decimal(rng.randrange(50, 300, 10)),
+            unit_cost=Decimal(rng.randrange(5, 25000)) / 100, supplier=rng.choice(suppliers),
+            location=f"Regal {rng.choice('ABCDE')}-{rng.randrange(1, 20):02d}")
+        item.validate()
+        items.append(item)
+    StockItem.objects.insert(items, load_bulk=False)
+    return len(items)
+
+
+def _seed_tickets(rng, employees) -> int:
+    support = User.objects(roles="support").first()
+    now = utcnow()
+    for n in range(100):
+        created = now - timedelta(days=rng.randrange(0, 90), hours=rng.randrange(0, 24))
+        status = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed"))
+        Ticket(title=rng.choice(TICKET_TITLES), description="Bitte um Unterstützung.",
+               requester=rng.choice(employees),
+               assignee=support if status != "new" else None,
+               priority=rng.choice(("low", "normal", "normal", "high", "critical")),
+               status=status, due_at=created + timedelta(days=3), created_at=created).save()
+    return 100
+
+
+def _seed_archive(fake) -> int:
+    files = (("letter", "Angebot_Müller_GmbH.txt", "Sehr geehrte Damen und Herren,\n"
+              "anbei unser Angebot über 1.234,56 €.\nMit freundlichen Grüßen\n".encode()),
+             ("invoice", "Eingangsrechnung_2026-001.pdf", _tiny_pdf("Rechnung 2026-001")),
+             ("delivery_note", "Lieferschein_4711.csv",
+              "Artikelnummer;Menge\r\nA-10001;10\r\n".encode("utf-8-sig")),
+             ("it", "Netzwerkplan.txt", b"Switch 1: Port 1-24 Buero\n"),
+             ("voucher", "Beleg_Bewirtung.pdf", _tiny_pdf("Bewirtungsbeleg")))
+    for code, name, data in files:
+        sniffed = read_upload(io.BytesIO(data), name, 10 * 1024 * 1024)
+        record = ArchivedFile(filename=name, content_type=sniffed.content_type,
+                              size=sniffed.size, sha256=sniffed.sha256,
+                              category=DocumentCategory.objects.get(code=code),
+                              document_date=date(2026, 3, 15), uploaded_by="seed")
+        record.content.put(io.BytesIO(data), filename=name, content_type=sniffed.content_type)
+        record.save()
+    return len(files)
+
+
+def _tiny_pdf(text: str) -> bytes:
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def _ascii(name: str) -> str:
+    for src, dst in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("Ä", "Ae"),
+                     ("Ö", "Oe"), ("Ü", "Ue"), (" ", "")):
+        name = name.replace(src, dst)
+    return "".join(c for c in name if c.isascii() and (c.isalnum() or c in "-"))
+
+
+def _read_credentials(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t") for line in path.read_text().splitlines() if "\t" in line)
+    return {email: password for email, password in pairs}
+
+
+def _write_credentials(path: Path, known: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{e}\t{p}\n" for e, p in sorted(known.items())))
+    path.chmod(0o600)

@@ -1,0 +1,53 @@
+"""Reference data every installation needs: chart of accounts, document categories."""
+import csv
+from pathlib import Path
+
+from models.archive import DocumentCategory
+from models.ledger import Account
+
+DATA = Path(__file__).resolve().parent / "data"
+
+DOCUMENT_CATEGORIES = (
+    ("books", "Books, journals, annual statements", ("admin", "finance", "auditor")),
+    ("invoice", "Invoices (issued and received)", ("admin", "finance", "auditor")),
+    ("voucher", "Booking vouchers", ("admin", "finance", "auditor")),
+    ("payslip", "Payslips", ("admin", "hr")),
+    ("payroll_account", "Payroll accounts (Lohnkonto)", ("admin", "hr")),
+    ("application", "Applicant documents", ("admin", "hr")),
+    ("letter", "Business letters", ("admin", "finance", "hr", "warehouse", "support",
+                                    "auditor")),
+    ("delivery_note", "Delivery notes", ("admin", "finance", "warehouse", "auditor")),
+    ("it", "IT documentation", ("admin", "support")),
+)
+
+
+def seed_chart_of_accounts(chart: str = "SKR03") -> int:
+    """Insert the accounts of a chart that are missing; return how many were added."""
+    with open(DATA / f"{chart.lower()}.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    existing = set(Account.objects.scalar("number"))
+    missing = [Account(number=row["number"], name=row["name"], type=row["type"],
+                       vat_key=row["vat_key"] or None, chart=chart)
+               for row in rows if row["number"] not in existing]
+    for account in missing:
+        account.validate()
+    if missing:
+        # A concurrent seed may insert the same numbers; the unique index keeps one.
+        Account.objects.insert(missing, load_bulk=False)
+    return len(missing)
+
+
+def seed_document_categories() -> int:
+    """Insert the missing document categories; return how many were added."""
+    added = 0
+    for code, name, roles in DOCUMENT_CATEGORIES:
+        if not DocumentCategory.objects(code=code).first():
+            DocumentCategory(code=code, name=name, read_roles=list(roles)).save()
+            added += 1
+    return added
+
+
+def seed_reference() -> dict:
+    """Load every kind of reference data; safe to run any number of times."""
+    return {"accounts": seed_chart_of_accounts(),
+            "document_categories": seed_document_categories()}

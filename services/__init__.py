@@ -1,0 +1,1 @@
+"""Business rules and infrastructure helpers with no Flask import."""

@@ -1,0 +1,229 @@
+"""Lifecycle of the embedded MongoDB-protocol server (FerretDB with SQLite).
+
+The server is our own launcher under tools/ferretdb, built with Go on first use.
+It listens on 127.0.0.1 only and keeps its data, pid file and log under one
+directory. Nothing here runs at import time.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+LAUNCHER_SRC = REPO_DIR / "tools" / "ferretdb"
+BINARY_NAME = "ferretdb-embedded"
+GO_MISSING = (
+    "Go is not installed, so the embedded database cannot be built: "
+    "install Go >= 1.24 or set MONGODB_URI to a MongoDB server"
+)
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded database could not be built, started or reached."""
+
+
+@dataclass
+class EmbeddedMongo:
+    """One FerretDB process bound to a data directory and a loopback port."""
+
+    data_dir: Path
+    port: int = 27027
+    binary_path: Path | None = None
+
+    @property
+    def binary(self) -> Path:
+        return self.binary_path or self.data_dir / "bin" / BINARY_NAME
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "ferretdb.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "ferretdb.log"
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def build(self) -> Path:
+        """Build the launcher binary with Go unless it is already there."""
+        if self.binary.exists():
+            return self.binary
+        go = shutil.which("go")
+        if go is None:
+            raise EmbeddedDatabaseError(GO_MISSING)
+        self.binary.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "DO_NOT_TRACK": "1", "CGO_ENABLED": "0"}
+        result = subprocess.run(
+            [go, "build", "-o", str(self.binary), "."],
+            cwd=LAUNCHER_SRC, env=env, capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise EmbeddedDatabaseError(
+                "building the embedded database failed (go build in tools/ferretdb):\n"
+                + result.stderr[-2000:]
+            )
+        return self.binary
+
+    def read_pid(self) -> int | None:
+        """Return the pid of our running server, removing a stale pid file."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            self.pid_file.unlink(missing_ok=True)
+            return None
+        if _is_our_process(pid):
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
+    def ping(self, timeout: float = 0.5) -> bool:
+        """Return True when the server answers a ping."""
+        client = MongoClient(self.uri, serverSelectionTimeoutMS=int(timeout * 1000),
+                             connectTimeoutMS=int(timeout * 1000))
+        try:
+            client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+        finally:
+            client.close()
+
+    def is_running(self) -> bool:
+        return self.read_pid() is not None and self.ping()
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Start the server if it is not running, wait for a ping, return its URI."""
+        if self.read_pid() is not None:
+            if self._wait_for_ping(timeout):
+                return self.uri
+            raise EmbeddedDatabaseError(
+                f"the embedded database (pid file {self.pid_file}) does not answer; "
+                f"see {self.log_file}"
+            )
+        if self.ping():
+            raise EmbeddedDatabaseError(
+                f"port {self.port} on 127.0.0.1 is used by another server; "
+                "set BACKOFFICE_DB_PORT to a free port or MONGODB_URI to use that server"
+            )
+        binary = self.build()
+        (self.data_dir / "ferretdb").mkdir(parents=True, exist_ok=True)
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(
+                [str(binary), "--data-dir", str(self.data_dir / "ferretdb"),
+                 "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True, env={**os.environ, "DO_NOT_TRACK": "1"},
+            )
+        self.pid_file.write_text(str(proc.pid))
+        if not self._wait_for_ping(timeout, proc):
+            self.stop()
+            raise EmbeddedDatabaseError(
+                f"the embedded database did not start within {timeout:.0f}s; "
+                f"see {self.log_file}"
+            )
+        return self.uri
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Stop the server if it runs; return True if one was stopped."""
+        pid = self.read_pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _is_alive(pid):
+            time.sleep(0.05)
+        if _is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        _reap(pid)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def _wait_for_ping(self, timeout: float, proc: subprocess.Popen | None = None) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc is not None and proc.poll() is not None:
+                return False
+            if self.ping(timeout=0.3):
+                return True
+            time.sleep(0.1)
+        return False
+
+
+def _is_alive(pid: int) -> bool:
+    _reap(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reap(pid: int) -> None:
+    # A server we started ourselves stays our child until reaped.
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def _is_our_process(pid: int) -> bool:
+    if not _is_alive(pid):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust the pid file
+    return BINARY_NAME.encode() in cmdline
+
+
+def ensure_database(mongodb_uri: str | None, data_dir: Path, port: int) -> str:
+    """Return the URI to use: MONGODB_URI as is, else the started embedded server."""
+    if mongodb_uri:
+        return mongodb_uri
+    return EmbeddedMongo(Path(data_dir), port).start()
+
+
+def main(argv=None) -> int:
+    """python -m services.embedded_db start|stop|status [--data-dir D] [--port P]."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m services.embedded_db")
+    parser.add_argument("action", choices=("start", "stop", "status", "build"))
+    parser.add_argument("--data-dir", default=os.environ.get(
+        "BACKOFFICE_DATA_DIR", str(REPO_DIR / "var")))
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("BACKOFFICE_DB_PORT", "27027")))
+    args = parser.parse_args(argv)
+    server = EmbeddedMongo(Path(args.data_dir).resolve(), args.port)
+    try:
+        if args.action == "build":
+            print(f"launcher: {server.build()}")
+        elif args.action == "start":
+            print(f"embedded database running at {server.start()}")
+        elif args.action == "stop":
+            print("stopped" if server.stop() else "not running")
+        else:
+            running = server.is_running()
+            print(f"running at {server.uri}" if running else "not running")
+            return 0 if running else 1
+    except EmbeddedDatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Fixtures: one real database server per session, a fresh database per test.
+
+Without MONGODB_URI the embedded FerretDB launcher is started on a free loopback
+port with its own data directory; with MONGODB_URI that server is used.
+"""
+import os
+import re
+import shutil
+import socket
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def db_server():
+    """URI of a running MongoDB-protocol server for the whole test session."""
+    if os.environ.get("MONGODB_URI"):
+        yield os.environ["MONGODB_URI"]
+        return
+    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+
+    data_dir = Path(tempfile.mkdtemp(prefix="backoffice-testdb-"))
+    binary = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME
+    server = EmbeddedMongo(data_dir, _free_port(), binary_path=binary)
+    uri = server.start()
+    yield uri
+    server.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def app(db_server):
+    """A Backoffice app on its own fresh database with the reference data loaded."""
+    from app import create_app
+    from seeds.reference import seed_reference
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    app = create_app({"TESTING": True, "MONGODB_URI": db_server, "MONGODB_DB": name,
+                      "DATA_DIR": Path(tempfile.mkdtemp(prefix="backoffice-data-"))})
+    with app.app_context():
+        seed_reference()
+    yield app
+    import mongoengine as me
+
+    me.get_connection().drop_database(name)
+    shutil.rmtree(app.config["DATA_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+PASSWORD = "Test-Passw0rd!"
+
+
+def csrf_token_from(html: bytes | str) -> str:
+    """Pull the CSRF token out of a rendered form."""
+    text = html.decode() if isinstance(html, bytes) else html
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', text)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a new user with the given role(s); return the user."""
+    from tests.factories import make_user
+
+    def _login(*roles, email=None):
+        user = make_user(*roles, email=email)
+        token = csrf_token_from(client.get("/login").data)
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                               "csrf_token": token})
+        assert response.status_code == 302, response.data[:500]
+        return user
+    return _login

@@ -1,0 +1,58 @@
+"""Small factories with sensible defaults and keyword overrides."""
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from models import Employee, JournalEntry, StockItem, Supplier, Ticket, User
+from models.ledger import JournalLine
+
+_seq = itertools.count(1)
+PASSWORD = "Test-Passw0rd!"
+
+
+def make_user(*roles, email=None, **kw) -> User:
+    n = next(_seq)
+    user = User(email=email or f"user{n}@firma.example.com", roles=list(roles) or ["admin"],
+                name=f"Test User {n}", **kw)
+    user.set_password(PASSWORD, fast=True)
+    return user.save()
+
+
+def make_employee(**kw) -> Employee:
+    n = next(_seq)
+    values = dict(personnel_no=f"T{n:05d}", first_name="Jürgen", last_name="Müller",
+                  hire_date=date(2020, 4, 1), monthly_gross=Decimal("3850.00"),
+                  iban="DE89370400440532013000", state="BY")
+    values.update(kw)
+    return Employee(**values).save()
+
+
+def make_supplier(**kw) -> Supplier:
+    n = next(_seq)
+    values = dict(supplier_no=f"S{n:05d}", name="Großhandel Schäfer GmbH",
+                  vat_id="DE123456788", iban="DE89370400440532013000",
+                  postal_code="80331", city="München")
+    values.update(kw)
+    return Supplier(**values).save()
+
+
+def make_stock_item(**kw) -> StockItem:
+    n = next(_seq)
+    values = dict(sku=f"SKU-{n:05d}", name="Kabelbinder 200 mm", unit="Pkt",
+                  quantity=Decimal("12"), unit_cost=Decimal("3.4900"))
+    values.update(kw)
+    return StockItem(**values).save()
+
+
+def make_ticket(**kw) -> Ticket:
+    values = dict(title="Drucker im Büro druckt nicht", priority="normal")
+    values.update(kw)
+    return Ticket(**values).save()
+
+
+def make_entry(amount="119.00", **kw) -> JournalEntry:
+    values = dict(date=date(2026, 3, 15), text="Büromaterial bar",
+                  lines=[JournalLine(account="4930", debit=Decimal(amount)),
+                         JournalLine(account="1000", credit=Decimal(amount))])
+    values.update(kw)
+    return JournalEntry(**values).save()

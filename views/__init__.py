@@ -1,0 +1,1 @@
+"""Blueprints for what is not CRUD: login, downloads, health check, CLI groups."""

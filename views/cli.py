@@ -1,0 +1,68 @@
+"""Command-line commands: flask --app app create-user | seed-reference | seed-demo."""
+import sys
+
+import click
+from flask import current_app
+
+from models import ensure_indexes
+from models.user import ROLES, User
+
+
+def register_cli(app) -> None:
+    """Attach the top-level commands to the app."""
+    for command in (create_user, seed_reference_cmd, seed_demo_cmd):
+        app.cli.add_command(command)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="Role of the user; repeat for several roles.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, roles, name, password_stdin):
+    """Create a user, or set the roles and password of an existing one."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = User.objects(email=email.strip().lower()).first() or User(email=email)
+    user.roles = list(roles)
+    user.name = name or user.name
+    try:
+        user.set_password(password, fast=current_app.config.get("PASSWORD_HASH_FAST", False))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    user.save()
+    click.echo(f"user {user.email} saved with role(s) {', '.join(roles)}")
+
+
+@click.command("seed-reference")
+def seed_reference_cmd():
+    """Create indexes and load the reference data (chart of accounts, categories)."""
+    from seeds.reference import seed_reference
+
+    ensure_indexes()
+    added = seed_reference()
+    click.echo("reference data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
+
+
+@click.command("seed-demo")
+def seed_demo_cmd():
+    """Load reference data, demo users and (into an empty database) the demo company."""
+    from seeds.demo import ensure_demo_users, seed_demo_company
+    from seeds.reference import seed_reference
+
+    ensure_indexes()
+    seed_reference()
+    credentials = current_app.config["DATA_DIR"] / "demo-logins.txt"
+    logins = ensure_demo_users(credentials,
+                               fast_hash=current_app.config.get("PASSWORD_HASH_FAST", False))
+    added = seed_demo_company()
+    if added:
+        click.echo("demo company loaded: " + ", ".join(f"{k} {v}" for k, v in added.items()))
+    else:
+        click.echo("demo company already present: nothing changed")
+    click.echo("Demo log-ins (also in %s):" % credentials)
+    for email, role, password in logins:
+        click.echo(f"  {role:<10} {email:<40} {password}")
