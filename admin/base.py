@@ -18,6 +18,9 @@ from services.formatting import format_date_de, format_decimal_de
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# The permission each write URL needs beyond the write role.
+WRITE_PERMISSION = {"create_view": "can_create", "edit_view": "can_edit",
+                    "delete_view": "can_delete", "ajax_update": "can_edit"}
 
 
 class AdminForm(FlaskForm):
@@ -108,6 +111,8 @@ class SecuredModelView(ModelView):
             return denied
         if name in WRITE_VIEWS and not self.may_write():
             abort(403)
+        if name in WRITE_PERMISSION and not getattr(self, WRITE_PERMISSION[name]):
+            abort(403)  # the URL refuses, not only the hidden button
         return None
 
     @expose("/api/file/")

@@ -6,7 +6,7 @@ from flask_admin.contrib.mongoengine.filters import (BaseMongoEngineFilter,
                                                       FilterConverter)
 from flask_admin.model import filters
 
-from services.formatting import parse_decimal_input
+from services.csv_reader import parse_decimal
 
 
 def _range_filter(lookup: str, label: str, base):
@@ -28,13 +28,13 @@ def _range_filter(lookup: str, label: str, base):
 class _DecimalFilter(filters.BaseFilter):
     def validate(self, value):
         try:
-            parse_decimal_input(value)
+            parse_decimal(value)
             return True
         except ValueError:
             return False
 
     def clean(self, value) -> Decimal:
-        return parse_decimal_input(value)
+        return parse_decimal(value)
 
 
 DATE_FILTERS = tuple(_range_filter(op, label, base) for op, label, base in (

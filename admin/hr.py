@@ -10,7 +10,8 @@ class EmployeeView(SecuredModelView):
                    "hire_date", "monthly_gross", "status")
     column_searchable_list = ("personnel_no", "last_name", "first_name", "email",
                               "department")
-    column_filters = ("department", "status", "tax_class", "state", "hire_date")
+    column_filters = ("department", "status", "tax_class", "state", "hire_date",
+                      "monthly_gross")
     column_default_sort = "last_name"
     column_formatters = {"monthly_gross": money_formatter("monthly_gross")}
     form_excluded_columns = ("created_at", "updated_at")

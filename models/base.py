@@ -20,6 +20,16 @@ class TimestampedDocument(me.Document):
         self.updated_at = utcnow()
         return super().save(*args, **kwargs)
 
+    def validate(self, clean=True):
+        """Refuse blank required text (mongoengine lets an empty string through)."""
+        blank = {name: "must not be empty" for name, field in self._fields.items()
+                 if field.required and isinstance(getattr(self, name), str)
+                 and not getattr(self, name).strip()}
+        if blank:
+            raise me.ValidationError(
+                "required field(s) empty: " + ", ".join(blank), errors=blank)
+        return super().validate(clean=clean)
+
 
 def clean_iban(doc, field="iban"):
     """Normalise an IBAN field in place or raise a ValidationError on that field."""

@@ -5,7 +5,8 @@ from mongoengine.base import BaseField
 from wtforms import fields as wtf_fields
 from wtforms import validators
 
-from services.formatting import format_decimal_de, parse_decimal_input
+from services.csv_reader import parse_decimal
+from services.formatting import format_decimal_de
 
 
 class FixedDecimalField(BaseField):
@@ -95,7 +96,7 @@ class GermanDecimalField(wtf_fields.StringField):
             self.data = None
             return
         try:
-            self.data = parse_decimal_input(valuelist[0])
+            self.data = parse_decimal(valuelist[0])
         except ValueError as exc:
             self.data = None
             raise ValueError(str(exc)) from None

@@ -1,5 +1,5 @@
 """Stock items (Artikel) kept in the warehouse."""
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import mongoengine as me
 
@@ -30,4 +30,5 @@ class StockItem(TimestampedDocument):
 
     @property
     def stock_value(self) -> Decimal:
-        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+        # Commercial rounding (kaufmännisch): half a cent rounds up.
+        return (self.quantity * self.unit_cost).quantize(Decimal("0.01"), ROUND_HALF_UP)

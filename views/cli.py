@@ -3,6 +3,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from models import ensure_indexes
 from models.user import ROLES, User
@@ -15,6 +16,7 @@ def register_cli(app) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
               help="Role of the user; repeat for several roles.")
@@ -38,6 +40,7 @@ def create_user(email, roles, name, password_stdin):
 
 
 @click.command("seed-reference")
+@with_appcontext
 def seed_reference_cmd():
     """Create indexes and load the reference data (chart of accounts, categories)."""
     from seeds.reference import seed_reference
@@ -48,6 +51,7 @@ def seed_reference_cmd():
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_cmd():
     """Load reference data, demo users and (into an empty database) the demo company."""
     from seeds.demo import ensure_demo_users, seed_demo_company

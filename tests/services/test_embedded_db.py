@@ -1,0 +1,89 @@
+"""The embedded database's lifecycle against the real launcher binary."""
+import os
+import subprocess
+
+import pytest
+
+from services.embedded_db import BINARY_NAME, EmbeddedDatabaseError, EmbeddedMongo, GO_MISSING
+from tests.conftest import REPO, _free_port
+
+BINARY = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = EmbeddedMongo(tmp_path, _free_port(), binary_path=BINARY)
+    yield srv
+    srv.stop()
+
+
+def test_start_ping_stop_restart(server):
+    assert not server.is_running()
+    uri = server.start()
+    assert uri == f"mongodb://127.0.0.1:{server.port}/"
+    assert server.is_running() and server.pid_file.exists()
+    assert server.start() == uri  # a second start finds the running server
+    assert server.stop() is True
+    assert not server.is_running() and not server.pid_file.exists()
+    assert server.stop() is False
+    server.start()
+    assert server.ping()
+
+
+def test_data_survives_a_restart(server):
+    from pymongo import MongoClient
+
+    server.start()
+    with MongoClient(server.uri) as client:
+        client.keep.things.insert_one({"name": "Größe"})
+    server.stop()
+    server.start()
+    with MongoClient(server.uri) as client:
+        assert client.keep.things.find_one()["name"] == "Größe"
+
+
+def test_stale_pid_file_is_replaced(server):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    server.pid_file.write_text(str(dead.pid))
+    assert server.read_pid() is None
+    assert not server.pid_file.exists()
+    server.pid_file.write_text(str(os.getpid()))  # alive, but not our server
+    server.start()
+    assert server.read_pid() != os.getpid()
+    assert server.ping()
+
+
+def test_garbage_pid_file_is_ignored(server):
+    server.pid_file.write_text("not a pid")
+    server.start()
+    assert server.is_running()
+
+
+def test_port_taken_by_another_server_is_reported(server, tmp_path):
+    server.start()
+    other = EmbeddedMongo(tmp_path / "other", server.port, binary_path=BINARY)
+    with pytest.raises(EmbeddedDatabaseError, match="used by another server"):
+        other.start()
+
+
+def test_missing_go_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no go on PATH
+    srv = EmbeddedMongo(tmp_path, _free_port())  # no binary built here yet
+    with pytest.raises(EmbeddedDatabaseError) as info:
+        srv.start()
+    assert str(info.value) == GO_MISSING
+    assert "install Go >= 1.24 or set MONGODB_URI" in GO_MISSING
+
+
+def test_listens_on_loopback_only(server):
+    server.start()
+    port_hex = f"{server.port:04X}"
+    listening = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for row in fh.readlines()[1:]:
+                local, state = row.split()[1], row.split()[3]
+                if state == "0A" and local.endswith(":" + port_hex):  # 0A = LISTEN
+                    listening.append(local.split(":")[0])
+    assert listening == ["0100007F"]  # 127.0.0.1 and nothing else

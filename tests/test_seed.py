@@ -1,0 +1,71 @@
+"""Demo company and reference data: idempotent seeding."""
+import io
+from datetime import date
+
+from models import (Account, ArchivedFile, DocumentCategory, Employee, StockItem, Supplier,
+                    Ticket, User)
+from services.archive import read_upload
+
+COUNTED = (Account, DocumentCategory, Employee, Supplier, StockItem, Ticket, ArchivedFile,
+           User)
+
+
+def store_file(category: str, filename: str, data: bytes = b"%PDF-1.4 test") -> ArchivedFile:
+    """Archive a file directly (test helper)."""
+    sniffed = read_upload(io.BytesIO(data), filename, 10**6)
+    record = ArchivedFile(filename=filename, content_type=sniffed.content_type,
+                          size=sniffed.size, sha256=sniffed.sha256,
+                          category=DocumentCategory.objects.get(code=category),
+                          document_date=date(2026, 1, 15), uploaded_by="test")
+    record.content.put(io.BytesIO(data), filename=filename)
+    return record.save()
+
+
+def counts():
+    return {doc.__name__: doc.objects.count() for doc in COUNTED}
+
+
+def test_seed_demo_twice_gives_the_same_counts(runner, app):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo company loaded" in first.output
+    after_first = counts()
+    assert after_first["Employee"] == 50 and after_first["Supplier"] == 20
+    assert after_first["StockItem"] == 200 and after_first["Ticket"] == 100
+    assert after_first["User"] == 6 and after_first["ArchivedFile"] >= 3
+    assert after_first["Account"] > 80
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "nothing changed" in second.output
+    assert counts() == after_first
+    # The printed log-ins stay valid: the second run prints the same passwords.
+    logins = [line.split() for line in first.output.splitlines() if "@" in line]
+    assert logins == [line.split() for line in second.output.splitlines() if "@" in line]
+    role, email, password = logins[0]
+    assert User.objects.get(email=email).check_password(password)
+
+
+def test_demo_data_is_plausible_and_valid(runner, app):
+    runner.invoke(args=["seed-demo"])
+    departments = set(Employee.objects.distinct("department"))
+    assert {"Buchhaltung", "Lager", "IT"} <= departments
+    for doc in (Employee, Supplier, StockItem, Ticket):
+        for obj in doc.objects.limit(30):
+            obj.validate()
+    assert all(item.supplier for item in StockItem.objects.limit(20))
+
+
+def test_demo_company_is_not_loaded_into_a_used_database(runner, app):
+    from tests.factories import make_employee
+
+    make_employee()
+    result = runner.invoke(args=["seed-demo"])
+    assert "nothing changed" in result.output
+    assert Employee.objects.count() == 1 and Supplier.objects.count() == 0
+
+
+def test_seed_reference_is_idempotent(runner, app):
+    before = counts()
+    result = runner.invoke(args=["seed-reference"])
+    assert result.exit_code == 0 and "accounts +0" in result.output
+    assert counts() == before
