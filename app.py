@@ -47,7 +47,7 @@ def _init_database(app: Flask) -> None:
     uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"],
                           app.config["EMBEDDED_DB_PORT"])
     app.config["MONGODB_EFFECTIVE_URI"] = uri
-    connect_db(uri, app.config["MONGODB_DB"])
+    connect_db(uri, app.config["MONGODB_DB"], app.config["MONGODB_TIMEOUT_MS"])
 
 
 def _init_extensions(app: Flask) -> None:
@@ -67,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, health, lohnsteuer_cli
+    from views import archive, auth, errors, health, lohnsteuer_cli
 
-    for module in (auth, archive, health, lohnsteuer_cli):
+    for module in (auth, archive, errors, health, lohnsteuer_cli):
         app.register_blueprint(module.bp)

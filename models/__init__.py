@@ -8,21 +8,22 @@ from models.audit import AuditEntry
 from models.counter import Counter
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
+from models.login_attempt import LoginThrottle
 from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
-                 StockItem, Ticket, DocumentCategory, ArchivedFile)
+                 StockItem, Ticket, DocumentCategory, ArchivedFile, LoginThrottle)
 
 
-def connect_db(uri: str, db_name: str) -> None:
+def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:
     """(Re)connect mongoengine's default alias to the given server and database."""
     compat.install()
     me.disconnect_all()
     me.connect(host=uri, db=db_name, uuidRepresentation="standard", tz_aware=True,
-               serverSelectionTimeoutMS=5000)
+               serverSelectionTimeoutMS=timeout_ms)
     ensure_indexes()
 
 
