@@ -102,6 +102,11 @@ class SecuredModelView(ModelView):
     def is_accessible(self):
         return self.may_read()
 
+    def search_placeholder(self):
+        """Tell the clerk which columns the search box looks in."""
+        names = [self.get_column_name(c) for c in self.column_searchable_list or ()]
+        return ", ".join(str(n) for n in names) or None
+
     def inaccessible_callback(self, name, **kwargs):
         return deny_or_login()
 
