@@ -14,6 +14,9 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(_resolve_config(config))
     app.config["CONFIG_OBJECT"].check()
+    if not app.testing:
+        from services.logging_json import configure_logging
+        configure_logging(app.config.get("LOG_LEVEL", "INFO"))
 
     _init_database(app)
     _init_extensions(app)
@@ -22,8 +25,9 @@ def create_app(config=None) -> Flask:
     from admin import init_admin
     init_admin(app)
 
-    from views.cli import register_cli
+    from views.cli import guard_database_errors, register_cli
     register_cli(app)
+    guard_database_errors(app.cli)  # last: covers the blueprints' command groups too
     return app
 
 

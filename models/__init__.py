@@ -19,12 +19,14 @@ ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Sup
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:
-    """(Re)connect mongoengine's default alias to the given server and database."""
+    """(Re)connect mongoengine's default alias; lazy, so the app starts with the database down."""
     compat.install()
     me.disconnect_all()
+    # Every write waits for a majority of a replica set and its journal: the books and
+    # payroll must not lose an acknowledged write in a fail-over.
     me.connect(host=uri, db=db_name, uuidRepresentation="standard", tz_aware=True,
-               serverSelectionTimeoutMS=timeout_ms)
-    ensure_indexes()
+               serverSelectionTimeoutMS=timeout_ms, w="majority", journal=True,
+               readConcernLevel="majority")
 
 
 def ensure_indexes() -> None:

@@ -1,5 +1,9 @@
 """Friendly error pages and security headers for every response."""
-from flask import Blueprint, render_template
+import logging
+import time
+
+from flask import Blueprint, current_app, g, render_template, request
+from flask_login import current_user
 from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 
 bp = Blueprint("errors", __name__)
@@ -20,9 +24,25 @@ def database_unavailable(error):
     return render_template("errors/503.html"), 503
 
 
+access_log = logging.getLogger("backoffice.access")
+
+
+@bp.before_app_request
+def start_timer():
+    g.request_started = time.perf_counter()
+
+
 @bp.after_app_request
 def add_security_headers(response):
-    """Set the headers that keep the panel out of frames and sniffing."""
+    """Set the headers that keep the panel out of frames and sniffing; log the request."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config.get("ACCESS_LOG", True) and not request.path.startswith(
+            ("/static/", "/admin/static/")):
+        started = g.get("request_started", time.perf_counter())
+        access_log.info("request", extra={
+            "method": request.method, "path": request.path, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user": current_user.get_id() if current_user and current_user.is_authenticated
+            else None, "remote_addr": request.remote_addr})
     return response
