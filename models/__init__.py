@@ -5,7 +5,7 @@ from models import compat
 
 from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
-from models.counter import Counter
+from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
 from models.posting import ChainSlot, FiscalYear, PostingKey
@@ -16,7 +16,7 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 FiscalYear, ChainSlot, PostingKey)
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot)
 
 
 def connect_db(uri: str, db_name: str) -> None:
