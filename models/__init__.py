@@ -5,17 +5,19 @@ from models import compat
 
 from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
-from models.counter import Counter
+from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
+from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
-                 StockItem, Ticket, DocumentCategory, ArchivedFile, LoginThrottle)
+                 StockItem, Ticket, DocumentCategory, ArchivedFile, LoginThrottle,
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:
