@@ -12,8 +12,9 @@ PASSWORD = "Test-Passw0rd!"
 
 def make_user(*roles, email=None, **kw) -> User:
     n = next(_seq)
+    kw.setdefault("name", f"Test User {n}")
     user = User(email=email or f"user{n}@firma.example.com", roles=list(roles) or ["admin"],
-                name=f"Test User {n}", **kw)
+                **kw)
     user.set_password(PASSWORD, fast=True)
     return user.save()
 
