@@ -3,10 +3,12 @@ import mongoengine as me
 
 from models import compat
 
-from models.archive import ArchivedFile, DocumentCategory
+from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
+                            RetentionRule)
 from models.audit import AuditEntry
 from models.counter import Counter
 from models.employee import Employee
+from models.jobs import JobLease, JobRun
 from models.ledger import Account, JournalEntry
 from models.stock import StockItem
 from models.supplier import Supplier
@@ -14,7 +16,8 @@ from models.ticket import Ticket
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
-                 StockItem, Ticket, DocumentCategory, ArchivedFile)
+                 StockItem, Ticket, DocumentCategory, ArchivedFile,
+                 RetentionRule, ArchiveContent, DeletionLogEntry, JobRun, JobLease)
 
 
 def connect_db(uri: str, db_name: str) -> None:
