@@ -31,10 +31,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from jobs.runner import BERLIN, REGISTRY, JobSpec
 
 INTERVAL_KEYS = {"weeks", "days", "hours", "minutes", "seconds"}
+_state = {"registered": False}
 
 
 def register_jobs(scheduler, app) -> None:
     """Register every job (scheduler None: only fill the registry, e.g. for the web)."""
+    _state["registered"] = True
     add_job(scheduler, "retention_cleanup", "jobs.retention:purge_expired",
             "Delete archived files whose retention has run out (not on hold)",
             hour=2, minute=0, lease=timedelta(minutes=30))
@@ -58,6 +60,6 @@ def add_job(scheduler, name: str, func: str, description: str,
 
 def ensure_registry(app=None) -> dict:
     """Fill the registry without a scheduler (web workers, CLI) and return it."""
-    if not REGISTRY:
+    if not _state["registered"]:
         register_jobs(None, app)
     return REGISTRY

@@ -7,7 +7,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.mongodb import MongoDBJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-import mongoengine as me
 
 from jobs.runner import BERLIN, JobSpec
 
@@ -21,8 +20,10 @@ class StampingExecutor(ThreadPoolExecutor):
 
     def _do_submit_job(self, job, run_times):
         if job.func_ref == "jobs.runner:run_scheduled" and "scheduled_for" not in job.kwargs:
-            job = copy.copy(job)
-            job.kwargs = {**job.kwargs, "scheduled_for": run_times[-1]}
+            stamped = copy.copy(job)  # pickling state drops the store alias: keep it
+            stamped._jobstore_alias, stamped._scheduler = job._jobstore_alias, job._scheduler
+            stamped.kwargs = {**job.kwargs, "scheduled_for": run_times[-1]}
+            job = stamped
         return super()._do_submit_job(job, run_times[-1:])
 
 
@@ -31,8 +32,10 @@ def build_scheduler(app, scheduler_class=BlockingScheduler, register=None):
     from jobs import register_jobs
     from jobs.runner import bind
 
+    # Its own client: the store closes it on shutdown, the app's connection stays open.
     store = MongoDBJobStore(database=app.config["MONGODB_DB"],
-                            collection=JOBSTORE_COLLECTION, client=me.get_connection())
+                            collection=JOBSTORE_COLLECTION,
+                            host=app.config["MONGODB_EFFECTIVE_URI"], tz_aware=True)
     scheduler = scheduler_class(
         jobstores={"default": store}, executors={"default": StampingExecutor(4)},
         job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
