@@ -71,7 +71,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, errors, health, lohnsteuer_cli
+    from views import archive, auth, errors, health, lohnsteuer_cli, scheduler_cli
 
-    for module in (auth, archive, errors, health, lohnsteuer_cli):
+    for module in (
+        auth,
+        archive,
+        errors,
+        health,
+        lohnsteuer_cli,
+        scheduler_cli,
+    ):
         app.register_blueprint(module.bp)

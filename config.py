@@ -39,6 +39,10 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
         self.FLASK_ADMIN_SWATCH = "default"
         self.MAX_CONTENT_LENGTH = int(env.get("BACKOFFICE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+        # One archived file; a multiple-file upload may carry several (request limit above).
+        self.ARCHIVE_MAX_FILE_BYTES = int(
+            env.get("BACKOFFICE_ARCHIVE_MAX_FILE_MB", env.get("BACKOFFICE_MAX_UPLOAD_MB", "50"))
+        ) * 1024 * 1024
 
     def check(self):
         """Refuse settings that are unsafe for this environment."""

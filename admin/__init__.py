@@ -2,15 +2,17 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from admin.archive import ArchivedFileView
+from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.base import HomeView
+from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
+from admin.jobs import JobRunView, JobsView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
-from models import (Account, ArchivedFile, AuditEntry, Employee, JournalEntry, StockItem,
-                    Supplier, Ticket, User)
+from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
+                    JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -21,8 +23,17 @@ VIEWS = (
     (StockItemView, StockItem, "Stock items", "Procurement", "stock"),
     (TicketView, Ticket, "Tickets", "Support", "tickets"),
     (ArchivedFileView, ArchivedFile, "Archived files", "Archive", "archive_files"),
+    (RetentionRuleView, RetentionRule, "Retention rules", "Archive", "retention_rules"),
+    (DeletionLogView, DeletionLogEntry, "Deletion log", "Archive", "deletion_log"),
+    (JobRunView, JobRun, "Job runs", "System", "job_runs"),
     (UserView, User, "Users", "System", "users"),
     (AuditLogView, AuditEntry, "Audit log", "System", "audit"),
+)
+
+# Admin pages that are not CRUD: (view class, label, menu category, endpoint)
+PAGES = (
+    (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
+    (JobsView, "Jobs", "System", "jobs"),
 )
 
 
@@ -35,4 +46,6 @@ def init_admin(app) -> Admin:
     )
     for view, document, label, category, endpoint in VIEWS:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+    for view, label, category, endpoint in PAGES:
+        admin.add_view(view(name=label, category=category, endpoint=endpoint))
     return admin

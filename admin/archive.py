@@ -1,17 +1,20 @@
-"""Archived files: upload, metadata, download through an access-checked URL."""
-import io
-
-from flask import current_app, url_for
+"""Archived files: upload (one or many), metadata, search; retention rules, deletion log."""
+from flask import current_app, flash, url_for
+from flask_admin.contrib.mongoengine.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms import FileField, validators
+from wtforms import MultipleFileField, validators
 
-from admin.base import SecuredModelView, current_user_label
+from admin.base import SecuredModelView, current_user_label, record_audit
 from models.archive import DocumentCategory
-from services.archive import read_upload, safe_filename
+from services.archive_store import archive_file
+from services.audit import snapshot
+from services.errors import BusinessRuleError
+from services.retention_rules import keep_until_for, refresh_category
 
 ARCHIVE_READ = ("admin", "finance", "hr", "warehouse", "support", "auditor")
 ARCHIVE_WRITE = ("admin", "finance", "hr", "warehouse", "support")
+PREVIEW_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
 def readable_categories(user) -> list[str]:
@@ -20,24 +23,43 @@ def readable_categories(user) -> list[str]:
             if any(role in c.read_roles for role in user.roles)]
 
 
+def _category_options():
+    return [(c.code, c.name) for c in DocumentCategory.objects.only("code", "name")]
+
+
 def _download_link(view, context, model, name):
     url = url_for("archive.download", file_id=str(model.pk))
-    return Markup(f'<a href="{url}">{escape(model.filename)}</a>')
+    link = f'<a href="{url}">{escape(model.filename)}</a>'
+    if model.content_type in PREVIEW_TYPES:
+        preview = url_for("archive.preview", file_id=str(model.pk))
+        link += f' <a href="{preview}" target="_blank" rel="noopener">(Vorschau)</a>'
+    return Markup(link)
+
+
+def _hold(view, context, model, name):
+    reason = model.hold_reason or (model.category.hold_reason if model.category else None)
+    return Markup(f'<span class="badge badge-warning">{escape(reason)}</span>') if reason else ""
 
 
 class ArchivedFileView(SecuredModelView):
     read_roles, write_roles = ARCHIVE_READ, ARCHIVE_WRITE
     allow_delete = False  # deletion only by the retention job
-    column_list = ("filename", "category", "document_date", "size", "content_type",
-                   "uploaded_by", "uploaded_at")
+    column_list = ("filename", "category", "document_date", "keep_until", "hold_reason",
+                   "size", "content_type", "uploaded_by", "uploaded_at")
+    column_labels = {"keep_until": "Keep until", "hold_reason": "Legal hold"}
     column_searchable_list = ("filename", "sha256", "uploaded_by")
-    column_filters = ("document_date", "uploaded_by", "content_type", "uploaded_at")
+    column_filters = (FilterEqual("category", "Category", options=_category_options),
+                      "filename", "document_date", "uploaded_by", "uploaded_at",
+                      "keep_until", "sha256", "content_type")
     column_default_sort = ("uploaded_at", True)
-    column_formatters = {"filename": _download_link}
-    column_details_list = ("filename", "category", "document_date", "description", "size",
+    column_formatters = {"filename": _download_link, "hold_reason": _hold}
+    column_details_list = ("filename", "category", "document_date", "keep_until",
+                           "hold_reason", "hold_by", "hold_at", "description", "size",
                            "content_type", "sha256", "uploaded_by", "uploaded_at")
+    column_formatters_detail = {"filename": _download_link}
     form_columns = ("upload", "category", "document_date", "description")
-    form_extra_fields = {"upload": FileField("File")}
+    form_extra_fields = {"upload": MultipleFileField("Files", render_kw={"multiple": True})}
+    form_args = {"document_date": {"validators": [validators.InputRequired()]}}
 
     def get_query(self):
         return super().get_query().filter(category__in=readable_categories(current_user))
@@ -49,22 +71,76 @@ class ArchivedFileView(SecuredModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.upload.validators = [validators.InputRequired()]
+        form.upload.validators = [validators.InputRequired("choose at least one file")]
         return form
 
+    def create_model(self, form):
+        """Archive every chosen file; report each refusal by name."""
+        category = form.category.data
+        if category and not set(category.read_roles) & set(current_user.roles):
+            flash("you may not file documents in this category", "error")
+            return False
+        stored, refused = [], []
+        for upload in [f for f in form.upload.data or [] if getattr(f, "filename", None)]:
+            try:
+                record = archive_file(
+                    upload.stream, upload.filename, category=category.pk,
+                    document_date=form.document_date.data,
+                    uploaded_by=current_user_label(), description=form.description.data,
+                    max_bytes=current_app.config["ARCHIVE_MAX_FILE_BYTES"])
+            except BusinessRuleError as exc:
+                refused.append(str(exc))
+                continue
+            record_audit("create", record, {}, snapshot(record))
+            stored.append(record)
+        return self._report(stored, refused)
+
+    def _report(self, stored, refused):
+        if stored:
+            flash(f"archived: {', '.join(r.filename for r in stored)}", "success")
+        for message in refused:
+            flash(f"refused: {message}", "error")
+        if not stored and not refused:
+            flash("choose at least one file", "error")
+        return stored[-1] if stored and not refused else False
+
     def on_model_change(self, form, model, is_created):
+        if model.purge_run:
+            raise validators.ValidationError("this file is being deleted by the cleanup")
         if model.category and not set(model.category.read_roles) & set(current_user.roles):
             raise validators.ValidationError("you may not file documents in this category")
-        if not is_created:
-            return
-        upload = form.upload.data
-        filename = safe_filename(upload.filename)
-        sniffed = read_upload(upload.stream, filename,
-                              current_app.config["MAX_CONTENT_LENGTH"])
-        model.content.put(io.BytesIO(sniffed.data), filename=filename,
-                          content_type=sniffed.content_type)
-        model.filename = filename
-        model.content_type = sniffed.content_type
-        model.size = sniffed.size
-        model.sha256 = sniffed.sha256
-        model.uploaded_by = current_user_label()
+        model.keep_until = keep_until_for(model.category.pk, model.document_date)
+
+
+class RetentionRuleView(SecuredModelView):
+    read_roles = ("admin", "finance", "hr", "auditor")
+    write_roles = ("admin",)
+    allow_delete = False  # a category without a rule is kept forever; change, don't drop
+    column_list = ("category", "period", "unit", "start", "fixed_start", "legal_basis")
+    form_columns = ("category", "period", "unit", "start", "fixed_start", "legal_basis")
+
+    def create_form(self, obj=None):
+        return self._with_category_check(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._with_category_check(super().edit_form(obj))
+
+    def _with_category_check(self, form):
+        form.category.validators = [validators.InputRequired(), validators.AnyOf(
+            [c for c, _ in _category_options()], message="choose an existing category code")]
+        return form
+
+    def after_model_change(self, form, model, is_created):
+        changed = refresh_category(model.category)
+        flash(f"keep-until dates recomputed: {changed} file(s) changed", "info")
+
+
+class DeletionLogView(SecuredModelView):
+    read_roles = ("admin", "auditor")
+    write_roles = ()
+    allow_create = allow_edit = allow_delete = False
+    column_list = ("deleted_at", "filename", "category", "document_date", "keep_until",
+                   "sha256", "run_id", "file_id")
+    column_searchable_list = ("filename", "sha256", "run_id", "category")
+    column_filters = ("category", "deleted_at", "document_date", "run_id")
+    column_default_sort = ("deleted_at", True)

@@ -3,10 +3,12 @@ import mongoengine as me
 
 from models import compat
 
-from models.archive import ArchivedFile, DocumentCategory
+from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
+                            RetentionRule)
 from models.audit import AuditEntry
 from models.counter import Counter, CounterSlot
 from models.employee import Employee
+from models.jobs import JobLease, JobRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.posting import ChainSlot, FiscalYear, PostingKey
@@ -15,9 +17,15 @@ from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
 
-ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
-                 StockItem, Ticket, DocumentCategory, ArchivedFile, LoginThrottle,
-                 FiscalYear, ChainSlot, PostingKey, CounterSlot)
+ALL_DOCUMENTS = (
+    User, AuditEntry, Counter, CounterSlot, LoginThrottle,
+    Account, JournalEntry, FiscalYear, ChainSlot, PostingKey,
+    Employee,
+    Supplier, StockItem,
+    Ticket,
+    DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry,
+    JobRun, JobLease,
+)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -10,10 +10,9 @@ from faker import Faker
 from schwifty import IBAN
 from stdnum.iso7064 import mod_11_10
 
-from models import (ArchivedFile, DocumentCategory, Employee, StockItem, Supplier, Ticket,
-                    User)
+from models import Employee, StockItem, Supplier, Ticket, User
 from models.base import utcnow
-from services.archive import read_upload
+from services.archive_store import archive_file
 
 DEMO_DOMAIN = "backoffice.example.com"
 DEMO_USERS = (("admin", "admin"), ("finance", "finance"), ("hr", "hr"),
@@ -156,13 +155,8 @@ def _seed_archive(fake) -> int:
              ("it", "Netzwerkplan.txt", b"Switch 1: Port 1-24 Buero\n"),
              ("voucher", "Beleg_Bewirtung.pdf", _tiny_pdf("Bewirtungsbeleg")))
     for code, name, data in files:
-        sniffed = read_upload(io.BytesIO(data), name, 10 * 1024 * 1024)
-        record = ArchivedFile(filename=name, content_type=sniffed.content_type,
-                              size=sniffed.size, sha256=sniffed.sha256,
-                              category=DocumentCategory.objects.get(code=code),
-                              document_date=date(2026, 3, 15), uploaded_by="seed")
-        record.content.put(io.BytesIO(data), filename=name, content_type=sniffed.content_type)
-        record.save()
+        archive_file(io.BytesIO(data), name, category=code, document_date=date(2026, 3, 15),
+                     uploaded_by="seed", max_bytes=10 * 1024 * 1024)
     return len(files)
 
 

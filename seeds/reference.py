@@ -2,7 +2,7 @@
 import csv
 from pathlib import Path
 
-from models.archive import DocumentCategory
+from models.archive import DocumentCategory, RetentionRule
 from models.ledger import Account
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -18,6 +18,20 @@ DOCUMENT_CATEGORIES = (
                                     "auditor")),
     ("delivery_note", "Delivery notes", ("admin", "finance", "warehouse", "auditor")),
     ("it", "IT documentation", ("admin", "support")),
+)
+
+# (category, period, unit, start rule, legal basis) — see shared domain facts.
+RETENTION_RULES = (
+    ("books", 10, "years", "year_end", "AO §147 (1) Nr. 1, (3); HGB §257 (4)"),
+    ("invoice", 8, "years", "year_end", "AO §147 (3); UStG §14b (BEG IV, from 2025)"),
+    ("voucher", 8, "years", "year_end", "AO §147 (3); HGB §257 (4) (BEG IV, from 2025)"),
+    ("payslip", 8, "years", "year_end", "AO §147 (3): payslips used as booking vouchers"),
+    # Document date = the last wage payment: kept to the end of the 6th following year.
+    ("payroll_account", 6, "years", "year_end", "EStG §41 (1)"),
+    ("letter", 6, "years", "year_end", "AO §147 (1) Nr. 2, 3, (3)"),
+    ("delivery_note", 6, "years", "year_end", "AO §147 (1) Nr. 5 (other tax documents)"),
+    # Document date = the rejection: the AGG §15 (4) claim period plus filing time.
+    ("application", 6, "months", "document_date", "AGG §15 (4), ArbGG §61b; GDPR Art. 17"),
 )
 
 
@@ -47,7 +61,19 @@ def seed_document_categories() -> int:
     return added
 
 
+def seed_retention_rules() -> int:
+    """Insert the missing retention rules (an admin's later edits are kept)."""
+    added = 0
+    for code, period, unit, start, basis in RETENTION_RULES:
+        if not RetentionRule.objects(pk=code).first():
+            RetentionRule(category=code, period=period, unit=unit, start=start,
+                          legal_basis=basis).save()
+            added += 1
+    return added
+
+
 def seed_reference() -> dict:
     """Load every kind of reference data; safe to run any number of times."""
     return {"accounts": seed_chart_of_accounts(),
-            "document_categories": seed_document_categories()}
+            "document_categories": seed_document_categories(),
+            "retention_rules": seed_retention_rules()}

@@ -4,21 +4,18 @@ from datetime import date
 
 from models import (Account, ArchivedFile, DocumentCategory, Employee, StockItem, Supplier,
                     Ticket, User)
-from services.archive import read_upload
+from services.archive_store import archive_file
 
 COUNTED = (Account, DocumentCategory, Employee, Supplier, StockItem, Ticket, ArchivedFile,
            User)
 
 
-def store_file(category: str, filename: str, data: bytes = b"%PDF-1.4 test") -> ArchivedFile:
+def store_file(category: str, filename: str, data: bytes = b"%PDF-1.4 test",
+               document_date: date = date(2026, 1, 15), **kw) -> ArchivedFile:
     """Archive a file directly (test helper)."""
-    sniffed = read_upload(io.BytesIO(data), filename, 10**6)
-    record = ArchivedFile(filename=filename, content_type=sniffed.content_type,
-                          size=sniffed.size, sha256=sniffed.sha256,
-                          category=DocumentCategory.objects.get(code=category),
-                          document_date=date(2026, 1, 15), uploaded_by="test")
-    record.content.put(io.BytesIO(data), filename=filename)
-    return record.save()
+    return archive_file(io.BytesIO(data), filename, category=category,
+                        document_date=document_date, uploaded_by=kw.pop("uploaded_by", "test"),
+                        max_bytes=10**6, **kw)
 
 
 def counts():

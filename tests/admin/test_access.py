@@ -22,6 +22,9 @@ EXPECTED_READERS = {
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
     "archive_files": set(ROLES),
+    "retention_rules": {"admin", "finance", "hr", "auditor"},
+    "deletion_log": {"admin", "auditor"},
+    "job_runs": {"admin"},
     "users": {"admin"},
     "audit": {"admin", "auditor"},
 }

@@ -1,0 +1,65 @@
+"""Scheduled jobs: plain callables in jobs/<area>.py, registered in one place below.
+
+Adding a job takes two steps:
+
+1. Write a plain callable in a module of this package; it gets a
+   `jobs.runner.JobContext` (run_id, scheduled_for, today in Europe/Berlin) and returns a
+   small dict of counts that the Jobs screen shows, e.g.::
+
+       # jobs/tickets.py
+       def escalate_overdue_tickets(ctx) -> dict:
+           return {"flagged": flag_overdue(now=ctx.scheduled_for)}
+
+2. Add one line to `register_jobs` (times are Europe/Berlin)::
+
+       add_job(scheduler, "sla_escalation", "jobs.tickets:escalate_overdue_tickets",
+               "Flag tickets past their SLA", minutes=15)
+       add_job(scheduler, "reorder_report", "jobs.stock:send_reorder_report",
+               "Items at or below reorder point", hour=6, minute=0)
+
+Keyword arguments `hour`/`minute`/`day_of_week`/... make a cron trigger, `minutes`/`hours`
+an interval. Every run goes through `jobs.runner`: once per due time even with two
+scheduler processes, never overlapping itself, recorded in JobRun, missed runs after a
+downtime caught up once, a failed run retried once 15 minutes later. Jobs must be
+idempotent (a retry or a manual run may repeat work that partly happened).
+"""
+from datetime import timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from jobs.runner import BERLIN, REGISTRY, JobSpec
+
+INTERVAL_KEYS = {"weeks", "days", "hours", "minutes", "seconds"}
+_state = {"registered": False}
+
+
+def register_jobs(scheduler, app) -> None:
+    """Register every job (scheduler None: only fill the registry, e.g. for the web)."""
+    _state["registered"] = True
+    add_job(scheduler, "retention_cleanup", "jobs.retention:purge_expired",
+            "Delete archived files whose retention has run out (not on hold)",
+            hour=2, minute=0, lease=timedelta(minutes=30))
+
+
+def add_job(scheduler, name: str, func: str, description: str,
+            lease: timedelta = timedelta(minutes=10), **when) -> JobSpec:
+    """Register a job callable ("module:function") to run at `when` (Europe/Berlin)."""
+    if set(when) & INTERVAL_KEYS:
+        trigger = IntervalTrigger(timezone=BERLIN, **when)
+    else:
+        trigger = CronTrigger(timezone=BERLIN, **when)
+    spec = JobSpec(name, func, trigger, description, lease)
+    REGISTRY[name] = spec
+    if scheduler is not None:
+        from jobs.scheduler import schedule
+
+        schedule(scheduler, spec)
+    return spec
+
+
+def ensure_registry(app=None) -> dict:
+    """Fill the registry without a scheduler (web workers, CLI) and return it."""
+    if not _state["registered"]:
+        register_jobs(None, app)
+    return REGISTRY

@@ -1,0 +1,103 @@
+"""Scheduler processes against the real server: one run per due time, catch-up once."""
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import mongoengine as me
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from jobs import ensure_registry
+from jobs.runner import REGISTRY
+from jobs.scheduler import build_scheduler
+from models.jobs import JobRun
+from tests.conftest import REPO
+from tests.jobs.sample import register_sample_jobs
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from apscheduler.events import EVENT_JOB_EXECUTED
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from app import create_app
+    from jobs.scheduler import build_scheduler
+    import jobs.scheduler
+    from tests.jobs.sample import register_sample_jobs
+
+    app = create_app({"TESTING": True, "MONGODB_URI": sys.argv[1], "MONGODB_DB": sys.argv[2],
+                      "DATA_DIR": sys.argv[3]})
+    jobs.scheduler.JOBSTORE_COLLECTION = sys.argv[4]
+    attempts = []
+    with app.app_context():
+        scheduler = build_scheduler(app, BackgroundScheduler, register=lambda s, a:
+                                    register_sample_jobs(s, a, second="*/2"))
+        scheduler.add_listener(lambda e: attempts.append(e.job_id)
+                               if e.job_id == "sample_count" else None, EVENT_JOB_EXECUTED)
+        scheduler.start()
+        time.sleep(float(sys.argv[5]))
+        scheduler.shutdown(wait=True)
+    print("attempts", attempts.count("sample_count"))
+""")
+
+
+@pytest.fixture
+def sample_registry(app):
+    ensure_registry(app)
+    saved = dict(REGISTRY)
+    yield
+    REGISTRY.clear()
+    REGISTRY.update(saved)
+
+
+def start_child(app, db_server, store_collection, seconds=7.0):
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, db_server, app.config["MONGODB_DB"],
+         str(app.config["DATA_DIR"]), store_collection, str(seconds)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("stores", [("apscheduler_jobs", "apscheduler_jobs"),
+                                    ("store_a", "store_b")])
+def test_two_scheduler_processes_run_each_due_time_once(app, db_server, stores):
+    children = [start_child(app, db_server, store) for store in stores]
+    outputs = [child.communicate(timeout=90) for child in children]
+    for child, (out, err) in zip(children, outputs):
+        assert child.returncode == 0, err[-3000:]
+    attempts = sum(int(out.split("attempts")[-1]) for out, _ in outputs)
+    runs = JobRun.objects(job="sample_count")
+    calls = list(me.get_db()["sample_job_calls"].find())
+    assert len(runs) >= 2  # several due times passed while both were running
+    assert len(calls) == len(runs) == runs.filter(status="ok").count()
+    assert len({c["run_id"] for c in calls}) == len(calls)  # no due time ran twice
+    if stores[0] != stores[1]:  # separate stores: both fired every due time
+        assert attempts > len(runs)
+
+
+def test_missed_runs_after_downtime_are_caught_up_once(app, sample_registry):
+    def register(s, a):
+        register_sample_jobs(s, a, hour=3, minute=0)
+
+    first = build_scheduler(app, BackgroundScheduler, register=register)
+    first.start(paused=True)
+    three_days_ago = datetime.now(timezone.utc) - timedelta(days=3)
+    first.modify_job("sample_count", next_run_time=three_days_ago)
+    first.shutdown(wait=False)
+
+    restarted = build_scheduler(app, BackgroundScheduler, register=register)
+    restarted.start()
+    try:
+        for _ in range(100):
+            if JobRun.objects(job="sample_count", status__in=["ok", "failed"]).count():
+                break
+            time.sleep(0.1)
+    finally:
+        restarted.shutdown(wait=True)
+    runs = JobRun.objects(job="sample_count")
+    assert len(runs) == 1 and runs[0].status == "ok"
+    assert me.get_db()["sample_job_calls"].count_documents({}) == 1
+    # The one catch-up run stands for the latest missed 03:00 (Berlin).
+    due = runs[0].scheduled_for.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (due.hour, due.minute) == (3, 0)
+    assert datetime.now(timezone.utc) - runs[0].scheduled_for < timedelta(days=1, hours=1)

@@ -1,0 +1,100 @@
+"""The retention cleanup against the real server: what goes, what stays, what is logged."""
+from datetime import date, datetime, timedelta, timezone
+
+import mongoengine as me
+from bson import ObjectId
+
+from models import ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory
+from services.purge import purge_expired_files, sweep_pending
+from tests.test_seed import store_file
+
+PDF = b"%PDF-1.4 same content"
+
+
+def chunks_count() -> int:
+    return me.get_db()["archive.chunks"].count_documents({})
+
+
+def grid_files_count() -> int:
+    return me.get_db()["archive.files"].count_documents({})
+
+
+def test_invoice_goes_on_the_first_day_after_keep_until_never_earlier(app):
+    record = store_file("invoice", "Rechnung.pdf", document_date=date(2026, 3, 15))
+    assert record.keep_until == date(2034, 12, 31)
+    early = purge_expired_files("run-1", today=date(2034, 12, 31))
+    assert early.deleted == 0 and ArchivedFile.objects(pk=record.pk).count() == 1
+    result = purge_expired_files("run-2", today=date(2035, 1, 1))
+    assert result.deleted == 1 and ArchivedFile.objects(pk=record.pk).count() == 0
+    entry = DeletionLogEntry.objects.get(pk=record.pk)
+    assert (entry.filename, entry.category, entry.sha256, entry.document_date,
+            entry.keep_until, entry.run_id) == ("Rechnung.pdf", "invoice", record.sha256,
+                                                date(2026, 3, 15), date(2034, 12, 31), "run-2")
+    assert chunks_count() == 0 and grid_files_count() == 0
+    assert ArchiveContent.objects.count() == 0
+
+
+def test_identical_content_is_stored_once_and_deleted_with_its_last_record(app):
+    old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2026, 1, 10))
+    new = store_file("application", "Bewerbung Kopie.pdf", PDF, document_date=date(2026, 5, 1))
+    assert old.content.grid_id == new.content.grid_id and grid_files_count() == 1
+    assert ArchiveContent.objects.get(pk=old.sha256).refs == [old.pk, new.pk]
+
+    first = purge_expired_files("run-1", today=date(2026, 7, 11))  # only the old one
+    assert first.deleted == 1 and first.contents_deleted == 0
+    assert ArchivedFile.objects.get(pk=new.pk).content.read() == PDF
+    second = purge_expired_files("run-2", today=date(2026, 11, 2))
+    assert second.deleted == 1 and second.contents_deleted == 1
+    assert chunks_count() == 0 and grid_files_count() == 0
+    assert DeletionLogEntry.objects.count() == 2
+
+
+def test_legal_hold_on_file_or_category_blocks_deletion(app):
+    held = store_file("letter", "Brief A.txt", b"Brief A", document_date=date(2010, 1, 1))
+    other = store_file("letter", "Brief B.txt", b"Brief B", document_date=date(2010, 1, 1))
+    payslip = store_file("payslip", "Lohn.pdf", document_date=date(2010, 1, 1))
+    ArchivedFile.objects(pk=held.pk).update(set__hold_reason="Betriebsprüfung 2010")
+    DocumentCategory.objects(pk="payslip").update(set__hold_reason="Einspruch")
+    result = purge_expired_files("run-1", today=date(2030, 1, 1))
+    assert result.deleted == 1
+    remaining = set(ArchivedFile.objects.scalar("filename"))
+    assert remaining == {"Brief A.txt", "Lohn.pdf"}
+    assert DeletionLogEntry.objects.get().file_id == other.pk
+    assert payslip.reload().content.read() == b"%PDF-1.4 test"
+
+
+def test_dry_run_lists_and_writes_nothing(app):
+    store_file("application", "Bewerbung.pdf", document_date=date(2026, 1, 10))
+    store_file("books", "Bilanz 2025.pdf", b"%PDF-1.4 Bilanz", document_date=date(2025, 12, 31))
+    result = purge_expired_files("run-1", today=date(2026, 8, 1), dry_run=True)
+    assert [(w["filename"], w["keep_until"]) for w in result.would_delete] == [
+        ("Bewerbung.pdf", date(2026, 7, 10))]
+    assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
+    assert ArchivedFile.objects(purge_run__ne=None).count() == 0
+
+
+def test_a_stale_stored_keep_until_never_deletes_early(app):
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2026, 3, 1))
+    ArchivedFile.objects(pk=record.pk).update(set__keep_until=date(2026, 3, 1))
+    assert purge_expired_files("run-1", today=date(2027, 1, 1)).deleted == 0
+    assert ArchivedFile.objects(pk=record.pk).count() == 1
+
+
+def test_files_without_a_rule_are_kept(app):
+    store_file("it", "Netzplan.txt", b"Netz", document_date=date(1990, 1, 1))
+    assert purge_expired_files("run-1", today=date(2100, 1, 1)).deleted == 0
+    assert ArchivedFile.objects.count() == 1
+
+
+def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
+    from services.archive import read_upload
+    from services.archive_store import store_content
+    import io
+
+    sniffed = read_upload(io.BytesIO(b"%PDF-1.4 lost"), "lost.pdf", 10**6)
+    ghost = ObjectId.from_datetime(datetime.now(timezone.utc) - timedelta(hours=2))
+    store_content(sniffed, "lost.pdf", ghost)  # the record itself was never saved
+    assert grid_files_count() == 1
+    assert sweep_pending() == 1
+    assert grid_files_count() == 0 and chunks_count() == 0
+    assert ArchiveContent.objects.count() == 0
