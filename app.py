@@ -54,7 +54,10 @@ def _init_extensions(app: Flask) -> None:
     from views.auth import login_manager
 
     csrf.init_app(app)
-    babel.init_app(app)
+    from views.i18n import init_app as init_i18n, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     login_manager.init_app(app)
 
     @app.errorhandler(CSRFError)
@@ -67,7 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, health, lohnsteuer_cli
+    from views import archive, auth, health, i18n, lohnsteuer_cli, ops_cli
 
-    for module in (auth, archive, health, lohnsteuer_cli):
+    for module in (auth, archive, health, lohnsteuer_cli, i18n, ops_cli):
         app.register_blueprint(module.bp)

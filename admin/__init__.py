@@ -7,6 +7,7 @@ from admin.base import HomeView
 from admin.hr import EmployeeView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
+from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, Employee, JournalEntry, StockItem,
@@ -23,7 +24,7 @@ VIEWS = (
     (ArchivedFileView, ArchivedFile, "Archived files", "Archive", "archive_files"),
     (UserView, User, "Users", "System", "users"),
     (AuditLogView, AuditEntry, "Audit log", "System", "audit"),
-)
+) + OPERATIONS_VIEWS
 
 
 def init_admin(app) -> Admin:
@@ -35,4 +36,6 @@ def init_admin(app) -> Admin:
     )
     for view, document, label, category, endpoint in VIEWS:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+    for page, label, category, endpoint, url in OPERATIONS_PAGES:
+        admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
     return admin

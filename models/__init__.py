@@ -9,12 +9,18 @@ from models.counter import Counter
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
 from models.stock import StockItem
+from models.purchase_order import PurchaseOrder, PurchaseReceipt
+from models.sla import SlaPolicy
+from models.sequence import SequenceHint, SequenceSlot, StockLedgerEntry
+from models.stock_movement import StockMovement
 from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile)
+ALL_DOCUMENTS += (StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
+                  PurchaseOrder, PurchaseReceipt, SlaPolicy)
 
 
 def connect_db(uri: str, db_name: str) -> None:

@@ -24,6 +24,11 @@ EXPECTED_READERS = {
     "archive_files": set(ROLES),
     "users": {"admin"},
     "audit": {"admin", "auditor"},
+    # issue 7: operations
+    "stock_movements": {"admin", "finance", "warehouse", "auditor"},
+    "purchase_orders": {"admin", "finance", "warehouse", "auditor"},
+    "sla_policies": {"admin", "support", "auditor"},
+    "my_tickets": {"admin", "support"},
 }
 
 
