@@ -160,7 +160,7 @@ def deny_or_login():
 
 
 class HomeView(AdminIndexView):
-    """The start page after login (the per-role dashboard comes later)."""
+    """The start page after login: the dashboard of the user's roles (views.dashboard)."""
 
     def is_accessible(self):
         return current_user.is_authenticated
@@ -170,4 +170,6 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/home.html")
+        from views.dashboard import tiles_for
+
+        return self.render("admin/home.html", tiles=tiles_for(current_user))
