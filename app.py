@@ -58,7 +58,10 @@ def _init_extensions(app: Flask) -> None:
     from views.auth import login_manager
 
     csrf.init_app(app)
-    babel.init_app(app)
+    from views.i18n import init_app as init_i18n, select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    init_i18n(app)
     login_manager.init_app(app)
 
     @app.errorhandler(CSRFError)
@@ -71,14 +74,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, errors, health, lohnsteuer_cli, scheduler_cli
+    from views import (archive, auth, errors, health, i18n, lohnsteuer_cli, ops_cli,
+                       scheduler_cli)
 
     for module in (
         auth,
         archive,
         errors,
         health,
+        i18n,
         lohnsteuer_cli,
+        ops_cli,
         scheduler_cli,
     ):
         app.register_blueprint(module.bp)

@@ -9,6 +9,7 @@ from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
+from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
@@ -28,7 +29,7 @@ VIEWS = (
     (JobRunView, JobRun, "Job runs", "System", "job_runs"),
     (UserView, User, "Users", "System", "users"),
     (AuditLogView, AuditEntry, "Audit log", "System", "audit"),
-)
+) + OPERATIONS_VIEWS
 
 # Admin pages that are not CRUD: (view class, label, menu category, endpoint)
 PAGES = (
@@ -48,4 +49,6 @@ def init_admin(app) -> Admin:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
     for view, label, category, endpoint in PAGES:
         admin.add_view(view(name=label, category=category, endpoint=endpoint))
+    for page, label, category, endpoint, url in OPERATIONS_PAGES:
+        admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
     return admin

@@ -192,7 +192,7 @@ def deny_or_login():
 
 
 class HomeView(AdminIndexView):
-    """The start page after login (the per-role dashboard comes later)."""
+    """The start page after login: the dashboard of the user's roles (views.dashboard)."""
 
     def is_accessible(self):
         return current_user.is_authenticated
@@ -202,4 +202,6 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/home.html")
+        from views.dashboard import tiles_for
+
+        return self.render("admin/home.html", tiles=tiles_for(current_user))

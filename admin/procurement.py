@@ -15,6 +15,16 @@ class SupplierView(SecuredModelView):
     column_filters = ("country", "category", "active", "payment_terms_days")
     column_default_sort = "name"
     form_excluded_columns = ("created_at", "updated_at")
+    details_template = "admin/supplier_details.html"
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            from models.purchase_order import OPEN_PO_STATUSES, PurchaseOrder
+
+            orders = PurchaseOrder.objects(supplier=kwargs["model"]).order_by("-created_at")
+            kwargs["open_orders"] = [o for o in orders if o.status in OPEN_PO_STATUSES]
+            kwargs["past_orders"] = [o for o in orders if o.status not in OPEN_PO_STATUSES]
+        return super().render(template, **kwargs)
 
 
 class StockItemView(SecuredModelView):
@@ -27,5 +37,12 @@ class StockItemView(SecuredModelView):
     column_default_sort = "sku"
     column_formatters = {"value": money_formatter("stock_value"),
                          "unit_cost": money_formatter("unit_cost")}
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "ledger_version")
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
+
+    def edit_form(self, obj=None):
+        """Opening stock is entered on creation; afterwards only movements change it."""
+        form = super().edit_form(obj)
+        del form.quantity
+        del form.location
+        return form

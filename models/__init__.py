@@ -13,6 +13,10 @@ from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
+from models.purchase_order import PurchaseOrder, PurchaseReceipt
+from models.sla import SlaPolicy
+from models.sequence import SequenceHint, SequenceSlot, StockLedgerEntry
+from models.stock_movement import StockMovement
 from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
@@ -21,8 +25,9 @@ ALL_DOCUMENTS = (
     User, AuditEntry, Counter, CounterSlot, LoginThrottle,
     Account, JournalEntry, FiscalYear, ChainSlot, PostingKey,
     Employee,
-    Supplier, StockItem,
-    Ticket,
+    Supplier, StockItem, StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
+    PurchaseOrder, PurchaseReceipt,
+    Ticket, SlaPolicy,
     DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry,
     JobRun, JobLease,
 )

@@ -21,6 +21,9 @@ class StockItem(TimestampedDocument):
     supplier = me.ReferenceField(Supplier, reverse_delete_rule=me.DENY)
     location = me.StringField(max_length=40)
     active = me.BooleanField(default=True)
+    # quantity and location are a cache of the newest entry of the item's stock
+    # ledger (models.sequence.StockLedgerEntry); this is that entry's version.
+    ledger_version = me.IntField(default=0, min_value=0)
 
     meta = {"collection": "stock_items", "ordering": ["sku"],
             "indexes": ["name", "supplier", "location"]}

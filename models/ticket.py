@@ -7,7 +7,8 @@ from models.employee import Employee
 from models.user import User
 
 PRIORITIES = ("low", "normal", "high", "critical")
-TICKET_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed")
+TICKET_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed", "reopened")
+OPEN_STATUSES = ("new", "in_progress", "waiting", "reopened")
 
 
 class TicketComment(me.EmbeddedDocument):
@@ -15,6 +16,13 @@ class TicketComment(me.EmbeddedDocument):
     at = me.DateTimeField(required=True, default=utcnow)
     text = me.StringField(required=True, max_length=5000)
     internal = me.BooleanField(default=False)
+
+
+class StatusChange(me.EmbeddedDocument):
+    at = me.DateTimeField(required=True, default=utcnow)
+    user = me.StringField(required=True)
+    from_status = me.StringField(required=True)
+    to_status = me.StringField(required=True)
 
 
 class Ticket(TimestampedDocument):
@@ -27,12 +35,27 @@ class Ticket(TimestampedDocument):
     status = me.StringField(required=True, default="new", choices=TICKET_STATUSES)
     due_at = me.DateTimeField()
     comments = me.ListField(me.EmbeddedDocumentField(TicketComment))
+    history = me.ListField(me.EmbeddedDocumentField(StatusChange))
+    # SLA (services.tickets): due_at is the resolution due time; None while paused.
+    response_due_at = me.DateTimeField()
+    first_response_at = me.DateTimeField()
+    waiting_since = me.DateTimeField()
+    paused_minutes = me.IntField(default=0, min_value=0)
+    resolved_at = me.DateTimeField()
 
     meta = {"collection": "tickets", "ordering": ["-created_at"],
             "indexes": ["status", "priority", "assignee", "requester"]}
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def is_overdue(self, now) -> bool:
+        """Open and past its response or resolution due time (never while waiting)."""
+        if self.status not in OPEN_STATUSES or self.status == "waiting":
+            return False
+        late_response = (self.first_response_at is None and self.response_due_at
+                         and self.response_due_at < now)
+        return bool(late_response or (self.due_at and self.due_at < now))
 
     def clean(self):
         if not self.number:

@@ -29,6 +29,7 @@ class User(me.Document):
     active = me.BooleanField(default=True)
     created_at = me.DateTimeField(default=lambda: datetime.now(timezone.utc))
     last_login_at = me.DateTimeField()
+    locale = me.StringField(choices=("de", "en"))  # UI language; unset = browser's
 
     meta = {"collection": "users", "indexes": ["roles"]}
 

@@ -72,8 +72,20 @@ def seed_retention_rules() -> int:
     return added
 
 
+def seed_sla_policies() -> int:
+    """Insert the SLA targets of priorities that have none; return how many were added."""
+    from models.sla import DEFAULT_SLA, SlaPolicy
+
+    missing = [p for p in DEFAULT_SLA if not SlaPolicy.objects(priority=p[0]).first()]
+    for priority, response, resolution in missing:
+        SlaPolicy(priority=priority, response_minutes=response,
+                  resolution_minutes=resolution).save()
+    return len(missing)
+
+
 def seed_reference() -> dict:
     """Load every kind of reference data; safe to run any number of times."""
     return {"accounts": seed_chart_of_accounts(),
             "document_categories": seed_document_categories(),
-            "retention_rules": seed_retention_rules()}
+            "retention_rules": seed_retention_rules(),
+            "sla_policies": seed_sla_policies()}

@@ -27,6 +27,11 @@ EXPECTED_READERS = {
     "job_runs": {"admin"},
     "users": {"admin"},
     "audit": {"admin", "auditor"},
+    # issue 7: operations
+    "stock_movements": {"admin", "finance", "warehouse", "auditor"},
+    "purchase_orders": {"admin", "finance", "warehouse", "auditor"},
+    "sla_policies": {"admin", "support", "auditor"},
+    "my_tickets": {"admin", "support"},
 }
 
 

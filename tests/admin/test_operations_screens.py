@@ -1,0 +1,135 @@
+"""Warehouse, purchasing and ticket screens through the test client."""
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from models import StockItem
+from models.base import utcnow
+from models.purchase_order import PurchaseOrder
+from models.ticket import Ticket
+from services.purchasing import DraftLine, create_draft, send_order
+from services.tickets import apply_sla
+from tests.conftest import csrf_token_from
+from tests.factories import make_stock_item, make_supplier, make_user
+
+
+def form_post(client, page_url, post_url, data):
+    token = csrf_token_from(client.get(page_url).data)
+    return client.post(post_url, data={**data, "csrf_token": token}, follow_redirects=True)
+
+
+def test_movement_screen_books_and_refuses_with_a_clear_message(client, login):
+    item = make_stock_item(sku="SCR-1", quantity=Decimal(0), unit="Stk")
+    login("warehouse")
+    page = client.get("/admin/stock-ops/").get_data(as_text=True)
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    data = {"kind": "receipt", "sku": "SCR-1", "quantity": "1.000,5", "reason": "Lieferung",
+            "key": key}
+    form_post(client, "/admin/stock-ops/", "/admin/stock-ops/", data)
+    form_post(client, "/admin/stock-ops/", "/admin/stock-ops/", data)  # double submit
+    assert StockItem.objects.get(pk=item.pk).quantity == Decimal("1000.5")
+    text = form_post(client, "/admin/stock-ops/", "/admin/stock-ops/", {
+        "kind": "issue", "sku": "SCR-1", "quantity": "2000", "reason": "Auftrag"}).get_data(as_text=True)
+    assert "Nicht genug Bestand: SCR-1 hat 1.000,5 Stk, angefordert 2.000 Stk." in text
+    assert StockItem.objects.get(pk=item.pk).quantity == Decimal("1000.5")
+
+
+def test_quantity_is_read_only_in_the_item_edit_form(client, login):
+    item = make_stock_item()
+    login("warehouse")
+    page = client.get(f"/admin/stock/edit/?id={item.pk}").get_data(as_text=True)
+    assert 'name="quantity"' not in page and 'name="name"' in page
+
+
+def test_auditor_reads_but_cannot_post(client, login):
+    make_stock_item(sku="AUD-1")
+    login("auditor")
+    assert client.get("/admin/stock-ops/valuation/").status_code == 200
+    token = csrf_token_from(client.get("/admin/stock/").data)
+    response = client.post("/admin/stock-ops/", data={"csrf_token": token, "kind": "issue",
+                                                      "sku": "AUD-1", "quantity": "1"})
+    assert response.status_code == 403
+
+
+def test_inventory_count_screen_posts_differences(client, login):
+    item = make_stock_item(sku="INV-9", quantity=Decimal(10), location="Regal Z")
+    login("warehouse")
+    page = client.get("/admin/stock-ops/count/?location=Regal+Z").get_data(as_text=True)
+    count_id = re.search(r'name="count_id" value="([0-9a-f]+)"', page).group(1)
+    data = {"count_id": count_id, "location": "Regal Z", f"version-{item.pk}": "0",
+            f"counted-{item.pk}": "7,5"}
+    text = form_post(client, "/admin/stock-ops/count/", "/admin/stock-ops/count/", data).get_data(as_text=True)
+    assert "1 Differenzen gebucht" in text
+    form_post(client, "/admin/stock-ops/count/", "/admin/stock-ops/count/", data)
+    assert StockItem.objects.get(pk=item.pk).quantity == Decimal("7.5")
+
+
+def test_reorder_screen_creates_a_draft_order_per_supplier(client, login):
+    supplier = make_supplier(name="Nachschub KG")
+    make_stock_item(sku="LOW-1", quantity=Decimal(1), reorder_point=Decimal(5),
+                    reorder_qty=Decimal(10), supplier=supplier)
+    login("warehouse")
+    page = client.get("/admin/stock-ops/reorder/").get_data(as_text=True)
+    assert "Nachschub KG" in page and "LOW-1" in page and "14,000" in page
+    form_post(client, "/admin/stock-ops/reorder/", "/admin/stock-ops/reorder/",
+              {"supplier": str(supplier.pk)})
+    order = PurchaseOrder.objects.get(supplier=supplier)
+    assert order.status == "draft" and order.lines[0].quantity == Decimal(14)
+
+
+def test_order_send_receive_pdf_and_supplier_history(client, login):
+    supplier = make_supplier(name="Lieferant Süd")
+    item = make_stock_item(quantity=Decimal(0))
+    order = create_draft(supplier, [DraftLine(item.pk, Decimal(5), Decimal("2.5"))], "x")
+    login("warehouse")
+    details = f"/admin/purchase_orders/details/?id={order.pk}"
+    form_post(client, details, f"/admin/purchase-ops/{order.pk}/send", {})
+    order.reload()
+    assert order.status == "sent" and order.number.startswith("B-")
+    page = client.get(details).get_data(as_text=True)
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page).group(1)
+    form_post(client, details, f"/admin/purchase-ops/{order.pk}/receive",
+              {"token": token, "qty-0": "2"})
+    assert StockItem.objects.get(pk=item.pk).quantity == Decimal(2)
+    assert PurchaseOrder.objects.get(pk=order.pk).status == "partly_received"
+    pdf = client.get(f"/admin/purchase-ops/{order.pk}/pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    supplier_page = client.get(f"/admin/suppliers/details/?id={supplier.pk}").get_data(as_text=True)
+    assert order.number in supplier_page and "Offene Bestellungen" in supplier_page
+
+
+def _ticket(**kw):
+    ticket = Ticket(title=kw.pop("title", "Monitor flackert"), **kw)
+    apply_sla(ticket)
+    return ticket.save()
+
+
+def test_ticket_transition_buttons_and_refusal(client, login):
+    user = login("support")
+    ticket = _ticket()
+    details = f"/admin/tickets/details/?id={ticket.pk}"
+    page = client.get(details).get_data(as_text=True)
+    assert "in Bearbeitung" in page and 'value="resolved"' not in page
+    text = form_post(client, details, f"/admin/ticket-ops/{ticket.pk}/status",
+                     {"to": "resolved"}).get_data(as_text=True)
+    assert "nicht erlaubt" in text
+    form_post(client, details, f"/admin/ticket-ops/{ticket.pk}/status", {"to": "in_progress"})
+    ticket.reload()
+    assert ticket.status == "in_progress" and ticket.history[0].user == user.email
+
+
+def test_overdue_filter_and_my_tickets(app, client, login):
+    from admin.support import OverdueFilter
+
+    me = login("support")
+    late = _ticket(title="Alt und überfällig", priority="critical",
+                   created_at=utcnow() - timedelta(days=10))
+    fresh = _ticket(title="Ganz neu", priority="low", assignee=me)
+    assert "badge-danger" in client.get("/admin/tickets/").get_data(as_text=True)
+    view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == "tickets")
+    index = next(i for i, f in enumerate(view._filters) if isinstance(f, OverdueFilter))
+    overdue = client.get(f"/admin/tickets/?flt0_{index}=1").get_data(as_text=True)
+    assert "Alt und überfällig" in overdue and "Ganz neu" not in overdue
+    mine = client.get("/admin/my_tickets/").get_data(as_text=True)
+    assert "Ganz neu" in mine and "Alt und überfällig" not in mine
+    assert late.is_overdue(utcnow()) and not fresh.is_overdue(utcnow())

@@ -1,0 +1,64 @@
+"""The start page shows each role its own figures, matching the data."""
+import re
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from models.base import utcnow
+from models.ticket import Ticket
+from services.dashboard import opened_closed_per_week
+from services.tickets import apply_sla, change_status
+from tests.factories import make_employee, make_stock_item
+
+
+def value(page, element_id):
+    return re.search(rf'id="{element_id}">([^<]*)<', page).group(1)
+
+
+def test_warehouse_sees_reorder_count_and_stock_value_only(client, login):
+    make_stock_item(quantity=Decimal(2), reorder_point=Decimal(5), unit_cost=Decimal("10"))
+    make_stock_item(quantity=Decimal(100), reorder_point=Decimal(5), unit_cost=Decimal("1.005"))
+    login("warehouse")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert value(page, "below-reorder") == "1"
+    assert value(page, "stock-value") == "120,50 €"
+    assert 'id="headcount"' not in page and 'id="overdue"' not in page
+
+
+def test_hr_sees_headcount(client, login):
+    make_employee(), make_employee(), make_employee(status="left")
+    login("hr")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert value(page, "headcount") == "2"
+    assert "Lohnabrechnung: noch nicht verfügbar" in page and 'id="stock-value"' not in page
+
+
+def test_support_sees_open_by_priority_overdue_and_a_chart(client, login):
+    for priority, days in (("high", 10), ("high", 0), ("low", 0)):
+        ticket = Ticket(title="X", priority=priority, created_at=utcnow() - timedelta(days=days))
+        apply_sla(ticket)
+        ticket.save()
+    done = Ticket.objects(priority="low").first()
+    for status in ("in_progress", "resolved", "closed"):
+        change_status(done.pk, status, "s")
+    login("support")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert (value(page, "open-high"), value(page, "open-low")) == ("2", "0")
+    assert value(page, "overdue") == "1"
+    assert "<svg" in page and "http://" not in page.split("<svg", 1)[1].split("</svg>")[0].replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_finance_placeholder_until_invoices_exist(client, login):
+    login("finance")
+    assert "Rechnungen: noch nicht verfügbar" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_opened_closed_per_week_buckets():
+    now = datetime(2026, 3, 18, 12, tzinfo=timezone.utc)  # Wednesday
+    events = [("opened", datetime(2026, 3, 16, 9, tzinfo=timezone.utc)),
+              ("opened", datetime(2026, 3, 10, 9, tzinfo=timezone.utc)),
+              ("closed", datetime(2026, 3, 17, 9, tzinfo=timezone.utc)),
+              ("opened", datetime(2025, 1, 1, tzinfo=timezone.utc))]
+    weeks = opened_closed_per_week(events, now, weeks=2)
+    assert [(w.date().isoformat(), a, b) for w, a, b in weeks] == [
+        ("2026-03-09", 1, 0), ("2026-03-16", 1, 1)]

@@ -1,0 +1,24 @@
+"""Which dashboard tiles a user sees: one set per role (figures from services.dashboard)."""
+from models.base import utcnow
+from services import dashboard
+
+# role -> tiles; admins see everything, auditors what they may read.
+TILES_BY_ROLE = {
+    "admin": ("finance", "hr", "warehouse", "support", "admin"),
+    "finance": ("finance", "warehouse"),
+    "hr": ("hr",),
+    "warehouse": ("warehouse",),
+    "support": ("support",),
+    "auditor": ("finance", "warehouse", "support"),
+}
+
+
+def tiles_for(user) -> dict:
+    """Compute the tiles of the user's roles (each kind once)."""
+    kinds = {kind for role in user.roles for kind in TILES_BY_ROLE.get(role, ())}
+    now = utcnow()
+    makers = {"finance": lambda: dashboard.finance_figures(now.date()),
+              "hr": dashboard.hr_figures, "warehouse": dashboard.warehouse_figures,
+              "support": lambda: dashboard.support_figures(now),
+              "admin": dashboard.admin_figures}
+    return {kind: makers[kind]() for kind in kinds}

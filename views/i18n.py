@@ -1,0 +1,64 @@
+"""UI language: German by default, English per user or by the browser's Accept-Language."""
+from flask import Blueprint, redirect, request, session, url_for
+from flask_babel import format_date, format_decimal, gettext, lazy_gettext
+from flask_login import current_user, login_required
+
+bp = Blueprint("i18n", __name__)
+LANGUAGES = ("de", "en")
+_ = gettext
+_l = lazy_gettext
+
+
+def select_locale() -> str:
+    """The user's saved choice, else the browser's preference, else German."""
+    choice = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    if choice in LANGUAGES:
+        return choice
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    return request.accept_languages.best_match(LANGUAGES, default="de") if request else "de"
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def set_language():
+    """Save the chosen UI language on the user and go back."""
+    from models.user import User
+
+    choice = request.form.get("locale")
+    if choice in LANGUAGES:
+        User.objects(pk=current_user.pk).update_one(set__locale=choice)
+        session["locale"] = choice
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("admin.index")
+    return redirect(target)
+
+
+def money(value) -> str:
+    """1.234,56 € — the German format in both languages, as the business asked."""
+    from services.formatting import format_money_de
+    return "" if value is None else format_money_de(value)
+
+
+def init_app(app) -> None:
+    """Register the template helpers."""
+    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES)
+    from services.formatting import format_date_de, format_decimal_de
+    app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
+                                 money=money, de_datetime=de_datetime)
+
+
+def de_datetime(value) -> str:
+    """31.12.2026 14:05 in Europe/Berlin (stored times are UTC)."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+
+
+__all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app"]

@@ -1,0 +1,20 @@
+"""CLI: flask --app app ops recover | sla-escalate | reorder-report."""
+import click
+from flask import Blueprint
+
+bp = Blueprint("ops", __name__, cli_group="ops")
+
+
+@bp.cli.command("recover")
+@click.option("--older-than-minutes", default=1, show_default=True)
+def recover(older_than_minutes):
+    """Finish stock movements and goods receipts a crash left pending."""
+    from datetime import timedelta
+
+    from services.purchasing import finish_pending_receipts
+    from services.stock import recover_pending_movements
+
+    counts = recover_pending_movements(timedelta(minutes=older_than_minutes))
+    receipts = finish_pending_receipts()
+    click.echo(f"movements done={counts['done']} refused={counts['refused']} "
+               f"receipts completed={receipts}")
