@@ -5,12 +5,14 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.archive import ArchivedFileView
 from admin.base import HomeView
 from admin.hr import EmployeeView
+from admin.imports import ImportMenuLink, ImportRunView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, Employee, JournalEntry, StockItem,
                     Supplier, Ticket, User)
+from models.import_run import ImportRun
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -24,6 +26,7 @@ VIEWS = (
     (UserView, User, "Users", "System", "users"),
     (AuditLogView, AuditEntry, "Audit log", "System", "audit"),
 )
+VIEWS += ((ImportRunView, ImportRun, "CSV imports", "System", "import_runs"),)
 
 
 def init_admin(app) -> Admin:
@@ -35,4 +38,5 @@ def init_admin(app) -> Admin:
     )
     for view, document, label, category, endpoint in VIEWS:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+    admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="System"))
     return admin

@@ -115,6 +115,13 @@ class SecuredModelView(ModelView):
             abort(403)  # the URL refuses, not only the hidden button
         return None
 
+    def get_export_value(self, model, name):
+        """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell."""
+        from services.csv_import.formula import escape_cell
+
+        value = super().get_export_value(model, name)
+        return escape_cell(value) if isinstance(value, str) else value
+
     @expose("/api/file/")
     def api_file_view(self):
         """Disable Flask-Admin's generic GridFS URL, which would bypass access rules."""

@@ -7,6 +7,7 @@ from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
 from models.counter import Counter
 from models.employee import Employee
+from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.stock import StockItem
 from models.supplier import Supplier
@@ -15,6 +16,7 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile)
+ALL_DOCUMENTS += (ImportRun,)
 
 
 def connect_db(uri: str, db_name: str) -> None:

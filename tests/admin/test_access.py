@@ -24,6 +24,7 @@ EXPECTED_READERS = {
     "archive_files": set(ROLES),
     "users": {"admin"},
     "audit": {"admin", "auditor"},
+    "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
 }
 
 
