@@ -88,3 +88,6 @@ def _init_blueprints(app: Flask) -> None:
         scheduler_cli,
     ):
         app.register_blueprint(module.bp)
+    from views import import_cli, imports  # bulk CSV import: command line and wizard
+    app.register_blueprint(import_cli.bp)
+    app.register_blueprint(imports.bp)

@@ -7,6 +7,7 @@ from admin.base import HomeView
 from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
+from admin.imports import ImportMenuLink, ImportRunView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
@@ -14,6 +15,7 @@ from admin.support import TicketView
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
                     JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
+from models.import_run import ImportRun
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -36,6 +38,7 @@ PAGES = (
     (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
     (JobsView, "Jobs", "System", "jobs"),
 )
+VIEWS += ((ImportRunView, ImportRun, "CSV imports", "System", "import_runs"),)
 
 
 def init_admin(app) -> Admin:
@@ -51,4 +54,5 @@ def init_admin(app) -> Admin:
         admin.add_view(view(name=label, category=category, endpoint=endpoint))
     for page, label, category, endpoint, url in OPERATIONS_PAGES:
         admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
+    admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="System"))
     return admin

@@ -127,6 +127,12 @@ class SecuredModelView(ModelView):
             flash("Not saved – please correct: " + validation_message(exc), "error")
             return True
         return super().handle_view_exception(exc)
+    def get_export_value(self, model, name):
+        """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell."""
+        from services.csv_import.formula import escape_cell
+
+        value = super().get_export_value(model, name)
+        return escape_cell(value) if isinstance(value, str) else value
 
     @expose("/api/file/")
     def api_file_view(self):

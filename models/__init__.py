@@ -9,6 +9,7 @@ from models.audit import AuditEntry
 from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.jobs import JobLease, JobRun
+from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.posting import ChainSlot, FiscalYear, PostingKey
@@ -31,6 +32,7 @@ ALL_DOCUMENTS = (
     DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry,
     JobRun, JobLease,
 )
+ALL_DOCUMENTS += (ImportRun,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

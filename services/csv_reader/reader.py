@@ -23,6 +23,7 @@ class Row(NamedTuple):
     line: int
     values: dict[str, object]
     errors: list[CellError]
+    cells: tuple[str, ...] = ()  # the record as written, only when read with keep_cells=True
 
     @property
     def ok(self) -> bool:
@@ -30,9 +31,10 @@ class Row(NamedTuple):
         return not self.errors
 
 
-def read_rows(data: bytes, columns: Iterable[Column], *, ignore_unknown: bool = False) -> "CsvReader":
+def read_rows(data: bytes, columns: Iterable[Column], *, ignore_unknown: bool = False,
+              keep_cells: bool = False) -> "CsvReader":
     """Detect the file's format, check its header and return an iterable of typed rows."""
-    return CsvReader(data, columns, ignore_unknown=ignore_unknown)
+    return CsvReader(data, columns, ignore_unknown=ignore_unknown, keep_cells=keep_cells)
 
 
 class CsvReader:
@@ -43,8 +45,10 @@ class CsvReader:
     problem at once; each iteration reads the bytes afresh and keeps no rows.
     """
 
-    def __init__(self, data: bytes, columns: Iterable[Column], *, ignore_unknown: bool = False):
+    def __init__(self, data: bytes, columns: Iterable[Column], *, ignore_unknown: bool = False,
+                 keep_cells: bool = False):
         self._data = data
+        self.keep_cells = keep_cells  # a rejects file needs the record as the clerk wrote it
         self.columns = tuple(columns)
         self.encoding = detect_encoding(data)
         sample = decode_sample(data, self.encoding)
@@ -92,7 +96,7 @@ class CsvReader:
                     errors.append(CellError(name, raw, str(error)))
         if count > self.header_map.width:
             self._check_surplus(cells, errors)
-        return Row(line, values, errors)
+        return Row(line, values, errors, tuple(cells) if self.keep_cells else ())
 
     def _check_surplus(self, cells: list[str], errors: list[CellError]) -> None:
         width = self.header_map.width

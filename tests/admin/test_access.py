@@ -32,6 +32,7 @@ EXPECTED_READERS = {
     "purchase_orders": {"admin", "finance", "warehouse", "auditor"},
     "sla_policies": {"admin", "support", "auditor"},
     "my_tickets": {"admin", "support"},
+    "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
 }
 
 
