@@ -5,10 +5,12 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.archive import ArchivedFileView
 from admin.base import HomeView
 from admin.hr import EmployeeView
+from admin.payroll import PayrollParametersView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
+from models.payroll import PayrollParameters
 from models import (Account, ArchivedFile, AuditEntry, Employee, JournalEntry, StockItem,
                     Supplier, Ticket, User)
 
@@ -17,6 +19,8 @@ VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
+    (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
+     "payroll_parameters"),
     (SupplierView, Supplier, "Suppliers", "Procurement", "suppliers"),
     (StockItemView, StockItem, "Stock items", "Procurement", "stock"),
     (TicketView, Ticket, "Tickets", "Support", "tickets"),

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from models.archive import DocumentCategory
 from models.ledger import Account
+from seeds.payroll import seed_payroll_parameters
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -50,4 +51,5 @@ def seed_document_categories() -> int:
 def seed_reference() -> dict:
     """Load every kind of reference data; safe to run any number of times."""
     return {"accounts": seed_chart_of_accounts(),
-            "document_categories": seed_document_categories()}
+            "document_categories": seed_document_categories(),
+            "payroll_parameters": seed_payroll_parameters()}
