@@ -71,3 +71,6 @@ def _init_blueprints(app: Flask) -> None:
 
     for module in (auth, archive, health, lohnsteuer_cli):
         app.register_blueprint(module.bp)
+
+    from views import payroll  # payroll runs (issue 5)
+    app.register_blueprint(payroll.bp)

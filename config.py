@@ -38,6 +38,10 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
         self.FLASK_ADMIN_SWATCH = "default"
         self.MAX_CONTENT_LENGTH = int(env.get("BACKOFFICE_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+        # The employer named on payslips (issue 5).
+        self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
+        self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",
+                                       "Musterstraße 1, 80331 München")
 
     def check(self):
         """Refuse settings that are unsafe for this environment."""

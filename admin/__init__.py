@@ -5,7 +5,7 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.archive import ArchivedFileView
 from admin.base import HomeView
 from admin.hr import EmployeeView
-from admin.payroll import PayrollParametersView
+from admin.payroll import PayrollParametersView, payroll_menu_link
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
@@ -39,4 +39,5 @@ def init_admin(app) -> Admin:
     )
     for view, document, label, category, endpoint in VIEWS:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+    admin.add_link(payroll_menu_link())
     return admin

@@ -1,4 +1,7 @@
 """Payroll parameters: HR reads them, only admin changes rates and ceilings."""
+from flask_admin.menu import MenuLink
+from flask_login import current_user
+
 from admin.base import SecuredModelView, money_formatter
 
 
@@ -20,3 +23,14 @@ class PayrollParametersView(SecuredModelView):
         "minijob_flat_tax_rate": "employer flat wage tax on mini-jobs in %",
         "church_tax_reduced_states": "states with the reduced church-tax rate",
     }
+
+
+class PayrollMenuLink(MenuLink):
+    """Menu entry to the payroll run screens, shown to HR and admin only."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and current_user.has_role("admin", "hr")
+
+
+def payroll_menu_link() -> PayrollMenuLink:
+    return PayrollMenuLink(name="Payroll runs", url="/payroll/", category="HR")

@@ -8,7 +8,7 @@ from models.audit import AuditEntry
 from models.counter import Counter
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
-from models.payroll import PayrollParameters, PayrollRun, Payslip
+from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
 from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import Ticket
@@ -16,7 +16,7 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 PayrollParameters, PayrollRun, Payslip)
+                 PayrollParameters, PayrollRun, Payslip, PayrollLock)
 
 
 def connect_db(uri: str, db_name: str) -> None:

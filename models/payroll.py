@@ -8,7 +8,7 @@ from models.base import TimestampedDocument
 from models.employee import STATES, Employee
 from models.fields import FixedDecimalField, MoneyField
 
-RUN_STATUSES = ("draft", "calculated", "approved", "posting", "posted", "reversing",
+RUN_STATUSES = ("draft", "calculating", "calculated", "approved", "posting", "posted", "reversing",
                 "reversed", "discarded")
 # Runs in these states no longer block a new run for their month.
 CLOSED_STATUSES = ("reversed", "discarded")
@@ -180,3 +180,17 @@ class Payslip(me.Document):
     def __str__(self):
         snap = self.employee_data
         return f"Payslip {self.month:02d}/{self.year} {snap.last_name}, {snap.first_name}"
+
+
+class PayrollLock(me.Document):
+    """A claim on one step of one run; its unique _id makes exactly one claimant win.
+
+    Conditional updates are not atomic on every supported server (FerretDB reads, then
+    writes), but an insert with an existing _id is refused atomically everywhere.
+    """
+
+    id = me.StringField(primary_key=True)
+    user = me.StringField()
+    at = me.DateTimeField(required=True)
+
+    meta = {"collection": "payroll_locks"}
