@@ -9,16 +9,24 @@ FLASK := BACKOFFICE_ENV=$${BACKOFFICE_ENV:-development} $(VENV)/bin/flask --app 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup deps launcher db-start db-stop seed bench lint clean
+.PHONY: run test setup browser deps launcher db-start db-stop seed bench lint clean
 
 run: setup db-start seed
 	@echo "Backoffice: http://$(HOST):$(PORT)/  (log in with one of the demo accounts above; Ctrl-C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-test: setup
+test: setup browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: deps launcher
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
 
 deps: $(DEPS_STAMP)
 
@@ -29,7 +37,7 @@ $(DEPS_STAMP): requirements.txt requirements-dev.txt
 
 launcher: $(LAUNCHER)
 
-$(LAUNCHER): tools/ferretdb/main.go tools/ferretdb/go.mod tools/ferretdb/go.sum
+$(LAUNCHER): tools/ferretdb/main.go tools/ferretdb/proxy.go tools/ferretdb/go.mod tools/ferretdb/go.sum
 	@if [ -z "$$MONGODB_URI" ]; then \
 	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db build; \
 	else echo "MONGODB_URI is set: the embedded database is not needed"; fi

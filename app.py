@@ -14,6 +14,9 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(_resolve_config(config))
     app.config["CONFIG_OBJECT"].check()
+    if not app.testing:
+        from services.logging_json import configure_logging
+        configure_logging(app.config.get("LOG_LEVEL", "INFO"))
 
     _init_database(app)
     _init_extensions(app)
@@ -22,8 +25,9 @@ def create_app(config=None) -> Flask:
     from admin import init_admin
     init_admin(app)
 
-    from views.cli import register_cli
+    from views.cli import guard_database_errors, register_cli
     register_cli(app)
+    guard_database_errors(app.cli)  # last: covers the blueprints' command groups too
     return app
 
 
@@ -47,7 +51,7 @@ def _init_database(app: Flask) -> None:
     uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"],
                           app.config["EMBEDDED_DB_PORT"])
     app.config["MONGODB_EFFECTIVE_URI"] = uri
-    connect_db(uri, app.config["MONGODB_DB"])
+    connect_db(uri, app.config["MONGODB_DB"], app.config["MONGODB_TIMEOUT_MS"])
 
 
 def _init_extensions(app: Flask) -> None:
@@ -67,9 +71,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, health, lohnsteuer_cli
+    from views import archive, auth, errors, health, lohnsteuer_cli
 
-    for module in (auth, archive, health, lohnsteuer_cli):
+    for module in (auth, archive, errors, health, lohnsteuer_cli):
         app.register_blueprint(module.bp)
 
     from views import payroll  # payroll runs (issue 5)

@@ -23,6 +23,7 @@ class Config:
         self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
         self.MONGODB_URI = env.get("MONGODB_URI") or None
         self.MONGODB_DB = env.get("MONGODB_DB", "backoffice")
+        self.MONGODB_TIMEOUT_MS = int(env.get("MONGODB_TIMEOUT_MS", "5000"))
         self.DATA_DIR = Path(env.get("BACKOFFICE_DATA_DIR", BASE_DIR / "var")).resolve()
         self.EMBEDDED_DB_PORT = int(env.get("BACKOFFICE_DB_PORT", "27027"))
         self.SESSION_COOKIE_HTTPONLY = True

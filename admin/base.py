@@ -3,7 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import abort, redirect, request, url_for
+import mongoengine as me
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.mongoengine import ModelView
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
@@ -102,6 +103,11 @@ class SecuredModelView(ModelView):
     def is_accessible(self):
         return self.may_read()
 
+    def search_placeholder(self):
+        """Tell the clerk which columns the search box looks in."""
+        names = [self.get_column_name(c) for c in self.column_searchable_list or ()]
+        return ", ".join(str(n) for n in names) or None
+
     def inaccessible_callback(self, name, **kwargs):
         return deny_or_login()
 
@@ -114,6 +120,13 @@ class SecuredModelView(ModelView):
         if name in WRITE_PERMISSION and not getattr(self, WRITE_PERMISSION[name]):
             abort(403)  # the URL refuses, not only the hidden button
         return None
+
+    def handle_view_exception(self, exc):
+        """Show a validation failure as the fields and what to fix, not as an exception."""
+        if isinstance(exc, me.ValidationError):
+            flash("Not saved – please correct: " + validation_message(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
 
     @expose("/api/file/")
     def api_file_view(self):
@@ -140,6 +153,25 @@ class SecuredModelView(ModelView):
         if ok:
             record_audit("delete", model, before, {})
         return ok
+
+
+def validation_message(exc) -> str:
+    """Turn a mongoengine ValidationError into 'Field: problem; Field: problem'."""
+    parts = []
+    for field, error in _field_errors(exc):
+        label = "" if field in (None, "__all__") else field.replace("_", " ").capitalize() + ": "
+        parts.append(label + error)
+    return "; ".join(parts) or str(exc)
+
+
+def _field_errors(exc, field=None):
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, dict) and errors:
+        for key, nested in errors.items():
+            # clean() errors arrive wrapped under "__all__"; keep the inner field name.
+            yield from _field_errors(nested, field if key == "__all__" else key)
+    else:
+        yield field, getattr(exc, "message", None) or str(exc)
 
 
 def record_audit(action: str, model, before: dict, after: dict) -> AuditEntry:

@@ -5,27 +5,32 @@ from models import compat
 
 from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
-from models.counter import Counter
+from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
+from models.login_attempt import LoginThrottle
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
+from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import Ticket
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
-                 StockItem, Ticket, DocumentCategory, ArchivedFile,
+                 StockItem, Ticket, DocumentCategory, ArchivedFile, LoginThrottle,
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot,
                  PayrollParameters, PayrollRun, Payslip, PayrollLock)
 
 
-def connect_db(uri: str, db_name: str) -> None:
-    """(Re)connect mongoengine's default alias to the given server and database."""
+def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:
+    """(Re)connect mongoengine's default alias; lazy, so the app starts with the database down."""
     compat.install()
     me.disconnect_all()
+    # Every write waits for a majority of a replica set and its journal: the books and
+    # payroll must not lose an acknowledged write in a fail-over.
     me.connect(host=uri, db=db_name, uuidRepresentation="standard", tz_aware=True,
-               serverSelectionTimeoutMS=5000)
-    ensure_indexes()
+               serverSelectionTimeoutMS=timeout_ms, w="majority", journal=True,
+               readConcernLevel="majority")
 
 
 def ensure_indexes() -> None:

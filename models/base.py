@@ -22,6 +22,11 @@ class TimestampedDocument(me.Document):
 
     def validate(self, clean=True):
         """Refuse blank required text (mongoengine lets an empty string through)."""
+        for name, field in self._fields.items():
+            # A form sends "" for an untouched optional field: store it as absent.
+            if isinstance(field, me.StringField) and not field.required \
+                    and isinstance(getattr(self, name), str) and not getattr(self, name).strip():
+                setattr(self, name, None)
         blank = {name: "must not be empty" for name, field in self._fields.items()
                  if field.required and isinstance(getattr(self, name), str)
                  and not getattr(self, name).strip()}

@@ -23,7 +23,7 @@ class Employee(TimestampedDocument):
     email = me.EmailField()
     phone = me.StringField(max_length=40)
     street = me.StringField(max_length=120)
-    postal_code = me.StringField(regex=r"^\d{5}$")
+    postal_code = me.StringField(regex=r"^\d{5}$", max_length=5)
     city = me.StringField(max_length=80)
     birth_date = me.DateField()
     department = me.StringField(max_length=80)

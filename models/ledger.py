@@ -2,9 +2,12 @@
 from decimal import Decimal
 
 import mongoengine as me
+from mongoengine.errors import SaveConditionError
+from mongoengine.queryset import QuerySet
 
 from models.base import TimestampedDocument
 from models.fields import MoneyField
+from services.errors import BusinessRuleError
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
 ENTRY_STATUSES = ("draft", "posted")
@@ -36,6 +39,47 @@ class JournalLine(me.EmbeddedDocument):
         return f"{self.account} S {self.debit} H {self.credit}"
 
 
+class PostedEntryError(BusinessRuleError):
+    """Someone tried to change or delete a posted journal entry."""
+
+
+POSTED_MESSAGE = ("journal entry {label} is posted and can no longer be changed or deleted; "
+                  "correct it with a reversal entry and a new entry")
+# Fields only the posting service may write (through the raw collection).
+POSTING_FIELDS = ("status", "number", "hash", "prev_hash", "posted_at", "posted_by",
+                  "reversed_by", "fiscal_year")
+
+
+class JournalEntryQuerySet(QuerySet):
+    """Bulk writes that refuse to touch posted entries (GoBD immutability)."""
+
+    def _refuse_posted(self):
+        posted = self.clone().filter(status="posted").only("number").first()
+        if posted is not None:
+            raise PostedEntryError(POSTED_MESSAGE.format(label=f"#{posted.number}"))
+
+    def delete(self, *args, **kwargs):
+        self._refuse_posted()
+        return QuerySet.delete(self.clone().filter(status__ne="posted"), *args, **kwargs)
+
+    def update(self, *args, **kwargs):
+        self._refuse_posted()
+        touched = [key for key in kwargs if any(f in key.split("__") for f in POSTING_FIELDS)]
+        if touched:
+            raise PostedEntryError("only posting may set " + ", ".join(touched))
+        return QuerySet.update(self.clone().filter(status__ne="posted"), *args, **kwargs)
+
+    def modify(self, *args, **kwargs):
+        self._refuse_posted()
+        return QuerySet.modify(self.clone().filter(status__ne="posted"), *args, **kwargs)
+
+    def insert(self, doc_or_docs, *args, **kwargs):
+        docs = doc_or_docs if isinstance(doc_or_docs, (list, tuple)) else [doc_or_docs]
+        if any(getattr(doc, "status", None) == "posted" for doc in docs):
+            raise PostedEntryError("entries can only be posted through posting, not inserted")
+        return QuerySet.insert(self, doc_or_docs, *args, **kwargs)
+
+
 class JournalEntry(TimestampedDocument):
     number = me.IntField(min_value=1)
     fiscal_year = me.IntField()
@@ -46,8 +90,16 @@ class JournalEntry(TimestampedDocument):
     status = me.StringField(required=True, default="draft", choices=ENTRY_STATUSES)
     source = me.StringField(required=True, default="manual", choices=ENTRY_SOURCES)
     created_by = me.StringField()
+    # Set by services.posting only: the tamper-evident chain and the reversal links.
+    posted_at = me.DateTimeField()
+    posted_by = me.StringField()
+    hash = me.StringField(regex=r"^[0-9a-f]{64}$")
+    prev_hash = me.StringField(regex=r"^[0-9a-f]{64}$")
+    reversal_of = me.ObjectIdField()
+    reversed_by = me.ObjectIdField()
 
     meta = {"collection": "journal_entries", "ordering": ["-date"],
+            "queryset_class": JournalEntryQuerySet,
             "indexes": ["date", "voucher_ref", ("fiscal_year", "number"), "status"]}
 
     def __str__(self):
@@ -61,6 +113,19 @@ class JournalEntry(TimestampedDocument):
     @property
     def total_credit(self) -> Decimal:
         return sum((line.credit or Decimal(0) for line in self.lines), Decimal("0.00"))
+
+    def save(self, *args, **kwargs):
+        """Save a draft; refuse to write a posted entry or to overwrite one."""
+        if self.status == "posted":
+            raise PostedEntryError(POSTED_MESSAGE.format(label=f"#{self.number}"))
+        if self._created:
+            kwargs["force_insert"] = True  # never replace a stored entry by its id
+        else:
+            kwargs["save_condition"] = {"status__ne": "posted"}
+        try:
+            return super().save(*args, **kwargs)
+        except SaveConditionError:
+            raise PostedEntryError(POSTED_MESSAGE.format(label=str(self.pk))) from None
 
     def clean(self):
         if self.date:

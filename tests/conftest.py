@@ -43,12 +43,14 @@ def db_server():
 def app(db_server):
     """A Backoffice app on its own fresh database with the reference data loaded."""
     from app import create_app
+    from models import ensure_indexes
     from seeds.reference import seed_reference
 
     name = f"test_{uuid.uuid4().hex[:12]}"
     app = create_app({"TESTING": True, "MONGODB_URI": db_server, "MONGODB_DB": name,
                       "DATA_DIR": Path(tempfile.mkdtemp(prefix="backoffice-data-"))})
     with app.app_context():
+        ensure_indexes()
         seed_reference()
     yield app
     import mongoengine as me

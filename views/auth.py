@@ -2,12 +2,16 @@
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, validators
 
 from models.user import User
+from services import throttle
+
+USER_POLICY = throttle.ThrottlePolicy(max_failures=5)
+ADDRESS_POLICY = throttle.ThrottlePolicy(max_failures=20)
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -39,11 +43,24 @@ def login():
     """Show the log-in form and log the user in."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.objects(email=form.email.data.strip().lower()).first()
+        email = form.email.data.strip().lower()
+        keys = [f"user:{email}", f"addr:{request.remote_addr}"]
+        until = throttle.locked_until(keys)
+        if until:
+            minutes = max(1, int((until - datetime.now(timezone.utc)).total_seconds() // 60) + 1)
+            flash(f"Too many failed log-ins. Try again in {minutes} minute(s) "
+                  "or ask an administrator to reset your password.", "error")
+            return render_template("auth/login.html", form=form), 429
+        user = User.objects(email=email).first()
         if user and user.active and user.check_password(form.password.data):
+            throttle.clear(keys[0])
+            session.clear()  # no session fixation: a fresh session for the new login
             login_user(user)
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
             User.objects(pk=user.pk).update_one(set__last_login_at=datetime.now(timezone.utc))
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure(keys[0], USER_POLICY)
+        throttle.record_failure(keys[1], ADDRESS_POLICY)
         flash("E-mail or password is wrong.", "error")
     return render_template("auth/login.html", form=form)
 

@@ -1,18 +1,50 @@
 """Command-line commands: flask --app app create-user | seed-reference | seed-demo."""
+import functools
 import sys
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 
 from models import ensure_indexes
 from models.user import ROLES, User
+
+
+DB_UNAVAILABLE_EXIT = 3
+
+
+class DatabaseUnavailable(click.ClickException):
+    exit_code = DB_UNAVAILABLE_EXIT
 
 
 def register_cli(app) -> None:
     """Attach the top-level commands to the app."""
     for command in (create_user, seed_reference_cmd, seed_demo_cmd):
         app.cli.add_command(command)
+
+
+def guard_database_errors(group: click.Group) -> None:
+    """Make every command answer a lost database with one line and exit code 3."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            guard_database_errors(command)
+        elif command.callback and not getattr(command.callback, "_db_guarded", False):
+            command.callback = _guarded(command.callback)
+
+
+def _guarded(callback):
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (ConnectionFailure, ServerSelectionTimeoutError) as exc:
+            where = current_app.config.get("MONGODB_EFFECTIVE_URI", "the database")
+            raise DatabaseUnavailable(
+                f"the database at {where} does not answer ({type(exc).__name__}); "
+                "start it (make db-start) or check MONGODB_URI") from None
+    run._db_guarded = True
+    return run
 
 
 @click.command("create-user")

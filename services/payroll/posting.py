@@ -4,6 +4,7 @@ One journal entry per run, dated the last day of the month, with the idempotency
 `payroll-run:<id>`: a crash between posting and marking the run posted is repaired by
 clicking "post" again, which finds the entry instead of posting twice.
 """
+from datetime import date
 from decimal import Decimal
 
 from models.base import utcnow
@@ -84,8 +85,12 @@ def reverse_run(run_id, user: str) -> PayrollRun:
     reversal_ids = []
     for entry_id in run.entry_ids:
         entry = JournalEntry.objects.get(pk=entry_id)
-        reversal = reverse_entry(entry, user, text=f"Storno Lohn und Gehalt {run.period}")
-        reversal_ids.append(str(reversal.pk))
+        if entry.reversed_by is None:  # a retry after a crash skips what is done
+            reversal = reverse_entry(entry, user, date=max(date.today(), entry.date),
+                                     text=f"Storno Lohn und Gehalt {run.period}")
+            reversal_ids.append(str(reversal.pk))
+        else:
+            reversal_ids.append(str(entry.reversed_by))
     return transition(run.pk, ("reversing",), {
         "status": "reversed", "reversed_at": utcnow(), "reversal_entry_ids": reversal_ids,
         "month_key": f"closed:{run.pk}"}, "finish reversing")

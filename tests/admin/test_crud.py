@@ -84,6 +84,34 @@ def test_invalid_employee_form_shows_what_to_fix_and_saves_nothing(client, login
     assert Employee.objects(personnel_no="P0778").count() == 0
 
 
+def test_browser_style_form_with_empty_optional_fields(client, login):
+    """A browser sends every field, the untouched optional ones as empty strings."""
+    login("hr")
+    fields = {name: "" for name in ("email", "phone", "street", "postal_code", "city",
+                                    "birth_date", "department", "position", "exit_date",
+                                    "iban")}
+    response = post_form(client, "/admin/employees/new/", {
+        **fields, "personnel_no": "P0900", "first_name": "Ünal", "last_name": "Öztürk",
+        "hire_date": "2026-01-01", "monthly_gross": "2000", "tax_class": "1",
+        "child_allowances": "0,0", "children_under_25": "0",
+        "health_insurance_addon": "2,90", "state": "NW", "status": "active"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    emp = Employee.objects.get(personnel_no="P0900")
+    assert emp.email is None and emp.postal_code is None and emp.iban is None
+
+
+def test_validation_failure_names_field_and_problem(client, login):
+    login("hr")
+    response = post_form(client, "/admin/employees/new/", {
+        "personnel_no": "P0901", "first_name": "Anna", "last_name": "Ärger",
+        "hire_date": "2026-01-01", "monthly_gross": "2000", "tax_class": "1",
+        "state": "NW", "status": "active", "exit_date": "2025-12-31"})
+    text = response.get_data(as_text=True)
+    assert "Not saved – please correct: Exit date: the exit date lies before the hire date" \
+        in text
+    assert "ValidationError (" not in text
+
+
 def test_supplier_crud(client, login):
     login("finance")
     response = post_form(client, "/admin/suppliers/new/", {

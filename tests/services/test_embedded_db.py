@@ -87,3 +87,38 @@ def test_listens_on_loopback_only(server):
                 if state == "0A" and local.endswith(":" + port_hex):  # 0A = LISTEN
                     listening.append(local.split(":")[0])
     assert listening == ["0100007F"]  # 127.0.0.1 and nothing else
+
+
+def test_single_document_writes_are_atomic_under_concurrency(db_server):
+    """$inc and guarded find_one_and_update behave as on MongoDB, also on the embedded server."""
+    import threading
+    import uuid
+
+    from pymongo import MongoClient, ReturnDocument
+
+    name = f"atomic_{uuid.uuid4().hex[:8]}"
+    MongoClient(db_server)[name].c.insert_many([{"_id": "counter", "v": 0},
+                                                {"_id": "stock", "q": 10}])
+    taken, refused = [], []
+
+    def work():
+        coll = MongoClient(db_server)[name].c
+        for _ in range(25):
+            coll.update_one({"_id": "counter"}, {"$inc": {"v": 1}})
+        for _ in range(3):
+            doc = coll.find_one_and_update({"_id": "stock", "q": {"$gte": 1}},
+                                           {"$inc": {"q": -1}},
+                                           return_document=ReturnDocument.AFTER)
+            (taken if doc else refused).append(doc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    client = MongoClient(db_server)
+    assert client[name].c.find_one({"_id": "counter"})["v"] == 200
+    assert client[name].c.find_one({"_id": "stock"})["q"] == 0
+    assert len(taken) == 10 and len(refused) == 14
+    assert sorted(d["q"] for d in taken) == list(range(10))
+    client.drop_database(name)

@@ -33,8 +33,12 @@ func main() {
 	}
 
 	addr := net.JoinHostPort("127.0.0.1", fmt.Sprint(*port))
+	// FerretDB itself listens only on a private Unix socket; clients reach it through
+	// the write-serialising proxy on loopback TCP (see proxy.go).
+	socket := filepath.Join(dir, fmt.Sprintf("ferretdb-%d.sock", *port))
+	_ = os.Remove(socket)
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
 	})
@@ -45,7 +49,21 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	log.Printf("ferretdb listening on %s, data in %s", addr, dir)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatalf("listen %s: %v", addr, err)
+	}
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+	}()
+	go func() {
+		if err := serve(ln, socket, &writeLock{}); err != nil {
+			log.Fatalf("proxy: %v", err)
+		}
+	}()
+
+	log.Printf("ferretdb listening on %s (writes serialised), data in %s", addr, dir)
 	if err := f.Run(ctx); err != nil {
 		log.Fatalf("ferretdb: %v", err)
 	}

@@ -1,0 +1,58 @@
+"""Journal chain: one slot per posted number, a per-year head hint, posting keys.
+
+FerretDB 1.24 does not apply a filtered update (or even `$inc`) atomically under
+concurrency; only inserts into a unique index are. So every posted number is claimed
+by inserting its ChainSlot (`_id` = year:number, unique `entry_id`), and the
+FiscalYear document is a hint of how far the chain is complete, never the arbiter.
+"""
+import mongoengine as me
+
+GENESIS_HASH = "0" * 64
+
+
+def slot_id(year: int, number: int) -> str:
+    """Return the `_id` of the chain slot of a number in a fiscal year."""
+    return f"{year}:{number:09d}"
+
+
+class FiscalYear(me.Document):
+    """One document per fiscal year: chain hint (complete up to last_number) and closed months."""
+
+    year = me.IntField(primary_key=True)
+    last_number = me.IntField(default=0, min_value=0)
+    last_hash = me.StringField(default=GENESIS_HASH)
+    closed_months = me.ListField(me.IntField(min_value=1, max_value=12))
+    closed_by = me.StringField()
+    closed_at = me.DateTimeField()
+
+    meta = {"collection": "fiscal_years", "ordering": ["-year"]}
+
+    def __str__(self):
+        return str(self.year)
+
+
+class ChainSlot(me.Document):
+    """A claimed journal number with the full posted entry it belongs to.
+
+    Inserted once and never changed: it is the record of a started posting that any
+    later posting (or recovery) completes if the poster crashed.
+    """
+
+    id = me.StringField(primary_key=True)
+    year = me.IntField(required=True)
+    number = me.IntField(required=True, min_value=1)
+    entry_id = me.ObjectIdField(required=True, unique=True)
+    hash = me.StringField(required=True)
+    prev_hash = me.StringField(required=True)
+    doc = me.DictField(required=True)
+
+    meta = {"collection": "journal_chain"}
+
+
+class PostingKey(me.Document):
+    """An idempotency key of a posting request: its `_id` is the key (unique by nature)."""
+
+    key = me.StringField(primary_key=True, max_length=200)
+    entry_id = me.ObjectIdField(required=True)
+
+    meta = {"collection": "posting_keys"}

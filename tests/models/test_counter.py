@@ -1,0 +1,27 @@
+"""Sequence numbers: unique and gap-free from parallel threads, once per owner."""
+import threading
+
+from models.counter import next_number
+
+
+def test_parallel_threads_get_consecutive_unique_numbers(app):
+    taken = []
+
+    def worker():
+        for _ in range(10):
+            taken.append(next_number("demo-2026"))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == list(range(1, 81))
+
+
+def test_an_owner_gets_the_same_number_again(app):
+    first = next_number("RE-2026", owner="invoice-a")
+    assert next_number("RE-2026", owner="invoice-b") == first + 1
+    assert next_number("RE-2026", owner="invoice-a") == first
+    assert next_number("RE-2026") == first + 2
+    assert next_number("RE-2027") == 1

@@ -1,0 +1,71 @@
+"""Log-in throttling, security headers, database outages."""
+import shutil
+import tempfile
+from pathlib import Path
+
+from tests.conftest import PASSWORD, REPO, _free_port, csrf_token_from
+from tests.factories import make_user
+
+
+def _attempt(client, email, password):
+    token = csrf_token_from(client.get("/login").data)
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token})
+
+
+def test_five_failures_lock_the_account_with_a_clear_message(client):
+    user = make_user("finance")
+    for _ in range(5):
+        assert _attempt(client, user.email, "Wrong-pass-1").status_code == 200
+    locked = _attempt(client, user.email, PASSWORD)  # even the right password now waits
+    assert locked.status_code == 429
+    assert "Too many failed log-ins. Try again in 15 minute(s)" in locked.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client):
+    user = make_user("finance")
+    for _ in range(4):
+        _attempt(client, user.email, "Wrong-pass-1")
+    assert _attempt(client, user.email, PASSWORD).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/admin/").data)})
+    for _ in range(4):
+        _attempt(client, user.email, "Wrong-pass-1")
+    assert _attempt(client, user.email, PASSWORD).status_code == 302
+
+
+def test_security_headers_on_every_page(client):
+    for url in ("/login", "/healthz", "/admin/"):
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_database_outage_gives_503_and_recovers_without_restart():
+    from app import create_app
+    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+
+    data_dir = Path(tempfile.mkdtemp(prefix="backoffice-outage-"))
+    server = EmbeddedMongo(data_dir, _free_port(), binary_path=REPO / "var" / "bin" / BINARY_NAME)
+    try:
+        uri = server.start()
+        app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": "outage",
+                          "MONGODB_TIMEOUT_MS": 500})
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        server.stop()
+        down = client.get("/healthz")
+        assert down.status_code == 503
+        page = client.get("/login")  # a page that reads nothing still renders
+        assert page.status_code == 200
+        user_page = client.post("/login", data={"email": "a@b.example.com", "password": "x",
+                                                "csrf_token": csrf_token_from(page.data)})
+        assert user_page.status_code == 503
+        assert "cannot reach its database" in user_page.get_data(as_text=True)
+        assert "Traceback" not in user_page.get_data(as_text=True)
+        server.start()
+        assert client.get("/healthz").status_code == 200
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
