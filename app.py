@@ -91,3 +91,6 @@ def _init_blueprints(app: Flask) -> None:
     from views import import_cli, imports  # bulk CSV import: command line and wizard
     app.register_blueprint(import_cli.bp)
     app.register_blueprint(imports.bp)
+
+    from views import payroll  # payroll runs (issue 5)
+    app.register_blueprint(payroll.bp)

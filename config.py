@@ -43,6 +43,10 @@ class Config:
         self.ARCHIVE_MAX_FILE_BYTES = int(
             env.get("BACKOFFICE_ARCHIVE_MAX_FILE_MB", env.get("BACKOFFICE_MAX_UPLOAD_MB", "50"))
         ) * 1024 * 1024
+        # The employer named on payslips (issue 5).
+        self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
+        self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",
+                                       "Musterstraße 1, 80331 München")
 
     def check(self):
         """Refuse settings that are unsafe for this environment."""

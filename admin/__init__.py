@@ -8,6 +8,7 @@ from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
+from admin.payroll import PayrollParametersView, payroll_menu_link
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
@@ -16,12 +17,15 @@ from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
                     JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
 from models.import_run import ImportRun
+from models.payroll import PayrollParameters
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
+    (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
+     "payroll_parameters"),
     (SupplierView, Supplier, "Suppliers", "Procurement", "suppliers"),
     (StockItemView, StockItem, "Stock items", "Procurement", "stock"),
     (TicketView, Ticket, "Tickets", "Support", "tickets"),
@@ -55,4 +59,5 @@ def init_admin(app) -> Admin:
     for page, label, category, endpoint, url in OPERATIONS_PAGES:
         admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
     admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="System"))
+    admin.add_link(payroll_menu_link())
     return admin

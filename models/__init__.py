@@ -12,6 +12,7 @@ from models.jobs import JobLease, JobRun
 from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
+from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.purchase_order import PurchaseOrder, PurchaseReceipt
@@ -33,6 +34,7 @@ ALL_DOCUMENTS = (
     JobRun, JobLease,
 )
 ALL_DOCUMENTS += (ImportRun,)
+ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from models.archive import DocumentCategory, RetentionRule
 from models.ledger import Account
+from seeds.payroll import seed_payroll_parameters
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -88,4 +89,5 @@ def seed_reference() -> dict:
     return {"accounts": seed_chart_of_accounts(),
             "document_categories": seed_document_categories(),
             "retention_rules": seed_retention_rules(),
-            "sla_policies": seed_sla_policies()}
+            "sla_policies": seed_sla_policies(),
+            "payroll_parameters": seed_payroll_parameters()}

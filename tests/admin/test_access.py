@@ -16,6 +16,7 @@ PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": 
 # The policy the business asked for, stated independently of the view classes.
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
+    "payroll_parameters": {"admin", "hr"},
     "accounts": {"admin", "finance", "auditor"},
     "journal": {"admin", "finance", "auditor"},
     "suppliers": {"admin", "finance", "warehouse", "auditor"},

@@ -1,0 +1,36 @@
+"""Payroll parameters: HR reads them, only admin changes rates and ceilings."""
+from flask_admin.menu import MenuLink
+from flask_login import current_user
+
+from admin.base import SecuredModelView, money_formatter
+
+
+class PayrollParametersView(SecuredModelView):
+    read_roles = ("admin", "hr")
+    write_roles = ("admin",)
+    allow_delete = False  # approved runs were calculated with them; end a period instead
+    column_list = ("valid_from", "valid_to", "pension_rate", "unemployment_rate",
+                   "health_general_rate", "care_rate", "ceiling_pension", "ceiling_health",
+                   "minijob_limit")
+    column_default_sort = ("valid_from", True)
+    column_formatters = {name: money_formatter(name) for name in
+                         ("ceiling_pension", "ceiling_health", "minijob_limit")}
+    form_excluded_columns = ("created_at", "updated_at")
+    column_descriptions = {
+        "pension_rate": "RV in %, half employer / half employee",
+        "care_employer_rate_saxony": "PV employer share in Saxony in %",
+        "care_child_reduction": "PV points less per child from the 2nd child",
+        "minijob_flat_tax_rate": "employer flat wage tax on mini-jobs in %",
+        "church_tax_reduced_states": "states with the reduced church-tax rate",
+    }
+
+
+class PayrollMenuLink(MenuLink):
+    """Menu entry to the payroll run screens, shown to HR and admin only."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and current_user.has_role("admin", "hr")
+
+
+def payroll_menu_link() -> PayrollMenuLink:
+    return PayrollMenuLink(name="Payroll runs", url="/payroll/", category="HR")

@@ -1,0 +1,196 @@
+"""Payroll: the dated social-insurance parameter table, payroll runs and their payslips."""
+from decimal import Decimal
+
+import mongoengine as me
+
+from models.archive import ArchivedFile
+from models.base import TimestampedDocument
+from models.employee import STATES, Employee
+from models.fields import FixedDecimalField, MoneyField
+
+RUN_STATUSES = ("draft", "calculating", "calculated", "approved", "posting", "posted", "reversing",
+                "reversed", "discarded")
+# Runs in these states no longer block a new run for their month.
+CLOSED_STATUSES = ("reversed", "discarded")
+
+
+def _rate(**kw):
+    """A percentage with up to three places (e.g. 18.600 %)."""
+    return FixedDecimalField(places=3, required=True, min_value=0, max_value=100, **kw)
+
+
+class PayrollParameters(TimestampedDocument):
+    """Social-insurance rates, ceilings and church-tax rates valid for a span of months."""
+
+    valid_from = me.DateField(required=True, unique=True)
+    valid_to = me.DateField()
+    pension_rate = _rate()                      # RV, half employer / half employee
+    unemployment_rate = _rate()                 # AV, half / half
+    health_general_rate = _rate()               # KV general rate, half / half
+    health_average_addon = _rate()              # official average add-on (information)
+    care_rate = _rate()                         # PV, half / half outside Saxony
+    care_employer_rate_saxony = _rate()         # PV employer share in Saxony
+    care_childless_surcharge = _rate()          # PV, employee alone
+    care_childless_min_age = me.IntField(required=True, min_value=0, max_value=99)
+    care_child_reduction = _rate()              # PV employee reduction per child 2..max
+    care_child_reduction_max_children = me.IntField(required=True, min_value=1, max_value=20)
+    insolvency_rate = _rate()                   # U3, employer alone
+    ceiling_pension = MoneyField(required=True, min_value=0)          # RV/AV per month
+    ceiling_health = MoneyField(required=True, min_value=0)           # KV/PV per month
+    minijob_limit = MoneyField(required=True, min_value=0)
+    minijob_pension_rate = _rate()              # employer flat rate RV
+    minijob_health_rate = _rate()               # employer flat rate KV
+    minijob_flat_tax_rate = _rate()             # employer flat wage tax (Pauschsteuer)
+    church_tax_rate = _rate()
+    church_tax_rate_reduced = _rate()
+    church_tax_reduced_states = me.ListField(me.StringField(choices=sorted(STATES)))
+    note = me.StringField(max_length=300)
+
+    meta = {"collection": "payroll_parameters", "ordering": ["-valid_from"]}
+
+    def __str__(self):
+        end = f"{self.valid_to:%d.%m.%Y}" if self.valid_to else "open"
+        return f"Payroll parameters {self.valid_from:%d.%m.%Y} – {end}"
+
+    def clean(self):
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            msg = "valid to lies before valid from"
+            raise me.ValidationError(msg, errors={"valid_to": msg})
+        if self.care_employer_rate_saxony is not None and self.care_rate is not None \
+                and self.care_employer_rate_saxony > self.care_rate:
+            msg = "the Saxony employer share cannot exceed the care rate"
+            raise me.ValidationError(msg, errors={"care_employer_rate_saxony": msg})
+
+
+class EmployeeSnapshot(me.EmbeddedDocument):
+    """The employee's data as the payslip was calculated; later edits do not reach it."""
+
+    personnel_no = me.StringField()
+    first_name = me.StringField()
+    last_name = me.StringField()
+    street = me.StringField()
+    postal_code = me.StringField()
+    city = me.StringField()
+    birth_date = me.DateField()
+    hire_date = me.DateField()
+    exit_date = me.DateField()
+    monthly_gross = MoneyField()
+    tax_class = me.IntField()
+    child_allowances = FixedDecimalField(places=1)
+    children_under_25 = me.IntField()
+    church_tax = me.BooleanField()
+    health_insurance_addon = FixedDecimalField(places=2)
+    childless = me.BooleanField()
+    state = me.StringField()
+    iban = me.StringField()
+    department = me.StringField()
+    position = me.StringField()
+
+
+class MissingData(me.EmbeddedDocument):
+    """An employee the run could not calculate, and what HR must fill in."""
+
+    employee_id = me.ObjectIdField()
+    personnel_no = me.StringField()
+    name = me.StringField()
+    missing = me.StringField()
+
+
+class RunTotals(me.EmbeddedDocument):
+    gross = MoneyField(default=Decimal("0.00"))
+    wage_tax = MoneyField(default=Decimal("0.00"))
+    solidarity = MoneyField(default=Decimal("0.00"))
+    church_tax = MoneyField(default=Decimal("0.00"))
+    employee_si = MoneyField(default=Decimal("0.00"))
+    net = MoneyField(default=Decimal("0.00"))
+    employer_si = MoneyField(default=Decimal("0.00"))
+    employer_flat_tax = MoneyField(default=Decimal("0.00"))
+    employer_cost = MoneyField(default=Decimal("0.00"))
+    count = me.IntField(default=0)
+
+
+class PayrollRun(TimestampedDocument):
+    """One month's payroll; `month_key` is unique while the run is live."""
+
+    year = me.IntField(required=True, min_value=2000, max_value=2100)
+    month = me.IntField(required=True, min_value=1, max_value=12)
+    # "2026-03" while the run is live, "closed:<id>" once reversed or discarded, so the
+    # unique index allows exactly one live run per month without transactions.
+    month_key = me.StringField(required=True, unique=True)
+    status = me.StringField(required=True, default="draft", choices=RUN_STATUSES)
+    problems = me.ListField(me.EmbeddedDocumentField(MissingData))
+    totals = me.EmbeddedDocumentField(RunTotals)
+    created_by = me.StringField()
+    calculated_at = me.DateTimeField()
+    approved_by = me.StringField()
+    approved_at = me.DateTimeField()
+    posted_by = me.StringField()
+    posted_at = me.DateTimeField()
+    entry_ids = me.ListField(me.StringField())
+    reversed_by = me.StringField()
+    reversed_at = me.DateTimeField()
+    reversal_entry_ids = me.ListField(me.StringField())
+
+    meta = {"collection": "payroll_runs", "ordering": ["-year", "-month"]}
+
+    @property
+    def period(self) -> str:
+        return f"{self.month:02d}/{self.year}"
+
+    def __str__(self):
+        return f"Payroll {self.period} ({self.status})"
+
+
+class Payslip(me.Document):
+    """One employee's pay for the month of a run; amounts in euro, exact to the cent."""
+
+    run = me.ReferenceField(PayrollRun, required=True)
+    employee = me.ReferenceField(Employee, required=True)
+    year = me.IntField(required=True)
+    month = me.IntField(required=True)
+    employee_data = me.EmbeddedDocumentField(EmployeeSnapshot, required=True)
+    days = me.IntField()
+    days_in_month = me.IntField()
+    minijob = me.BooleanField(default=False)
+    gross = MoneyField()
+    taxable_gross = MoneyField()
+    wage_tax = MoneyField()
+    solidarity = MoneyField()
+    church_tax = MoneyField()
+    church_tax_rate = FixedDecimalField(places=3)
+    employee_pension = MoneyField()
+    employee_unemployment = MoneyField()
+    employee_health = MoneyField()
+    employee_care = MoneyField()
+    employee_si = MoneyField()
+    net = MoneyField()
+    employer_pension = MoneyField()
+    employer_unemployment = MoneyField()
+    employer_health = MoneyField()
+    employer_care = MoneyField()
+    employer_insolvency = MoneyField()
+    employer_flat_tax = MoneyField()
+    employer_si = MoneyField()
+    employer_cost = MoneyField()
+    pdf = me.ReferenceField(ArchivedFile)
+
+    meta = {"collection": "payslips",
+            "indexes": [{"fields": ["run", "employee"], "unique": True}, "employee"]}
+
+    def __str__(self):
+        snap = self.employee_data
+        return f"Payslip {self.month:02d}/{self.year} {snap.last_name}, {snap.first_name}"
+
+
+class PayrollLock(me.Document):
+    """A claim on one step of one run; its unique _id makes exactly one claimant win.
+
+    Conditional updates are not atomic on every supported server (FerretDB reads, then
+    writes), but an insert with an existing _id is refused atomically everywhere.
+    """
+
+    id = me.StringField(primary_key=True)
+    user = me.StringField()
+    at = me.DateTimeField(required=True)
+
+    meta = {"collection": "payroll_locks"}

@@ -1,0 +1,32 @@
+"""Payroll parameters by validity period (domain-facts.md, "Payroll parameters 2026")."""
+from datetime import date
+from decimal import Decimal as D
+
+from models.payroll import PayrollParameters
+
+PARAMETERS = (
+    dict(valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31),
+         pension_rate=D("18.6"), unemployment_rate=D("2.6"),
+         health_general_rate=D("14.6"), health_average_addon=D("2.9"),
+         care_rate=D("3.6"), care_employer_rate_saxony=D("1.3"),
+         care_childless_surcharge=D("0.6"), care_childless_min_age=23,
+         care_child_reduction=D("0.25"), care_child_reduction_max_children=5,
+         insolvency_rate=D("0.15"),
+         ceiling_pension=D("8450.00"), ceiling_health=D("5812.50"),
+         minijob_limit=D("603.00"), minijob_pension_rate=D("15"),
+         minijob_health_rate=D("13"), minijob_flat_tax_rate=D("2"),
+         church_tax_rate=D("9"), church_tax_rate_reduced=D("8"),
+         church_tax_reduced_states=["BW", "BY"],
+         note="2026: SGB IV/V/VI/XI rates, Sozialversicherungsrechengrößen-VO 2026; "
+              "mini-job flat rates §§ 168 SGB VI, 249b SGB V, § 40a EStG"),
+)
+
+
+def seed_payroll_parameters() -> int:
+    """Insert the parameter periods that are missing; return how many were added."""
+    added = 0
+    for values in PARAMETERS:
+        if not PayrollParameters.objects(valid_from=values["valid_from"]).first():
+            PayrollParameters(**values).save()
+            added += 1
+    return added

@@ -1,0 +1,1 @@
+"""Payroll: pure pay calculation, run workflow, posting, payslip documents."""

@@ -1,0 +1,133 @@
+"""Payslip PDFs in the archive, the ZIP per run, and the payroll journal (CSV and PDF)."""
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from models.archive import ArchivedFile, DocumentCategory
+from models.payroll import PayrollRun, Payslip
+from services.errors import BusinessRuleError
+from services.formatting import format_decimal_de
+from services.payroll.render import MONTHS, html_to_pdf, render_html
+from services.payroll.runs import STATUS_LABELS, get_run
+
+ISSUABLE = ("approved", "posting", "posted")
+JOURNAL_COLUMNS = (
+    ("Pers.-Nr.", None), ("Name", None), ("Tage", "days"), ("Brutto", "gross"),
+    ("Steuerbrutto", "taxable_gross"), ("Lohnsteuer", "wage_tax"), ("Soli", "solidarity"),
+    ("Kirchensteuer", "church_tax"), ("RV AN", "employee_pension"),
+    ("AV AN", "employee_unemployment"), ("KV AN", "employee_health"),
+    ("PV AN", "employee_care"), ("SV AN", "employee_si"), ("Netto", "net"),
+    ("RV AG", "employer_pension"), ("AV AG", "employer_unemployment"),
+    ("KV AG", "employer_health"), ("PV AG", "employer_care"), ("U3", "employer_insolvency"),
+    ("Pauschsteuer", "employer_flat_tax"), ("SV AG", "employer_si"),
+    ("AG-Kosten", "employer_cost"))
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    address: str
+
+
+def payslip_filename(slip: Payslip) -> str:
+    snap = slip.employee_data
+    return f"Entgeltabrechnung_{slip.year}-{slip.month:02d}_{snap.personnel_no}.pdf"
+
+
+def payslip_pdf(slip: Payslip, company: Company) -> bytes:
+    """Render one payslip as a PDF."""
+    return html_to_pdf(render_html("payslip.html", slip=slip, company=company))
+
+
+def archive_pdf(file_id, data: bytes, filename: str, category: str, document_date: date,
+                description: str, user: str) -> ArchivedFile:
+    """File a generated PDF in the archive under a given id (the one place payroll stores).
+
+    The id is chosen by the caller (the payslip's own id), so a retry after a crash finds
+    the record instead of filing a second copy.
+    """
+    existing = ArchivedFile.objects(pk=file_id).first()
+    if existing is not None:
+        return existing
+    record = ArchivedFile(id=file_id, filename=filename, content_type="application/pdf",
+                          size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                          category=DocumentCategory.objects.get(code=category),
+                          document_date=document_date, description=description,
+                          uploaded_by=user)
+    record.content.put(io.BytesIO(data), filename=filename, content_type="application/pdf")
+    return record.save(force_insert=True)
+
+
+def issue_payslips(run_id, user: str, company: Company) -> int:
+    """Create and archive the PDF of every payslip of an approved run that has none yet."""
+    run = get_run(run_id)
+    if run.status not in ISSUABLE:
+        raise BusinessRuleError(
+            f"payslips of {run.period} can be issued once the run is approved "
+            f"(it is {STATUS_LABELS.get(run.status, run.status)})")
+    issued = 0
+    for slip in Payslip.objects(run=run, pdf=None).no_cache():
+        record = archive_pdf(slip.pk, payslip_pdf(slip, company), payslip_filename(slip),
+                             "payslip", date(slip.year, slip.month, 1),
+                             f"Entgeltabrechnung {slip.month:02d}/{slip.year} "
+                             f"{slip.employee_data.personnel_no}", user)
+        Payslip.objects(pk=slip.pk, pdf=None).update_one(set__pdf=record)
+        issued += 1
+    return issued
+
+
+def company_from_config(config) -> Company:
+    """The employer named on payslips (BACKOFFICE_COMPANY_NAME / _ADDRESS)."""
+    return Company(config.get("COMPANY_NAME", ""), config.get("COMPANY_ADDRESS", ""))
+
+
+def payslip_zip(run: PayrollRun) -> bytes:
+    """All archived payslip PDFs of a run in one ZIP."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for slip in Payslip.objects(run=run, pdf__ne=None).order_by(
+                "employee_data.personnel_no").no_cache():
+            archive.writestr(slip.pdf.filename, slip.pdf.content.read())
+    return buf.getvalue()
+
+
+def journal_rows(run: PayrollRun) -> list[list[str]]:
+    """One row per payslip plus a totals row, amounts formatted the German way."""
+    rows, totals = [], {field: 0 for _, field in JOURNAL_COLUMNS if field}
+    for slip in Payslip.objects(run=run).order_by("employee_data.personnel_no").no_cache():
+        snap = slip.employee_data
+        row = [_safe(snap.personnel_no), _safe(f"{snap.last_name}, {snap.first_name}")]
+        for _, field in JOURNAL_COLUMNS[2:]:
+            value = getattr(slip, field)
+            totals[field] += value
+            row.append(str(value) if field == "days" else format_decimal_de(value))
+        rows.append(row)
+    total_row = ["Summe", f"{len(rows)} Mitarbeiter", ""]
+    total_row += [format_decimal_de(totals[f]) for _, f in JOURNAL_COLUMNS[3:]]
+    return rows + [total_row]
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def journal_csv(run: PayrollRun) -> bytes:
+    """The payroll journal as German CSV (';', decimal comma, UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for label, _ in JOURNAL_COLUMNS])
+    writer.writerows(journal_rows(run))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def journal_pdf(run: PayrollRun, company: Company) -> bytes:
+    """The payroll journal as a landscape PDF."""
+    return html_to_pdf(render_html(
+        "journal.html", run=run, company=company,
+        headers=[label for label, _ in JOURNAL_COLUMNS], rows=journal_rows(run),
+        status=STATUS_LABELS.get(run.status, run.status), months=MONTHS))

@@ -1,0 +1,96 @@
+"""Posting approved payroll runs to the ledger (SKR03) and reversing them.
+
+One journal entry per run, dated the last day of the month, with the idempotency key
+`payroll-run:<id>`: a crash between posting and marking the run posted is repaired by
+clicking "post" again, which finds the entry instead of posting twice.
+"""
+from datetime import date
+from decimal import Decimal
+
+from models.base import utcnow
+from models.payroll import PayrollRun, Payslip
+from services.errors import BusinessRuleError
+from services.payroll.calculation import month_bounds
+from services.payroll.runs import get_run, transition
+
+ACCOUNTS = {"salaries": "4120", "employer_si": "4130", "flat_tax": "4199",
+            "net_payable": "1740", "tax_payable": "1741", "si_payable": "1742"}
+SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
+          "employer_si", "employer_flat_tax", "employer_cost")
+
+
+def posting_lines(t: dict) -> list[dict]:
+    """Debit/credit lines of a run's totals (zero lines left out); they always balance."""
+    taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"] + t["employer_flat_tax"]
+    lines = [
+        (ACCOUNTS["salaries"], t["gross"], 0, "Bruttolöhne und -gehälter"),
+        (ACCOUNTS["employer_si"], t["employer_si"], 0, "Arbeitgeberanteile Sozialversicherung"),
+        (ACCOUNTS["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
+        (ACCOUNTS["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
+        (ACCOUNTS["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
+        (ACCOUNTS["si_payable"], 0, t["employee_si"] + t["employer_si"],
+         "Sozialversicherungsbeiträge AN und AG"),
+    ]
+    return [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
+             "text": text} for account, debit, credit, text in lines if debit or credit]
+
+
+def payslip_totals(run: PayrollRun) -> dict:
+    """Sum the stored payslips of a run on the server (integer cents, exact)."""
+    group = {"_id": None, "count": {"$sum": 1},
+             **{name: {"$sum": f"${name}"} for name in SUMMED}}
+    result = list(Payslip._get_collection().aggregate(
+        [{"$match": {"run": run.pk}}, {"$group": group}]))
+    row = result[0] if result else {"count": 0}
+    totals = {name: Decimal(row.get(name, 0)).scaleb(-2) for name in SUMMED}
+    totals["count"] = row["count"]
+    return totals
+
+
+def check_totals(run: PayrollRun, totals: dict) -> None:
+    """Refuse posting when the payslips no longer add up to the approved totals."""
+    approved = run.totals
+    for name in SUMMED:
+        if getattr(approved, name) != totals[name]:
+            raise BusinessRuleError(
+                f"payroll {run.period}: the payslips' {name} ({totals[name]}) differ from "
+                f"the approved total ({getattr(approved, name)}); do not post, report this")
+
+
+def post_run(run_id, user: str) -> PayrollRun:
+    """Post an approved run as one balanced journal entry; safe to repeat after a crash."""
+    from services.posting import post_new_entry
+
+    run = transition(run_id, ("approved", "posting"), {"status": "posting",
+                                                        "posted_by": user}, "post")
+    totals = payslip_totals(run)
+    check_totals(run, totals)
+    entry = post_new_entry(
+        date=month_bounds(run.year, run.month)[1],
+        text=f"Lohn und Gehalt {run.period}", lines=posting_lines(totals),
+        source="payroll", user=user, voucher_ref=f"LOHN-{run.year}-{run.month:02d}",
+        idempotency_key=f"payroll-run:{run.pk}")
+    return transition(run.pk, ("posting",), {
+        "status": "posted", "posted_at": utcnow(), "entry_ids": [str(entry.pk)]},
+        "finish posting")
+
+
+def reverse_run(run_id, user: str) -> PayrollRun:
+    """Reverse a posted run's entries and free its month for a new run."""
+    from models.ledger import JournalEntry
+    from services.posting import reverse_entry
+
+    run = transition(run_id, ("posted", "reversing"), {"status": "reversing",
+                                                        "reversed_by": user}, "reverse")
+    reversal_ids = []
+    for entry_id in run.entry_ids:
+        entry = JournalEntry.objects.get(pk=entry_id)
+        if entry.reversed_by is None:  # a retry after a crash skips what is done
+            reversal = reverse_entry(entry, user, date=max(date.today(), entry.date),
+                                     text=f"Storno Lohn und Gehalt {run.period}")
+            reversal_ids.append(str(reversal.pk))
+        else:
+            reversal_ids.append(str(entry.reversed_by))
+    return transition(run.pk, ("reversing",), {
+        "status": "reversed", "reversed_at": utcnow(), "reversal_entry_ids": reversal_ids,
+        "month_key": f"closed:{run.pk}"}, "finish reversing")

@@ -1,0 +1,204 @@
+"""Payroll runs: create, calculate, approve, discard.
+
+No multi-document transactions: a unique `month_key` allows one live run per month;
+steps that must not overlap or repeat first claim a lock document with a unique _id
+(services/payroll/locks.py), because a conditional update is not atomic on FerretDB;
+the status change itself is a find_one_and_update on the expected status. Calculating is
+resumable: it replaces all payslips of the run and can be repeated after a crash.
+"""
+from dataclasses import fields as dc_fields
+from decimal import Decimal
+
+from bson import ObjectId
+from mongoengine import NotUniqueError
+from pymongo import ReturnDocument
+
+from models.base import utcnow
+from models.employee import Employee
+from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
+                            Payslip, RunTotals)
+from services.errors import BusinessRuleError
+from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
+from services.payroll import locks
+from services.payroll.rates import rates_for_month
+
+BATCH = 1000
+STATUS_LABELS = {
+    "draft": "Entwurf", "calculating": "wird berechnet", "calculated": "berechnet",
+    "approved": "freigegeben", "posting": "wird gebucht", "posted": "gebucht",
+    "reversing": "wird storniert", "reversed": "storniert", "discarded": "verworfen",
+}
+REQUIRED_DATA = (("birth_date", "Geburtsdatum"), ("iban", "IBAN"), ("state", "Bundesland"),
+                 ("tax_class", "Steuerklasse"), ("monthly_gross", "Bruttogehalt"))
+SNAPSHOT_FIELDS = tuple(EmployeeSnapshot._fields_ordered)
+RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "wage_tax",
+                 "solidarity", "church_tax", "church_tax_rate", "employee_pension",
+                 "employee_unemployment", "employee_health", "employee_care",
+                 "employee_si", "net", "employer_pension", "employer_unemployment",
+                 "employer_health", "employer_care", "employer_insolvency",
+                 "employer_flat_tax", "employer_si", "employer_cost")
+TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def create_run(year: int, month: int, user: str) -> PayrollRun:
+    """Open the run for a month; refused while another live run holds that month."""
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise BusinessRuleError("choose a month between 1 and 12 and a year like 2026")
+    rates_for_month(year, month)  # refuse early when the month has no parameters
+    run = PayrollRun(year=year, month=month, month_key=month_key(year, month),
+                     created_by=user, totals=RunTotals())
+    try:
+        return run.save(force_insert=True)
+    except NotUniqueError:
+        other = PayrollRun.objects(month_key=month_key(year, month)).first()
+        status = STATUS_LABELS.get(other.status, other.status) if other else "?"
+        raise BusinessRuleError(
+            f"a payroll run for {month:02d}/{year} already exists (status: {status}); "
+            "open it, or reverse it before starting a new one") from None
+
+
+def get_run(run_id) -> PayrollRun:
+    """Load a run by id or raise a BusinessRuleError."""
+    run = PayrollRun.objects(pk=run_id).first() if ObjectId.is_valid(str(run_id)) else None
+    if run is None:
+        raise BusinessRuleError("this payroll run does not exist")
+    return run
+
+
+def transition(run_id, expected: tuple[str, ...], changes: dict, action: str) -> PayrollRun:
+    """Change a run atomically if its status is one of `expected`, else explain why not."""
+    doc = PayrollRun._get_collection().find_one_and_update(
+        {"_id": ObjectId(str(run_id)), "status": {"$in": list(expected)}},
+        {"$set": {**changes, "updated_at": utcnow()}}, return_document=ReturnDocument.AFTER)
+    if doc is None:
+        raise refusal(get_run(run_id), action)
+    return PayrollRun._from_son(doc)
+
+
+def refusal(run: PayrollRun, action: str) -> BusinessRuleError:
+    """The error that says why a step is not possible in the run's current status."""
+    label = STATUS_LABELS.get(run.status, run.status)
+    return BusinessRuleError(f"cannot {action} payroll {run.period}: it is {label}")
+
+
+def missing_data(employee: Employee) -> list[str]:
+    """Labels of the data a payslip needs that the employee record lacks."""
+    return [label for name, label in REQUIRED_DATA if getattr(employee, name) in (None, "")]
+
+
+def employees_in_month(year: int, month: int):
+    """Employees employed on at least one day of the month (dates decide, not status)."""
+    first, last = month_bounds(year, month)
+    query = Employee.objects(hire_date__lte=last).no_cache().order_by("personnel_no")
+    return (e for e in query if e.exit_date is None or e.exit_date >= first)
+
+
+def snapshot_of(employee: Employee) -> EmployeeSnapshot:
+    return EmployeeSnapshot(**{name: getattr(employee, name) for name in SNAPSHOT_FIELDS})
+
+
+def pay_input(snap: EmployeeSnapshot) -> EmployeePay:
+    names = {f.name for f in dc_fields(EmployeePay)}
+    return EmployeePay(**{name: getattr(snap, name) for name in names})
+
+
+def build_payslip(run: PayrollRun, employee: Employee, result: PayResult,
+                  snap: EmployeeSnapshot) -> Payslip:
+    values = {name: getattr(result, name) for name in RESULT_FIELDS}
+    return Payslip(run=run, employee=employee, year=run.year, month=run.month,
+                   employee_data=snap, **values)
+
+
+def calculate_run(run_id, user: str) -> PayrollRun:
+    """(Re)calculate draft payslips for every employee employed in the run's month."""
+    run = get_run(run_id)
+    with locks.held_step(run.pk, "calculate", user,
+                         f"payroll {run.period} is being calculated right now"):
+        if locks.is_held(run.pk, "approve"):
+            raise BusinessRuleError(f"payroll {run.period} is approved; it is not "
+                                    "calculated again")
+        run = transition(run.pk, ("draft", "calculated", "calculating"),
+                         {"status": "calculating"}, "calculate")
+        return _calculate(run)
+
+
+def _calculate(run: PayrollRun) -> PayrollRun:
+    rates = rates_for_month(run.year, run.month)
+    Payslip.objects(run=run).delete()
+    problems, totals, batch = [], _empty_totals(), []
+    for employee in employees_in_month(run.year, run.month):
+        missing = missing_data(employee)
+        if missing:
+            problems.append(MissingData(employee_id=employee.pk,
+                                        personnel_no=employee.personnel_no,
+                                        name=f"{employee.last_name}, {employee.first_name}",
+                                        missing=", ".join(missing)))
+            continue
+        snap = snapshot_of(employee)
+        result = calculate_pay(pay_input(snap), run.year, run.month, rates)
+        _add_to_totals(totals, result)
+        batch.append(build_payslip(run, employee, result, snap).to_mongo())
+        if len(batch) >= BATCH:
+            Payslip._get_collection().insert_many(batch, ordered=False)
+            batch = []
+    if batch:
+        Payslip._get_collection().insert_many(batch, ordered=False)
+    return transition(run.pk, ("calculating",), {
+        "status": "calculated", "calculated_at": utcnow(),
+        "problems": [p.to_mongo() for p in problems],
+        "totals": RunTotals(**totals).to_mongo()}, "finish calculating")
+
+
+def _empty_totals() -> dict:
+    return {**{name: Decimal("0.00") for name in TOTAL_FIELDS}, "count": 0}
+
+
+def _add_to_totals(totals: dict, result: PayResult) -> None:
+    totals["count"] += 1
+    totals["gross"] += result.gross
+    totals["wage_tax"] += result.wage_tax
+    totals["solidarity"] += result.solidarity
+    totals["church_tax"] += result.church_tax
+    totals["employee_si"] += result.employee_si
+    totals["net"] += result.net
+    totals["employer_si"] += result.employer_si
+    totals["employer_flat_tax"] += result.employer_flat_tax
+    totals["employer_cost"] += result.employer_cost
+
+
+def approve_run(run_id, user: str) -> PayrollRun:
+    """Approve a calculated run; of two simultaneous approvals exactly one succeeds."""
+    run = get_run(run_id)
+    if run.status == "calculated" and run.problems:
+        raise BusinessRuleError(
+            f"{len(run.problems)} employee(s) lack data for payroll {run.period}: "
+            "complete their records and calculate again before approving")
+    if run.status == "calculated" and not (run.totals and run.totals.count):
+        raise BusinessRuleError(f"payroll {run.period} has no payslips to approve")
+    if run.status != "calculated":
+        raise refusal(run, "approve")
+    locks.acquire(run.pk, "approve", user, f"payroll {run.period} is already being approved")
+    if locks.is_held(run.pk, "calculate") or get_run(run.pk).status != "calculated":
+        locks.release(run.pk, "approve")
+        raise BusinessRuleError(f"payroll {run.period} is being calculated; approve it "
+                                "once the calculation has finished")
+    return transition(run.pk, ("calculated",), {
+        "status": "approved", "approved_by": user, "approved_at": utcnow()}, "approve")
+
+
+def discard_run(run_id, user: str) -> PayrollRun:
+    """Throw away an unapproved run so the month can be started again."""
+    run = get_run(run_id)
+    with locks.held_step(run.pk, "calculate", user,
+                         f"payroll {run.period} is being calculated right now"):
+        if locks.is_held(run.pk, "approve"):
+            raise BusinessRuleError(f"payroll {run.period} is approved; reverse it instead")
+        run = transition(run.pk, ("draft", "calculated", "discarded"),
+                         {"status": "discarded"}, "discard")
+    Payslip.objects(run=run).delete()
+    return transition(run.pk, ("discarded",), {"month_key": f"closed:{run.pk}"}, "discard")
+

@@ -1,0 +1,153 @@
+"""Pay calculation per employee and month, checked against hand arithmetic."""
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from seeds.payroll import PARAMETERS
+from services.lohnsteuer import calculate as pap
+from services.payroll.calculation import EmployeePay, calculate_pay, pap_inputs
+from services.payroll.rates import Rates
+
+RATES = Rates(**{k: (tuple(v) if isinstance(v, list) else v)
+                 for k, v in PARAMETERS[0].items() if k in Rates.__dataclass_fields__})
+
+
+def emp(**kw) -> EmployeePay:
+    values = dict(monthly_gross=D("4000.00"), tax_class=1, hire_date=date(2020, 1, 1),
+                  birth_date=date(1990, 5, 5), state="BY")
+    values.update(kw)
+    return EmployeePay(**values)
+
+
+def pay(month=3, **kw):
+    return calculate_pay(emp(**kw), 2026, month, RATES)
+
+
+def test_full_payslip_4000_bavaria_church_tax():
+    r = pay(church_tax=True)
+    # RV 4000 × 9.3 % = 372.00; AV × 1.3 % = 52.00; KV × (7.3 + 1.45) % = 350.00;
+    # PV × 1.8 % = 72.00; employer the same, plus U3 4000 × 0.15 % = 6.00.
+    assert (r.employee_pension, r.employee_unemployment, r.employee_health,
+            r.employee_care) == (D("372.00"), D("52.00"), D("350.00"), D("72.00"))
+    assert (r.employer_pension, r.employer_unemployment, r.employer_health,
+            r.employer_care, r.employer_insolvency) == (
+        D("372.00"), D("52.00"), D("350.00"), D("72.00"), D("6.00"))
+    # Wage tax from the PAP (monthly table); church tax 8 % of it, cents dropped.
+    assert r.wage_tax == D("531.83") and r.solidarity == D("0.00")
+    assert r.church_tax == D("42.54")  # 531.83 × 8 % = 42.5464
+    # Net 4000 − 531.83 − 42.54 − 846.00 = 2579.63; cost 4000 + 852.00 = 4852.00.
+    assert r.net == D("2579.63") and r.employer_cost == D("4852.00")
+
+
+def test_church_tax_is_nine_percent_outside_bavaria_and_bw():
+    nw, bw = pay(church_tax=True, state="NW"), pay(church_tax=True, state="BW")
+    assert nw.wage_tax == D("531.83")
+    assert (nw.church_tax_rate, nw.church_tax) == (D("9"), D("47.86"))  # 47.8647
+    assert (bw.church_tax_rate, bw.church_tax) == (D("8"), D("42.54"))
+    assert pay(church_tax=False, state="NW").church_tax == D("0.00")
+
+
+def test_health_and_care_capped_at_the_ceiling():
+    at = pay(monthly_gross=D("5812.50"))
+    above = pay(monthly_gross=D("7000.00"))
+    # 5812.50 × 8.75 % = 508.59375; × 1.8 % = 104.625
+    assert (at.employee_health, at.employee_care) == (D("508.59"), D("104.63"))
+    assert (above.employee_health, above.employee_care) == (D("508.59"), D("104.63"))
+    assert above.employer_health == D("508.59")
+    assert above.employee_pension == D("651.00")  # 7000 × 9.3 %, below the RV ceiling
+
+
+def test_pension_unemployment_and_levy_capped_at_the_ceiling():
+    at, above = pay(monthly_gross=D("8450.00")), pay(monthly_gross=D("9000.00"))
+    for r in (at, above):
+        # 8450 × 9.3 % = 785.85; × 1.3 % = 109.85; × 0.15 % = 12.675
+        assert (r.employee_pension, r.employee_unemployment) == (D("785.85"), D("109.85"))
+        assert (r.employer_pension, r.employer_insolvency) == (D("785.85"), D("12.68"))
+        assert r.employee_health == D("508.59")
+    assert above.gross == D("9000.00") and above.taxable_gross == D("9000.00")
+    assert above.wage_tax > at.wage_tax
+
+
+def test_childless_surcharge_from_the_month_after_turning_23():
+    young = dict(childless=True, birth_date=date(2003, 3, 15))  # 23 completed on 14.03.2026
+    assert pay(month=3, **young).employee_care == D("72.00")
+    assert pay(month=4, **young).employee_care == D("96.00")  # 4000 × (1.8 + 0.6) %
+    assert pay(month=4, **young).employer_care == D("72.00")  # the employer pays no part
+    assert pay(month=4, childless=False, birth_date=date(2003, 3, 15)).employee_care == \
+        D("72.00")
+    older = pay(childless=True)
+    assert older.employee_care == D("96.00")
+    assert older.wage_tax <= pay().wage_tax  # higher deductible contributions (PVZ)
+
+
+@pytest.mark.parametrize("children,employee_care", [
+    (0, "72.00"), (1, "72.00"), (2, "62.00"), (3, "52.00"), (5, "32.00"), (7, "32.00")])
+def test_child_reductions_from_the_second_to_the_fifth_child(children, employee_care):
+    # 4000 × (1.8 − 0.25 × reductions) %, at most 4 reductions
+    r = pay(children_under_25=children)
+    assert r.employee_care == D(employee_care) and r.employer_care == D("72.00")
+
+
+def test_saxony_splits_care_differently():
+    sn, by = pay(state="SN"), pay(state="BY")
+    assert (sn.employee_care, sn.employer_care) == (D("92.00"), D("52.00"))  # 2.3 / 1.3 %
+    assert sn.wage_tax <= by.wage_tax  # PVS: higher employee contribution is deductible
+    assert pap_inputs(emp(state="SN"), RATES, 2026, date(2026, 3, 1), D(400000), 2)["PVS"] == 1
+
+
+def test_minijob_has_no_employee_deductions_and_employer_flat_rates():
+    r = pay(monthly_gross=D("603.00"), church_tax=True)
+    assert r.minijob and r.net == D("603.00") and r.employee_si == D("0.00")
+    assert r.wage_tax == r.church_tax == r.solidarity == D("0.00")
+    # 603 × 15 % = 90.45; × 13 % = 78.39; flat tax × 2 % = 12.06; U3 × 0.15 % = 0.9045
+    assert (r.employer_pension, r.employer_health, r.employer_flat_tax,
+            r.employer_insolvency) == (D("90.45"), D("78.39"), D("12.06"), D("0.90"))
+    assert r.employer_unemployment == r.employer_care == D("0.00")
+    assert r.employer_cost == D("784.80")  # 603 + 90.45 + 78.39 + 0.90 + 12.06
+    above = pay(monthly_gross=D("603.01"))
+    assert not above.minijob and above.employee_pension == D("56.08")  # 603.01 × 9.3 %
+
+
+def test_joining_mid_month_is_paid_by_calendar_days():
+    r = pay(monthly_gross=D("3100.00"), hire_date=date(2026, 3, 16))
+    assert (r.days, r.days_in_month, r.gross) == (16, 31, D("1600.00"))  # 3100 × 16/31
+    assert r.employee_pension == D("148.80")  # 1600 × 9.3 %
+    # daily table: the daily wage 100.00 through LZZ 3, times 16 days
+    daily = pap(2026, LZZ=3, RE4=D("10000"), STKL=1, KVZ=D("2.90"))
+    assert r.wage_tax == daily["LSTLZZ"] * 16 / 100
+
+
+def test_leaving_mid_month_and_pro_rata_ceilings():
+    r = pay(month=4, monthly_gross=D("3000.00"), exit_date=date(2026, 4, 10))
+    assert (r.days, r.gross) == (10, D("1000.00"))  # 3000 × 10/30
+    high = pay(monthly_gross=D("12000.00"), hire_date=date(2026, 3, 16))
+    assert high.gross == D("6193.55")  # 12000 × 16/31 = 6193.548…
+    # RV ceiling 8450 × 16/30 = 4506.67 → × 9.3 % = 419.12; KV 5812.50 × 16/30 = 3100.00
+    assert high.employee_pension == D("419.12")
+    assert high.employee_health == D("271.25")  # 3100 × 8.75 %
+
+
+def test_not_employed_in_the_month_is_refused():
+    with pytest.raises(ValueError):
+        pay(month=3, hire_date=date(2026, 4, 1))
+
+
+def test_health_addon_of_the_fund_is_split_half_and_half():
+    r = pay(health_insurance_addon=D("3.50"))
+    assert r.employee_health == r.employer_health == D("362.00")  # 4000 × (7.3 + 1.75) %
+
+
+def test_older_employee_gets_the_age_relief_inputs():
+    inputs = pap_inputs(emp(birth_date=date(1960, 6, 1)), RATES, 2026, date(2026, 3, 1),
+                        D(400000), 2)
+    assert (inputs["ALTER1"], inputs["AJAHR"]) == (1, 2025)
+    assert pap_inputs(emp(), RATES, 2026, date(2026, 3, 1), D(400000), 2)["ALTER1"] == 0
+
+
+def test_high_income_pays_solidarity_surcharge():
+    r = pay(monthly_gross=D("15000.00"))
+    out = pap(2026, LZZ=2, RE4=D("1500000"), STKL=1, KVZ=D("2.90"))
+    assert r.solidarity == out["SOLZLZZ"] / 100 and r.solidarity > 0
+    # net = gross − taxes − employee SI, to the cent
+    assert r.net == r.gross - r.wage_tax - r.solidarity - r.church_tax - r.employee_si

@@ -1,0 +1,231 @@
+"""Payroll run workflow through the screens and services, against the real database."""
+import io
+import threading
+import zipfile
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from pypdf import PdfReader
+
+from models.archive import ArchivedFile
+from models.payroll import PayrollRun, Payslip
+from services.errors import BusinessRuleError
+from services.payroll import runs
+from tests.conftest import csrf_token_from
+from tests.factories import make_employee
+
+BORN = date(1985, 7, 1)
+
+
+def staff():
+    """Three employees for March 2026 plus two who are not employed in March."""
+    full = make_employee(personnel_no="P001", first_name="Jürgen", last_name="Müller",
+                         birth_date=BORN, monthly_gross=D("4000.00"), church_tax=True,
+                         state="BY", street="Lindenstraße 5", postal_code="80331",
+                         city="München")
+    joiner = make_employee(personnel_no="P002", first_name="Anna", last_name="Weiß",
+                           birth_date=BORN, monthly_gross=D("3100.00"),
+                           hire_date=date(2026, 3, 16), state="NW")
+    mini = make_employee(personnel_no="P003", first_name="Ole", last_name="Schäfer",
+                         birth_date=BORN, monthly_gross=D("603.00"), state="SN")
+    make_employee(personnel_no="P004", birth_date=BORN, hire_date=date(2026, 4, 1))
+    make_employee(personnel_no="P005", birth_date=BORN, exit_date=date(2026, 2, 28),
+                  status="left")
+    return full, joiner, mini
+
+
+def post(client, url, data=None):
+    token = csrf_token_from(client.get("/payroll/").data)
+    return client.post(url, data={**(data or {}), "csrf_token": token})
+
+
+def start_run(client, month=3, year=2026):
+    response = post(client, "/payroll/runs", {"year": year, "month": month})
+    assert response.status_code == 302, response.data[:300]
+    return PayrollRun.objects.get(year=year, month=month, status__ne="discarded")
+
+
+def step(client, run, action):
+    response = post(client, f"/payroll/runs/{run.pk}/{action}")
+    assert response.status_code == 302
+    return PayrollRun.objects.get(pk=run.pk)
+
+
+def test_calculate_review_and_drill_down(client, login):
+    login("hr")
+    full, joiner, mini = staff()
+    run = step(client, start_run(client), "calculate")
+    assert run.status == "calculated" and run.totals.count == 3 and not run.problems
+    slips = {s.employee_data.personnel_no: s for s in Payslip.objects(run=run)}
+    assert set(slips) == {"P001", "P002", "P003"}
+    assert slips["P001"].net == D("2579.63")  # see tests/services/payroll/test_calculation
+    assert (slips["P002"].days, slips["P002"].gross) == (16, D("1600.00"))
+    assert slips["P003"].minijob and slips["P003"].net == D("603.00")
+    assert run.totals.gross == D("6203.00")  # 4000 + 1600 + 603
+    assert run.totals.net == sum((s.net for s in slips.values()), D(0))
+    assert run.totals.employer_cost == sum((s.employer_cost for s in slips.values()), D(0))
+
+    page = client.get(f"/payroll/runs/{run.pk}").get_data(as_text=True)
+    assert "Müller, Jürgen" in page and "Weiß, Anna" in page and "16/31" in page
+    assert "2.579,63 €" in page and "6.203,00 €" in page  # row and totals row
+    detail = client.get(f"/payroll/runs/{run.pk}/payslips/{slips['P001'].pk}")
+    text = detail.get_data(as_text=True)
+    assert detail.status_code == 200 and "Kirchensteuer (8 %)" in text and "42,54 €" in text
+
+
+def test_missing_data_is_listed_and_blocks_approval_until_fixed(client, login):
+    login("hr")
+    staff()
+    gap = make_employee(personnel_no="P009", last_name="Lücke", birth_date=None, iban=None)
+    run = step(client, start_run(client), "calculate")
+    assert [(p.personnel_no, p.missing) for p in run.problems] == [
+        ("P009", "Geburtsdatum, IBAN")]
+    assert "fehlt Geburtsdatum, IBAN" in client.get(f"/payroll/runs/{run.pk}").get_data(
+        as_text=True)
+    run = step(client, run, "approve")
+    assert run.status == "calculated"
+    gap.birth_date, gap.iban = BORN, "DE89370400440532013000"
+    gap.save()
+    run = step(client, step(client, run, "calculate"), "approve")
+    assert run.status == "approved" and run.totals.count == 4 and not run.problems
+
+
+def test_second_run_for_a_month_is_refused(client, login):
+    login("hr")
+    staff()
+    first = start_run(client)
+    response = post(client, "/payroll/runs", {"year": 2026, "month": 3})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "already exists" in page
+    assert PayrollRun.objects(year=2026, month=3).count() == 1
+    step(client, first, "discard")
+    second = start_run(client)
+    assert second.pk != first.pk and second.status == "draft"
+
+
+def test_approved_run_keeps_its_figures_when_the_employee_changes(client, login):
+    login("hr")
+    full, _, _ = staff()
+    run = step(client, step(client, start_run(client), "calculate"), "approve")
+    full.monthly_gross, full.last_name = D("9000.00"), "Neumann"
+    full.save()
+    run = step(client, run, "calculate")  # refused: approved runs are not recalculated
+    assert run.status == "approved"
+    slip = Payslip.objects.get(run=run, employee=full)
+    assert (slip.gross, slip.employee_data.last_name) == (D("4000.00"), "Müller")
+
+
+def test_two_simultaneous_approvals_approve_once(app):
+    staff()
+    run = runs.calculate_run(runs.create_run(2026, 3, "a@x.de").pk, "a@x.de")
+    barrier, outcomes = threading.Barrier(4), []
+
+    def approve(user):
+        barrier.wait()
+        try:
+            runs.approve_run(run.pk, user)
+            outcomes.append(("ok", user))
+        except BusinessRuleError as exc:
+            outcomes.append(("refused", str(exc)))
+
+    threads = [threading.Thread(target=approve, args=(f"u{i}@x.de",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"]
+    winner = next(user for kind, user in outcomes if kind == "ok")
+    assert PayrollRun.objects.get(pk=run.pk).approved_by == winner
+
+
+def test_two_simultaneous_creates_open_one_run(app):
+    barrier, outcomes = threading.Barrier(3), []
+
+    def create():
+        barrier.wait()
+        try:
+            outcomes.append(runs.create_run(2026, 5, "a@x.de").pk)
+        except BusinessRuleError:
+            outcomes.append(None)
+
+    threads = [threading.Thread(target=create) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len([o for o in outcomes if o]) == 1
+    assert PayrollRun.objects(year=2026, month=5).count() == 1
+
+
+@pytest.mark.parametrize("role,status", [("warehouse", 403), ("finance", 403),
+                                         ("auditor", 403), ("hr", 200), ("admin", 200)])
+def test_only_hr_and_admin_open_payroll(client, login, role, status):
+    login(role)
+    assert client.get("/payroll/").status_code == status
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get("/payroll/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_actions_need_csrf_and_post(client, login):
+    login("hr")
+    staff()
+    run = start_run(client)
+    assert client.post(f"/payroll/runs/{run.pk}/calculate").status_code == 400
+    assert client.get(f"/payroll/runs/{run.pk}/calculate").status_code == 405
+    assert PayrollRun.objects.get(pk=run.pk).status == "draft"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_payslip_pdfs_zip_and_journal(client, login):
+    login("hr")
+    full, joiner, mini = staff()
+    run = step(client, step(client, start_run(client), "calculate"), "approve")
+    run = step(client, run, "issue")
+    slip = Payslip.objects.get(run=run, employee=full)
+    assert slip.pdf is not None and slip.pdf.category.code == "payslip"
+    response = client.get(f"/payroll/runs/{run.pk}/payslips/{slip.pk}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for expected in ("Entgeltabrechnung März 2026", "Jürgen Müller", "Lindenstraße 5",
+                     "Muster Handels GmbH", "4.000,00 €", "531,83 €", "42,54 €",
+                     "372,00 €", "350,00 €", "72,00 €", "2.579,63 €", "4.852,00 €",
+                     "Kirchensteuer (8 %)"):
+        assert expected in text, expected
+    # issuing again files nothing twice
+    assert step(client, run, "issue").status == "approved"
+    assert ArchivedFile.objects(category="payslip").count() == 3
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/payroll/runs/{run.pk}/payslips.zip").data))
+    assert sorted(archive.namelist()) == [f"Entgeltabrechnung_2026-03_P00{n}.pdf"
+                                          for n in (1, 2, 3)]
+    assert "Ole Schäfer" in pdf_text(archive.read("Entgeltabrechnung_2026-03_P003.pdf"))
+
+    csv_text = client.get(f"/payroll/runs/{run.pk}/journal.csv").data.decode("utf-8-sig")
+    lines = csv_text.strip().split("\r\n")
+    assert lines[0].startswith("Pers.-Nr.;Name;Tage;Brutto")
+    assert lines[-1].startswith("Summe;3 Mitarbeiter;;6.203,00;")
+    assert len(lines) == 5
+    journal = pdf_text(client.get(f"/payroll/runs/{run.pk}/journal.pdf").data)
+    assert "Lohnjournal März 2026" in journal and "6.203,00" in journal
+
+
+def test_payslips_are_not_issued_before_approval(client, login):
+    login("hr")
+    staff()
+    run = step(client, step(client, start_run(client), "calculate"), "issue")
+    assert Payslip.objects(run=run, pdf__ne=None).count() == 0
+    assert ArchivedFile.objects.count() == 0
+
+
+def test_menu_links_payroll_for_hr_only(client, login):
+    login("hr")
+    assert "/payroll/" in client.get("/admin/").get_data(as_text=True)
+    login("warehouse")
+    assert "/payroll/" not in client.get("/admin/").get_data(as_text=True)

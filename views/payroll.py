@@ -1,0 +1,178 @@
+"""Payroll run screens: create, calculate, review, approve, post, payslips (hr, admin)."""
+from bson import ObjectId
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_login import current_user
+
+from models.payroll import Payslip, PayrollRun
+from views.archive import content_disposition
+from services.errors import BusinessRuleError
+from services.payroll import documents, posting, render, runs
+from services.payroll.calculation import month_bounds
+
+bp = Blueprint("payroll", __name__, url_prefix="/payroll")
+PAYROLL_ROLES = ("admin", "hr")
+PAGE_SIZE = 200
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+          "September", "Oktober", "November", "Dezember")
+
+
+@bp.before_request
+def require_payroll_role():
+    """Anonymous visitors log in first; other roles than hr and admin are refused."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not current_user.has_role(*PAYROLL_ROLES):
+        abort(403)
+    return None
+
+
+def _user() -> str:
+    return current_user.email
+
+
+def _run_or_404(run_id) -> PayrollRun:
+    try:
+        return runs.get_run(run_id)
+    except BusinessRuleError:
+        abort(404)
+
+
+def _payslip_or_404(run: PayrollRun, slip_id) -> Payslip:
+    slip = Payslip.objects(pk=slip_id).first() if ObjectId.is_valid(slip_id) else None
+    if slip is None or slip.run.pk != run.pk:
+        abort(404)
+    return slip
+
+
+@bp.route("/")
+def index():
+    """List the runs and offer to start one."""
+    return render_template("payroll/index.html", runs=PayrollRun.objects.limit(60),
+                           months=MONTHS, labels=runs.STATUS_LABELS)
+
+
+@bp.route("/runs", methods=["POST"])
+def create():
+    """Open a run for the chosen month."""
+    try:
+        run = runs.create_run(int(request.form.get("year", 0)),
+                              int(request.form.get("month", 0)), _user())
+    except ValueError:
+        flash("choose a month and a year", "error")
+        return redirect(url_for(".index"))
+    except BusinessRuleError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index"))
+    flash(f"Lohnlauf {run.period} angelegt", "info")
+    return redirect(url_for(".show", run_id=run.pk))
+
+
+def _company() -> documents.Company:
+    return documents.company_from_config(current_app.config)
+
+
+def _issue(run_id, user):
+    return documents.issue_payslips(run_id, user, _company())
+
+
+def _post_and_issue(run_id, user):
+    """Post, then make the payslips available (both steps can be repeated)."""
+    posting.post_run(run_id, user)
+    return documents.issue_payslips(run_id, user, _company())
+
+
+ACTIONS = {"calculate": (runs.calculate_run, "berechnet"),
+           "approve": (runs.approve_run, "freigegeben"),
+           "discard": (runs.discard_run, "verworfen"),
+           "issue": (_issue, "Entgeltabrechnungen erstellt"),
+           "post": (_post_and_issue, "gebucht, Entgeltabrechnungen erstellt"),
+           "reverse": (posting.reverse_run, "storniert")}
+
+
+@bp.route("/runs/<run_id>/<action>", methods=["POST"])
+def act(run_id, action):
+    """Run one workflow step; a refused step comes back as a message, not an error page."""
+    if action not in ACTIONS:
+        abort(404)
+    run = _run_or_404(run_id)
+    function, done = ACTIONS[action]
+    try:
+        function(run.pk, _user())
+        flash(f"Lohnlauf {run.period}: {done}", "info")
+    except BusinessRuleError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for(".show", run_id=run.pk))
+
+
+@bp.route("/runs/<run_id>")
+def show(run_id):
+    """Review screen: one row per employee, totals row, problems, next steps."""
+    run = _run_or_404(run_id)
+    page = max(1, request.args.get("page", 1, type=int))
+    slips = (Payslip.objects(run=run).order_by("employee_data.personnel_no")
+             .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    count = run.totals.count if run.totals else 0
+    pages = max(1, -(-count // PAGE_SIZE))
+    return render_template("payroll/run.html", run=run, slips=slips, page=page, pages=pages,
+                           labels=runs.STATUS_LABELS, month_name=MONTHS[run.month - 1],
+                           last_day=month_bounds(run.year, run.month)[1])
+
+
+@bp.route("/runs/<run_id>/payslips/<slip_id>")
+def payslip(run_id, slip_id):
+    """Drill-down: every amount of one payslip."""
+    run = _run_or_404(run_id)
+    slip = _payslip_or_404(run, slip_id)
+    return render_template("payroll/payslip.html", run=run, slip=slip,
+                           month_name=MONTHS[run.month - 1], labels=runs.STATUS_LABELS)
+
+
+def _download(data: bytes, filename: str, mimetype: str, inline=False) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename, inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/runs/<run_id>/payslips/<slip_id>/pdf")
+def payslip_pdf(run_id, slip_id):
+    """The archived PDF of one payslip."""
+    slip = _payslip_or_404(_run_or_404(run_id), slip_id)
+    if slip.pdf is None:
+        abort(404)
+    return _download(slip.pdf.content.read(), slip.pdf.filename, "application/pdf", True)
+
+
+@bp.route("/runs/<run_id>/payslips.zip")
+def payslips_zip(run_id):
+    """Every issued payslip PDF of a run in one ZIP."""
+    run = _run_or_404(run_id)
+    return _download(documents.payslip_zip(run),
+                     f"Entgeltabrechnungen_{run.year}-{run.month:02d}.zip", "application/zip")
+
+
+@bp.route("/runs/<run_id>/journal.csv")
+def journal_csv(run_id):
+    """The payroll journal as German CSV."""
+    run = _run_or_404(run_id)
+    return _download(documents.journal_csv(run), f"Lohnjournal_{run.year}-{run.month:02d}.csv",
+                     "text/csv")
+
+
+@bp.route("/runs/<run_id>/journal.pdf")
+def journal_pdf(run_id):
+    """The payroll journal as PDF."""
+    run = _run_or_404(run_id)
+    return _download(documents.journal_pdf(run, _company()),
+                     f"Lohnjournal_{run.year}-{run.month:02d}.pdf", "application/pdf", True)
+
+
+@bp.app_template_filter("eur")
+def eur_filter(value):
+    return render.eur(value)
+
+
+@bp.app_template_filter("pct")
+def pct_filter(value):
+    return render.pct(value)
