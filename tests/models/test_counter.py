@@ -5,17 +5,21 @@ from models.counter import next_number
 
 
 def test_parallel_threads_get_consecutive_unique_numbers(app):
-    taken = []
+    taken, errors = [], []
 
     def worker():
-        for _ in range(10):
-            taken.append(next_number("demo-2026"))
+        try:
+            for _ in range(10):
+                taken.append(next_number("demo-2026"))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(repr(exc))
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert not errors
     assert sorted(taken) == list(range(1, 81))
 
 
