@@ -74,8 +74,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, lohnsteuer_cli, ops_cli,
-                       scheduler_cli)
+    from views import (archive, auth, errors, health, i18n, import_cli, imports,
+                       lohnsteuer_cli, ops_cli, payroll, scheduler_cli)
 
     for module in (
         auth,
@@ -83,14 +83,11 @@ def _init_blueprints(app: Flask) -> None:
         errors,
         health,
         i18n,
+        import_cli,
+        imports,
         lohnsteuer_cli,
         ops_cli,
+        payroll,
         scheduler_cli,
     ):
         app.register_blueprint(module.bp)
-    from views import import_cli, imports  # bulk CSV import: command line and wizard
-    app.register_blueprint(import_cli.bp)
-    app.register_blueprint(imports.bp)
-
-    from views import payroll  # payroll runs (issue 5)
-    app.register_blueprint(payroll.bp)
