@@ -42,7 +42,7 @@ PAGES = (
     (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
     (JobsView, "Jobs", "System", "jobs"),
 )
-VIEWS += ((ImportRunView, ImportRun, "CSV imports", "System", "import_runs"),)
+VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 
 
 def init_admin(app) -> Admin:
@@ -58,6 +58,6 @@ def init_admin(app) -> Admin:
         admin.add_view(view(name=label, category=category, endpoint=endpoint))
     for page, label, category, endpoint, url in OPERATIONS_PAGES:
         admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
-    admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="System"))
+    admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="Import"))
     admin.add_link(payroll_menu_link())
     return admin

@@ -11,6 +11,7 @@ from services.archive_store import archive_file
 from services.audit import snapshot
 from services.errors import BusinessRuleError
 from services.retention_rules import keep_until_for, refresh_category
+from seeds.reference import DOCUMENT_CATEGORIES
 
 ARCHIVE_READ = ("admin", "finance", "hr", "warehouse", "support", "auditor")
 ARCHIVE_WRITE = ("admin", "finance", "hr", "warehouse", "support")
@@ -21,6 +22,9 @@ def readable_categories(user) -> list[str]:
     """Codes of the document categories the user may see."""
     return [c.code for c in DocumentCategory.objects.only("code", "read_roles")
             if any(role in c.read_roles for role in user.roles)]
+
+
+_SEEDED_CATEGORIES = tuple((code, name) for code, name, _ in DOCUMENT_CATEGORIES)
 
 
 def _category_options():
@@ -48,7 +52,8 @@ class ArchivedFileView(SecuredModelView):
                    "size", "content_type", "uploaded_by", "uploaded_at")
     column_labels = {"keep_until": "Keep until", "hold_reason": "Legal hold"}
     column_searchable_list = ("filename", "sha256", "uploaded_by")
-    column_filters = (FilterEqual("category", "Category", options=_category_options),
+    # Static options: Flask-Admin builds filters when the app starts, before any query may run.
+    column_filters = (FilterEqual("category", "Category", options=_SEEDED_CATEGORIES),
                       "filename", "document_date", "uploaded_by", "uploaded_at",
                       "keep_until", "sha256", "content_type")
     column_default_sort = ("uploaded_at", True)

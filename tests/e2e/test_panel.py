@@ -6,12 +6,12 @@ from models.user import ROLES
 from tests.factories import make_user
 
 MENU = {  # menu entries each role must see (and no others of these)
-    "admin": {"Finance", "HR", "Procurement", "Support", "Archive", "System"},
-    "finance": {"Finance", "Procurement", "Archive"},
-    "hr": {"HR", "Archive"},
-    "warehouse": {"Procurement", "Archive"},
-    "support": {"Support", "Archive"},
-    "auditor": {"Finance", "Procurement", "Support", "Archive", "System"},
+    "admin": {"Finance", "HR", "Procurement", "Support", "Archive", "Import", "System"},
+    "finance": {"Finance", "Procurement", "Archive", "Import"},
+    "hr": {"HR", "Archive", "Import"},
+    "warehouse": {"Procurement", "Archive", "Import"},
+    "support": {"Support", "Archive", "Import"},
+    "auditor": {"Finance", "Procurement", "Support", "Archive", "Import", "System"},
 }
 ALL_MENUS = set().union(*MENU.values())
 

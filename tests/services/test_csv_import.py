@@ -228,7 +228,9 @@ def test_journal_rows_of_one_voucher_become_one_balanced_draft_entry(app):
 
 
 def test_a_posted_entry_is_never_changed_by_an_upsert(app):
-    make_entry(voucher_ref="B-1", status="posted", amount="50.00")
+    from services.posting import post_entry
+
+    post_entry(make_entry(voucher_ref="B-1", amount="50.00"), "test")
     data = "Datum;Soll;Haben;Betrag;Buchungstext;Belegnummer\r\n15.03.2026;4930;1000;119,00;x;B-1\r\n"
     result = do_import(data.encode(), "journal_entries", mode="upsert")
     assert "bereits gebucht" in result.errors[0]
