@@ -66,7 +66,7 @@ def preview(file_id):
 @bp.app_errorhandler(413)
 def too_large(error):
     """Say how large an upload may be instead of a bare 413."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    limit = f'{current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024):g}'
     return render_template("errors/too_large.html", limit=limit), 413
 
 

@@ -106,3 +106,19 @@ def test_retention_cleanup_job_runs_through_the_runner(app, sample_jobs):
     assert run.status == "ok" and run.summary["deleted"] == 1
     assert ArchivedFile.objects.count() == 0
     assert DeletionLogEntry.objects.get().run_id == run.run_id
+
+
+def test_scheduler_cli_lists_jobs_and_runs_one_now(runner, sample_jobs):
+    listed = runner.invoke(args=["scheduler", "list"])
+    assert "retention_cleanup" in listed.output and "hour='2'" in listed.output
+    ok = runner.invoke(args=["scheduler", "run-now", "sample_count"])
+    assert ok.exit_code == 0 and ": ok" in ok.output and calls() == 1
+    failed = runner.invoke(args=["scheduler", "run-now", "sample_fail"])
+    assert failed.exit_code == 1 and "Lieferant nicht erreichbar" in failed.output
+    unknown = runner.invoke(args=["scheduler", "run-now", "nope"])
+    assert unknown.exit_code == 2 and "unknown job 'nope'" in unknown.output
+
+
+def test_scheduler_group_without_subcommand_runs_the_scheduler(app):
+    group = app.cli.get_command(None, "scheduler")
+    assert group.invoke_without_command and "run" in group.commands
