@@ -108,7 +108,7 @@ class PurchaseOpsView(SecuredBaseView):
             action(order)
             flash(message, "success")
         except (BusinessRuleError, ValueError) as exc:
-            flash(str(exc), "error")
+            flash(_(str(exc)), "error")
         return redirect(url_for("purchase_orders.details_view", id=str(order.pk)))
 
 

@@ -47,7 +47,7 @@ class StockOpsView(SecuredBaseView):
                 flash(_("Bewegung gebucht: %(what)s", what=str(movement)), "success")
                 return redirect(url_for(".index", sku=form.get("sku", "")))
             except BusinessRuleError as exc:
-                flash(str(exc), "error")
+                flash(_(str(exc)), "error")
         return self.render("admin/stock/move.html", form=form, key=uuid.uuid4().hex,
                            today=date.today().isoformat())
 
@@ -81,7 +81,7 @@ class StockOpsView(SecuredBaseView):
                 flash(_("Bestellentwurf angelegt."), "success")
                 return redirect(url_for("purchase_orders.edit_view", id=str(order.pk)))
             except (BusinessRuleError, InvalidId, KeyError) as exc:
-                flash(str(exc), "error")
+                flash(_(str(exc)), "error")
         groups = reorder_list(on_order_by_item())
         return self.render("admin/stock/reorder.html", groups=groups,
                            names=supplier_names(groups))

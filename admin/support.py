@@ -159,7 +159,7 @@ class TicketOpsView(SecuredBaseView):
             action(ticket)
             flash(message, "success")
         except BusinessRuleError as exc:
-            flash(str(exc), "error")
+            flash(_(str(exc)), "error")
         return redirect(url_for("tickets.details_view", id=str(ticket.pk)))
 
 

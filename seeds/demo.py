@@ -138,12 +138,25 @@ def _seed_tickets(rng, employees) -> int:
     for n in range(100):
         created = now - timedelta(days=rng.randrange(0, 90), hours=rng.randrange(0, 24))
         status = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed"))
-        Ticket(title=rng.choice(TICKET_TITLES), description="Bitte um Unterstützung.",
-               requester=rng.choice(employees),
-               assignee=support if status != "new" else None,
-               priority=rng.choice(("low", "normal", "normal", "high", "critical")),
-               status=status, due_at=created + timedelta(days=3), created_at=created).save()
+        ticket = Ticket(title=rng.choice(TICKET_TITLES), description="Bitte um Unterstützung.",
+                        requester=rng.choice(employees),
+                        assignee=support if status != "new" else None,
+                        priority=rng.choice(("low", "normal", "normal", "high", "critical")),
+                        status=status, created_at=created)
+        _with_sla(ticket, created)
+        ticket.save()
     return 100
+
+
+def _with_sla(ticket, created) -> None:
+    """Due times from the seeded SLA targets; waiting tickets have their clock stopped."""
+    from services.tickets import apply_sla
+
+    apply_sla(ticket)
+    if ticket.status != "new":
+        ticket.first_response_at = created + timedelta(minutes=20)
+    if ticket.status == "waiting":
+        ticket.waiting_since, ticket.due_at = created + timedelta(hours=1), None
 
 
 def _seed_archive(fake) -> int:

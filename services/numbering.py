@@ -8,10 +8,15 @@ from models.sequence import SequenceHint, SequenceSlot
 from services.claims import AlreadyClaimed, claim_next
 
 
-def take_number(sequence: str, owner: str) -> int:
-    """Return the owner's number in the sequence, taking the next free one if it has none."""
+def take_number(sequence: str, owner: str, floor: int = 0) -> int:
+    """Return the owner's number in the sequence, taking the next free one if it has none.
+
+    `floor` is the last number handed out before this sequence existed (e.g. by the
+    old counter), so the chain continues after it.
+    """
     slots = SequenceSlot._get_collection()
     hint = (SequenceHint._get_collection().find_one({"_id": sequence}) or {}).get("value", 0)
+    hint = max(hint, floor)
     try:
         doc = claim_next(slots, sequence, hint, lambda n, head: {
             "sequence": sequence, "number": n, "owner": owner, "at": _now()})

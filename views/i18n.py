@@ -62,3 +62,20 @@ def de_datetime(value) -> str:
 
 
 __all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app"]
+
+# Fixed messages raised by services (which import no Flask); listed here so that
+# extraction finds them and views can show them translated with _(str(error)).
+SERVICE_MESSAGES = (
+    _l("Die Menge muss größer als 0 sein."),
+    _l("Eine Korrektur braucht eine Menge ungleich 0."),
+    _l("Mengen haben höchstens 3 Nachkommastellen."),
+    _l("Für eine Umlagerung den Ziel-Lagerplatz angeben."),
+    _l("Der Artikel existiert nicht (mehr)."),
+    _l("Nur ein Entwurf kann versendet werden."),
+    _l("Für diesen Lieferanten ist nichts nachzubestellen."),
+    _l("Der Kommentar ist leer."),
+    _l("Tickets können nur Support-Mitarbeitern zugewiesen werden."),
+    # services.tickets.STATUS_LABELS
+    _l("neu"), _l("in Bearbeitung"), _l("wartet"), _l("gelöst"), _l("geschlossen"),
+    _l("wiedereröffnet"),
+)

@@ -133,3 +133,37 @@ def test_overdue_filter_and_my_tickets(app, client, login):
     mine = client.get("/admin/my_tickets/").get_data(as_text=True)
     assert "Ganz neu" in mine and "Alt und überfällig" not in mine
     assert late.is_overdue(utcnow()) and not fresh.is_overdue(utcnow())
+
+
+def test_purchase_order_draft_form_and_edit_lock_after_sending(client, login):
+    from tests.admin.test_crud import post_form
+
+    supplier, item = make_supplier(name="Formular GmbH"), make_stock_item(sku="PO-F1")
+    login("finance")
+    response = post_form(client, "/admin/purchase_orders/new/", {
+        "supplier": str(supplier.pk), "lines-0-item": str(item.pk),
+        "lines-0-quantity": "12,5", "lines-0-unit_price": "1.234,5678", "note": "Bitte liefern"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    order = PurchaseOrder.objects.get(supplier=supplier)
+    assert (order.lines[0].quantity, order.lines[0].unit_price) == (Decimal("12.5"), Decimal("1234.5678"))
+    assert order.net_total == Decimal("15432.10")  # 12,5 × 1.234,5678 = 15.432,0975
+    listing = client.get("/admin/purchase_orders/").get_data(as_text=True)
+    assert "15.432,10 €" in listing and "Entwurf" in listing
+    send_order(order.pk)
+    url = f"/admin/purchase_orders/edit/?id={order.pk}"
+    page = post_form(client, url, {"supplier": str(supplier.pk), "lines-0-item": str(item.pk),
+                                   "lines-0-quantity": "99", "lines-0-unit_price": "1"})
+    assert PurchaseOrder.objects.get(pk=order.pk).lines[0].quantity == Decimal("12.5")
+    assert "Nur Entwürfe können geändert werden." in page.get_data(as_text=True)
+
+
+def test_movement_journal_and_sla_targets_are_listed(client, login):
+    item = make_stock_item(sku="JRN-1", quantity=Decimal(0))
+    from services.stock import MovementRequest, post_movement
+    post_movement(MovementRequest("receipt", item.pk, Decimal(3), "Lieferung <b>", "x", "k-jrn"))
+    login("admin")
+    journal = client.get("/admin/stock_movements/").get_data(as_text=True)
+    assert "JRN-1" in journal and "Lieferung &lt;b&gt;" in journal
+    assert client.get("/admin/stock_movements/new/").status_code == 403
+    targets = client.get("/admin/sla_policies/").get_data(as_text=True)
+    assert "critical" in targets and re.search(r">\s*540\s*<", targets)

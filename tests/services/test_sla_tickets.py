@@ -88,3 +88,28 @@ def test_only_support_staff_can_be_assigned(app):
         assign(ticket.pk, make_user("warehouse").pk)
     agent = make_user("support")
     assert assign(ticket.pk, agent.pk).assignee == agent
+
+
+def test_ticket_numbers_stay_unique_and_gap_free_when_created_in_parallel(app):
+    import threading
+
+    from models.counter import Counter
+
+    Counter(name=f"ticket-{datetime.now().year}", value=7).save()  # numbers of the old counter
+    barrier, errors = threading.Barrier(12), []
+
+    def create():
+        barrier.wait()
+        try:
+            make_ticket()
+        except Exception as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(int(t.number.rsplit("-", 1)[1]) for t in Ticket.objects)
+    assert numbers == list(range(8, 20))

@@ -1,0 +1,63 @@
+"""Operations jobs: SLA escalation and the reorder report (plain callables).
+
+Register them in jobs/__init__.py::register_jobs (built on the archive branch), e.g.::
+
+    from jobs.operations import escalate_overdue_tickets, reorder_report, recover_stock
+    scheduler.add_job(with_app(app, escalate_overdue_tickets), "cron", day_of_week="mon-fri",
+                      hour="8-17", minute="*/15", id="sla_escalation")
+    scheduler.add_job(with_app(app, reorder_report), "cron", hour=6, id="reorder_report")
+    scheduler.add_job(with_app(app, recover_stock), "interval", minutes=10, id="stock_recovery")
+
+Each needs an app context (database connection) and returns a summary dict.
+"""
+from datetime import datetime
+
+from models.base import utcnow
+from models.ticket import Ticket, TicketComment
+from services.tickets import overdue_query
+
+ESCALATION_AUTHOR = "system (SLA)"
+
+
+def escalate_overdue_tickets(now: datetime | None = None) -> dict:
+    """Raise overdue open tickets one priority step and note it on the ticket, once per step."""
+    from models.ticket import PRIORITIES
+
+    now = now or utcnow()
+    escalated = []
+    for raw in Ticket._get_collection().find(overdue_query(now), {"priority": 1, "number": 1}):
+        current = raw.get("priority", "normal")
+        if current == PRIORITIES[-1]:
+            continue
+        higher = PRIORITIES[PRIORITIES.index(current) + 1]
+        note = TicketComment(author=ESCALATION_AUTHOR, at=now, internal=True,
+                             text=f"SLA überschritten: Priorität {current} → {higher}")
+        # The filter on the old priority makes a second run (or a parallel one) a no-op.
+        done = Ticket._get_collection().update_one(
+            {"_id": raw["_id"], "priority": current},
+            {"$set": {"priority": higher}, "$push": {"comments": note.to_mongo()}})
+        if done.modified_count:
+            escalated.append(raw.get("number"))
+    return {"escalated": escalated}
+
+
+def reorder_report() -> dict:
+    """List what to reorder, per supplier name: {supplier: [(sku, suggested), ...]}."""
+    from services.purchasing import on_order_by_item
+    from services.stock_reports import reorder_list, supplier_names
+
+    groups = reorder_list(on_order_by_item())
+    names = supplier_names(groups)
+    return {names.get(sid, "ohne Lieferant"): [(l.sku, l.suggested) for l in lines
+                                               if l.suggested > 0]
+            for sid, lines in groups.items()}
+
+
+def recover_stock() -> dict:
+    """Finish stock movements and goods receipts a crash left pending."""
+    from services.purchasing import finish_pending_receipts
+    from services.stock import recover_pending_movements
+
+    counts = recover_pending_movements()
+    counts["receipts"] = finish_pending_receipts()
+    return counts

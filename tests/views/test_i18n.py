@@ -1,0 +1,39 @@
+"""German by default, English per user or browser; amounts stay in German format."""
+from decimal import Decimal
+
+from models.user import User
+from tests.conftest import csrf_token_from
+from tests.factories import make_stock_item
+
+
+def test_list_view_in_german_by_default_and_english_by_accept_language(client, login):
+    make_stock_item(sku="I18N-1", quantity=Decimal("1234.5"), unit_cost=Decimal("1"))
+    login("warehouse")
+    german = client.get("/admin/stock/").get_data(as_text=True)
+    english = client.get("/admin/stock/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert "Liste" in german and "Erstellen" in german
+    assert "List" in english and "Create" in english and "Erstellen" not in english
+    assert "1.234,50 €" in german and "1.234,50 €" in english  # German amounts in both
+
+
+def test_user_choice_wins_over_the_browser(client, login):
+    user = login("warehouse")
+    token = csrf_token_from(client.get("/admin/").data)
+    client.post("/language", data={"locale": "en", "csrf_token": token, "next": "/admin/"})
+    assert User.objects.get(pk=user.pk).locale == "en"
+    page = client.get("/admin/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Stock value" in page and "Lagerwert" not in page
+
+
+def _post_issue(client, headers):
+    token = csrf_token_from(client.get("/admin/stock-ops/").data)
+    return client.post("/admin/stock-ops/", headers=headers, follow_redirects=True, data={
+        "csrf_token": token, "kind": "issue", "sku": "I18N-2", "quantity": "0",
+        "reason": "x"}).get_data(as_text=True)
+
+
+def test_error_message_in_german_and_english(client, login):
+    make_stock_item(sku="I18N-2")
+    login("warehouse")
+    assert "Die Menge muss größer als 0 sein." in _post_issue(client, {})
+    assert "The quantity must be greater than 0." in _post_issue(client, {"Accept-Language": "en"})
