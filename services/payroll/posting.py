@@ -10,6 +10,7 @@ from decimal import Decimal
 from models.base import utcnow
 from models.payroll import PayrollRun, Payslip
 from services.errors import BusinessRuleError
+from services.payroll import locks
 from services.payroll.calculation import month_bounds
 from services.payroll.runs import get_run, transition
 
@@ -36,14 +37,20 @@ def posting_lines(t: dict) -> list[dict]:
 
 
 def payslip_totals(run: PayrollRun) -> dict:
-    """Sum the stored payslips of a run on the server (integer cents, exact)."""
-    group = {"_id": None, "count": {"$sum": 1},
-             **{name: {"$sum": f"${name}"} for name in SUMMED}}
-    result = list(Payslip._get_collection().aggregate(
-        [{"$match": {"run": run.pk}}, {"$group": group}]))
-    row = result[0] if result else {"count": 0}
-    totals = {name: Decimal(row.get(name, 0)).scaleb(-2) for name in SUMMED}
-    totals["count"] = row["count"]
+    """Add up the stored payslips of a run (integer cents, exact).
+
+    Summed here rather than with $group: on FerretDB 1.24 `{"$sum": 1}` counted 0 and a
+    ten-accumulator $group returned 0 sums in our tests.
+    """
+    cents = {name: 0 for name in SUMMED}
+    count = 0
+    projection = {name: 1 for name in SUMMED}
+    for doc in Payslip._get_collection().find({"run": run.pk}, projection):
+        count += 1
+        for name in SUMMED:
+            cents[name] += doc.get(name) or 0
+    totals = {name: Decimal(value).scaleb(-2) for name, value in cents.items()}
+    totals["count"] = count
     return totals
 
 
@@ -59,10 +66,16 @@ def check_totals(run: PayrollRun, totals: dict) -> None:
 
 def post_run(run_id, user: str) -> PayrollRun:
     """Post an approved run as one balanced journal entry; safe to repeat after a crash."""
+    run = get_run(run_id)
+    with locks.held_step(run.pk, "post", user, f"payroll {run.period} is being posted"):
+        return _post(run, user)
+
+
+def _post(run: PayrollRun, user: str) -> PayrollRun:
     from services.posting import post_new_entry
 
-    run = transition(run_id, ("approved", "posting"), {"status": "posting",
-                                                        "posted_by": user}, "post")
+    run = transition(run.pk, ("approved", "posting"), {"status": "posting",
+                                                       "posted_by": user}, "post")
     totals = payslip_totals(run)
     check_totals(run, totals)
     entry = post_new_entry(
@@ -77,11 +90,17 @@ def post_run(run_id, user: str) -> PayrollRun:
 
 def reverse_run(run_id, user: str) -> PayrollRun:
     """Reverse a posted run's entries and free its month for a new run."""
+    run = get_run(run_id)
+    with locks.held_step(run.pk, "reverse", user, f"payroll {run.period} is being reversed"):
+        return _reverse(run, user)
+
+
+def _reverse(run: PayrollRun, user: str) -> PayrollRun:
     from models.ledger import JournalEntry
     from services.posting import reverse_entry
 
-    run = transition(run_id, ("posted", "reversing"), {"status": "reversing",
-                                                        "reversed_by": user}, "reverse")
+    run = transition(run.pk, ("posted", "reversing"), {"status": "reversing",
+                                                       "reversed_by": user}, "reverse")
     reversal_ids = []
     for entry_id in run.entry_ids:
         entry = JournalEntry.objects.get(pk=entry_id)

@@ -43,7 +43,8 @@ def post(client, url, data=None):
 def start_run(client, month=3, year=2026):
     response = post(client, "/payroll/runs", {"year": year, "month": month})
     assert response.status_code == 302, response.data[:300]
-    return PayrollRun.objects.get(year=year, month=month, status__ne="discarded")
+    return PayrollRun.objects.get(year=year, month=month,
+                                  status__nin=["discarded", "reversed"])
 
 
 def step(client, run, action):
