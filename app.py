@@ -71,3 +71,10 @@ def _init_blueprints(app: Flask) -> None:
 
     for module in (auth, archive, health, lohnsteuer_cli):
         app.register_blueprint(module.bp)
+    _init_ledger_blueprints(app)
+
+
+def _init_ledger_blueprints(app: Flask) -> None:
+    from views import ledger_cli
+
+    app.register_blueprint(ledger_cli.bp)
