@@ -75,6 +75,7 @@ def _init_blueprints(app: Flask) -> None:
 
 
 def _init_ledger_blueprints(app: Flask) -> None:
-    from views import ledger_cli
+    from views import ledger, ledger_cli
 
+    app.register_blueprint(ledger.bp)
     app.register_blueprint(ledger_cli.bp)

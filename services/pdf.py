@@ -1,0 +1,36 @@
+"""HTML to PDF with xhtml2pdf and an embedded Unicode font (DejaVu Sans, bundled)."""
+import io
+from pathlib import Path
+
+from xhtml2pdf import pisa
+
+from services.errors import BusinessRuleError
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+# @font-face rules for every face, so bold/italic text keeps umlauts, ß and €.
+FONT_CSS = f"""
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans.ttf'}"); }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans-Bold.ttf'}");
+              font-weight: bold; }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans.ttf'}");
+              font-style: italic; }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans-Bold.ttf'}");
+              font-weight: bold; font-style: italic; }}
+"""
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML document to PDF bytes; raise BusinessRuleError if it fails."""
+    out = io.BytesIO()
+    status = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=_local_only)
+    if status.err:
+        raise BusinessRuleError(f"the PDF could not be rendered ({status.err} error(s))")
+    return out.getvalue()
+
+
+def _local_only(uri: str, rel: str) -> str:
+    """Resolve only the bundled fonts; nothing is fetched from the network."""
+    path = Path(uri)
+    if path.is_absolute() and path.resolve().parent == FONT_DIR:
+        return str(path)
+    return ""
