@@ -5,6 +5,7 @@ from models import compat
 
 from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
+from models.company import Company
 from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
@@ -16,7 +17,7 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 FiscalYear, ChainSlot, PostingKey, CounterSlot)
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot, Company)
 
 
 def connect_db(uri: str, db_name: str) -> None:

@@ -41,3 +41,18 @@ def close_period(year: int, month: int | None, user: str) -> None:
         raise click.ClickException(str(exc)) from None
     months = ", ".join(f"{m:02d}" for m in sorted(head.closed_months))
     click.echo(f"{year}: closed months {months}")
+
+
+@bp.cli.command("export-gdpdu")
+@click.argument("year", type=int)
+@click.argument("directory", type=click.Path(file_okay=False))
+def export_gdpdu(year: int, directory: str) -> None:
+    """Write YEAR's accounts and journal as CSV plus index.xml (GDPdU) into DIRECTORY."""
+    from pathlib import Path
+
+    from services.gdpdu import export_gdpdu as run_export
+
+    counts = run_export(year, Path(directory))
+    for name, rows in counts.items():
+        click.echo(f"{name}: {rows} rows")
+    click.echo(f"index.xml written to {directory}")

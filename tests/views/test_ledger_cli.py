@@ -35,3 +35,29 @@ def test_close_period_and_recover(runner):
     assert result.exit_code != 0 and "between 1 and 12" in result.output
     result = runner.invoke(args=["ledger", "recover"])
     assert result.exit_code == 0 and "completed 0" in result.output
+
+
+def test_export_gdpdu_writes_csv_and_a_matching_index(runner, tmp_path):
+    from xml.etree import ElementTree as ET
+
+    first = _post("1234.56")
+    posting.reverse_entry(first, "u", date=date(2026, 4, 2))
+    _post("5.00", day=date(2027, 2, 1))
+    result = runner.invoke(args=["ledger", "export-gdpdu", "2026", str(tmp_path / "z3")])
+    assert result.exit_code == 0, result.output
+    assert "journal.csv: 4 rows" in result.output
+    journal = (tmp_path / "z3" / "journal.csv").read_bytes().decode("utf-8").split("\r\n")
+    assert journal[0].startswith("1;1;01.04.2026;Kasse;;1000;1234,56;0,00;;manual;;u;")
+    assert journal[2].split(";")[10] == "1"  # the reversal names the reversed entry
+    raw = (tmp_path / "z3" / "index.xml").read_text(encoding="utf-8")
+    assert '<!DOCTYPE DataSet SYSTEM "gdpdu-01-09-2004.dtd">' in raw
+    assert "<RecordDelimiter>&#13;&#10;</RecordDelimiter>" in raw
+    root = ET.fromstring(raw.split("\n", 2)[2])
+    tables = {t.findtext("URL"): t for t in root.iter("Table")}
+    assert set(tables) == {"accounts.csv", "journal.csv"}
+    for url, table in tables.items():
+        layout = table.find("VariableLength")
+        columns = layout.findall("VariablePrimaryKey") + layout.findall("VariableColumn")
+        first_row = (tmp_path / "z3" / url).read_text(encoding="utf-8").splitlines()[0]
+        assert len(columns) == len(first_row.split(";")), url
+    assert tables["journal.csv"].find("VariableLength/ForeignKey/References").text == "Konten"
