@@ -91,3 +91,11 @@ def _init_blueprints(app: Flask) -> None:
         scheduler_cli,
     ):
         app.register_blueprint(module.bp)
+    _init_ledger_blueprints(app)
+
+
+def _init_ledger_blueprints(app: Flask) -> None:
+    from views import ledger, ledger_cli
+
+    app.register_blueprint(ledger.bp)
+    app.register_blueprint(ledger_cli.bp)

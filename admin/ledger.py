@@ -1,11 +1,15 @@
 """Chart of accounts and journal entries."""
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import has_request_context, request
+from flask import flash, has_request_context, request
+from flask_admin.actions import action
 from flask_admin.model import template
+from markupsafe import Markup, escape
 
-from admin.base import SecuredModelView, money_formatter
+from admin.base import SecuredModelView, current_user_label, money_formatter
 from models.ledger import JournalEntry
+from services import posting
+from services.errors import BusinessRuleError
 
 FINANCE_READ = ("admin", "finance", "auditor")
 FINANCE_WRITE = ("admin", "finance")
@@ -43,7 +47,13 @@ class JournalEntryView(SecuredModelView):
     column_default_sort = ("date", True)
     column_formatters = {"total": money_formatter("total_debit")}
     column_details_list = ("number", "fiscal_year", "date", "text", "voucher_ref", "lines",
-                           "status", "source", "created_by", "created_at", "updated_at")
+                           "status", "source", "reversal_of", "reversed_by", "posted_by",
+                           "posted_at", "hash", "prev_hash", "created_by", "created_at",
+                           "updated_at")
+    column_formatters_detail = {
+        "reversal_of": lambda v, c, m, n: _entry_link(v, m.reversal_of),
+        "reversed_by": lambda v, c, m, n: _entry_link(v, m.reversed_by),
+    }
     form_columns = ("date", "text", "voucher_ref", "lines")
     form_subdocuments = {"lines": {"form_subdocuments": {None: {
         "form_columns": ("account", "debit", "credit", "tax_key", "text"),
@@ -51,8 +61,46 @@ class JournalEntryView(SecuredModelView):
 
     def on_model_change(self, form, model, is_created):
         if is_created:
-            from admin.base import current_user_label
             model.created_by = current_user_label()
+
+    def is_action_allowed(self, name):
+        return self.may_write() and super().is_action_allowed(name)
+
+    @action("post", "Buchen (festschreiben)",
+            "Die markierten Entwürfe buchen? Gebuchte Einträge sind danach unveränderlich.")
+    def action_post(self, ids):
+        """Post the selected drafts; each one that cannot be posted is named."""
+        for entry in JournalEntry.objects(pk__in=ids).order_by("date"):
+            self._run(lambda e=entry: posting.post_entry(e, current_user_label()),
+                      entry, "gebucht")
+
+    @action("reverse", "Stornieren",
+            "Die markierten gebuchten Einträge mit heutigem Datum stornieren?")
+    def action_reverse(self, ids):
+        """Post a reversal entry for each selected posted entry."""
+        for entry in JournalEntry.objects(pk__in=ids):
+            self._run(lambda e=entry: posting.reverse_entry(e, current_user_label()),
+                      entry, "storniert")
+
+    @action("correct", "Stornieren und korrigieren",
+            "Stornieren und einen neuen Entwurf mit denselben Zeilen zur Korrektur anlegen?")
+    def action_correct(self, ids):
+        """Reverse each selected entry and open a draft copy of it for the correction."""
+        for entry in JournalEntry.objects(pk__in=ids):
+            draft = self._run(lambda e=entry: posting.reverse_and_copy(
+                e, current_user_label()), entry, "storniert")
+            if draft is not None:
+                flash(Markup('Korrektur-Entwurf angelegt: <a href="{}">bearbeiten</a>').format(
+                    self.get_url(".edit_view", id=draft.pk)), "info")
+
+    def _run(self, step, entry, done):
+        try:
+            result = step()
+        except BusinessRuleError as exc:
+            flash(f"{entry}: {exc}", "error")
+            return None
+        flash(f"{entry}: {done}", "success")
+        return result
 
     @property
     def can_edit(self):
@@ -82,3 +130,11 @@ class JournalEntryView(SecuredModelView):
         except InvalidId:
             return False
         return pk is not None and JournalEntry.objects(pk=pk, status="posted").count() > 0
+
+
+def _entry_link(view, pk):
+    if pk is None:
+        return ""
+    target = JournalEntry.objects(pk=pk).first()
+    label = escape(str(target)) if target else escape(str(pk))
+    return Markup('<a href="{}">{}</a>').format(view.get_url(".details_view", id=pk), label)

@@ -6,6 +6,7 @@ from models import compat
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
                             RetentionRule)
 from models.audit import AuditEntry
+from models.company import Company
 from models.counter import Counter, CounterSlot
 from models.employee import Employee
 from models.jobs import JobLease, JobRun
@@ -35,6 +36,7 @@ ALL_DOCUMENTS = (
 )
 ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
+ALL_DOCUMENTS += (Company,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -1,5 +1,8 @@
-"""Turn rendered HTML into PDF bytes with xhtml2pdf (no network: local resources only)."""
+"""HTML to PDF with xhtml2pdf and an embedded Unicode font (DejaVu Sans, bundled)."""
 import io
+from pathlib import Path
+
+from xhtml2pdf import pisa
 
 from services.errors import BusinessRuleError
 
@@ -10,15 +13,31 @@ DEFAULT_COMPANY = {
     "managing_director": "Erika Mustermann", "bank": "Sparkasse KölnBonn",
     "iban": "DE89 3704 0044 0532 0130 00",
 }
+FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+# @font-face rules for every face, so bold/italic text keeps umlauts, ß and €.
+FONT_CSS = f"""
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans.ttf'}"); }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans-Bold.ttf'}");
+              font-weight: bold; }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans.ttf'}");
+              font-style: italic; }}
+@font-face {{ font-family: "DejaVu Sans"; src: url("{FONT_DIR / 'DejaVuSans-Bold.ttf'}");
+              font-weight: bold; font-style: italic; }}
+"""
 
 
 def html_to_pdf(html: str) -> bytes:
-    """Render an HTML document to PDF; refuse to fetch anything from outside."""
-    from xhtml2pdf import pisa
-
+    """Render an HTML document to PDF bytes; raise BusinessRuleError if it fails."""
     out = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=out, encoding="utf-8",
-                            link_callback=lambda uri, rel: "")
+    status = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=_local_only)
     if status.err:
-        raise BusinessRuleError("Das PDF konnte nicht erzeugt werden.")
+        raise BusinessRuleError(f"the PDF could not be rendered ({status.err} error(s))")
     return out.getvalue()
+
+
+def _local_only(uri: str, rel: str) -> str:
+    """Resolve only the bundled fonts; nothing is fetched from the network."""
+    path = Path(uri)
+    if path.is_absolute() and path.resolve().parent == FONT_DIR:
+        return str(path)
+    return ""

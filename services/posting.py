@@ -120,6 +120,20 @@ def reverse_entry(entry: JournalEntry, user: str, *, date=None, text=None) -> Jo
     return reversal
 
 
+def reverse_and_copy(entry: JournalEntry, user: str, *, date=None) -> JournalEntry:
+    """Reverse a posted entry and return a new draft with its lines, to be corrected."""
+    reverse_entry(entry, user, date=date)
+    original = JournalEntry.objects.get(pk=entry.pk)
+    draft = JournalEntry(
+        date=date or date_type.today(), text=f"Korrektur zu Nr. {original.number}: "
+        f"{original.text}"[:200], voucher_ref=original.voucher_ref, source=original.source,
+        created_by=user, lines=[JournalLine(account=ln.account, debit=ln.debit,
+                                            credit=ln.credit, tax_key=ln.tax_key,
+                                            text=ln.text) for ln in original.lines])
+    _save_draft(draft)
+    return draft
+
+
 def verify_chain(year: int) -> VerifyResult:
     """Recompute the year's chain in number order; report the first entry that differs."""
     prev, expected = GENESIS_HASH, 1
@@ -154,6 +168,11 @@ def close_period(year: int, month: int | None = None, *, user: str) -> FiscalYea
                         {"$addToSet": {"closed_months": {"$each": months}},
                          "$set": {"closed_by": user, "closed_at": _now_ms()}})
     return FiscalYear.objects.get(year=year)
+
+
+def known_years() -> list[int]:
+    """Return the fiscal years that have a journal chain, oldest first."""
+    return sorted(_heads().distinct("_id"))
 
 
 def is_period_closed(day: date_type) -> bool:
@@ -353,3 +372,4 @@ def _now_ms() -> datetime:
 
 def _backoff() -> None:
     time.sleep(random.uniform(0, 0.005))
+

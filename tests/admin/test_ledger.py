@@ -27,3 +27,51 @@ def test_posted_entry_has_no_edit_or_delete_and_urls_refuse(client, login):
     assert JournalEntry.objects.get(pk=posted.pk).text == "Gebuchte Miete"
     assert client.get(f"/admin/journal/edit/?id={draft.pk}").status_code == 200
     assert posting.verify_chain(2026).ok and date(2026, 3, 15) == posted.date
+
+
+def _action(client, name, ids):
+    token = csrf_token_from(client.get("/admin/journal/").data)
+    return client.post("/admin/journal/action/", data={
+        "action": name, "rowid": [str(i) for i in ids], "csrf_token": token},
+        follow_redirects=True)
+
+
+def test_finance_posts_reverses_and_corrects_through_actions(client, login):
+    draft = make_entry(text="Porto März")
+    login("finance")
+    page = _action(client, "post", [draft.pk]).get_data(as_text=True)
+    entry = JournalEntry.objects.get(pk=draft.pk)
+    assert entry.status == "posted" and entry.number == 1 and "gebucht" in page
+    page = _action(client, "correct", [entry.pk]).get_data(as_text=True)
+    original = JournalEntry.objects.get(pk=entry.pk)
+    reversal = JournalEntry.objects.get(pk=original.reversed_by)
+    assert reversal.number == 2 and reversal.reversal_of == original.pk
+    copy = JournalEntry.objects.get(status="draft")
+    assert copy.text.startswith("Korrektur zu Nr. 1") and copy.total_debit == original.total_debit
+    assert f"/admin/journal/edit/?id={copy.pk}" in page
+    page = _action(client, "reverse", [entry.pk]).get_data(as_text=True)
+    assert "already reversed by #2" in page
+    assert JournalEntry.objects(status="posted").count() == 2
+    details = client.get(f"/admin/journal/details/?id={original.pk}").get_data(as_text=True)
+    assert f"/admin/journal/details/?id={reversal.pk}" in details
+
+
+def test_unbalanced_draft_is_not_posted_and_the_clerk_is_told(client, login):
+    draft = make_entry()
+    JournalEntry._get_collection().update_one({"_id": draft.pk},
+                                              {"$set": {"lines.1.credit": 100}})
+    login("finance")
+    page = _action(client, "post", [draft.pk]).get_data(as_text=True)
+    assert "do not balance" in page
+    assert JournalEntry.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_auditor_cannot_post(client, login):
+    draft = make_entry()
+    login("auditor")
+    assert "Buchen" not in client.get("/admin/journal/").get_data(as_text=True)
+    token = csrf_token_from(client.get("/admin/journal/").data)
+    response = client.post("/admin/journal/action/", data={
+        "action": "post", "rowid": [str(draft.pk)], "csrf_token": token})
+    assert response.status_code == 403
+    assert JournalEntry.objects.get(pk=draft.pk).status == "draft"

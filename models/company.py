@@ -1,0 +1,43 @@
+"""The company's own master data: letterhead, tax numbers and bank details (one document)."""
+import mongoengine as me
+
+from models.base import TimestampedDocument, clean_iban
+from models.validators import normalize_vat_id
+
+COMPANY_ID = "company"
+
+
+class Company(TimestampedDocument):
+    key = me.StringField(primary_key=True, default=COMPANY_ID, choices=(COMPANY_ID,))
+    name = me.StringField(required=True, max_length=120)
+    street = me.StringField(required=True, max_length=120)
+    postal_code = me.StringField(required=True, regex=r"^\d{5}$")
+    city = me.StringField(required=True, max_length=80)
+    country = me.StringField(default="DE", regex=r"^[A-Z]{2}$")
+    vat_id = me.StringField(max_length=20)
+    tax_number = me.StringField(max_length=30)
+    email = me.StringField(max_length=120)
+    phone = me.StringField(max_length=40)
+    managing_director = me.StringField(max_length=120)
+    register = me.StringField(max_length=80)
+    bank_name = me.StringField(max_length=80)
+    iban = me.StringField(max_length=34)
+    bic = me.StringField(max_length=11)
+
+    meta = {"collection": "company"}
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        clean_iban(self)
+        if self.vat_id:
+            try:
+                self.vat_id = normalize_vat_id(self.vat_id)
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+
+    @classmethod
+    def current(cls) -> "Company | None":
+        """Return the company's master data, or None before it has been entered."""
+        return cls.objects(key=COMPANY_ID).first()
