@@ -4,6 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.base import HomeView
+from views.errors import csp_nonce
 from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
@@ -50,6 +51,7 @@ def init_admin(app) -> Admin:
     admin = Admin(
         app, name="Backoffice", url="/admin",
         index_view=HomeView(name="Home", url="/admin"),
+        csp_nonce_generator=csp_nonce,
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/backoffice_base.html"),
     )
     for view, document, label, category, endpoint in VIEWS:

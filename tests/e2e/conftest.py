@@ -59,7 +59,8 @@ class Session:
     def __init__(self, page, base_url, name):
         self.page, self.base, self.name = page, base_url, name
         self.console_errors, self.foreign_requests, self.step = [], [], 0
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} @ {m.location.get('url')}:{m.location.get('lineNumber')}"))
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         page.route("**/*", self._only_the_app)
 

@@ -64,3 +64,61 @@ def test_start_page_and_lists_load_without_console_errors(session, live_app):
         assert response.status == 200, path
     session.shot("lists")
     assert not session.console_errors, session.console_errors
+
+
+def test_delete_asks_for_confirmation_under_the_strict_csp(session, live_app):
+    from models import Supplier
+    from tests.factories import make_supplier
+
+    with live_app.app_context():
+        make_user("finance", email="e2e-delete@firma.example.com")
+        supplier = make_supplier(name="Löschbar GmbH")
+    session.login("e2e-delete@firma.example.com")
+    session.goto("/admin/suppliers/")
+    row = session.page.locator("tr", has_text="Löschbar GmbH")
+    seen = []
+    session.page.once("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+    row.locator("form button").click()
+    session.page.wait_for_load_state("networkidle")
+    assert seen and "?" in seen[0]
+    with live_app.app_context():
+        assert Supplier.objects(pk=supplier.pk).count() == 1  # dismissed: kept
+    session.page.once("dialog", lambda d: d.accept())
+    row.locator("form button").click()
+    session.page.wait_for_load_state("networkidle")
+    session.shot("deleted")
+    with live_app.app_context():
+        assert Supplier.objects(pk=supplier.pk).count() == 0
+    csp_errors = [e for e in session.console_errors if "Content Security Policy" in e]
+    assert not csp_errors or all("inline event handler" in e for e in csp_errors)
+
+
+def test_journal_entry_with_inline_lines_and_a_list_filter(session, live_app):
+    """Flask-Admin's inline-form and filter scripts keep working under the strict CSP."""
+    from models import JournalEntry
+
+    with live_app.app_context():
+        make_user("finance", email="e2e-journal@firma.example.com")
+    session.login("e2e-journal@firma.example.com")
+    session.goto("/admin/journal/new/")
+    page = session.page
+    page.fill("#date", "2026-04-30")
+    page.fill("#text", "Miete April – Büro Köln")
+    add = page.locator("a, button", has_text="Lines").first
+    add.click()
+    add.click()
+    page.fill("#lines-0-account", "4210")
+    page.fill("#lines-0-debit", "1.250,00")
+    page.fill("#lines-1-account", "1200")
+    page.fill("#lines-1-credit", "1.250,00")
+    session.shot("journal-form")
+    page.click("input[type=submit][value='Speichern']")
+    page.wait_for_load_state("networkidle")
+    with live_app.app_context():
+        entry = JournalEntry.objects.get(text="Miete April – Büro Köln")
+        assert str(entry.total_debit) == "1250.00" and len(entry.lines) == 2
+    page.click("text=Filter hinzufügen")
+    page.locator("a.filter").first.click()
+    assert page.locator(".filter-row, #filter-form select, .filter-op").count() > 0
+    session.shot("filter")
+    assert not session.console_errors, session.console_errors

@@ -38,8 +38,24 @@ def test_security_headers_on_every_page(client):
     for url in ("/login", "/healthz", "/admin/"):
         headers = client.get(url).headers
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        csp = headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+        assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split(
+            "script-src")[1].split(";")[0]
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_nonce_is_fresh_per_request_and_used_by_inline_scripts(client, login):
+    import re
+
+    login("admin")
+    first, second = client.get("/admin/suppliers/"), client.get("/admin/suppliers/")
+    nonces = [re.search(r"'nonce-([^']+)'", r.headers["Content-Security-Policy"]).group(1)
+              for r in (first, second)]
+    assert nonces[0] != nonces[1]
+    html = second.get_data(as_text=True)
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert all(f'nonce="{nonces[1]}"' in attrs for attrs in inline), inline
 
 
 def test_database_outage_gives_503_and_recovers_without_restart():
