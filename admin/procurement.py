@@ -2,6 +2,7 @@
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, money_formatter
 from models.supplier import Supplier
+from services.formatting import format_decimal_de
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
@@ -37,7 +38,11 @@ class StockItemView(SecuredModelView):
     column_default_sort = "sku"
     column_formatters = {"value": money_formatter("stock_value"),
                          "unit_cost": money_formatter("unit_cost")}
-    form_excluded_columns = ("created_at", "updated_at", "ledger_version")
+    form_excluded_columns = ("created_at", "updated_at", "ledger_version", "bins")
+    column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
+                           "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")
+    column_formatters_detail = {"bins": lambda v, c, m, n: "; ".join(
+        f"{b.location or '—'}: {format_decimal_de(b.quantity, 3)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
 
     def edit_form(self, obj=None):

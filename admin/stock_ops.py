@@ -1,6 +1,7 @@
 """Warehouse screens: post a movement, valuation, inventory count, reorder list."""
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -100,19 +101,21 @@ def _movement_request(form) -> MovementRequest:
                            reason=form.get("reason", ""), user=current_user_label(),
                            key=form.get("key") or uuid.uuid4().hex, on=on,
                            reference=form.get("reference") or None,
-                           to_location=form.get("to_location") or None)
+                           to_location=form.get("to_location") or None,
+                           location=form.get("location") or None)
 
 
 def _counted_rows(form) -> list[tuple]:
-    rows = []
-    for name, value in form.items():
-        if not name.startswith("counted-") or not value.strip():
-            continue
-        item_id = ObjectId(name.removeprefix("counted-"))
-        try:
-            quantity = parse_decimal(value)
-        except ValueError:
-            flash(_("'%(value)s' ist keine Zahl; Zeile übersprungen.", value=value), "error")
-            continue
-        rows.append((item_id, int(form.get(f"version-{item_id}", "0")), quantity))
+    """(item id, location, listed, counted) of every row with a counted quantity."""
+    rows, n = [], 0
+    while f"row-{n}-item" in form:
+        value = form.get(f"row-{n}-counted", "").strip()
+        if value:
+            try:
+                rows.append((ObjectId(form[f"row-{n}-item"]), form.get(f"row-{n}-location", ""),
+                             # listed is our own hidden "10.000" (not German input)
+                             Decimal(form[f"row-{n}-listed"]), parse_decimal(value)))
+            except (ValueError, InvalidId, ArithmeticError):
+                flash(_("'%(value)s' ist keine Zahl; Zeile übersprungen.", value=value), "error")
+        n += 1
     return rows
