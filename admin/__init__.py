@@ -7,6 +7,7 @@ from admin.base import HomeView
 from admin.hr import EmployeeView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
+from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
@@ -31,11 +32,13 @@ def init_admin(app) -> Admin:
     """Create the admin panel with every CRUD view and attach it to the app."""
     admin = Admin(
         app, name="Backoffice", url="/admin",
-        index_view=HomeView(name="Home", url="/admin"),
+        index_view=HomeView(name=menu_label("Home"), url="/admin"),
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/backoffice_base.html"),
     )
     for view, document, label, category, endpoint in VIEWS:
-        admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+        admin.add_view(view(document, name=menu_label(label), category=menu_label(category),
+                            endpoint=endpoint))
     for page, label, category, endpoint, url in OPERATIONS_PAGES:
-        admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
+        admin.add_view(page(name=menu_label(label), category=menu_label(category),
+                            endpoint=endpoint, url=url))
     return admin

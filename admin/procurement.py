@@ -1,6 +1,7 @@
 """Suppliers and stock items."""
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, money_formatter
+from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
 from services.formatting import format_decimal_de
 
@@ -10,6 +11,7 @@ SUPPLY_WRITE = ("admin", "finance", "warehouse")
 
 class SupplierView(SecuredModelView):
     read_roles, write_roles = SUPPLY_READ, SUPPLY_WRITE
+    column_labels = COMMON
     column_list = ("supplier_no", "name", "city", "country", "vat_id",
                    "payment_terms_days", "category", "active")
     column_searchable_list = ("supplier_no", "name", "city", "vat_id", "email")
@@ -31,6 +33,7 @@ class SupplierView(SecuredModelView):
 class StockItemView(SecuredModelView):
     read_roles = SUPPLY_READ
     write_roles = ("admin", "warehouse")
+    column_labels = STOCK
     column_list = ("sku", "name", "unit", "quantity", "reorder_point", "unit_cost",
                    "supplier", "location", "value")
     column_searchable_list = ("sku", "name", "location")

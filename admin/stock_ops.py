@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
 from admin.base import SecuredModelView, current_user_label
+from admin.labels import STOCK
 from admin.secured import SecuredBaseView
 from models.stock import StockItem
 from services.csv_reader import parse_decimal
@@ -17,7 +18,7 @@ from services.purchasing import on_order_by_item
 from services.stock import MovementRequest, post_movement
 from services.stock_reports import (count_sheet, create_reorder_drafts, new_count_id,
                                     post_count, reorder_list, supplier_names, valuation)
-from views.i18n import _
+from views.i18n import _, _l
 
 STOCK_READ = ("admin", "finance", "warehouse", "auditor")
 STOCK_WRITE = ("admin", "warehouse")
@@ -28,6 +29,7 @@ class StockMovementView(SecuredModelView):
 
     read_roles, write_roles = STOCK_READ, STOCK_WRITE
     allow_create = allow_edit = allow_delete = False
+    column_labels = {**STOCK, "created_at": _l("Erfasst"), "quantity": _l("Menge (±)")}
     column_list = ("created_at", "date", "kind", "item", "quantity", "reason", "reference",
                    "from_location", "to_location", "user", "state", "refusal")
     column_filters = ("kind", "state", "date", "reference", "user")
