@@ -14,13 +14,13 @@ from models.sla import SlaPolicy
 from models.sequence import SequenceHint, SequenceSlot, StockLedgerEntry
 from models.stock_movement import StockMovement
 from models.supplier import Supplier
-from models.ticket import Ticket
+from models.ticket import Ticket, TicketEvent
 from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile)
 ALL_DOCUMENTS += (StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
-                  PurchaseOrder, PurchaseReceipt, SlaPolicy)
+                  PurchaseOrder, PurchaseReceipt, SlaPolicy, TicketEvent)
 
 
 def connect_db(uri: str, db_name: str) -> None:
