@@ -12,6 +12,7 @@ from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import PayrollParametersView, payroll_menu_link
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
+from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
@@ -50,16 +51,20 @@ def init_admin(app) -> Admin:
     """Create the admin panel with every CRUD view and attach it to the app."""
     admin = Admin(
         app, name="Backoffice", url="/admin",
-        index_view=HomeView(name="Home", url="/admin"),
+        index_view=HomeView(name=menu_label("Home"), url="/admin"),
         csp_nonce_generator=csp_nonce,
         theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/backoffice_base.html"),
     )
     for view, document, label, category, endpoint in VIEWS:
-        admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+        admin.add_view(view(document, name=menu_label(label), category=menu_label(category),
+                            endpoint=endpoint))
     for view, label, category, endpoint in PAGES:
-        admin.add_view(view(name=label, category=category, endpoint=endpoint))
+        admin.add_view(view(name=menu_label(label), category=menu_label(category),
+                            endpoint=endpoint))
     for page, label, category, endpoint, url in OPERATIONS_PAGES:
-        admin.add_view(page(name=label, category=category, endpoint=endpoint, url=url))
-    admin.add_link(ImportMenuLink(name="CSV import", url="/import/", category="Import"))
+        admin.add_view(page(name=menu_label(label), category=menu_label(category),
+                            endpoint=endpoint, url=url))
+    admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",
+                                  category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
     return admin

@@ -33,4 +33,7 @@ class PayrollMenuLink(MenuLink):
 
 
 def payroll_menu_link() -> PayrollMenuLink:
-    return PayrollMenuLink(name="Payroll runs", url="/payroll/", category="HR")
+    from admin.labels import menu_label
+
+    return PayrollMenuLink(name=menu_label("Payroll runs"), url="/payroll/",
+                           category=menu_label("HR"))

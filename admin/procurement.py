@@ -1,7 +1,9 @@
 """Suppliers and stock items."""
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, money_formatter
+from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
+from services.formatting import format_decimal_de
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
@@ -9,6 +11,7 @@ SUPPLY_WRITE = ("admin", "finance", "warehouse")
 
 class SupplierView(SecuredModelView):
     read_roles, write_roles = SUPPLY_READ, SUPPLY_WRITE
+    column_labels = COMMON
     column_list = ("supplier_no", "name", "city", "country", "vat_id",
                    "payment_terms_days", "category", "active")
     column_searchable_list = ("supplier_no", "name", "city", "vat_id", "email")
@@ -30,6 +33,7 @@ class SupplierView(SecuredModelView):
 class StockItemView(SecuredModelView):
     read_roles = SUPPLY_READ
     write_roles = ("admin", "warehouse")
+    column_labels = STOCK
     column_list = ("sku", "name", "unit", "quantity", "reorder_point", "unit_cost",
                    "supplier", "location", "value")
     column_searchable_list = ("sku", "name", "location")
@@ -37,7 +41,11 @@ class StockItemView(SecuredModelView):
     column_default_sort = "sku"
     column_formatters = {"value": money_formatter("stock_value"),
                          "unit_cost": money_formatter("unit_cost")}
-    form_excluded_columns = ("created_at", "updated_at", "ledger_version")
+    form_excluded_columns = ("created_at", "updated_at", "ledger_version", "bins")
+    column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
+                           "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")
+    column_formatters_detail = {"bins": lambda v, c, m, n: "; ".join(
+        f"{b.location or '—'}: {format_decimal_de(b.quantity, 3)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
 
     def edit_form(self, obj=None):

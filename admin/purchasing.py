@@ -8,6 +8,7 @@ from wtforms.validators import ValidationError
 
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, current_user_label
+from admin.labels import COMMON
 from admin.secured import SecuredBaseView
 from models.purchase_order import PurchaseOrder
 from models.stock import StockItem
@@ -31,6 +32,7 @@ class PurchaseOrderView(SecuredModelView):
     read_roles, write_roles = PO_READ, PO_WRITE
     allow_delete = False  # sent orders keep their number; drafts are cancelled instead
     details_template = "admin/purchase_order_details.html"
+    column_labels = COMMON
     column_list = ("number", "supplier", "status", "order_date", "net_total", "created_at")
     column_filters = ("status", "number", "order_date")
     column_searchable_list = ("number",)

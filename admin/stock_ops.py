@@ -1,6 +1,7 @@
 """Warehouse screens: post a movement, valuation, inventory count, reorder list."""
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -8,6 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
 from admin.base import SecuredModelView, current_user_label
+from admin.labels import STOCK
 from admin.secured import SecuredBaseView
 from models.stock import StockItem
 from services.csv_reader import parse_decimal
@@ -16,7 +18,7 @@ from services.purchasing import on_order_by_item
 from services.stock import MovementRequest, post_movement
 from services.stock_reports import (count_sheet, create_reorder_drafts, new_count_id,
                                     post_count, reorder_list, supplier_names, valuation)
-from views.i18n import _
+from views.i18n import _, _l
 
 STOCK_READ = ("admin", "finance", "warehouse", "auditor")
 STOCK_WRITE = ("admin", "warehouse")
@@ -27,6 +29,7 @@ class StockMovementView(SecuredModelView):
 
     read_roles, write_roles = STOCK_READ, STOCK_WRITE
     allow_create = allow_edit = allow_delete = False
+    column_labels = {**STOCK, "created_at": _l("Erfasst"), "quantity": _l("Menge (±)")}
     column_list = ("created_at", "date", "kind", "item", "quantity", "reason", "reference",
                    "from_location", "to_location", "user", "state", "refusal")
     column_filters = ("kind", "state", "date", "reference", "user")
@@ -100,19 +103,21 @@ def _movement_request(form) -> MovementRequest:
                            reason=form.get("reason", ""), user=current_user_label(),
                            key=form.get("key") or uuid.uuid4().hex, on=on,
                            reference=form.get("reference") or None,
-                           to_location=form.get("to_location") or None)
+                           to_location=form.get("to_location") or None,
+                           location=form.get("location") or None)
 
 
 def _counted_rows(form) -> list[tuple]:
-    rows = []
-    for name, value in form.items():
-        if not name.startswith("counted-") or not value.strip():
-            continue
-        item_id = ObjectId(name.removeprefix("counted-"))
-        try:
-            quantity = parse_decimal(value)
-        except ValueError:
-            flash(_("'%(value)s' ist keine Zahl; Zeile übersprungen.", value=value), "error")
-            continue
-        rows.append((item_id, int(form.get(f"version-{item_id}", "0")), quantity))
+    """(item id, location, listed, counted) of every row with a counted quantity."""
+    rows, n = [], 0
+    while f"row-{n}-item" in form:
+        value = form.get(f"row-{n}-counted", "").strip()
+        if value:
+            try:
+                rows.append((ObjectId(form[f"row-{n}-item"]), form.get(f"row-{n}-location", ""),
+                             # listed is our own hidden "10.000" (not German input)
+                             Decimal(form[f"row-{n}-listed"]), parse_decimal(value)))
+            except (ValueError, InvalidId, ArithmeticError):
+                flash(_("'%(value)s' ist keine Zahl; Zeile übersprungen.", value=value), "error")
+        n += 1
     return rows

@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, _format_datetime, current_user_label
+from admin.labels import COMMON
 from admin.secured import SecuredBaseView
 from models.base import utcnow
 from models.employee import Employee
@@ -63,7 +64,7 @@ class TicketView(SecuredModelView):
     details_template = "admin/ticket_details.html"
     column_list = ("number", "title", "priority", "status", "requester", "assignee",
                    "response_due_at", "due_at", "created_at")
-    column_labels = {"due_at": _l("Lösung fällig"), "response_due_at": _l("Reaktion fällig")}
+    column_labels = COMMON
     column_searchable_list = ("number", "title")
     column_filters = ("status", "priority", "due_at", "created_at",
                       OverdueFilter(column="due_at", name=_l("Überfällig"),
@@ -117,6 +118,7 @@ class MyTicketView(TicketView):
 class SlaPolicyView(SecuredModelView):
     read_roles, write_roles = SUPPORT_READ, ("admin",)
     allow_delete = False
+    column_labels = COMMON
     column_list = ("priority", "response_minutes", "resolution_minutes", "holiday_subdivision")
     form_columns = ("priority", "response_minutes", "resolution_minutes", "holiday_subdivision")
 

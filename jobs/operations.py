@@ -54,10 +54,13 @@ def reorder_report() -> dict:
 
 
 def recover_stock() -> dict:
-    """Finish stock movements and goods receipts a crash left pending."""
+    """Finish movements and receipts a crash left pending; refresh ticket caches."""
     from services.purchasing import finish_pending_receipts
     from services.stock import recover_pending_movements
 
+    from services.tickets import refresh_all_ticket_caches
+
     counts = recover_pending_movements()
     counts["receipts"] = finish_pending_receipts()
+    counts["tickets"] = refresh_all_ticket_caches()
     return counts

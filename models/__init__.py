@@ -21,7 +21,7 @@ from models.sla import SlaPolicy
 from models.sequence import SequenceHint, SequenceSlot, StockLedgerEntry
 from models.stock_movement import StockMovement
 from models.supplier import Supplier
-from models.ticket import Ticket
+from models.ticket import Ticket, TicketEvent
 from models.user import User
 
 ALL_DOCUMENTS = (
@@ -30,7 +30,7 @@ ALL_DOCUMENTS = (
     Employee,
     Supplier, StockItem, StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
     PurchaseOrder, PurchaseReceipt,
-    Ticket, SlaPolicy,
+    Ticket, SlaPolicy, TicketEvent,
     DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry,
     JobRun, JobLease,
 )

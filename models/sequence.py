@@ -42,7 +42,9 @@ class StockLedgerEntry(me.Document):
     change = me.IntField(required=True)  # thousandths of the unit
     quantity_before = me.IntField(required=True)
     quantity_after = me.IntField(required=True, min_value=0)
-    location_after = me.StringField()
+    location_after = me.StringField()  # the item's main location
+    # [{"l": location, "q": thousandths}] after this version; absent on opening stock only
+    bins_after = me.ListField(me.DictField())
     at = me.DateTimeField(required=True, default=utcnow)
 
     meta = {"collection": "stock_ledger"}

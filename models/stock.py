@@ -10,6 +10,13 @@ from models.supplier import Supplier
 UNITS = ("Stk", "kg", "g", "m", "l", "Pkt", "Karton", "Rolle", "Paar")
 
 
+class StockBin(me.EmbeddedDocument):
+    """The quantity of an item at one location."""
+
+    location = me.StringField(max_length=40)
+    quantity = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
+
+
 class StockItem(TimestampedDocument):
     sku = me.StringField(required=True, unique=True, max_length=40)
     name = me.StringField(required=True, max_length=160)
@@ -21,9 +28,11 @@ class StockItem(TimestampedDocument):
     supplier = me.ReferenceField(Supplier, reverse_delete_rule=me.DENY)
     location = me.StringField(max_length=40)
     active = me.BooleanField(default=True)
-    # quantity and location are a cache of the newest entry of the item's stock
-    # ledger (models.sequence.StockLedgerEntry); this is that entry's version.
+    # quantity (total), bins (per location) and location (the main location, where
+    # receipts go) are a cache of the newest entry of the item's stock ledger
+    # (models.sequence.StockLedgerEntry); this is that entry's version.
     ledger_version = me.IntField(default=0, min_value=0)
+    bins = me.ListField(me.EmbeddedDocumentField(StockBin))
 
     meta = {"collection": "stock_items", "ordering": ["sku"],
             "indexes": ["name", "supplier", "location"]}

@@ -21,11 +21,13 @@ class StockMovement(me.Document):
     date = me.DateField(required=True)
     reason = me.StringField(required=True, max_length=200)
     reference = me.StringField(max_length=80)  # purchase order, ticket, inventory count
+    location = me.StringField(max_length=40)  # the bin a receipt/issue/adjustment touches
     from_location = me.StringField(max_length=40)
     to_location = me.StringField(max_length=40)
+    moved = FixedDecimalField(places=3, min_value=0)  # quantity of a transfer
     unit_cost = FixedDecimalField(places=4, min_value=0)
-    # Set by an inventory count: refuse if the stock changed since it was counted.
-    base_version = me.IntField(min_value=0)
+    # Set by an inventory count: refuse if the bin no longer holds what was listed.
+    expected_quantity = FixedDecimalField(places=3, min_value=0)
     user = me.StringField(required=True)
     state = me.StringField(required=True, default="pending", choices=MOVEMENT_STATES)
     refusal = me.StringField(max_length=300)

@@ -25,6 +25,21 @@ class StatusChange(me.EmbeddedDocument):
     to_status = me.StringField(required=True)
 
 
+class TicketEvent(me.Document):
+    """Status change n of a ticket (`<ticket id>:<n>`) with the workflow state after it."""
+
+    id = me.StringField(primary_key=True)
+    ticket = me.ObjectIdField(required=True)
+    number = me.IntField(required=True, min_value=1)
+    from_status = me.StringField(required=True)
+    to_status = me.StringField(required=True)
+    user = me.StringField(required=True)
+    at = me.DateTimeField(required=True)
+    state = me.DictField()
+
+    meta = {"collection": "ticket_events"}
+
+
 class Ticket(TimestampedDocument):
     number = me.StringField(required=True, unique=True, max_length=20)
     title = me.StringField(required=True, max_length=200)
@@ -35,7 +50,10 @@ class Ticket(TimestampedDocument):
     status = me.StringField(required=True, default="new", choices=TICKET_STATUSES)
     due_at = me.DateTimeField()
     comments = me.ListField(me.EmbeddedDocumentField(TicketComment))
+    # status, the SLA fields below and history are a cache of the ticket's event chain
+    # (TicketEvent, services.tickets); event_count is the newest event's number.
     history = me.ListField(me.EmbeddedDocumentField(StatusChange))
+    event_count = me.IntField(default=0, min_value=0)
     # SLA (services.tickets): due_at is the resolution due time; None while paused.
     response_due_at = me.DateTimeField()
     first_response_at = me.DateTimeField()

@@ -8,7 +8,7 @@ crash between any two leaves detectable and repairable:
 2. it takes the next version of the item's stock ledger by a unique insert
    (``<item>:<n+1>``, unique per movement too) computed from version n, refused
    when it would leave less than zero — two issues can never both take n+1;
-3. the item's cached quantity/location are refreshed from the ledger's head;
+3. the item's cached quantity, bins and location are refreshed from the ledger's head;
 4. the movement is marked ``done``.
 
 ``recover_pending_movements`` finishes what a crash left behind.
@@ -34,7 +34,11 @@ QTY = FixedDecimalField(places=3)
 
 @dataclass(frozen=True)
 class MovementRequest:
-    """What a clerk asks for; quantity is positive except for adjustments."""
+    """What a clerk asks for; quantity is positive except for adjustments.
+
+    `location` is the bin touched (for a transfer: the bin taken from); empty means
+    the item's main location.
+    """
 
     kind: str
     item_id: ObjectId
@@ -46,7 +50,8 @@ class MovementRequest:
     reference: str | None = None
     to_location: str | None = None
     unit_cost: Decimal | None = None
-    base_version: int | None = None
+    location: str | None = None
+    expected_quantity: Decimal | None = None
 
 
 def signed_change(kind: str, quantity: Decimal) -> Decimal:
@@ -55,14 +60,14 @@ def signed_change(kind: str, quantity: Decimal) -> Decimal:
         raise BusinessRuleError(f"Unbekannte Bewegungsart '{kind}'.")
     if quantity != quantity.quantize(Decimal("0.001")):
         raise BusinessRuleError("Mengen haben höchstens 3 Nachkommastellen.")
-    if kind == "transfer":
-        return Decimal(0)
     if kind == "adjustment":
         if quantity == 0:
             raise BusinessRuleError("Eine Korrektur braucht eine Menge ungleich 0.")
         return quantity
     if quantity <= 0:
         raise BusinessRuleError("Die Menge muss größer als 0 sein.")
+    if kind == "transfer":
+        return Decimal(0)
     return quantity if kind == "receipt" else -quantity
 
 
@@ -80,16 +85,22 @@ def post_movement(req: MovementRequest) -> StockMovement:
 
 
 def _store_pending(req: MovementRequest, item: StockItem, change: Decimal) -> StockMovement:
+    location = (req.location or "").strip() or item.location or ""
     to_location = (req.to_location or "").strip() or None
     if req.kind == "transfer" and not to_location:
         raise BusinessRuleError("Für eine Umlagerung den Ziel-Lagerplatz angeben.")
+    if req.kind == "transfer" and to_location == location:
+        raise BusinessRuleError("Quell- und Ziel-Lagerplatz sind gleich.")
+    transfer = req.kind == "transfer"
     movement = StockMovement(
         key=req.key, kind=req.kind, item=item, quantity=change,
         date=req.on or utcnow().date(), reason=(req.reason or "").strip() or req.kind,
         reference=req.reference, user=req.user, unit_cost=req.unit_cost,
-        base_version=req.base_version,
-        from_location=item.location if req.kind == "transfer" else None,
-        to_location=to_location)
+        expected_quantity=req.expected_quantity,
+        location=None if transfer else location,
+        from_location=location if transfer else None,
+        to_location=to_location if transfer else None,
+        moved=req.quantity if transfer else None)
     try:
         movement.save(force_insert=True)
     except me.NotUniqueError:
@@ -115,33 +126,71 @@ def apply_movement(movement: StockMovement) -> None:
     _set_state(movement, "done", applied_at=utcnow())
 
 
+def next_bins(bins: dict, main: str | None, kind: str, location: str, change: int,
+              to_location: str | None = None, moved: int = 0):
+    """Pure: the bins {location: thousandths} and main location after a movement.
+
+    Raises ValueError(location, available) when a bin would go below zero.
+    """
+    bins = dict(bins)
+    if kind == "transfer":
+        if bins.get(location, 0) < moved:
+            raise ValueError(location, bins.get(location, 0))
+        bins[location] -= moved
+        bins[to_location] = bins.get(to_location, 0) + moved
+        if (main or "") == location and bins[location] == 0:
+            main = to_location  # everything moved: the item now lives there
+    else:
+        if bins.get(location, 0) + change < 0:
+            raise ValueError(location, bins.get(location, 0))
+        bins[location] = bins.get(location, 0) + change
+    return {loc: q for loc, q in bins.items() if q}, main
+
+
 def _ledger_entry(movement: StockMovement, version: int, head: dict | None) -> dict:
-    before, location = _head_values(movement.item.pk, head)
+    bins, main = _head_values(movement.item.pk, head)
     change = QTY.to_mongo(movement.quantity)
-    if movement.base_version is not None and movement.base_version != version - 1:
+    here = movement.from_location if movement.kind == "transfer" else (movement.location or "")
+    if movement.expected_quantity is not None and \
+            bins.get(here, 0) != QTY.to_mongo(movement.expected_quantity):
         raise BusinessRuleError(
-            f"{movement.item.sku}: der Bestand hat sich seit der Zählung geändert; "
-            "bitte neu zählen.")
-    if movement.kind == "transfer" and location != movement.from_location:
-        raise BusinessRuleError(
-            f"Umlagerung abgelehnt: {movement.item.sku} liegt nicht mehr auf "
-            f"'{movement.from_location}', sondern auf '{location}'.")
-    if before + change < 0:
-        unit = movement.item.unit
-        raise BusinessRuleError(
-            f"Nicht genug Bestand: {movement.item.sku} hat {_fmt(before)} {unit}, "
-            f"angefordert {_fmt(-change)} {unit}.")
+            f"{movement.item.sku}: der Bestand auf '{here}' hat sich seit der Zählung "
+            "geändert; bitte neu zählen.")
+    try:
+        after, main_after = next_bins(bins, main, movement.kind, here, change,
+                                      movement.to_location,
+                                      QTY.to_mongo(movement.moved or Decimal(0)))
+    except ValueError as exc:
+        raise BusinessRuleError(_shortage(movement, bins, *exc.args)) from None
+    before = sum(bins.values())
     return {"item": movement.item.pk, "version": version, "movement": movement.pk,
             "change": change, "quantity_before": before, "quantity_after": before + change,
-            "location_after": movement.to_location if movement.kind == "transfer" else location,
+            "location_after": main_after,
+            "bins_after": [{"l": loc, "q": q} for loc, q in sorted(after.items())],
             "at": utcnow()}
 
 
-def _head_values(item_id, head: dict | None) -> tuple[int, str | None]:
+def _shortage(movement: StockMovement, bins: dict, location: str, available: int) -> str:
+    item, unit = movement.item, movement.item.unit
+    wanted = QTY.to_mongo(movement.moved) if movement.kind == "transfer" else -QTY.to_mongo(
+        movement.quantity)
+    # Name the location only when the item lies in other places too.
+    where = f" auf '{location}'" if set(bins) - {location} else ""
+    prefix = "Umlagerung abgelehnt" if movement.kind == "transfer" else "Nicht genug Bestand"
+    return (f"{prefix}: {item.sku} hat {_fmt(available)} {unit}{where}, "
+            f"angefordert {_fmt(wanted)} {unit}.")
+
+
+def _head_values(item_id, head: dict | None) -> tuple[dict, str | None]:
     if head is not None:
-        return head["quantity_after"], head.get("location_after")
+        if "bins_after" in head:
+            return {b["l"]: b["q"] for b in head["bins_after"]}, head.get("location_after")
+        location = head.get("location_after") or ""
+        return ({location: head["quantity_after"]} if head["quantity_after"] else {},
+                head.get("location_after"))
     raw = StockItem._get_collection().find_one({"_id": item_id}, {"quantity": 1, "location": 1})
-    return raw.get("quantity") or 0, raw.get("location")  # opening stock, version 0
+    opening = raw.get("quantity") or 0  # opening stock (version 0) lies at the main location
+    return ({raw.get("location") or "": opening} if opening else {}), raw.get("location")
 
 
 def _cached_version(item_id) -> int:
@@ -150,16 +199,18 @@ def _cached_version(item_id) -> int:
 
 
 def refresh_item_cache(item_id) -> None:
-    """Copy the ledger head's quantity and location onto the item until they agree."""
+    """Copy the ledger head's quantity, bins and location onto the item until they agree."""
     ledger, items = StockLedgerEntry._get_collection(), StockItem._get_collection()
     written = None
     while True:
         version, head = find_head(ledger, str(item_id), _cached_version(item_id))
         if head is None or version == written:
             return
+        bins, main = _head_values(item_id, head)
         # Only ever a real ledger version is written, so the cache is never ahead.
         items.update_one({"_id": item_id}, {"$set": {
-            "quantity": head["quantity_after"], "location": head.get("location_after"),
+            "quantity": head["quantity_after"], "location": main,
+            "bins": [{"location": loc, "quantity": q} for loc, q in sorted(bins.items())],
             "ledger_version": version, "updated_at": utcnow()}})
         written = version
 

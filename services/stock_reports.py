@@ -25,17 +25,25 @@ class Valuation:
     total: Decimal = Decimal("0.00")
 
 
+def item_bins(raw: dict) -> list[tuple[str, Decimal]]:
+    """(location, quantity) of an item's stock; opening stock lies at its main location."""
+    if raw.get("bins"):
+        return [(b.get("location") or "", QTY.to_python(b.get("quantity") or 0))
+                for b in raw["bins"]]
+    return [(raw.get("location") or "", QTY.to_python(raw.get("quantity") or 0))]
+
+
 def valuation() -> Valuation:
-    """Value every active item; locations and total are sums of the rounded item values."""
+    """Value every stock position (item × location), rounded to the cent; sums of those."""
     result, by_location = Valuation(), defaultdict(lambda: Decimal("0.00"))
-    fields = {"sku": 1, "name": 1, "location": 1, "quantity": 1, "unit_cost": 1}
+    fields = {"sku": 1, "name": 1, "location": 1, "quantity": 1, "unit_cost": 1, "bins": 1}
     for raw in StockItem._get_collection().find({"active": {"$ne": False}}, fields).sort("sku"):
-        qty, cost = QTY.to_python(raw.get("quantity") or 0), COST.to_python(raw.get("unit_cost") or 0)
-        value = item_value(qty, cost)
-        location = raw.get("location") or "—"
-        result.items.append((raw["sku"], raw["name"], location, qty, cost, value))
-        by_location[location] += value
-        result.total += value
+        cost = COST.to_python(raw.get("unit_cost") or 0)
+        for location, qty in item_bins(raw):
+            value = item_value(qty, cost)
+            result.items.append((raw["sku"], raw["name"], location or "—", qty, cost, value))
+            by_location[location or "—"] += value
+            result.total += value
     result.by_location = dict(sorted(by_location.items()))
     return result
 
@@ -101,43 +109,41 @@ def create_reorder_drafts(supplier_id, user: str) -> list:
 
 
 def count_sheet(location: str | None = None) -> list[dict]:
-    """Items to count (optionally of one location) with the ledger version counted against."""
-    query = {"active": {"$ne": False}}
-    if location:
-        query["location"] = location
-    fields = {"sku": 1, "name": 1, "unit": 1, "quantity": 1, "location": 1, "ledger_version": 1}
-    return [{"id": raw["_id"], "sku": raw["sku"], "name": raw["name"], "unit": raw.get("unit"),
-             "location": raw.get("location"), "quantity": QTY.to_python(raw.get("quantity") or 0),
-             "version": raw.get("ledger_version") or 0}
-            for raw in StockItem._get_collection().find(query, fields).sort("sku")]
+    """Stock positions to count (optionally of one location) with the quantity listed."""
+    fields = {"sku": 1, "name": 1, "unit": 1, "quantity": 1, "location": 1, "bins": 1}
+    rows = []
+    for raw in StockItem._get_collection().find({"active": {"$ne": False}}, fields).sort("sku"):
+        for bin_location, qty in item_bins(raw):
+            if location and bin_location != location:
+                continue
+            rows.append({"id": raw["_id"], "sku": raw["sku"], "name": raw["name"],
+                         "unit": raw.get("unit"), "location": bin_location, "quantity": qty})
+    return rows
 
 
 def post_count(count_id: str, counted: list[tuple], user: str) -> dict:
-    """Post counted quantities [(item id, version counted at, counted qty)] as adjustments.
+    """Post counted quantities [(item id, location, listed qty, counted qty)] as adjustments.
 
-    Each difference is one adjustment with the key `inventur:<count>:<item>`, so
-    sending the same sheet twice posts once; an item that moved since it was
-    listed is refused and reported, the others are posted.
+    Each difference is one adjustment with the key `inventur:<count>:<item>:<location>`,
+    so sending the same sheet twice posts once; a position whose quantity changed
+    after it was listed is refused and reported, the others are posted.
     """
     from services.stock import MovementRequest, post_movement
 
     result = {"posted": 0, "unchanged": 0, "errors": []}
-    for item_id, version, quantity in counted:
-        if quantity is None:
-            continue
+    for item_id, location, listed, quantity in counted:
         if quantity < 0:
             result["errors"].append("Gezählte Mengen können nicht negativ sein.")
             continue
-        item = StockItem.objects.get(pk=item_id)
-        difference = quantity - item.quantity
-        if difference == 0:
+        if quantity == listed:
             result["unchanged"] += 1
             continue
         try:
             post_movement(MovementRequest(
-                kind="adjustment", item_id=item_id, quantity=difference,
-                reason="Inventurdifferenz", user=user, key=f"inventur:{count_id}:{item_id}",
-                reference=f"Inventur {count_id[:8]}", base_version=version))
+                kind="adjustment", item_id=item_id, quantity=quantity - listed,
+                reason="Inventurdifferenz", user=user, location=location,
+                key=f"inventur:{count_id}:{item_id}:{location}",
+                reference=f"Inventur {count_id[:8]}", expected_quantity=listed))
             result["posted"] += 1
         except BusinessRuleError as exc:
             result["errors"].append(str(exc))

@@ -1,11 +1,13 @@
 """Ticket workflow: allowed transitions, change log, SLA due times paused while waiting."""
 from datetime import datetime
+from types import SimpleNamespace
 
 from models.base import utcnow
 from models.sla import SlaPolicy
-from models.ticket import StatusChange, Ticket, TicketComment
+from models.ticket import StatusChange, Ticket, TicketComment, TicketEvent
 from services.business_hours import (BusinessCalendar, add_business_minutes,
                                      business_minutes_between)
+from services.claims import claim_next, find_head, slot_id
 from services.errors import BusinessRuleError
 
 TRANSITIONS = {
@@ -47,30 +49,61 @@ def apply_sla(ticket: Ticket) -> Ticket:
     return ticket
 
 
+WORKFLOW_FIELDS = ("status", "first_response_at", "waiting_since", "paused_minutes",
+                   "due_at", "resolved_at")
+
+
 def change_status(ticket_id, to_status: str, user: str, now: datetime | None = None) -> Ticket:
-    """Move a ticket along an allowed transition and log who did it when."""
+    """Move a ticket along an allowed transition and log who did it when.
+
+    Each change is event n+1 of the ticket's event chain (a unique insert checked
+    against event n), so two people changing the same ticket at once can never
+    both move it away from the same status, and no change is lost from the log.
+    """
     now = now or utcnow()
     ticket = Ticket.objects.get(pk=ticket_id)
-    if to_status not in allowed_transitions(ticket.status):
-        allowed = ", ".join(STATUS_LABELS[s] for s in allowed_transitions(ticket.status)) or "keine"
-        raise BusinessRuleError(
-            f"Ticket {ticket.number}: von '{STATUS_LABELS[ticket.status]}' nach "
-            f"'{STATUS_LABELS.get(to_status, to_status)}' ist nicht erlaubt "
-            f"(erlaubt: {allowed}).")
-    updates = {"status": to_status, "updated_at": now}
-    updates.update(_sla_updates(ticket, to_status, now))
-    change = StatusChange(at=now, user=user, from_status=ticket.status, to_status=to_status)
-    # The filter on the old status refuses a second, concurrent change from the same state.
-    done = Ticket._get_collection().update_one(
-        {"_id": ticket.pk, "status": ticket.status},
-        {"$set": updates, "$push": {"history": change.to_mongo()}}).modified_count
-    if not done:
-        raise BusinessRuleError(f"Ticket {ticket.number} wurde inzwischen geändert; "
-                                "bitte neu laden.")
+    claim_next(TicketEvent._get_collection(), str(ticket.pk), ticket.event_count or 0,
+               lambda n, head: _event(ticket, n, head, to_status, user, now))
+    refresh_ticket_cache(ticket.pk)
     return ticket.reload()
 
 
-def _sla_updates(ticket: Ticket, to_status: str, now: datetime) -> dict:
+def _event(ticket: Ticket, n: int, head: dict | None, to_status: str, user: str, now) -> dict:
+    state = dict(head["state"]) if head else {f: getattr(ticket, f) for f in WORKFLOW_FIELDS}
+    current = state["status"]
+    if to_status not in allowed_transitions(current):
+        allowed = ", ".join(STATUS_LABELS[s] for s in allowed_transitions(current)) or "keine"
+        raise BusinessRuleError(
+            f"Ticket {ticket.number}: von '{STATUS_LABELS[current]}' nach "
+            f"'{STATUS_LABELS.get(to_status, to_status)}' ist nicht erlaubt "
+            f"(erlaubt: {allowed}).")
+    state.update(_sla_updates(SimpleNamespace(**state, priority=ticket.priority,
+                                              created_at=ticket.created_at), to_status, now))
+    state["status"] = to_status
+    return {"ticket": ticket.pk, "number": n, "from_status": current, "to_status": to_status,
+            "user": user, "at": now, "state": state}
+
+
+def refresh_ticket_cache(ticket_id) -> None:
+    """Copy status, SLA state and the change log from the event chain onto the ticket."""
+    events, tickets = TicketEvent._get_collection(), Ticket._get_collection()
+    written = None
+    while True:
+        cached = (tickets.find_one({"_id": ticket_id}, {"event_count": 1}) or {})
+        n, head = find_head(events, str(ticket_id), cached.get("event_count") or 0)
+        if head is None or n == written:
+            return
+        chain = [events.find_one({"_id": slot_id(str(ticket_id), i)}) for i in range(1, n + 1)]
+        state = {k: v for k, v in head["state"].items()
+                 if not (k == "first_response_at" and v is None)}  # a comment may have set it
+        history = [StatusChange(at=e["at"], user=e["user"], from_status=e["from_status"],
+                                to_status=e["to_status"]).to_mongo() for e in chain]
+        tickets.update_one({"_id": ticket_id}, {"$set": {
+            **state, "history": history, "event_count": n, "updated_at": utcnow()}})
+        written = n
+
+
+def _sla_updates(ticket, to_status: str, now: datetime) -> dict:
     updates = {}
     if to_status == "in_progress" and ticket.first_response_at is None:
         updates["first_response_at"] = now
@@ -120,3 +153,11 @@ def overdue_query(now: datetime) -> dict:
     return {"status": {"$in": ["new", "in_progress", "reopened"]},
             "$or": [{"due_at": {"$lt": now}},
                     {"first_response_at": None, "response_due_at": {"$lt": now}}]}
+
+
+def refresh_all_ticket_caches() -> int:
+    """Bring every ticket's status and log up to its event chain (after a crash); return count."""
+    ids = [raw["_id"] for raw in Ticket._get_collection().find({}, {"_id": 1})]
+    for ticket_id in ids:
+        refresh_ticket_cache(ticket_id)
+    return len(ids)

@@ -74,6 +74,7 @@ SERVICE_MESSAGES = (
     _l("Nur ein Entwurf kann versendet werden."),
     _l("Für diesen Lieferanten ist nichts nachzubestellen."),
     _l("Der Kommentar ist leer."),
+    _l("Quell- und Ziel-Lagerplatz sind gleich."),
     _l("Tickets können nur Support-Mitarbeitern zugewiesen werden."),
     # services.tickets.STATUS_LABELS
     _l("neu"), _l("in Bearbeitung"), _l("wartet"), _l("gelöst"), _l("geschlossen"),

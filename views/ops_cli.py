@@ -8,13 +8,16 @@ bp = Blueprint("ops", __name__, cli_group="ops")
 @bp.cli.command("recover")
 @click.option("--older-than-minutes", default=1, show_default=True)
 def recover(older_than_minutes):
-    """Finish stock movements and goods receipts a crash left pending."""
+    """Finish movements and receipts a crash left pending; refresh ticket caches."""
     from datetime import timedelta
 
     from services.purchasing import finish_pending_receipts
     from services.stock import recover_pending_movements
 
+    from services.tickets import refresh_all_ticket_caches
+
     counts = recover_pending_movements(timedelta(minutes=older_than_minutes))
     receipts = finish_pending_receipts()
+    tickets = refresh_all_ticket_caches()
     click.echo(f"movements done={counts['done']} refused={counts['refused']} "
-               f"receipts completed={receipts}")
+               f"receipts completed={receipts} tickets checked={tickets}")

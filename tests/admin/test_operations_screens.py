@@ -56,8 +56,9 @@ def test_inventory_count_screen_posts_differences(client, login):
     login("warehouse")
     page = client.get("/admin/stock-ops/count/?location=Regal+Z").get_data(as_text=True)
     count_id = re.search(r'name="count_id" value="([0-9a-f]+)"', page).group(1)
-    data = {"count_id": count_id, "location": "Regal Z", f"version-{item.pk}": "0",
-            f"counted-{item.pk}": "7,5"}
+    assert 'name="row-0-listed" value="10.000"' in page
+    data = {"count_id": count_id, "location": "Regal Z", "row-0-item": str(item.pk),
+            "row-0-location": "Regal Z", "row-0-listed": "10.000", "row-0-counted": "7,5"}
     text = form_post(client, "/admin/stock-ops/count/", "/admin/stock-ops/count/", data).get_data(as_text=True)
     assert "1 Differenzen gebucht" in text
     form_post(client, "/admin/stock-ops/count/", "/admin/stock-ops/count/", data)

@@ -6,12 +6,13 @@ from models.user import ROLES
 from tests.factories import make_user
 
 MENU = {  # menu entries each role must see (and no others of these)
-    "admin": {"Finance", "HR", "Procurement", "Support", "Archive", "Import", "System"},
-    "finance": {"Finance", "Procurement", "Archive", "Import"},
-    "hr": {"HR", "Archive", "Import"},
-    "warehouse": {"Procurement", "Archive", "Import"},
-    "support": {"Support", "Archive", "Import"},
-    "auditor": {"Finance", "Procurement", "Support", "Archive", "Import", "System"},
+    "admin": {"Finanzen", "Personal", "Einkauf & Lager", "Support", "Archiv", "Import",
+              "System"},
+    "finance": {"Finanzen", "Einkauf & Lager", "Archiv", "Import"},
+    "hr": {"Personal", "Archiv", "Import"},
+    "warehouse": {"Einkauf & Lager", "Archiv", "Import"},
+    "support": {"Support", "Archiv", "Import"},
+    "auditor": {"Finanzen", "Einkauf & Lager", "Support", "Archiv", "Import", "System"},
 }
 ALL_MENUS = set().union(*MENU.values())
 

@@ -113,3 +113,31 @@ def test_ticket_numbers_stay_unique_and_gap_free_when_created_in_parallel(app):
     assert errors == []
     numbers = sorted(int(t.number.rsplit("-", 1)[1]) for t in Ticket.objects)
     assert numbers == list(range(8, 20))
+
+
+def test_two_agents_changing_the_same_ticket_at_once_only_one_wins(app):
+    import threading
+
+    for _ in range(3):
+        ticket = new_ticket()
+        change_status(ticket.pk, "in_progress", "a")
+        barrier, outcomes = threading.Barrier(2), []
+
+        def move(to):
+            barrier.wait()
+            try:
+                change_status(ticket.pk, to, f"agent-{to}")
+                outcomes.append(to)
+            except BusinessRuleError:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=move, args=(to,)) for to in ("waiting", "resolved")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert outcomes.count("refused") == 1
+        final = Ticket.objects.get(pk=ticket.pk)
+        winner = next(o for o in outcomes if o != "refused")
+        assert final.status == winner and len(final.history) == 2
+        assert final.history[-1].user == f"agent-{winner}"

@@ -62,12 +62,33 @@ def test_nonsense_quantities_are_refused(app, kind, qty):
     assert StockMovement.objects.count() == 0
 
 
-def test_transfer_moves_the_item_to_another_location(app):
-    item = make_stock_item(quantity=Decimal(0), location="Regal A-01")
-    move(item, "receipt", "3")
-    movement = move(item, "transfer", "0", to_location="Regal B-02")
-    assert (movement.from_location, fresh(item).location) == ("Regal A-01", "Regal B-02")
-    assert fresh(item).quantity == Decimal(3)
+def bins(item):
+    return {b.location: b.quantity for b in fresh(item).bins}
+
+
+def test_partial_transfer_splits_the_stock_over_two_locations(app):
+    item = make_stock_item(quantity=Decimal(0), location="Regal A-01", sku="TR-1", unit="Stk")
+    move(item, "receipt", "5")
+    movement = move(item, "transfer", "2", to_location="Regal B-02")
+    assert (movement.from_location, movement.to_location, movement.moved) == (
+        "Regal A-01", "Regal B-02", Decimal(2))
+    assert bins(item) == {"Regal A-01": Decimal(3), "Regal B-02": Decimal(2)}
+    assert fresh(item).quantity == Decimal(5) and fresh(item).location == "Regal A-01"
+    move(item, "issue", "2", location="Regal B-02")
+    with pytest.raises(BusinessRuleError,
+                       match=r"Nicht genug Bestand: TR-1 hat 0 Stk auf 'Regal B-02', angefordert 1 Stk"):
+        move(item, "issue", "1", location="Regal B-02")
+    assert bins(item) == {"Regal A-01": Decimal(3)}
+
+
+def test_transferring_everything_moves_the_main_location(app):
+    item = make_stock_item(quantity=Decimal(4), location="Alt", sku="TR-2", unit="Stk")
+    with pytest.raises(BusinessRuleError, match="Umlagerung abgelehnt: TR-2 hat 4 Stk"):
+        move(item, "transfer", "5", to_location="Neu")
+    move(item, "transfer", "4", to_location="Neu")
+    assert (fresh(item).location, bins(item)) == ("Neu", {"Neu": Decimal(4)})
+    move(item, "receipt", "1")  # receipts go to the main location
+    assert bins(item) == {"Neu": Decimal(5)}
 
 
 def test_twenty_parallel_issues_from_ten_exactly_ten_succeed(app):

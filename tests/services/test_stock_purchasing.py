@@ -123,6 +123,13 @@ def test_suggestion_rule():
     assert suggest_quantity(D(3), D(3), D(5), D(10)) == D(0)
 
 
+def test_valuation_splits_an_item_over_its_locations(app):
+    item = make_stock_item(quantity=D("4"), unit_cost=D("2.5000"), location="A")
+    post_movement(MovementRequest("transfer", item.pk, D(1), "x", "x", "v-1", to_location="B"))
+    result = valuation()
+    assert result.by_location == {"A": D("7.50"), "B": D("2.50")} and result.total == D("10.00")
+
+
 def test_valuation_per_item_location_and_total(app):
     make_stock_item(quantity=D("3"), unit_cost=D("0.3350"), location="A")   # 1.005 -> 1.01
     make_stock_item(quantity=D("2"), unit_cost=D("10.0000"), location="A")
@@ -134,16 +141,23 @@ def test_valuation_per_item_location_and_total(app):
 
 
 def test_inventory_count_posts_differences_once_and_refuses_moved_items(app):
-    a = make_stock_item(quantity=D(10), sku="INV-A")
-    b = make_stock_item(quantity=D(4), sku="INV-B")
-    c = make_stock_item(quantity=D(7), sku="INV-C")
-    sheet = {row["sku"]: row for row in count_sheet()}
+    a = make_stock_item(quantity=D(10), sku="INV-A", location="R1")
+    b = make_stock_item(quantity=D(4), sku="INV-B", location="R1")
+    c = make_stock_item(quantity=D(7), sku="INV-C", location="R1")
+    post_movement(MovementRequest("transfer", a.pk, D(3), "Umlagern", "x", "t-a",
+                                  to_location="R2"))
+    sheet = {(row["sku"], row["location"]): row for row in count_sheet()}
+    assert sheet[("INV-A", "R1")]["quantity"] == D(7) and sheet[("INV-A", "R2")]["quantity"] == D(3)
     post_movement(MovementRequest("issue", c.pk, D(1), "Entnahme", "x", uuid.uuid4().hex))
-    counted = [(a.pk, sheet["INV-A"]["version"], D(8)), (b.pk, sheet["INV-B"]["version"], D(4)),
-               (c.pk, sheet["INV-C"]["version"], D(5))]
+    counted = [(a.pk, "R1", D(7), D(6)), (a.pk, "R2", D(3), D(3.5)), (b.pk, "R1", D(4), D(4)),
+               (c.pk, "R1", D(7), D(5))]
     result = post_count("count-1", counted, "inventur")
-    assert (result["posted"], result["unchanged"]) == (1, 1)
+    assert (result["posted"], result["unchanged"]) == (2, 1)
     assert "INV-C" in result["errors"][0] and "neu zählen" in result["errors"][0]
-    post_count("count-1", counted[:1], "inventur")
-    assert StockItem.objects.get(pk=a.pk).quantity == D(8)
+    post_count("count-1", counted[:2], "inventur")  # the same sheet again posts nothing new
+    assert StockItem.objects.get(pk=a.pk).quantity == D("9.5")
+    assert {x.location: x.quantity for x in StockItem.objects.get(pk=a.pk).bins} == {
+        "R1": D(6), "R2": D("3.5")}
     assert StockItem.objects.get(pk=c.pk).quantity == D(6)
+    assert count_sheet("R2") == [{"id": a.pk, "sku": "INV-A", "name": a.name, "unit": a.unit,
+                                  "location": "R2", "quantity": D("3.5")}]

@@ -37,3 +37,12 @@ def test_error_message_in_german_and_english(client, login):
     login("warehouse")
     assert "Die Menge muss größer als 0 sein." in _post_issue(client, {})
     assert "The quantity must be greater than 0." in _post_issue(client, {"Accept-Language": "en"})
+
+
+def test_menu_and_column_headers_follow_the_language(client, login):
+    login("warehouse")
+    german = client.get("/admin/stock/").get_data(as_text=True)
+    english = client.get("/admin/stock/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Einkauf &" in german and "Artikelnummer" in german and "Meldebestand" in german
+    assert "Procurement &" in english and "Reorder point" in english
+    assert "Meldebestand" not in english
