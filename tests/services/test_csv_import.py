@@ -269,3 +269,23 @@ def test_different_keys_with_the_same_checksum_are_not_duplicates(app):
     data = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n"
             "plumless;A;B;01.01.2026;1,00\r\nbuckeroo;C;D;01.01.2026;1,00\r\n")
     assert do_import(data.encode()).summary == "inserted=2 updated=0 unchanged=0 rejected=0"
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ("P1;A;B;01.01.2026;1,00;überzählig", "Zeile 2: Die Zeile hat mehr Werte als die Kopfzeile Spalten (5)"),
+    ('P1;"A"x;B;01.01.2026;1,00', "Zeile 2: Fehlerhafte Anführungszeichen"),
+    ("P1;A;B;01.01.2026;-5,00", "Zeile 2, Bruttogehalt: muss mindestens 0,00 sein."),
+    ("P1;A;B;01.01.2026;1,001", "Zeile 2, Bruttogehalt: höchstens 2 Nachkommastellen erlaubt."),
+    ("P1;A;B;1.1.1850;1,00", "Zeile 2, Eintrittsdatum: „1.1.1850“: das Jahr 1850 ist unplausibel"),
+    ("P" + "1" * 25 + ";A;B;01.01.2026;1,00", "Zeile 2, Personalnummer: Zu lang: 26 Zeichen"),
+])
+def test_more_row_error_classes(app, line, fragment):
+    data = f"Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n{line}\r\n".encode()
+    result = do_import(data)
+    assert result.rejected == 1 and any(e.startswith(fragment) for e in result.errors), result.errors
+
+
+def test_an_unknown_column_is_a_file_error_with_a_suggestion(app):
+    data = "Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehallt\r\nP1;A;B;01.01.2026;1\r\n"
+    with pytest.raises(ImportFileError, match="gemeint ist wohl „Bruttogehalt“"):
+        do_import(data.encode())

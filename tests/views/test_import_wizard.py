@@ -165,3 +165,19 @@ def test_a_run_whose_process_died_shows_as_interrupted_and_a_restart_completes_i
     assert "inserted=2 updated=0 unchanged=1 rejected=0" in done
     assert Employee.objects.count() == 3
     assert run_url
+
+
+def test_a_running_import_shows_a_progress_bar_and_a_status_that_is_not_finished(client, login):
+    from services.csv_import import runs
+    login("hr")
+    run = runs.new_run("employees", "gross.csv", "0" * 64, 10, mode="insert", dry_run=False,
+                       skip_invalid=False, user="hr")
+    runs.claim(run)
+    runs.progress(run, phase="writing", rows_total=200, rows_done=50)
+    try:
+        page = client.get(f"/import/run/{run.pk}").get_data(as_text=True)
+        assert "progress-bar" in page and "25 %" in page and "import-progress.js" in page
+        state = client.get(f"/import/run/{run.pk}/status.json").get_json()
+        assert (state["finished"], state["percent"], state["phase"]) == (False, 25, "writing")
+    finally:
+        runs.release(run)
