@@ -6,7 +6,6 @@ the spool is inserted/updated batch by batch. So all-or-nothing costs no second
 validation, and memory stays flat however large the file is.
 """
 import hashlib
-import struct
 import tempfile
 from dataclasses import dataclass, field
 from typing import IO, Callable
@@ -24,9 +23,9 @@ from .journal import ENTRY_FIELDS, JournalBuilder
 from .rejects import REASON_COLUMN, RejectsWriter
 from .rows import RowBuilder, RowProblem, digest, row_messages
 from .specs import ImportSpec, spec_for
+from .spool import read_batches, write_record
 
 MODES = ("insert", "upsert")
-_RECORD = struct.Struct("<cII")  # action, first line, rows it stands for
 CHECK_PROGRESS_EVERY = 5000
 INSERT, UPDATE, UNCHANGED, REFUSED = 1, 2, 3, 4  # what became of a line in the check pass
 
@@ -109,7 +108,8 @@ class _Import:
         self.fields: tuple[str, ...] = ()
         self.resumed = False
         self.checked = 0
-        self.outcome = bytearray(data.count(b"\n") + 2)  # per physical line: what became of it
+        self.lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # CR-only files exist too
+        self.outcome = bytearray(self.lines + 1)  # per physical line: what became of it
         self.skip_lines: set[int] = set()
 
     def execute(self) -> ImportResult:
@@ -129,7 +129,7 @@ class _Import:
         except BusinessRuleError as error:
             raise ImportFileError(str(error)) from None
         runs.progress(self.run, encoding=reader.encoding, delimiter=reader.delimiter, phase="checking",
-                      rows_total=max(self.data.count(b"\n") - reader.header_line, 1))
+                      rows_total=max(self.lines - reader.header_line, 1))
         if self.rejects_stream is not None:
             self.rejects = RejectsWriter(self.rejects_stream, reader.header_map.labels)
         return reader
@@ -238,8 +238,7 @@ class _Import:
         return self._spool(spool, b"U", line, rows, {"_id": _id, "doc": document})
 
     def _spool(self, spool, action: bytes, line: int, rows: int, document: dict) -> None:
-        spool.write(_RECORD.pack(action, line, rows))
-        spool.write(bson.encode(document))
+        write_record(spool, action, line, rows, document)
         self.result.rows += rows
         if action == b"I":
             self.result.inserted += rows
@@ -257,8 +256,7 @@ class _Import:
         if again:
             return
         self.result.rejected += 1
-        if line < len(self.outcome):
-            self.outcome[line] = REFUSED
+        self.outcome[line] = REFUSED
         if self.rejects is not None:
             self.rejects.write(cells, [f"{label}: {text}" if label else text for label, text in messages])
 
@@ -295,7 +293,7 @@ class _Import:
                       unchanged=self.result.unchanged, rejected=self.result.rejected)
         spool.seek(0)
         done = 0
-        for inserts, updates in _batches(spool, self.options.batch_size, self.skip_lines):
+        for inserts, updates in read_batches(spool, self.options.batch_size, self.skip_lines):
             self._write_batch(inserts, updates)
             done += sum(r for _, r, _ in inserts) + sum(r for _, r, _ in updates)
             self.report("writing", done, self.result.rows)
@@ -318,24 +316,3 @@ class _Import:
             self.result.updated += sum(rows for _, rows, _ in updates)
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])
-
-
-def _batches(spool, size: int, skip_lines: set[int]):
-    """Yield (inserts, updates) lists of (line, rows, BSON bytes) read back from the spool."""
-    inserts, updates = [], []
-    while True:
-        head = spool.read(_RECORD.size)
-        if not head:
-            break
-        action, line, rows = _RECORD.unpack(head)
-        length_bytes = spool.read(4)
-        length = struct.unpack("<i", length_bytes)[0]
-        raw = length_bytes + spool.read(length - 4)
-        if line in skip_lines:
-            continue
-        (inserts if action == b"I" else updates).append((line, rows, raw))
-        if len(inserts) + len(updates) >= size:
-            yield inserts, updates
-            inserts, updates = [], []
-    if inserts or updates:
-        yield inserts, updates

@@ -289,3 +289,9 @@ def test_an_unknown_column_is_a_file_error_with_a_suggestion(app):
     data = "Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehallt\r\nP1;A;B;01.01.2026;1\r\n"
     with pytest.raises(ImportFileError, match="gemeint ist wohl „Bruttogehalt“"):
         do_import(data.encode())
+
+
+def test_old_mac_line_ends_import_too(app):
+    data = load("employees-excel-cp1252.csv").replace(b"\r\n", b"\r")
+    assert do_import(data).summary == "inserted=3 updated=0 unchanged=0 rejected=0"
+    assert employee_rows() == EXPECTED
