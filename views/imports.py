@@ -16,7 +16,7 @@ from models.import_run import ImportRun
 from services.csv_import import (MODES, SPECS, ImportFileError, ImportOptions, export_csv,
                                  run_import, sha256_of, spec_for)
 from services.csv_import.rejects import REASON_COLUMN
-from services.csv_import.runs import new_run
+from services.csv_import.runs import mark_if_dead, new_run
 from services.csv_reader import CsvFormatError, read_rows, write_template
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -94,7 +94,7 @@ def upload(collection):
 @login_required
 def show(run_id):
     """Show a run: the file preview before it starts, progress while it runs, then the result."""
-    run = _run_or_403(run_id)
+    run = mark_if_dead(_run_or_403(run_id))
     spec = spec_for(run.collection)
     preview = _preview(run, spec) if run.status == "uploaded" else None
     return _render("imports/run.html", run=run, spec=spec, preview=preview, modes=MODES,
@@ -120,7 +120,7 @@ def start(run_id):
     run = new_run(upload_run.collection, upload_run.filename, upload_run.sha256, upload_run.size,
                   mode=mode, dry_run=dry_run, skip_invalid=options.skip_invalid, user=current_user.email)
     args = (current_app._get_current_object(), str(run.pk), str(path), options)
-    if upload_run.size > current_app.config.get("IMPORT_SYNC_MAX_BYTES", 512 * 1024):
+    if (upload_run.size or 0) > current_app.config.get("IMPORT_SYNC_MAX_BYTES", 512 * 1024):
         threading.Thread(target=_execute, args=args, daemon=True, name=f"import-{run.pk}").start()
     else:
         _execute(*args)
@@ -131,7 +131,7 @@ def start(run_id):
 @login_required
 def status(run_id):
     """Answer the progress of a run for the page's poller."""
-    run = _run_or_403(run_id)
+    run = mark_if_dead(_run_or_403(run_id))
     return jsonify(status=run.status, phase=run.phase, percent=run.progress_percent,
                    rows_done=run.rows_done, rows_total=run.rows_total, summary=run.summary,
                    finished=run.status not in ("running", "uploaded"))

@@ -4,6 +4,7 @@ Pure apart from the model classes: references arrive as ready look-up dicts.
 """
 import hashlib
 from datetime import datetime, timezone
+from decimal import Decimal
 
 import mongoengine as me
 
@@ -93,16 +94,27 @@ class RowBuilder:
 class _Values:
     """Attribute access to a row's values, so a model's clean() runs without a document."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_touched")
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, touched: set):
         object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_touched", touched)
 
     def __getattr__(self, name):
         return self._data.get(name)
 
     def __setattr__(self, name, value):
         self._data[name] = value
+        self._touched.add(name)
+
+
+class CheckedRow(dict):
+    """A row's model values; `touched` names those the file or clean() set (not defaults)."""
+
+    __slots__ = ("touched",)
+
+
+_IMMUTABLE = (str, int, float, bool, bytes, datetime, Decimal)
 
 
 class ModelRules:
@@ -110,45 +122,73 @@ class ModelRules:
 
     The same checks mongoengine's Document.validate() runs (clean first, then every
     field, required text not blank), without building a Document per row: at 100,000
-    rows the instance bookkeeping cost more than the database write.
+    rows the instance bookkeeping cost more than the database write. Defaults are
+    converted and validated once per import, not once per row.
     """
 
     def __init__(self, document_class):
         self.document_class = document_class
-        fields = [(name, f) for name, f in document_class._fields.items() if name != "id"]
-        self.fields = tuple(fields)
-        self.static_defaults = {name: f.default for name, f in fields
-                                if f.default is not None and not callable(f.default)}
-        self.callable_defaults = tuple((name, f.default) for name, f in fields if callable(f.default))
+        self.fields = {name: f for name, f in document_class._fields.items() if name != "id"}
+        self.required = tuple(name for name, f in self.fields.items() if f.required)
+        self.defaults, self.per_row_defaults = {}, []
+        for name, field in self.fields.items():
+            value = field.default() if callable(field.default) else field.default
+            if callable(field.default) and not isinstance(value, _IMMUTABLE):
+                self.per_row_defaults.append((name, field.default))  # e.g. a fresh list per row
+            elif value is not None:
+                self.defaults[name] = value  # timestamps: the moment the import began
+        self.default_mongo = {self.fields[n].db_field: self.fields[n].to_mongo(v) for n, v in self.defaults.items()}
+        self.default_problems = self._problems(self.defaults, self.defaults)
         self.clean = document_class.clean
 
-    def check(self, values: dict) -> tuple[dict, dict[str, str]]:
+    def check(self, values: dict) -> tuple[CheckedRow, dict[str, str]]:
         """Return the row with defaults filled in and field → German message for each problem."""
-        data = dict(self.static_defaults)
-        for name, make in self.callable_defaults:
+        data = CheckedRow(self.defaults)
+        for name, make in self.per_row_defaults:
             data[name] = make()
         data.update(values)
+        data.touched = touched = set(values)
         problems: dict[str, str] = {}
         try:
-            self.clean(_Values(data))
+            self.clean(_Values(data, touched))
         except me.ValidationError as error:
             problems.update(field_messages(error, self.document_class))
-        for name, field in self.fields:
+        for name in self.required:
             value = data.get(name)
+            if (value is None or (isinstance(value, str) and not value.strip())) and name not in problems:
+                problems[name] = translate("Field is required")
+        for name, message in self._problems(data, touched).items():
+            problems.setdefault(name, message)
+        for name, message in self.default_problems.items():
+            if name not in touched:
+                problems.setdefault(name, message)
+        return data, problems
+
+    def _problems(self, data: dict, names) -> dict[str, str]:
+        problems = {}
+        for name in names:
+            value, field = data.get(name), self.fields[name]
             if value is None or (field.required and isinstance(value, str) and not value.strip()):
-                if field.required and name not in problems:
-                    problems[name] = translate("Field is required")
                 continue
             try:
                 field._validate(value)
             except me.ValidationError as error:
-                problems.setdefault(name, translate(error.message, field, name))
-        return data, problems
+                problems[name] = translate(error.message, field, name)
+        return problems
 
-    def to_mongo(self, data: dict) -> dict:
+    def to_mongo(self, data: CheckedRow) -> dict:
         """Return the stored form of a checked row."""
-        return {field.db_field: field.to_mongo(data[name]) for name, field in self.fields
-                if data.get(name) is not None}
+        mongo = dict(self.default_mongo)
+        for name, _ in self.per_row_defaults:
+            if data.get(name) is not None:
+                mongo[self.fields[name].db_field] = self.fields[name].to_mongo(data[name])
+        for name in data.touched:
+            field, value = self.fields[name], data.get(name)
+            if value is None:
+                mongo.pop(field.db_field, None)
+            else:
+                mongo[field.db_field] = field.to_mongo(value)
+        return mongo
 
 
 def comparable(value):

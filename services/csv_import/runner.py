@@ -6,7 +6,6 @@ the spool is inserted/updated batch by batch. So all-or-nothing costs no second
 validation, and memory stays flat however large the file is.
 """
 import hashlib
-import struct
 import tempfile
 from dataclasses import dataclass, field
 from typing import IO, Callable
@@ -19,14 +18,16 @@ from services.csv_reader import CsvReader, read_rows
 from services.errors import BusinessRuleError
 
 from . import runs, store
+from .duplicates import KeyTracker, repeated
 from .journal import ENTRY_FIELDS, JournalBuilder
 from .rejects import REASON_COLUMN, RejectsWriter
 from .rows import RowBuilder, RowProblem, digest, row_messages
 from .specs import ImportSpec, spec_for
+from .spool import read_batches, write_record
 
 MODES = ("insert", "upsert")
-_RECORD = struct.Struct("<cII")  # action, first line, rows it stands for
 CHECK_PROGRESS_EVERY = 5000
+INSERT, UPDATE, UNCHANGED, REFUSED = 1, 2, 3, 4  # what became of a line in the check pass
 
 
 @dataclass
@@ -106,6 +107,10 @@ class _Import:
         self.rejects: RejectsWriter | None = None
         self.fields: tuple[str, ...] = ()
         self.resumed = False
+        self.checked = 0
+        self.lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # CR-only files exist too
+        self.outcome = bytearray(self.lines + 1)  # per physical line: what became of it
+        self.skip_lines: set[int] = set()
 
     def execute(self) -> ImportResult:
         reader = self._open()
@@ -124,7 +129,7 @@ class _Import:
         except BusinessRuleError as error:
             raise ImportFileError(str(error)) from None
         runs.progress(self.run, encoding=reader.encoding, delimiter=reader.delimiter, phase="checking",
-                      rows_total=max(self.data.count(b"\n") - reader.header_line, 1))
+                      rows_total=max(self.lines - reader.header_line, 1))
         if self.rejects_stream is not None:
             self.rejects = RejectsWriter(self.rejects_stream, reader.header_map.labels)
         return reader
@@ -142,21 +147,48 @@ class _Import:
         builder = RowBuilder(self.spec, reader.header_map, store.load_references(self.spec))
         self.fields = builder.fields
         existing = self._existing(self.spec.key)
-        seen: dict[str, int] = {}
+        keys = KeyTracker()
         key_label = reader.header_map.label(self.spec.key)
         for row in reader:
             self._tick()
             key = row.values.get(self.spec.key)
+            if key is not None:
+                keys.add(key, row.line)
             try:
-                if key is not None and key in seen:
-                    raise RowProblem([(key_label, f"„{key}“ steht schon in Zeile {seen[key]}; "
-                                                  "jeder Schlüssel darf nur einmal vorkommen.")])
-                if key is not None:
-                    seen[key] = row.line
                 document = builder.build(row)
                 self._classify(spool, row.line, 1, key, key_label, document, existing)
             except RowProblem as problem:
                 self._refuse(row.line, row.cells, problem.messages)
+        candidates = keys.candidate_lines()
+        if candidates:
+            self._refuse_repeated_keys(reader, candidates, key_label)
+
+    def _refuse_repeated_keys(self, reader: CsvReader, candidates: set[int], key_label: str) -> None:
+        """Refuse every row whose key an earlier row of the file already has."""
+        rows_by_key: dict[str, list[int]] = {}
+        cells_of = {}
+        for row in reader:
+            if row.line in candidates:
+                rows_by_key.setdefault(row.values[self.spec.key], []).append(row.line)
+                cells_of[row.line] = row.cells
+        for line, (key, first) in sorted(repeated(rows_by_key).items()):
+            message = [(key_label, f"„{key}“ steht schon in Zeile {first}; "
+                                   "jeder Schlüssel darf nur einmal vorkommen.")]
+            self._withdraw(line)
+            self._refuse(line, cells_of[line], message, again=self.outcome[line] == REFUSED)
+
+    def _withdraw(self, line: int) -> None:
+        """Take back the count of a row that turned out to repeat a key; never write it."""
+        outcome = self.outcome[line]
+        if outcome == INSERT:
+            self.result.inserted -= 1
+        elif outcome == UPDATE:
+            self.result.updated -= 1
+        elif outcome == UNCHANGED:
+            self.result.unchanged -= 1
+        if outcome in (INSERT, UPDATE):
+            self.result.rows -= 1
+            self.skip_lines.add(line)
 
     def _check_journal(self, reader: CsvReader, spool) -> None:
         builder = JournalBuilder(reader.header_map, store.load_accounts(), self.options.user)
@@ -195,6 +227,7 @@ class _Import:
         _id, fingerprint, status = stored
         if fingerprint is not None and digest(document, self.fields) == fingerprint:
             self.result.unchanged += rows
+            self.outcome[line] = UNCHANGED
             return None
         if self.options.mode == "insert":
             raise RowProblem([(key_label, f"„{key}“ gibt es schon. Der Modus „insert“ legt nur neue "
@@ -205,29 +238,33 @@ class _Import:
         return self._spool(spool, b"U", line, rows, {"_id": _id, "doc": document})
 
     def _spool(self, spool, action: bytes, line: int, rows: int, document: dict) -> None:
-        spool.write(_RECORD.pack(action, line, rows))
-        spool.write(bson.encode(document))
+        write_record(spool, action, line, rows, document)
         self.result.rows += rows
         if action == b"I":
             self.result.inserted += rows
         else:
             self.result.updated += rows
+        self.outcome[line] = INSERT if action == b"I" else UPDATE
 
-    def _refuse(self, line: int, cells: tuple, messages: list) -> None:
+    def _refuse(self, line: int, cells: tuple, messages: list, again: bool = False) -> None:
+        """Count a row as refused and report why; `again` adds reasons to a refused row."""
         texts = row_messages(line, messages)
-        self.result.rejected += 1
         self.result.error_count += len(texts)
         room = MAX_STORED_ERRORS - len(self.result.errors)
         if room > 0:
             self.result.errors.extend(texts[:room])
+        if again:
+            return
+        self.result.rejected += 1
+        self.outcome[line] = REFUSED
         if self.rejects is not None:
             self.rejects.write(cells, [f"{label}: {text}" if label else text for label, text in messages])
 
     def _tick(self) -> None:
-        self._checked = getattr(self, "_checked", 0) + 1
-        if self._checked % CHECK_PROGRESS_EVERY == 0:
-            self.report("checking", self._checked, self.run.rows_total)
-            runs.progress(self.run, rows_done=self._checked)
+        self.checked += 1
+        if self.checked % CHECK_PROGRESS_EVERY == 0:
+            self.report("checking", self.checked, self.run.rows_total)
+            runs.progress(self.run, rows_done=self.checked)
 
     # --- decision and write pass -----------------------------------------------------------------
 
@@ -256,7 +293,7 @@ class _Import:
                       unchanged=self.result.unchanged, rejected=self.result.rejected)
         spool.seek(0)
         done = 0
-        for inserts, updates in _batches(spool, self.options.batch_size):
+        for inserts, updates in read_batches(spool, self.options.batch_size, self.skip_lines):
             self._write_batch(inserts, updates)
             done += sum(r for _, r, _ in inserts) + sum(r for _, r, _ in updates)
             self.report("writing", done, self.result.rows)
@@ -279,22 +316,3 @@ class _Import:
             self.result.updated += sum(rows for _, rows, _ in updates)
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])
-
-
-def _batches(spool, size: int):
-    """Yield (inserts, updates) lists of (line, rows, BSON bytes) read back from the spool."""
-    inserts, updates = [], []
-    while True:
-        head = spool.read(_RECORD.size)
-        if not head:
-            break
-        action, line, rows = _RECORD.unpack(head)
-        length_bytes = spool.read(4)
-        length = struct.unpack("<i", length_bytes)[0]
-        raw = length_bytes + spool.read(length - 4)
-        (inserts if action == b"I" else updates).append((line, rows, raw))
-        if len(inserts) + len(updates) >= size:
-            yield inserts, updates
-            inserts, updates = [], []
-    if inserts or updates:
-        yield inserts, updates

@@ -70,16 +70,28 @@ def is_dead(run: ImportRun) -> bool:
     return heartbeat is None or utcnow() - heartbeat > STALE_AFTER
 
 
+def mark_if_dead(run: ImportRun) -> ImportRun:
+    """Record a 'running' run whose process died as interrupted, so no page waits for it."""
+    if run.status == "running" and is_dead(run):
+        ImportRun._get_collection().update_one({"_id": run.pk, "status": "running"}, {"$set": {
+            "status": "interrupted", "finished_at": utcnow(),
+            "message": "abgebrochen (Prozess beendet); dieselbe Datei erneut importieren setzt fort"}})
+        run.reload()
+    return run
+
+
 def take_over_interrupted(run: ImportRun) -> ImportRun | None:
     """Mark earlier runs of the same file that died as interrupted; return the latest one.
 
     Its rows already stored are then counted as done instead of refused as existing.
     """
     earlier = ImportRun.objects(sha256=run.sha256, collection=run.collection, mode=run.mode,
-                                dry_run=False, status="running", id__ne=run.pk)
+                                dry_run=False, status__in=["running", "interrupted"], id__ne=run.pk)
     latest = None
     for other in earlier:
-        if is_dead(other):
+        if other.status == "interrupted":  # already seen dead (e.g. by the wizard page)
+            latest = other if latest is None or other.started_at > latest.started_at else latest
+        elif is_dead(other):
             ImportRun._get_collection().update_one({"_id": other.pk, "status": "running"}, {"$set": {
                 "status": "interrupted", "finished_at": utcnow(),
                 "message": f"abgebrochen; fortgesetzt durch Lauf {run.pk}"}})

@@ -11,7 +11,7 @@ from models.counter import next_number
 from models.import_run import ImportRun
 from services.csv_import import ImportFileError, ImportOptions, run_import
 from services.csv_import.specs import COLLECTIONS, SPECS
-from tests.factories import make_employee, make_entry, make_supplier
+from tests.factories import make_employee, make_entry
 
 CSV = Path(__file__).resolve().parent.parent / "data" / "csv"
 FORMATS = ["employees-excel-cp1252.csv", "employees-utf8-bom.csv", "employees-utf8-comma-lf.csv",
@@ -244,3 +244,56 @@ def test_write_roles_match_the_admin_views(app):
     assert set(COLLECTIONS) == set(endpoints)
     for name, endpoint in endpoints.items():
         assert set(SPECS[name].write_roles) == set(views[endpoint].write_roles), name
+
+
+def test_the_readme_documents_every_column_of_every_collection():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for spec in SPECS.values():
+        for column in spec.columns:
+            assert f"| `{column.name}` | {column.label()}" in readme, (spec.name, column.name)
+
+
+def test_a_key_twice_in_the_file_keeps_the_first_row_and_refuses_the_later_ones(app):
+    data = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n"
+            "P1;Anna;Erste;01.01.2026;100,00\r\nP2;Bert;Zwei;01.01.2026;100,00\r\n"
+            "P1;Anna;Zweite;01.01.2026;100,00\r\nP1;Anna;Dritte;01.01.2026;100,00\r\n")
+    rejects = io.BytesIO()
+    result = do_import(data.encode(), mode="upsert", skip_invalid=True, rejects=rejects)
+    assert result.summary == "inserted=2 updated=0 unchanged=0 rejected=2"
+    assert result.errors == ["Zeile 4, Personalnummer: „P1“ steht schon in Zeile 2; jeder Schlüssel darf nur einmal vorkommen.",
+                             "Zeile 5, Personalnummer: „P1“ steht schon in Zeile 2; jeder Schlüssel darf nur einmal vorkommen."]
+    assert Employee.objects.get(personnel_no="P1").last_name == "Erste"
+    assert Employee.objects.count() == 2 and "Zweite" in rejects.getvalue().decode("utf-8-sig")
+
+
+def test_different_keys_with_the_same_checksum_are_not_duplicates(app):
+    # 'plumless' and 'buckeroo' share their CRC-32: the exact comparison must tell them apart.
+    data = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n"
+            "plumless;A;B;01.01.2026;1,00\r\nbuckeroo;C;D;01.01.2026;1,00\r\n")
+    assert do_import(data.encode()).summary == "inserted=2 updated=0 unchanged=0 rejected=0"
+
+
+@pytest.mark.parametrize("line, fragment", [
+    ("P1;A;B;01.01.2026;1,00;überzählig", "Zeile 2: Die Zeile hat mehr Werte als die Kopfzeile Spalten (5)"),
+    ('P1;"A"x;B;01.01.2026;1,00', "Zeile 2: Fehlerhafte Anführungszeichen"),
+    ("P1;A;B;01.01.2026;-5,00", "Zeile 2, Bruttogehalt: muss mindestens 0,00 sein."),
+    ("P1;A;B;01.01.2026;1,001", "Zeile 2, Bruttogehalt: höchstens 2 Nachkommastellen erlaubt."),
+    ("P1;A;B;1.1.1850;1,00", "Zeile 2, Eintrittsdatum: „1.1.1850“: das Jahr 1850 ist unplausibel"),
+    ("P" + "1" * 25 + ";A;B;01.01.2026;1,00", "Zeile 2, Personalnummer: Zu lang: 26 Zeichen"),
+])
+def test_more_row_error_classes(app, line, fragment):
+    data = f"Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n{line}\r\n".encode()
+    result = do_import(data)
+    assert result.rejected == 1 and any(e.startswith(fragment) for e in result.errors), result.errors
+
+
+def test_an_unknown_column_is_a_file_error_with_a_suggestion(app):
+    data = "Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehallt\r\nP1;A;B;01.01.2026;1\r\n"
+    with pytest.raises(ImportFileError, match="gemeint ist wohl „Bruttogehalt“"):
+        do_import(data.encode())
+
+
+def test_old_mac_line_ends_import_too(app):
+    data = load("employees-excel-cp1252.csv").replace(b"\r\n", b"\r")
+    assert do_import(data).summary == "inserted=3 updated=0 unchanged=0 rejected=0"
+    assert employee_rows() == EXPECTED

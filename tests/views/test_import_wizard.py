@@ -142,3 +142,42 @@ def test_admin_export_neutralises_formulas(client, login):
     assert "'=HYPERLINK" in text and "'+49 Köln" in text and "'@SUM(A1)" in text
     assert ",=HYPERLINK" not in text and ',"=HYPERLINK' not in text
     assert Supplier.objects.count() == 1
+
+
+def test_a_run_whose_process_died_shows_as_interrupted_and_a_restart_completes_it(client, login):
+    import subprocess
+
+    from services.csv_import import ImportOptions, run_import
+    login("hr")
+    data = (CSV / "employees-utf8-bom.csv").read_bytes()
+    run_url = upload(client, "employees", "employees-utf8-bom.csv", data).location
+    upload_run = ImportRun.objects.get()
+    first_row_only = b"\r\n".join(data.split(b"\r\n")[:2]) + b"\r\n"
+    run_import(first_row_only, "employees", ImportOptions(user="t"))  # what the dead run wrote
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    killed = ImportRun(collection="employees", filename=upload_run.filename, sha256=upload_run.sha256,
+                       size=len(data), mode="insert", user="hr", status="running", host=upload_run.host,
+                       pid=dead.pid).save()
+    page = client.get(f"/import/run/{killed.pk}").get_data(as_text=True)
+    assert "abgebrochen" in page and "Erneut starten" in page
+    done = client.get(start(client, f"/import/run/{killed.pk}", "import")).get_data(as_text=True)
+    assert "inserted=2 updated=0 unchanged=1 rejected=0" in done
+    assert Employee.objects.count() == 3
+    assert run_url
+
+
+def test_a_running_import_shows_a_progress_bar_and_a_status_that_is_not_finished(client, login):
+    from services.csv_import import runs
+    login("hr")
+    run = runs.new_run("employees", "gross.csv", "0" * 64, 10, mode="insert", dry_run=False,
+                       skip_invalid=False, user="hr")
+    runs.claim(run)
+    runs.progress(run, phase="writing", rows_total=200, rows_done=50)
+    try:
+        page = client.get(f"/import/run/{run.pk}").get_data(as_text=True)
+        assert "progress-bar" in page and "25 %" in page and "import-progress.js" in page
+        state = client.get(f"/import/run/{run.pk}/status.json").get_json()
+        assert (state["finished"], state["percent"], state["phase"]) == (False, 25, "writing")
+    finally:
+        runs.release(run)
