@@ -1,4 +1,5 @@
 """Payroll run screens: create, calculate, review, approve, post, payslips (hr, admin)."""
+import click
 from bson import ObjectId
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
@@ -10,11 +11,23 @@ from services.errors import BusinessRuleError
 from services.payroll import documents, posting, render, runs
 from services.payroll.calculation import month_bounds
 
-bp = Blueprint("payroll", __name__, url_prefix="/payroll")
+bp = Blueprint("payroll", __name__, url_prefix="/payroll", cli_group="payroll")
 PAYROLL_ROLES = ("admin", "hr")
 PAGE_SIZE = 200
+ISSUE_BATCH = 200  # PDFs per click; about half a minute on the 2-core machine
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
           "September", "Oktober", "November", "Dezember")
+
+
+@bp.cli.command("issue-payslips")
+@click.argument("run_id")
+def issue_payslips_cmd(run_id):
+    """Create and archive every missing payslip PDF of an approved run."""
+    try:
+        issued = documents.issue_payslips(run_id, "cli", _company())
+    except BusinessRuleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{issued} payslip PDF(s) issued")
 
 
 @bp.before_request
@@ -73,13 +86,19 @@ def _company() -> documents.Company:
 
 
 def _issue(run_id, user):
-    return documents.issue_payslips(run_id, user, _company())
+    """Issue a batch of payslip PDFs; say how many are left for the next click."""
+    issued = documents.issue_payslips(run_id, user, _company(), limit=ISSUE_BATCH)
+    left = documents.pending_payslips(runs.get_run(run_id))
+    if left:
+        flash(f"{issued} Entgeltabrechnungen erstellt, {left} offen: erneut klicken oder "
+              f"'flask --app app payroll issue-payslips {run_id}' ausführen", "info")
+    return issued
 
 
 def _post_and_issue(run_id, user):
     """Post, then make the payslips available (both steps can be repeated)."""
     posting.post_run(run_id, user)
-    return documents.issue_payslips(run_id, user, _company())
+    return _issue(run_id, user)
 
 
 ACTIONS = {"calculate": (runs.calculate_run, "berechnet"),

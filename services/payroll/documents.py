@@ -61,15 +61,22 @@ def archive_pdf(file_id, data: bytes, filename: str, category: str, document_dat
     return record.save(force_insert=True)
 
 
-def issue_payslips(run_id, user: str, company: Company) -> int:
-    """Create and archive the PDF of every payslip of an approved run that has none yet."""
+def issue_payslips(run_id, user: str, company: Company, limit: int | None = None) -> int:
+    """Create and archive the PDFs of an approved run's payslips that have none yet.
+
+    With `limit`, stop after that many (a web request stays short); calling again
+    continues where it stopped. Returns how many were issued.
+    """
     run = get_run(run_id)
     if run.status not in ISSUABLE:
         raise BusinessRuleError(
             f"payslips of {run.period} can be issued once the run is approved "
             f"(it is {STATUS_LABELS.get(run.status, run.status)})")
     issued = 0
-    for slip in Payslip.objects(run=run, pdf=None).no_cache():
+    pending = Payslip.objects(run=run, pdf=None).order_by("employee_data.personnel_no")
+    if limit:
+        pending = pending.limit(limit)
+    for slip in pending.no_cache():
         record = archive_pdf(slip.pk, payslip_pdf(slip, company), payslip_filename(slip),
                              "payslip", date(slip.year, slip.month, 1),
                              f"Entgeltabrechnung {slip.month:02d}/{slip.year} "
@@ -77,6 +84,11 @@ def issue_payslips(run_id, user: str, company: Company) -> int:
         Payslip.objects(pk=slip.pk, pdf=None).update_one(set__pdf=record)
         issued += 1
     return issued
+
+
+def pending_payslips(run: PayrollRun) -> int:
+    """How many payslips of a run have no PDF yet."""
+    return Payslip.objects(run=run, pdf=None).count()
 
 
 def company_from_config(config) -> Company:

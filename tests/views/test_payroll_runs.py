@@ -230,3 +230,55 @@ def test_menu_links_payroll_for_hr_only(client, login):
     assert "/payroll/" in client.get("/admin/").get_data(as_text=True)
     login("warehouse")
     assert "/payroll/" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_payslips_issue_in_batches_and_from_the_command_line(app, client, login, runner,
+                                                               monkeypatch):
+    import views.payroll
+
+    login("hr")
+    staff()
+    monkeypatch.setattr(views.payroll, "ISSUE_BATCH", 2)
+    run = step(client, step(client, start_run(client), "calculate"), "approve")
+    response = post(client, f"/payroll/runs/{run.pk}/issue")
+    assert "2 Entgeltabrechnungen erstellt, 1 offen" in client.get(
+        response.location).get_data(as_text=True)
+    result = runner.invoke(args=["payroll", "issue-payslips", str(run.pk)])
+    assert result.exit_code == 0 and "1 payslip PDF(s) issued" in result.output
+    assert Payslip.objects(run=run, pdf=None).count() == 0
+    refused = runner.invoke(args=["payroll", "issue-payslips", "0" * 24])
+    assert refused.exit_code == 1 and "does not exist" in refused.output
+
+
+def test_two_browsers_clicking_approve_together_approve_once(app, client, login):
+    from tests.conftest import PASSWORD
+    from tests.factories import make_user
+
+    login("hr")
+    staff()
+    run = step(client, start_run(client), "calculate")
+    browsers = []
+    for n in range(2):
+        browser = app.test_client()
+        user = make_user("hr", email=f"browser{n}@firma.example.com")
+        token = csrf_token_from(browser.get("/login").data)
+        browser.post("/login", data={"email": user.email, "password": PASSWORD,
+                                     "csrf_token": token})
+        browsers.append((browser, csrf_token_from(browser.get(f"/payroll/runs/{run.pk}").data)))
+    barrier, pages = threading.Barrier(2), []
+
+    def click(browser, token):
+        barrier.wait()
+        response = browser.post(f"/payroll/runs/{run.pk}/approve",
+                                data={"csrf_token": token})
+        pages.append(browser.get(response.location).get_data(as_text=True))
+
+    threads = [threading.Thread(target=click, args=b) for b in browsers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    approved = [p for p in pages if "Lohnlauf 03/2026: freigegeben" in p]
+    refused = [p for p in pages if "cannot approve" in p or "already being approved" in p]
+    assert len(approved) == 1 and len(refused) == 1
+    assert PayrollRun.objects.get(pk=run.pk).approved_by.startswith("browser")
