@@ -7,6 +7,8 @@ from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
 from models.company import Company
 from models.counter import Counter, CounterSlot
+from models.customer import Customer
+from models.invoice import Invoice, VatRate
 from models.employee import Employee
 from models.ledger import Account, JournalEntry
 from models.posting import ChainSlot, FiscalYear, PostingKey
@@ -17,7 +19,8 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 FiscalYear, ChainSlot, PostingKey, CounterSlot, Company)
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot, Company, Customer,
+                 Invoice, VatRate)
 
 
 def connect_db(uri: str, db_name: str) -> None:

@@ -3,6 +3,7 @@ import csv
 from pathlib import Path
 
 from models.archive import DocumentCategory
+from models.invoice import VatRate
 from models.ledger import Account
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -47,7 +48,24 @@ def seed_document_categories() -> int:
     return added
 
 
+def seed_vat_rates() -> int:
+    """Insert the VAT rates (and where they are posted) that are missing."""
+    with open(DATA / "vat_rates.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    existing = set(VatRate.objects.scalar("code"))
+    added = 0
+    for row in rows:
+        if row["code"] not in existing:
+            VatRate(code=row["code"], rate=row["rate"], label=row["label"],
+                    revenue_account=row["revenue_account"],
+                    vat_account=row["vat_account"] or None, tax_key=row["tax_key"] or None,
+                    category=row["category"]).save()
+            added += 1
+    return added
+
+
 def seed_reference() -> dict:
     """Load every kind of reference data; safe to run any number of times."""
     return {"accounts": seed_chart_of_accounts(),
-            "document_categories": seed_document_categories()}
+            "document_categories": seed_document_categories(),
+            "vat_rates": seed_vat_rates()}
