@@ -5,17 +5,22 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.archive import ArchivedFileView
 from admin.base import HomeView
 from admin.hr import EmployeeView
+from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, Employee, JournalEntry, StockItem,
                     Supplier, Ticket, User)
+from models import Company, Customer, Invoice
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
+    (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
+    (CustomerView, Customer, "Customers", "Finance", "customers"),
+    (CompanyView, Company, "Company", "Finance", "company"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (SupplierView, Supplier, "Suppliers", "Procurement", "suppliers"),
     (StockItemView, StockItem, "Stock items", "Procurement", "stock"),
