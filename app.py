@@ -95,7 +95,8 @@ def _init_blueprints(app: Flask) -> None:
 
 
 def _init_ledger_blueprints(app: Flask) -> None:
-    from views import ledger, ledger_cli
+    from views import invoices, ledger, ledger_cli
 
+    app.register_blueprint(invoices.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(ledger_cli.bp)

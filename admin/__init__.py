@@ -10,6 +10,7 @@ from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import PayrollParametersView, payroll_menu_link
+from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
@@ -20,11 +21,15 @@ from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employe
                     JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
 from models.import_run import ImportRun
 from models.payroll import PayrollParameters
+from models import Company, Customer, Invoice
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
+    (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
+    (CustomerView, Customer, "Customers", "Finance", "customers"),
+    (CompanyView, Company, "Company", "Finance", "company"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),

@@ -8,6 +8,8 @@ from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, Docu
 from models.audit import AuditEntry
 from models.company import Company
 from models.counter import Counter, CounterSlot
+from models.customer import Customer
+from models.invoice import Invoice, VatRate
 from models.employee import Employee
 from models.jobs import JobLease, JobRun
 from models.import_run import ImportRun
@@ -36,7 +38,7 @@ ALL_DOCUMENTS = (
 )
 ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
-ALL_DOCUMENTS += (Company,)
+ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

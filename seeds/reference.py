@@ -3,6 +3,7 @@ import csv
 from pathlib import Path
 
 from models.archive import DocumentCategory, RetentionRule
+from models.invoice import VatRate
 from models.ledger import Account
 from seeds.payroll import seed_payroll_parameters
 
@@ -73,6 +74,22 @@ def seed_retention_rules() -> int:
     return added
 
 
+def seed_vat_rates() -> int:
+    """Insert the VAT rates (and where they are posted) that are missing."""
+    with open(DATA / "vat_rates.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    existing = set(VatRate.objects.scalar("code"))
+    added = 0
+    for row in rows:
+        if row["code"] not in existing:
+            VatRate(code=row["code"], rate=row["rate"], label=row["label"],
+                    revenue_account=row["revenue_account"],
+                    vat_account=row["vat_account"] or None, tax_key=row["tax_key"] or None,
+                    category=row["category"]).save()
+            added += 1
+    return added
+
+
 def seed_sla_policies() -> int:
     """Insert the SLA targets of priorities that have none; return how many were added."""
     from models.sla import DEFAULT_SLA, SlaPolicy
@@ -90,4 +107,5 @@ def seed_reference() -> dict:
             "document_categories": seed_document_categories(),
             "retention_rules": seed_retention_rules(),
             "sla_policies": seed_sla_policies(),
-            "payroll_parameters": seed_payroll_parameters()}
+            "payroll_parameters": seed_payroll_parameters(),
+            "vat_rates": seed_vat_rates()}

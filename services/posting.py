@@ -75,7 +75,7 @@ def post_new_entry(*, date, text, lines, source, user, voucher_ref=None,
     if idempotency_key is None:
         return post_entry(JournalEntry(**values), user)
     entry_id = ObjectId()
-    claimed = _claim_key(idempotency_key, entry_id)
+    claimed = claim_key(idempotency_key, entry_id)
     if claimed != entry_id:
         existing = JournalEntry.objects(pk=claimed).first()
         if existing is not None:
@@ -308,7 +308,7 @@ def _amount(i: int, value) -> Decimal:
         raise BusinessRuleError(f"line {i}: '{value}' is not an amount") from None
 
 
-def _claim_key(key: str, entry_id: ObjectId) -> ObjectId:
+def claim_key(key: str, entry_id: ObjectId) -> ObjectId:
     """Store the key with our entry id, or return the entry id stored by an earlier call."""
     try:
         PostingKey._get_collection().insert_one({"_id": key, "entry_id": entry_id})

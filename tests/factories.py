@@ -57,3 +57,40 @@ def make_entry(amount="119.00", **kw) -> JournalEntry:
                          JournalLine(account="1000", credit=Decimal(amount))])
     values.update(kw)
     return JournalEntry(**values).save()
+
+
+def make_company(**kw):
+    from models.company import Company
+
+    values = dict(name="Müller & Söhne GmbH", street="Hauptstraße 5", postal_code="80331",
+                  city="München", vat_id="DE136695976", tax_number="143/123/45678",
+                  bank_name="Stadtsparkasse München", iban="DE89370400440532013000",
+                  bic="COBADEFFXXX", managing_director="Jörg Müller",
+                  register="Amtsgericht München HRB 12345", email="rechnung@mueller.example.com")
+    values.update(kw)
+    return Company(**values).save()
+
+
+def make_customer(**kw):
+    from models.customer import Customer
+
+    n = next(_seq)
+    values = dict(customer_no=f"K{n:05d}", name="Bäckerei Größer KG", street="Lindenweg 12",
+                  postal_code="10115", city="Berlin", vat_id="DE136695976",
+                  email="buchhaltung@groesser.example.com")
+    values.update(kw)
+    return Customer(**values).save()
+
+
+def make_invoice(lines=None, **kw):
+    from models.invoice import Invoice, InvoiceLine
+
+    values = dict(customer=kw.pop("customer", None) or make_customer(),
+                  service_date=date(2026, 3, 10), issue_date=date(2026, 3, 15),
+                  lines=lines or [
+                      InvoiceLine(description="Beratung Büroorganisation", quantity=Decimal("3"),
+                                  unit="Std", unit_price=Decimal("95.00"), vat_rate="19"),
+                      InvoiceLine(description="Fachbuch „Ordnung“", quantity=Decimal("2"),
+                                  unit="Stk", unit_price=Decimal("24.90"), vat_rate="7")])
+    values.update(kw)
+    return Invoice(**values).save()

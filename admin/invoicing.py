@@ -1,0 +1,155 @@
+"""Customers, company master data and invoices (drafts editable; issued ones frozen)."""
+import json
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import flash, has_request_context, request, url_for
+from flask_admin.actions import action
+from flask_admin.model import template
+from markupsafe import Markup
+
+from admin.ajax import ReferenceLookup
+from admin.base import SecuredModelView, current_user_label
+from admin.ledger import FINANCE_READ, FINANCE_WRITE
+from models.customer import Customer
+from models.invoice import Invoice
+from services import invoicing
+from services.errors import BusinessRuleError
+from services.formatting import format_money_de
+
+
+class CustomerView(SecuredModelView):
+    read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    allow_delete = False  # invoices refer to customers: deactivate instead
+    column_list = ("customer_no", "name", "postal_code", "city", "country", "vat_id",
+                   "email", "active")
+    column_searchable_list = ("customer_no", "name", "city", "vat_id", "email")
+    column_filters = ("country", "active")
+    column_default_sort = "name"
+    form_excluded_columns = ("created_at", "updated_at")
+
+
+class CompanyView(SecuredModelView):
+    read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    allow_delete = False
+    column_list = ("name", "city", "vat_id", "tax_number", "iban")
+    form_excluded_columns = ("key", "created_at", "updated_at")
+
+
+class IssuedHiddenRowAction(template.BaseListRowAction):
+    """A row button shown only for drafts: issued invoices are frozen."""
+
+    def __init__(self, inner):
+        super().__init__(inner.title)
+        self.inner = inner
+
+    def render(self, context, row_id, row):
+        return self.inner.render(context, row_id, row) if row.status == "draft" else ""
+
+
+def _money(field):
+    def fmt(view, context, model, name):
+        value = getattr(model, field)
+        if value is None and model.status == "draft" and model.lines:
+            value = invoicing.totals_of(model).gross
+        return "" if value is None else format_money_de(value)
+    return fmt
+
+
+def _documents(view, context, model, name):
+    if not model.pdf_file:
+        return ""
+    links = [(url_for("invoices.pdf", invoice_id=model.pk), "PDF"),
+             (url_for("invoices.xml", invoice_id=model.pk), "XML")]
+    if model.kind == "invoice" and model.status == "issued" and view.may_write():
+        links.append((url_for("invoices.payment", invoice_id=model.pk), "Zahlung erfassen"))
+    return Markup(" · ").join(Markup('<a href="{}">{}</a>').format(u, t) for u, t in links)
+
+
+class InvoiceView(SecuredModelView):
+    """Invoices: edit drafts; issue, cancel, record payments, download PDF and XML."""
+
+    read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    action_disallowed_list = ["delete"]
+    column_list = ("number", "kind", "customer", "issue_date", "gross_total", "paid_total",
+                   "status", "documents")
+    column_searchable_list = ("number",)
+    column_filters = ("status", "kind", "issue_date")
+    column_default_sort = ("created_at", True)
+    column_formatters = {"gross_total": _money("gross_total"),
+                         "paid_total": _money("paid_total"), "documents": _documents}
+    column_details_list = ("number", "kind", "status", "customer", "issue_date",
+                           "service_date", "service_date_end", "due_date", "lines",
+                           "tax_lines", "net_total", "vat_total", "gross_total", "paid_total",
+                           "payments", "payment_terms", "notes", "pdf_sha256", "documents",
+                           "issued_by", "issued_at")
+    column_formatters_detail = {"documents": _documents, "gross_total": _money("gross_total")}
+    form_columns = ("customer", "issue_date", "service_date", "service_date_end", "lines",
+                    "payment_terms", "payment_days", "notes")
+    form_subdocuments = {"lines": {"form_subdocuments": {None: {
+        "form_columns": ("description", "quantity", "unit", "unit_price", "vat_rate",
+                         "exemption_reason"),
+    }}}}
+    form_ajax_refs = {"customer": ReferenceLookup("customer", Customer,
+                                                  ("customer_no", "name"))}
+    edit_template = "admin/invoice_edit.html"
+    create_template = "admin/invoice_create.html"
+
+    @property
+    def can_edit(self):
+        return super().can_edit and not self._requested_invoice_frozen()
+
+    @property
+    def can_delete(self):
+        return super().can_delete and not self._requested_invoice_frozen()
+
+    def get_list_row_actions(self):
+        return [IssuedHiddenRowAction(a) if isinstance(
+                    a, (template.EditRowAction, template.EditPopupRowAction,
+                        template.DeleteRowAction)) else a
+                for a in super().get_list_row_actions()]
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.created_by = current_user_label()
+
+    def vat_rates_json(self) -> str:
+        """The VAT rates by code for the editor's live totals."""
+        return json.dumps({code: float(rate.rate) for code, rate in invoicing.rate_table().items()})
+
+    def is_action_allowed(self, name):
+        return self.may_write() and super().is_action_allowed(name)
+
+    @action("issue", "Ausstellen", "Die markierten Entwürfe ausstellen (Nummer, Buchung, PDF)?")
+    def action_issue(self, ids):
+        """Issue the selected drafts."""
+        for inv in Invoice.objects(pk__in=ids).order_by("created_at"):
+            self._run(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
+                      "ausgestellt")
+
+    @action("cancel", "Stornieren (Gutschrift)",
+            "Die markierten Rechnungen mit einer Gutschrift stornieren?")
+    def action_cancel(self, ids):
+        """Cancel the selected invoices by credit notes."""
+        for inv in Invoice.objects(pk__in=ids):
+            self._run(lambda i=inv: invoicing.cancel_invoice(i, current_user_label()), inv,
+                      "storniert")
+
+    def _run(self, step, inv, done):
+        try:
+            result = step()
+        except BusinessRuleError as exc:
+            flash(f"{inv}: {exc}", "error")
+            return None
+        flash(f"{result}: {done}", "success")
+        return result
+
+    def _requested_invoice_frozen(self) -> bool:
+        if not has_request_context():
+            return False
+        raw = request.args.get("id") or request.form.get("id")
+        try:
+            pk = ObjectId(raw) if raw else None
+        except InvalidId:
+            return False
+        return pk is not None and Invoice.objects(pk=pk, status__ne="draft").count() > 0

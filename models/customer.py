@@ -1,0 +1,33 @@
+"""Customers we invoice: name, address, VAT ID (validated), e-mail."""
+import mongoengine as me
+
+from models.base import TimestampedDocument
+from models.validators import normalize_vat_id
+
+
+class Customer(TimestampedDocument):
+    customer_no = me.StringField(required=True, unique=True, max_length=20)
+    name = me.StringField(required=True, max_length=120)
+    street = me.StringField(max_length=120)
+    postal_code = me.StringField(max_length=10)
+    city = me.StringField(max_length=80)
+    country = me.StringField(default="DE", regex=r"^[A-Z]{2}$")
+    vat_id = me.StringField(max_length=20)
+    email = me.EmailField()
+    active = me.BooleanField(default=True)
+
+    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name"]}
+
+    def __str__(self):
+        return f"{self.customer_no} {self.name}"
+
+    def clean(self):
+        if self.vat_id:
+            try:
+                self.vat_id = normalize_vat_id(self.vat_id)
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+        if self.country == "DE" and self.postal_code and not (
+                self.postal_code.isdigit() and len(self.postal_code) == 5):
+            msg = "a German postal code has five digits"
+            raise me.ValidationError(msg, errors={"postal_code": msg})

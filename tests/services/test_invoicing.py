@@ -1,0 +1,206 @@
+"""Invoices: totals and rounding, §14 checks, issuing, numbers, PDF/XML, payments, credit notes."""
+import io
+import threading
+from datetime import date
+from decimal import Decimal
+
+import facturx
+import pytest
+from pypdf import PdfReader
+
+from models import JournalEntry
+from models.invoice import FrozenInvoiceError, Invoice, InvoiceLine
+from services import invoicing, posting
+from services.archive_store import read_file
+from services.errors import BusinessRuleError
+from services.invoice_totals import compute_totals, line_net
+from tests.factories import make_company, make_customer, make_invoice
+
+RATES = {"19": Decimal("19.00"), "7": Decimal("7.00"), "0": Decimal("0.00")}
+
+
+def L(qty, price, rate="19", **kw):
+    return InvoiceLine(description=kw.pop("description", "Posten"), quantity=Decimal(qty),
+                       unit_price=Decimal(price), vat_rate=rate, **kw)
+
+
+def pdf_text(data: bytes) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- pure arithmetic
+
+def test_line_net_is_rounded_half_up_to_the_cent():
+    assert line_net(Decimal("3"), Decimal("0.3350")) == Decimal("1.01")  # 1.005 -> 1.01
+    assert line_net(Decimal("1.5"), Decimal("2.3333")) == Decimal("3.50")
+
+
+def test_vat_is_computed_per_rate_on_the_summed_net():
+    # Three lines of 0.10 net: VAT per line would be 3 x 0.02 = 0.06, on the sum it is 0.06
+    # (0.057 -> 0.06); with 0.05 nets per line rounding differs: 7 x 0.0095 -> 0.07 vs 0.
+    lines = [L("1", "0.05")] * 7 + [L("1", "10.00", "7"), L("2", "4.99", "0",
+                                                          exemption_reason="§ 4 Nr. 21 UStG")]
+    totals = compute_totals(lines, RATES)
+    by_rate = {r.code: r for r in totals.rates}
+    assert by_rate["19"].net == Decimal("0.35") and by_rate["19"].vat == Decimal("0.07")
+    assert by_rate["7"].vat == Decimal("0.70") and by_rate["0"].vat == 0
+    assert totals.net == Decimal("20.33") and totals.vat == Decimal("0.77")
+    assert totals.gross == Decimal("21.10")
+    assert [r.code for r in totals.rates] == ["19", "7", "0"]
+
+
+# ---------------------------------------------------------------- issuing
+
+def test_issue_freezes_numbers_posts_and_archives(app):
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")
+    assert inv.status == "issued" and inv.number == "RE-2026-00001"
+    assert inv.net_total == Decimal("334.80") and inv.vat_total == Decimal("57.64")
+    assert inv.gross_total == Decimal("392.44")
+    entry = JournalEntry.objects.get(pk=inv.journal_entry)
+    amounts = {(ln.account, ln.debit, ln.credit) for ln in entry.lines}
+    assert amounts == {("1400", Decimal("392.44"), 0), ("8400", 0, Decimal("285.00")),
+                       ("1776", 0, Decimal("54.15")), ("8300", 0, Decimal("49.80")),
+                       ("1771", 0, Decimal("3.49"))}
+    assert entry.status == "posted" and entry.source == "invoice"
+    assert entry.voucher_ref == "RE-2026-00001"
+    pdf = read_file(inv.pdf_file)
+    import hashlib
+    assert hashlib.sha256(pdf).hexdigest() == inv.pdf_sha256
+    assert invoicing.issue_invoice(inv, "fibu").number == "RE-2026-00001"  # repeat-safe
+    assert JournalEntry.objects.count() == 1
+    inv.notes = "geändert"
+    with pytest.raises(FrozenInvoiceError):
+        inv.status = "draft"
+        inv.save()
+    with pytest.raises(FrozenInvoiceError):
+        Invoice.objects.get(pk=inv.pk).delete()
+
+
+def test_pdf_shows_the_mandatory_content_and_carries_valid_xml(app):
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")
+    pdf = read_file(inv.pdf_file)
+    text = pdf_text(pdf)
+    for expected in ("Rechnung RE-2026-00001", "Müller & Söhne GmbH", "Hauptstraße 5",
+                     "80331 München", "Bäckerei Größer KG", "Lindenweg 12", "10115 Berlin",
+                     "15.03.2026", "10.03.2026", "DE136695976", "Fachbuch „Ordnung“",
+                     "Umsatzsteuer 19 % auf 285,00 €: 54,15 €",
+                     "Umsatzsteuer 7 % auf 49,80 €: 3,49 €", "392,44 €", "Seite 1 von 1",
+                     "DE89370400440532013000"):
+        assert expected in text, expected
+    filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=True)
+    assert filename == "factur-x.xml"
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert b"<ram:ID>RE-2026-00001</ram:ID>" in xml
+    assert b"<ram:GrandTotalAmount>392.44</ram:GrandTotalAmount>" in xml
+    assert read_file(inv.xml_file) == xml
+
+
+@pytest.mark.parametrize("change,message", [
+    (dict(customer_kw=dict(street="")), "customer address (street)"),
+    (dict(service_date=None), "date of supply or service"),
+    (dict(lines=[L("1", "300.00", "0")]), "reason for the VAT exemption"),
+])
+def test_issue_refuses_missing_mandatory_fields_and_takes_no_number(app, change, message):
+    make_company()
+    customer = make_customer(**change.pop("customer_kw", {}))
+    inv = make_invoice(customer=customer, **change)
+    with pytest.raises(BusinessRuleError, match="missing: .*" + message.replace("(", r"\(")
+                       .replace(")", r"\)")):
+        invoicing.issue_invoice(inv, "fibu")
+    assert Invoice.objects.get(pk=inv.pk).status == "draft"
+    ok = invoicing.issue_invoice(make_invoice(), "fibu")
+    assert ok.number == "RE-2026-00001"
+
+
+def test_small_amount_invoice_needs_no_customer_address(app):
+    make_company(vat_id=None, tax_number=None)
+    customer = make_customer(street="", postal_code="", city="", vat_id=None)
+    inv = invoicing.issue_invoice(make_invoice(customer=customer, service_date=None,
+                                               lines=[L("2", "50.00")]), "fibu")
+    assert inv.gross_total == Decimal("119.00") and inv.status == "issued"
+    assert "Kleinbetragsrechnung" in pdf_text(read_file(inv.pdf_file))
+    big = make_invoice(customer=customer, lines=[L("3", "100.00")])
+    with pytest.raises(BusinessRuleError, match="company VAT ID or tax number"):
+        invoicing.issue_invoice(big, "fibu")
+
+
+def test_missing_company_data_is_named(app):
+    with pytest.raises(BusinessRuleError, match="company's own name"):
+        invoicing.issue_invoice(make_invoice(), "fibu")
+
+
+def test_fifty_parallel_issues_get_fifty_consecutive_numbers(app):
+    make_company()
+    customer = make_customer()
+    invoices = [make_invoice(customer=customer, lines=[L("1", f"{n}.00")]) for n in range(1, 51)]
+    numbers, errors = [], []
+
+    def issue(inv):
+        try:
+            numbers.append(invoicing.issue_invoice(inv, "fibu").number)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=issue, args=(inv,)) for inv in invoices]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(numbers) == [f"RE-2026-{n:05d}" for n in range(1, 51)]
+    assert JournalEntry.objects(status="posted").count() == 50
+    assert posting.verify_chain(2026).ok
+
+
+def test_payments_partial_then_full(app):
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")
+    inv = invoicing.record_payment(inv, amount=Decimal("100.00"), day=date(2026, 3, 20),
+                                   user="fibu", key="p1")
+    assert inv.status == "issued" and inv.paid_total == Decimal("100.00")
+    again = invoicing.record_payment(inv, amount=Decimal("100.00"), day=date(2026, 3, 20),
+                                     user="fibu", key="p1")
+    assert again.paid_total == Decimal("100.00")  # same key: recorded once
+    with pytest.raises(BusinessRuleError, match="exceeds the open amount of 292,44|292.44"):
+        invoicing.record_payment(inv, amount=Decimal("300.00"), day=date(2026, 3, 21),
+                                 user="fibu", key="p2")
+    inv = invoicing.record_payment(inv, amount=Decimal("292.44"), day=date(2026, 3, 21),
+                                   user="fibu", key="p3")
+    assert inv.status == "paid" and len(inv.payments) == 2
+    bank = [ln for e in JournalEntry.objects(source="payment") for ln in e.lines
+            if ln.account == "1200"]
+    assert sum(ln.debit for ln in bank) == Decimal("392.44")
+
+
+def test_cancel_creates_a_credit_note_that_reverses_the_posting(app):
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")
+    note = invoicing.cancel_invoice(inv, "fibu", today=date(2026, 3, 31))
+    assert note.kind == "credit_note" and note.number == "GS-2026-00001"
+    assert note.cancels == inv.pk and note.gross_total == inv.gross_total
+    original = Invoice.objects.get(pk=inv.pk)
+    assert original.status == "cancelled" and original.cancelled_by == note.pk
+    entry = JournalEntry.objects.get(pk=original.journal_entry)
+    reversal = JournalEntry.objects.get(pk=note.journal_entry)
+    assert entry.reversed_by == reversal.pk and reversal.reversal_of == entry.pk
+    text = pdf_text(read_file(note.pdf_file))
+    assert "Gutschrift (Stornorechnung) GS-2026-00001" in text and "RE-2026-00001" in text
+    _, xml = facturx.get_xml_from_pdf(read_file(note.pdf_file), check_xsd=True)
+    assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
+    assert invoicing.cancel_invoice(original, "fibu").pk == note.pk  # once only
+    assert Invoice.objects(kind="credit_note").count() == 1
+
+
+def test_crash_while_issuing_is_resumed(app):
+    make_company()
+    inv = make_invoice()
+    invoicing._freeze(inv, "fibu", date(2026, 3, 15))  # crash right after freezing
+    frozen = Invoice.objects.get(pk=inv.pk)
+    assert frozen.status == "issuing" and frozen.number == "RE-2026-00001"
+    assert invoicing.resume_issuing() == 1
+    done = Invoice.objects.get(pk=inv.pk)
+    assert done.status == "issued" and done.pdf_file and done.journal_entry
+    assert JournalEntry.objects.count() == 1
