@@ -74,8 +74,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, import_cli, imports,
-                       lohnsteuer_cli, ops_cli, payroll, scheduler_cli)
+    from views import (archive, auth, errors, health, i18n, import_cli, imports, invoices,
+                       ledger, ledger_cli, lohnsteuer_cli, ops_cli, payroll, scheduler_cli)
 
     for module in (
         auth,
@@ -85,18 +85,12 @@ def _init_blueprints(app: Flask) -> None:
         i18n,
         import_cli,
         imports,
+        invoices,
+        ledger,
+        ledger_cli,
         lohnsteuer_cli,
         ops_cli,
         payroll,
         scheduler_cli,
     ):
         app.register_blueprint(module.bp)
-    _init_ledger_blueprints(app)
-
-
-def _init_ledger_blueprints(app: Flask) -> None:
-    from views import invoices, ledger, ledger_cli
-
-    app.register_blueprint(invoices.bp)
-    app.register_blueprint(ledger.bp)
-    app.register_blueprint(ledger_cli.bp)

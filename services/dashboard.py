@@ -1,21 +1,12 @@
 """Figures for the start page, per role. Pure aggregation helpers plus the reads."""
-import importlib
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from models.employee import Employee
 from models.ticket import OPEN_STATUSES, PRIORITIES, Ticket
 from services.stock_reports import reorder_list, valuation
 from services.tickets import overdue_query
-
-
-def optional_model(module: str, name: str):
-    """The named document class if another part of the product has built it, else None."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def week_start(moment: datetime) -> datetime:
@@ -64,32 +55,58 @@ def warehouse_figures() -> dict:
 
 
 def hr_figures() -> dict:
-    headcount = Employee.objects(status="active").count()
-    payroll_run = optional_model("models.payroll", "PayrollRun")
-    next_run = None
-    if payroll_run is not None:
-        run = payroll_run.objects.order_by("-id").first()
-        next_run = str(getattr(run, "status", "")) if run else ""
-    return {"headcount": headcount, "payroll_available": payroll_run is not None,
-            "payroll_status": next_run}
+    from models.payroll import PayrollRun
+    from services.payroll.runs import STATUS_LABELS
+
+    run = PayrollRun.objects.order_by("-year", "-month").first()
+    status = f"{run.period}: {STATUS_LABELS.get(run.status, run.status)}" if run else ""
+    return {"headcount": Employee.objects(status="active").count(), "payroll_available": True,
+            "payroll_status": status}
 
 
-def finance_figures(today) -> dict:
-    invoice = optional_model("models.invoice", "Invoice")
-    if invoice is None:
-        return {"available": False}
-    open_invoices = [i for i in invoice.objects() if getattr(i, "status", "") not in
-                     ("paid", "cancelled", "draft")]
-    total = sum((getattr(i, "gross_total", None) or Decimal(0) for i in open_invoices), Decimal(0))
-    overdue = [i for i in open_invoices if getattr(i, "due_date", None) and i.due_date < today]
-    return {"available": True, "open_count": len(open_invoices), "open_total": total,
-            "overdue_count": len(overdue)}
+def month_starts(today: date, months: int) -> list[date]:
+    """First days of the last `months` calendar months, oldest first, ending with today's."""
+    starts, year, month = [], today.year, today.month
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return starts[::-1]
+
+
+def revenue_by_month(entries, revenue_accounts: set, starts: list[date]) -> list[tuple]:
+    """Sum credit minus debit on revenue accounts per month of the given posted entries."""
+    totals = {start: Decimal("0.00") for start in starts}
+    for entry in entries:
+        key = date(entry.date.year, entry.date.month, 1)
+        if key in totals:
+            for line in entry.lines:
+                if line.account in revenue_accounts:
+                    totals[key] += (line.credit or 0) - (line.debit or 0)
+    return [(start, totals[start]) for start in starts]
+
+
+def finance_figures(today: date) -> dict:
+    from models.invoice import Invoice
+    from models.ledger import Account, JournalEntry
+
+    open_invoices = list(Invoice.objects(kind="invoice", status="issued").only(
+        "gross_total", "paid_total", "due_date"))
+    open_total = sum((i.gross_total - (i.paid_total or 0) for i in open_invoices),
+                     Decimal("0.00"))
+    overdue = [i for i in open_invoices if i.due_date and i.due_date < today]
+    starts = month_starts(today, 6)
+    entries = JournalEntry.objects(status="posted", date__gte=starts[0]).only("date", "lines")
+    revenue_accounts = set(Account.objects(type="revenue").scalar("number"))
+    months = revenue_by_month(entries, revenue_accounts, starts)
+    return {"available": True, "open_count": len(open_invoices), "open_total": open_total,
+            "overdue_count": len(overdue), "overdue_total": sum(
+                (i.gross_total - (i.paid_total or 0) for i in overdue), Decimal("0.00")),
+            "revenue_this_month": months[-1][1], "revenue_by_month": months}
 
 
 def admin_figures() -> dict:
-    job_run = optional_model("models.job", "JobRun")
-    if job_run is None:
-        return {"available": False}
-    runs = list(job_run.objects.order_by("-id").limit(10))
+    from models.jobs import JobRun
+
+    runs = list(JobRun.objects.order_by("-started_at").limit(10))
     return {"available": True, "runs": runs,
-            "failures": sum(1 for r in runs if getattr(r, "status", "") == "failed")}
+            "failures": sum(1 for r in runs if r.status == "failed")}

@@ -1,12 +1,12 @@
 """Payslip PDFs in the archive, the ZIP per run, and the payroll journal (CSV and PDF)."""
 import csv
-import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 
-from models.archive import ArchivedFile, DocumentCategory
+from models.archive import ArchivedFile
+from services.archive_store import archive_file
 from models.payroll import PayrollRun, Payslip
 from services.errors import BusinessRuleError
 from services.formatting import format_decimal_de
@@ -52,13 +52,11 @@ def archive_pdf(file_id, data: bytes, filename: str, category: str, document_dat
     existing = ArchivedFile.objects(pk=file_id).first()
     if existing is not None:
         return existing
-    record = ArchivedFile(id=file_id, filename=filename, content_type="application/pdf",
-                          size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                          category=DocumentCategory.objects.get(code=category),
-                          document_date=document_date, description=description,
-                          uploaded_by=user)
-    record.content.put(io.BytesIO(data), filename=filename, content_type="application/pdf")
-    return record.save(force_insert=True)
+    # Through the archive's own store: deduplicated content and a computed keep-until.
+    return archive_file(io.BytesIO(data), filename, category=category,
+                        document_date=document_date, uploaded_by=user,
+                        max_bytes=max(len(data), 1), description=description,
+                        record_id=file_id)
 
 
 def issue_payslips(run_id, user: str, company: Company, limit: int | None = None) -> int:

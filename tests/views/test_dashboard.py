@@ -49,9 +49,45 @@ def test_support_sees_open_by_priority_overdue_and_a_chart(client, login):
         'xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_finance_placeholder_until_invoices_exist(client, login):
+def test_finance_sees_receivables_overdue_and_revenue(client, login):
+    from datetime import date
+    from decimal import Decimal
+
+    from models.invoice import Invoice
+    from services import dashboard
+    from services.posting import post_entry
+    from tests.factories import make_entry
+    from models.ledger import JournalLine
+
+    today = date.today()
+    post_entry(make_entry(date=today, text="Umsatz", lines=[
+        JournalLine(account="1400", debit=Decimal("119.00")),
+        JournalLine(account="8400", credit=Decimal("100.00")),
+        JournalLine(account="1776", credit=Decimal("19.00"))]), "test")
+    figures = dashboard.finance_figures(today)
+    assert figures["revenue_this_month"] == Decimal("100.00")
+    assert figures["revenue_by_month"][-1][1] == Decimal("100.00")
+    assert len(figures["revenue_by_month"]) == 6 and figures["open_count"] == Invoice.objects(
+        kind="invoice", status="issued").count()
     login("finance")
-    assert "Rechnungen: noch nicht verfügbar" in client.get("/admin/").get_data(as_text=True)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'id="revenue-month">100,00 €' in page and "noch nicht verfügbar" not in page
+    assert "<svg" in page
+
+
+def test_month_starts_cross_the_year():
+    from datetime import date
+
+    from services.dashboard import month_starts
+
+    assert month_starts(date(2026, 2, 17), 3) == [date(2025, 12, 1), date(2026, 1, 1),
+                                                 date(2026, 2, 1)]
+
+
+def test_admin_sees_job_runs(client, login):
+    login("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'id="job-failures">0' in page and "noch nicht verfügbar" not in page
 
 
 def test_opened_closed_per_week_buckets():
