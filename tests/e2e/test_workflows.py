@@ -95,3 +95,52 @@ def test_upload_and_download_an_archived_file(session, live_app, tmp_path):
     assert download.suggested_filename == "Rechnung Größe 2026.pdf"
     assert open(download.path(), "rb").read() == pdf
     assert not session.console_errors, session.console_errors
+
+
+def test_create_issue_and_download_an_invoice(session, live_app):
+    from models.company import Company
+    from models.invoice import Invoice
+    from tests.factories import make_customer
+
+    with live_app.app_context():
+        make_user("finance", email="e2e-invoice@firma.example.com")
+        customer = make_customer(name="Bäckerei Größer KG")
+        if Company.current() is None:
+            from tests.factories import make_company
+            make_company()
+    session.login("e2e-invoice@firma.example.com")
+    session.goto("/admin/invoice/new/")
+    page = session.page
+    # The customer field is a select2 ajax look-up; set its value as the widget would.
+    page.evaluate("([id]) => { document.querySelector('input[name=customer]').value = id; }",
+                  [str(customer.pk)])
+    page.fill("#service_date", "2026-11-20")
+    page.locator("a, button", has_text="Lines").first.click()
+    page.fill("#lines-0-description", "Beratung Büroorganisation – Größenordnung")
+    page.fill("#lines-0-quantity", "3")
+    page.fill("#lines-0-unit_price", "95,00")
+    session.shot("invoice-form")
+    page.click("input[type=submit][value='Speichern']")
+    page.wait_for_load_state("networkidle")
+    with live_app.app_context():
+        invoice = Invoice.objects.get(customer=customer)
+        assert invoice.status == "draft"
+    session.goto("/admin/invoice/")
+    page.locator(f"input.action-checkbox[value='{invoice.pk}']").check()
+    page.once("dialog", lambda d: d.accept())
+    page.click("text=Mit Auswahl")
+    page.click("text=Ausstellen")
+    page.wait_for_load_state("networkidle")
+    session.shot("issued")
+    with live_app.app_context():
+        invoice.reload()
+        assert invoice.status == "issued" and invoice.number.startswith("RE-")
+        assert invoice.gross_total == Decimal("339.15")  # 3 × 95,00 + 19 % VAT
+    with page.expect_download() as info:
+        page.click(f"a[href='/invoices/{invoice.pk}/pdf']")
+    from pypdf import PdfReader
+
+    reader = PdfReader(info.value.path())
+    assert "factur-x.xml" in reader.attachments  # the EN 16931 XML rides inside the PDF
+    assert invoice.number in reader.pages[0].extract_text()
+    assert not session.console_errors, session.console_errors
