@@ -4,7 +4,7 @@ import mongoengine as me
 from models import compat
 
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
-                            RetentionRule)
+                            PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
 from models.counter import Counter
 from models.employee import Employee
@@ -17,7 +17,8 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 RetentionRule, ArchiveContent, DeletionLogEntry, JobRun, JobLease)
+                 RetentionRule, ArchiveContent, DeletionLogEntry, PurgeBatch, JobRun,
+                 JobLease)
 
 
 def connect_db(uri: str, db_name: str) -> None:
