@@ -10,6 +10,7 @@ from models.archive import DocumentCategory
 from services.archive_store import archive_file
 from services.audit import snapshot
 from services.errors import BusinessRuleError
+from services.legal_hold import being_deleted
 from services.retention_rules import keep_until_for, refresh_category
 from seeds.reference import DOCUMENT_CATEGORIES
 
@@ -110,7 +111,7 @@ class ArchivedFileView(SecuredModelView):
         return stored[-1] if stored and not refused else False
 
     def on_model_change(self, form, model, is_created):
-        if model.purge_run:
+        if not is_created and being_deleted(model.pk):
             raise validators.ValidationError("this file is being deleted by the cleanup")
         if model.category and not set(model.category.read_roles) & set(current_user.roles):
             raise validators.ValidationError("you may not file documents in this category")

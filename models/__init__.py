@@ -4,7 +4,7 @@ import mongoengine as me
 from models import compat
 
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
-                            RetentionRule)
+                            PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
 from models.company import Company
 from models.counter import Counter, CounterSlot
@@ -33,7 +33,7 @@ ALL_DOCUMENTS = (
     Supplier, StockItem, StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
     PurchaseOrder, PurchaseReceipt,
     Ticket, SlaPolicy, TicketEvent,
-    DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry,
+    DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry, PurgeBatch,
     JobRun, JobLease,
 )
 ALL_DOCUMENTS += (ImportRun,)

@@ -83,13 +83,30 @@ class ArchivedFile(me.Document):
     hold_reason = me.StringField(max_length=500)
     hold_by = me.StringField()
     hold_at = me.DateTimeField()
-    purge_run = me.StringField()  # claimed by this cleanup run: its deletion is decided
 
     meta = {"collection": "archived_files", "ordering": ["-uploaded_at"],
             "indexes": ["sha256", "category", "document_date", "filename", "keep_until"]}
 
     def __str__(self):
         return self.filename
+
+
+class PurgeBatch(me.Document):
+    """A batch of files the cleanup has decided to delete (its claim, one insert).
+
+    Open (`done` false) until every file in it is logged and deleted; `doomed` lists the
+    contents removed with it (SHA-256 and GridFS id) before their documents go, so a run
+    that crashed leaves no chunks behind.
+    """
+
+    batch_id = me.StringField(primary_key=True)
+    run_id = me.StringField(required=True)
+    ids = me.ListField(me.ObjectIdField())
+    doomed = me.ListField(me.DictField())
+    done = me.BooleanField(default=False)
+    created_at = me.DateTimeField(default=utcnow)
+
+    meta = {"collection": "archive_purge_batches"}
 
 
 class DeletionLogEntry(me.Document):

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from bson import ObjectId
 from bson.errors import InvalidId
 
-from models.archive import ArchivedFile, DocumentCategory
+from models.archive import ArchivedFile, DocumentCategory, PurgeBatch
 from models.audit import AuditEntry, FieldChange
 from services.errors import BusinessRuleError
 
@@ -35,15 +35,26 @@ def _file(file_id: str) -> ArchivedFile:
 def set_file_hold(file_id: str, reason: str, user: str) -> ArchivedFile:
     """Put one file on legal hold; refused once the cleanup has claimed it."""
     reason, record = _reason(reason), _file(file_id)
-    now = datetime.now(timezone.utc)
-    updated = ArchivedFile.objects(pk=record.pk, purge_run=None).update(
-        set__hold_reason=reason, set__hold_by=user, set__hold_at=now)
-    if not updated:
-        raise BusinessRuleError(f"'{record.filename}' is already being deleted by the "
-                                "retention cleanup; it can no longer be held")
+    _refuse_if_being_deleted(record)
+    ArchivedFile.objects(pk=record.pk).update(
+        set__hold_reason=reason, set__hold_by=user, set__hold_at=datetime.now(timezone.utc))
+    # The cleanup claims first and checks holds after; checking again after our write
+    # means one of the two always sees the other.
+    _refuse_if_being_deleted(record)
     _log(user, "archived_files", str(record.pk), record.filename,
          [("hold_reason", record.hold_reason, reason)])
     return record.reload()
+
+
+def being_deleted(file_id) -> bool:
+    """True if an open cleanup batch has claimed this file."""
+    return PurgeBatch.objects(ids=file_id, done=False).count() > 0
+
+
+def _refuse_if_being_deleted(record: ArchivedFile) -> None:
+    if being_deleted(record.pk):
+        raise BusinessRuleError(f"'{record.filename}' is already being deleted by the "
+                                "retention cleanup; it can no longer be held")
 
 
 def lift_file_hold(file_id: str, reason: str, user: str) -> ArchivedFile:

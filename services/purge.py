@@ -1,16 +1,18 @@
 """The retention cleanup: delete expired, non-held archived files and log each deletion.
 
-Files are handled in batches; within a batch the writes happen in this order, so a crash
-between any two is finished by the next run and never deletes a record without its log
-entry nor leaves orphaned chunks:
-1. claim the records (`purge_run` set, only where still not held); from here on their
-   deletion is decided and a hold can no longer be set on them;
-2. insert their deletion-log entries (_id = file id, so a repeat is a no-op);
-3. remove the record ids from their contents' `refs`;
-4. mark the contents left without refs `deleting` (uploads then refuse to attach), delete
-   their chunks, then their GridFS files entries, then the content documents;
-5. delete the records.
-Every run first finishes the claimed records and `deleting` contents a crash left.
+Files go in batches, each with a constant number of bulk writes (on FerretDB every
+filtered write is a scan, so per-file updates would make the cleanup quadratic). Within
+a batch the writes happen in this order, so a crash between any two is finished by the
+next run, never deletes a record without its log entry and leaves no orphaned chunks:
+1. insert the batch document listing the files: the claim; then drop files a legal hold
+   reached meanwhile (a hold set after this point is refused, see services.legal_hold);
+2. insert the deletion-log entries (_id = file id; entries already there stand);
+3. remove the references of contents shared with files that stay;
+4. record in the batch document the contents that lose their last reference (SHA-256 and
+   GridFS id), delete those content documents (guarded by their reference count, so an
+   upload attaching meanwhile keeps its content), then their chunks and files entries;
+5. delete the records, then mark the batch done.
+Every run first finishes the open batches a crash left.
 """
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -19,19 +21,17 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import islice
 
 import mongoengine as me
-from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError
+from pymongo import ReturnDocument
 
-from models.archive import ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory
-from models.archive import RetentionRule
+from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
+                            PurgeBatch, RetentionRule)
 from services.archive_store import BUCKET
 from services.retention import Rule, is_expired, keep_until
 
-BATCH = 500
+BATCH = 2000
 PENDING_STALE = timedelta(hours=1)  # an upload unconfirmed this long has crashed
 FIELDS = {"filename": 1, "category": 1, "sha256": 1, "document_date": 1, "keep_until": 1,
-          "content": 1, "hold_reason": 1, "purge_run": 1}
-DUPLICATE_KEY = 11000
+          "content": 1, "hold_reason": 1}
 
 # Fault-injection point for the crash tests: called after every write.
 after_write = None
@@ -61,7 +61,7 @@ def _as_date(value) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+def _batches(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -79,12 +79,17 @@ def current_rules() -> dict[str, Rule]:
             for r in RetentionRule.objects}
 
 
+def open_batches() -> list[dict]:
+    """The cleanup batches not yet finished (their files are being deleted)."""
+    return list(PurgeBatch._get_collection().find({"done": False}))
+
+
 def expired_candidates(today: date) -> Iterator[dict]:
-    """Yield the raw records that may be deleted today (expired, not held, not claimed)."""
+    """Yield the raw records that may be deleted today (expired, not held)."""
     held, rules = held_categories(), current_rules()
     cutoff = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
     cursor = ArchivedFile._get_collection().find(
-        {"keep_until": {"$lt": cutoff}, "purge_run": None}, FIELDS, batch_size=BATCH)
+        {"keep_until": {"$lt": cutoff}}, FIELDS, batch_size=BATCH)
     for doc in cursor:
         if doc.get("hold_reason") or doc["category"] in held:
             continue
@@ -96,7 +101,8 @@ def expired_candidates(today: date) -> Iterator[dict]:
             yield doc
 
 
-def purge_expired_files(run_id: str, today: date, dry_run: bool = False) -> PurgeResult:
+def purge_expired_files(run_id: str, today: date, dry_run: bool = False,
+                        batch_size: int = BATCH) -> PurgeResult:
     """Delete every expired, non-held archived file (or list them when dry_run)."""
     result = PurgeResult()
     if dry_run:
@@ -104,10 +110,13 @@ def purge_expired_files(run_id: str, today: date, dry_run: bool = False) -> Purg
         return result
     finish_interrupted(result)
     result.swept_uploads = sweep_pending()
-    for batch in _batches(expired_candidates(today)):
-        claimed = _claim(batch, run_id, result)
-        finish_deletions(claimed, result)
-        result.deleted += len(claimed)
+    # Streamed: memory stays flat however many files expire (deleted ones simply do not
+    # come back from the cursor).
+    for number, batch in enumerate(_batches(expired_candidates(today), batch_size)):
+        batch_id = f"{run_id}#{number}"
+        docs = _claim(batch_id, run_id, batch, result)
+        _finish_batch(batch_id, run_id, docs, [], result)
+        result.deleted += len(docs)
     return result
 
 
@@ -116,97 +125,126 @@ def _describe(doc: dict) -> dict:
             "document_date": _as_date(doc["document_date"]), "keep_until": doc["keep_until"]}
 
 
-def _claim(batch: list[dict], run_id: str, result: PurgeResult) -> list[dict]:
-    """Claim the batch's records that are still not held; return those claimed."""
-    coll, ids = ArchivedFile._get_collection(), [d["_id"] for d in batch]
-    coll.update_many({"_id": {"$in": ids}, "purge_run": None,
-                      "hold_reason": {"$in": [None, ""]}}, {"$set": {"purge_run": run_id}})
+def _claim(batch_id: str, run_id: str, batch: list[dict], result: PurgeResult) -> list[dict]:
+    """Insert the batch document, then drop the files a hold reached meanwhile."""
+    coll = PurgeBatch._get_collection()
+    coll.insert_one({"_id": batch_id, "run_id": run_id, "ids": [d["_id"] for d in batch],
+                     "doomed": [], "done": False, "created_at": datetime.now(timezone.utc)})
     _wrote()
-    held = held_categories()  # a category hold set while the batch was read wins
-    mine = {d["_id"] for d in coll.find({"_id": {"$in": ids}, "purge_run": run_id},
-                                        {"_id": 1})}
-    late = [d["_id"] for d in batch if d["_id"] in mine and d["category"] in held]
-    if late:
-        coll.update_many({"_id": {"$in": late}, "purge_run": run_id},
-                         {"$set": {"purge_run": None}})
-        result.skipped_held += len(late)
-    claimed = [d for d in batch if d["_id"] in mine and d["category"] not in held]
-    for doc in claimed:
-        doc["purge_run"] = run_id
-    return claimed
+    held_cats = held_categories()
+    held = {d["_id"] for d in ArchivedFile._get_collection().find(
+        {"_id": {"$in": [d["_id"] for d in batch]}, "hold_reason": {"$nin": [None, ""]}},
+        {"_id": 1})}
+    held |= {d["_id"] for d in batch if d["category"] in held_cats}
+    if held:
+        coll.update_one({"_id": batch_id}, {"$pullAll": {"ids": list(held)}})
+        result.skipped_held += len(held)
+    return [d for d in batch if d["_id"] not in held]
 
 
 def finish_interrupted(result: PurgeResult) -> None:
-    """Finish the deletions and content removals a crashed run left half done."""
-    left = ArchivedFile._get_collection().find({"purge_run": {"$ne": None}}, FIELDS)
-    for batch in _batches(left):
-        for doc in batch:
+    """Finish the batches and content removals a crashed run left half done."""
+    for batch in open_batches():
+        docs = list(ArchivedFile._get_collection().find({"_id": {"$in": batch["ids"]}},
+                                                        FIELDS))
+        for doc in docs:
             doc["keep_until"] = _as_date(doc.get("keep_until"))
-        finish_deletions(batch, result)
-        result.resumed += len(batch)
-    stuck = list(ArchiveContent._get_collection().find({"deleting": True},
-                                                       {"grid_id": 1}))
-    result.contents_deleted += _remove_contents(stuck)
+        _finish_batch(batch["_id"], batch["run_id"], docs, batch.get("doomed", []), result)
+        result.resumed += len(docs)
+    stuck = list(ArchiveContent._get_collection().find({"deleting": True}, {"grid_id": 1}))
+    result.contents_deleted += _remove_marked(stuck)
 
 
-def finish_deletions(docs: list[dict], result: PurgeResult) -> None:
-    """Log, release the content of and delete claimed records (each step repeatable)."""
-    if not docs:
-        return
-    _log(docs)
-    result.contents_deleted += _release_contents(docs)
-    ArchivedFile._get_collection().delete_many({"_id": {"$in": [d["_id"] for d in docs]}})
+def _finish_batch(batch_id: str, run_id: str, docs: list[dict], doomed: list[dict],
+                  result: PurgeResult) -> None:
+    """Log, release the contents of and delete a claimed batch (each step repeatable)."""
+    if docs:
+        _log(docs, run_id)
+        result.contents_deleted += _release_contents(batch_id, docs, doomed)
+        ArchivedFile._get_collection().delete_many(
+            {"_id": {"$in": [d["_id"] for d in docs]}})
+        _wrote()
+    elif doomed:
+        result.contents_deleted += _remove_doomed(doomed, {})
+    PurgeBatch._get_collection().update_one({"_id": batch_id}, {"$set": {"done": True}})
     _wrote()
 
 
-def _log(docs: list[dict]) -> None:
-    now = datetime.now(timezone.utc)
+def _log(docs: list[dict], run_id: str) -> None:
+    coll, now = DeletionLogEntry._get_collection(), datetime.now(timezone.utc)
+    written = {e["_id"] for e in coll.find({"_id": {"$in": [d["_id"] for d in docs]}},
+                                           {"_id": 1})}  # before a crash: they stand
     entries = []
     for doc in docs:
+        if doc["_id"] in written:
+            continue
         entry = DeletionLogEntry(
             file_id=doc["_id"], filename=doc["filename"], category=doc["category"],
             sha256=doc["sha256"], document_date=_as_date(doc["document_date"]),
-            keep_until=_as_date(doc["keep_until"]), run_id=doc["purge_run"], deleted_at=now)
+            keep_until=_as_date(doc["keep_until"]), run_id=run_id, deleted_at=now)
         entry.validate()
         entries.append(entry.to_mongo())
-    try:
-        DeletionLogEntry._get_collection().insert_many(entries, ordered=False)
-    except BulkWriteError as exc:
-        # Entries written before a crash stand; anything else is a real error.
-        if any(e["code"] != DUPLICATE_KEY for e in exc.details["writeErrors"]):
-            raise
-    _wrote()
-
-
-def _release_contents(docs: list[dict]) -> int:
-    """Drop the records' references; remove contents left without any. Return removed."""
-    by_sha = defaultdict(list)
-    for doc in docs:
-        by_sha[doc["sha256"]].append(doc["_id"])
-    coll = ArchiveContent._get_collection()
-    known = {c["_id"] for c in coll.find({"_id": {"$in": list(by_sha)}}, {"_id": 1})}
-    legacy = [d for d in docs if d["sha256"] not in known]
-    if known:
-        coll.bulk_write([UpdateOne({"_id": sha}, {"$pullAll": {"refs": ids, "pending": ids}})
-                         for sha, ids in by_sha.items() if sha in known], ordered=False)
+    if entries:
+        coll.insert_many(entries)
         _wrote()
-    removed = _remove_unreferenced(list(known))
+
+
+def _release_contents(batch_id: str, docs: list[dict], doomed_before: list[dict]) -> int:
+    """Drop the batch's references; remove contents left without any. Return removed."""
+    by_sha = defaultdict(set)
+    for doc in docs:
+        by_sha[doc["sha256"]].add(doc["_id"])
+    coll = ArchiveContent._get_collection()
+    contents = {c["_id"]: c for c in coll.find({"_id": {"$in": list(by_sha)}},
+                                               {"refs": 1, "grid_id": 1})}
+    doomed = []
+    for sha, content in contents.items():
+        refs = set(content.get("refs") or ())
+        if refs <= by_sha[sha]:
+            doomed.append({"sha": sha, "grid_id": content["grid_id"], "refs": len(refs)})
+        else:  # shared with files that stay: only drop these references (rare)
+            _pull_refs(sha, by_sha[sha])
+    if doomed:
+        PurgeBatch._get_collection().update_one(
+            {"_id": batch_id}, {"$push": {"doomed": {"$each": doomed}}})
+        _wrote()
+        for count in {d["refs"] for d in doomed}:
+            coll.delete_many({"_id": {"$in": [d["sha"] for d in doomed if d["refs"] == count]},
+                              "refs": {"$size": count}})
+            _wrote()
+    handled = {d["sha"] for d in doomed_before + doomed}
+    removed = _remove_doomed(doomed_before + doomed, by_sha)
+    legacy = [d for d in docs if d["sha256"] not in contents and d["sha256"] not in handled]
     return removed + sum(_release_legacy(doc) for doc in legacy)
 
 
-def _remove_unreferenced(shas: list[str]) -> int:
-    if not shas:
-        return 0
-    coll = ArchiveContent._get_collection()
-    coll.update_many({"_id": {"$in": shas}, "refs": {"$size": 0}},
-                     {"$set": {"deleting": True}})
+def _pull_refs(sha: str, ids: set) -> None:
+    ArchiveContent._get_collection().update_one(
+        {"_id": sha}, {"$pullAll": {"refs": list(ids), "pending": list(ids)}})
     _wrote()
-    return _remove_contents(list(coll.find({"_id": {"$in": shas}, "deleting": True},
-                                           {"grid_id": 1})))
 
 
-def _remove_contents(contents: list[dict]) -> int:
-    """Delete chunks, then files entries, then the content documents marked deleting."""
+def _remove_doomed(doomed: list[dict], by_sha: dict) -> int:
+    """Delete the GridFS files of doomed contents whose document is gone."""
+    if not doomed:
+        return 0
+    still = {c["_id"]: c["grid_id"] for c in ArchiveContent._get_collection().find(
+        {"_id": {"$in": [d["sha"] for d in doomed]}}, {"grid_id": 1})}
+    gone = [d["grid_id"] for d in doomed if still.get(d["sha"]) != d["grid_id"]]
+    for d in doomed:
+        if still.get(d["sha"]) == d["grid_id"] and d["sha"] in by_sha:
+            _pull_refs(d["sha"], by_sha[d["sha"]])  # an upload attached meanwhile: it stays
+    if gone:
+        db = me.get_db()
+        db[f"{BUCKET}.chunks"].delete_many({"files_id": {"$in": gone}})
+        _wrote()
+        db[f"{BUCKET}.files"].delete_many({"_id": {"$in": gone}})
+        _wrote()
+    return len(gone)
+
+
+def _remove_marked(contents: list[dict]) -> int:
+    """Delete chunks, files entries, then content documents marked `deleting`."""
     if not contents:
         return 0
     db, grid_ids = me.get_db(), [c["grid_id"] for c in contents]
@@ -239,7 +277,7 @@ def _release_legacy(doc: dict) -> int:
 def sweep_pending(now: datetime | None = None) -> int:
     """Drop references of uploads that crashed before their record was saved."""
     now = now or datetime.now(timezone.utc)
-    coll, swept, touched = ArchiveContent._get_collection(), 0, []
+    coll, swept = ArchiveContent._get_collection(), 0
     for content in coll.find({"pending.0": {"$exists": True}}, {"pending": 1}):
         stale = [i for i in content["pending"] if i.generation_time <= now - PENDING_STALE]
         if not stale:
@@ -250,6 +288,9 @@ def sweep_pending(now: datetime | None = None) -> int:
         coll.update_one({"_id": content["_id"]},
                         {"$pullAll": {"pending": stale, "refs": lost}})
         swept += len(lost)
-        touched.append(content["_id"])
-    _remove_unreferenced(touched)
+        marked = coll.find_one_and_update(
+            {"_id": content["_id"], "refs": {"$size": 0}}, {"$set": {"deleting": True}},
+            return_document=ReturnDocument.AFTER)
+        if marked:
+            _remove_marked([marked])
     return swept

@@ -1,8 +1,8 @@
 """Read retention rules from the database and keep each file's keep-until date current."""
+from collections import defaultdict
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pymongo import UpdateOne
 
 from models.archive import ArchivedFile, RetentionRule
 from services.retention import Rule, keep_until
@@ -34,16 +34,16 @@ def refresh_category(category_code: str) -> int:
     """Recompute keep-until of every file in a category (after its rule changed)."""
     rule = rule_for(category_code)
     coll = ArchivedFile._get_collection()
-    changed, ops = 0, []
+    groups = defaultdict(list)  # new keep-until -> ids: one update per distinct date
     for doc in coll.find({"category": category_code}, {"document_date": 1, "keep_until": 1}):
-        day = doc["document_date"].date()
-        new = keep_until(rule, day) if rule else None
-        new_dt = datetime(new.year, new.month, new.day) if new else None
-        if doc.get("keep_until") != new_dt:
-            ops.append(UpdateOne({"_id": doc["_id"]}, {"$set": {"keep_until": new_dt}}))
-        if len(ops) >= BATCH:
-            changed += coll.bulk_write(ops, ordered=False).modified_count
-            ops = []
-    if ops:
-        changed += coll.bulk_write(ops, ordered=False).modified_count
+        new = keep_until(rule, doc["document_date"].date()) if rule else None
+        old = doc.get("keep_until")
+        if (old.date() if old else None) != new:
+            groups[new].append(doc["_id"])
+    changed = 0
+    for new, ids in groups.items():
+        value = datetime(new.year, new.month, new.day) if new else None
+        for start in range(0, len(ids), BATCH):
+            changed += coll.update_many({"_id": {"$in": ids[start:start + BATCH]}},
+                                        {"$set": {"keep_until": value}}).modified_count
     return changed

@@ -8,7 +8,7 @@ from datetime import date
 import mongoengine as me
 import pytest
 
-from models import ArchiveContent, ArchivedFile, DeletionLogEntry
+from models import ArchiveContent, ArchivedFile, DeletionLogEntry, PurgeBatch
 from services.purge import purge_expired_files
 from tests.conftest import REPO
 from tests.test_seed import store_file
@@ -64,15 +64,16 @@ def assert_consistent(expired, kept):
     assert grid_ids == chunk_owners == {kept.content.grid_id}  # no orphaned chunks
     content = ArchiveContent.objects.get()
     assert content.refs == [kept.pk] and not content.deleting
+    assert PurgeBatch.objects(done=False).count() == 0
 
 
-@pytest.mark.parametrize("writes_before_kill", range(1, 10))
+@pytest.mark.parametrize("writes_before_kill", range(1, 11))
 def test_kill_9_between_any_two_writes_then_rerun_completes(app, db_server,
                                                             writes_before_kill):
     expired, kept = archive_with_shared_content()
     child = run_child(app, db_server, writes_before_kill)
-    # 8 writes delete the batch of four; a later kill point lets the child finish.
-    expected = -signal.SIGKILL if writes_before_kill <= 8 else 0
+    # 9 writes delete the batch of four; a later kill point lets the child finish.
+    expected = -signal.SIGKILL if writes_before_kill <= 9 else 0
     assert child.returncode == expected, child.stderr[-2000:]
     purge_expired_files("run-after-restart", today=TODAY)
     assert_consistent(expired, kept)

@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta, timezone
 import mongoengine as me
 from bson import ObjectId
 
-from models import ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory
+from models import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
+                    PurgeBatch)
 from services.purge import purge_expired_files, sweep_pending
 from tests.test_seed import store_file
 
@@ -70,7 +71,7 @@ def test_dry_run_lists_and_writes_nothing(app):
     assert [(w["filename"], w["keep_until"]) for w in result.would_delete] == [
         ("Bewerbung.pdf", date(2026, 7, 10))]
     assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
-    assert ArchivedFile.objects(purge_run__ne=None).count() == 0
+    assert PurgeBatch.objects.count() == 0
 
 
 def test_a_stale_stored_keep_until_never_deletes_early(app):

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from models import ArchivedFile, AuditEntry, DeletionLogEntry, DocumentCategory, RetentionRule
+from models import (ArchivedFile, AuditEntry, DeletionLogEntry, DocumentCategory, PurgeBatch,
+                    RetentionRule)
 from services.errors import BusinessRuleError
 from services.legal_hold import set_file_hold
 from services.purge import purge_expired_files
@@ -59,7 +60,7 @@ def test_a_hold_needs_a_reason(client, login):
 
 def test_a_file_claimed_by_the_cleanup_can_no_longer_be_held(app):
     record = store_file("letter", "Brief.txt", b"Brief")
-    ArchivedFile.objects(pk=record.pk).update(set__purge_run="run-9")
+    PurgeBatch(batch_id="run-9#0", run_id="run-9", ids=[record.pk]).save()
     with pytest.raises(BusinessRuleError, match="already being deleted"):
         set_file_hold(str(record.pk), "zu spät", "admin")
 
