@@ -15,9 +15,12 @@ def slot_id(chain: str, n: int) -> str:
     return f"{chain}:{n:09d}"
 
 
-def find_head(coll: Collection, chain: str, hint: int) -> tuple[int, dict | None]:
+def find_head(coll: Collection, chain: str, hint: int,
+              hint_doc: dict | None = None) -> tuple[int, dict | None]:
     """Return the highest taken slot at or after `hint` and its document."""
-    n, doc = hint, (coll.find_one({"_id": slot_id(chain, hint)}) if hint else None)
+    n = hint
+    doc = hint_doc if hint_doc is not None or not hint else coll.find_one(
+        {"_id": slot_id(chain, hint)})
     while True:
         nxt = coll.find_one({"_id": slot_id(chain, n + 1)})
         if nxt is None:

@@ -78,7 +78,7 @@ def post_movement(req: MovementRequest) -> StockMovement:
         raise BusinessRuleError("Der Artikel existiert nicht (mehr).")
     movement = _store_pending(req, item, signed_change(req.kind, req.quantity))
     if movement.state == "pending":
-        apply_movement(movement)
+        apply_movement(movement, hint=item.ledger_version or 0)
     if movement.state == "refused":
         raise BusinessRuleError(movement.refusal)
     return movement
@@ -110,19 +110,23 @@ def _store_pending(req: MovementRequest, item: StockItem, change: Decimal) -> St
     return movement
 
 
-def apply_movement(movement: StockMovement) -> None:
-    """Apply a pending movement to its item's ledger (idempotent); mark it done or refused."""
+def apply_movement(movement: StockMovement, hint: int | None = None) -> None:
+    """Apply a pending movement to its item's ledger (idempotent); mark it done or refused.
+
+    `hint` is a ledger version known to exist (e.g. the item's cached one).
+    """
     item_id = movement.item.pk
+    start = _cached_version(item_id) if hint is None else hint
     try:
-        claim_next(StockLedgerEntry._get_collection(), str(item_id), _cached_version(item_id),
-                   lambda n, head: _ledger_entry(movement, n, head))
+        entry = claim_next(StockLedgerEntry._get_collection(), str(item_id), start,
+                           lambda n, head: _ledger_entry(movement, n, head))
     except AlreadyClaimed:
-        pass  # applied before a crash or by a concurrent recovery
+        entry = None  # applied before a crash or by a concurrent recovery
     except BusinessRuleError as exc:
         refresh_item_cache(item_id)
         _set_state(movement, "refused", refusal=str(exc))
         return
-    refresh_item_cache(item_id)
+    refresh_item_cache(item_id, known=(entry["version"], entry) if entry else None)
     _set_state(movement, "done", applied_at=utcnow())
 
 
@@ -198,12 +202,19 @@ def _cached_version(item_id) -> int:
     return (raw or {}).get("ledger_version") or 0
 
 
-def refresh_item_cache(item_id) -> None:
-    """Copy the ledger head's quantity, bins and location onto the item until they agree."""
+def refresh_item_cache(item_id, known: tuple[int, dict] | None = None) -> None:
+    """Copy the ledger head's quantity, bins and location onto the item until they agree.
+
+    `known` is a (version, entry) just written, which saves looking it up again.
+    """
     ledger, items = StockLedgerEntry._get_collection(), StockItem._get_collection()
     written = None
     while True:
-        version, head = find_head(ledger, str(item_id), _cached_version(item_id))
+        if known is not None:
+            version, head = find_head(ledger, str(item_id), known[0], known[1])
+            known = None
+        else:
+            version, head = find_head(ledger, str(item_id), _cached_version(item_id))
         if head is None or version == written:
             return
         bins, main = _head_values(item_id, head)
@@ -212,13 +223,18 @@ def refresh_item_cache(item_id) -> None:
             "quantity": head["quantity_after"], "location": main,
             "bins": [{"location": loc, "quantity": q} for loc, q in sorted(bins.items())],
             "ledger_version": version, "updated_at": utcnow()}})
-        written = version
+        written, known = version, (version, head)
 
 
 def _set_state(movement: StockMovement, state: str, **fields) -> None:
-    StockMovement._get_collection().update_one(
-        {"_id": movement.pk, "state": "pending"}, {"$set": {"state": state, **fields}})
-    movement.reload()
+    done = StockMovement._get_collection().update_one(
+        {"_id": movement.pk, "state": "pending"},
+        {"$set": {"state": state, **fields}}).modified_count
+    if done:
+        for name, value in {"state": state, **fields}.items():
+            movement._data[name] = value  # what was written; no need to read it back
+    else:
+        movement.reload()  # someone else finished it first
 
 
 def _fmt(milli: int) -> str:
