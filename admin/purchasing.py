@@ -3,7 +3,6 @@ import uuid
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin domain)
 from wtforms.validators import ValidationError
 
 from admin.ajax import ReferenceLookup

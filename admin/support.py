@@ -3,7 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, _format_datetime, current_user_label
@@ -164,6 +164,3 @@ class TicketOpsView(SecuredBaseView):
             flash(_(str(exc)), "error")
         return redirect(url_for("tickets.details_view", id=str(ticket.pk)))
 
-
-def _escape(value):
-    return escape(value)

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from models import StockItem
-from models.purchase_order import PurchaseOrder
 from models.sequence import SequenceSlot
 from services.errors import BusinessRuleError
 from services.numbering import take_number

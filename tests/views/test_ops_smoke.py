@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from models import PurchaseOrder, StockItem, Supplier, Ticket
+from models import StockItem, Ticket
 from seeds.demo import seed_demo_company
 from services.purchasing import DraftLine, create_draft, send_order
 
