@@ -15,7 +15,7 @@ from models.supplier import Supplier
 from services.csv_reader import parse_decimal
 from services.errors import BusinessRuleError
 from services.purchasing import cancel_order, receive, send_order
-from views.i18n import _
+from views.i18n import _, translated
 
 PO_READ = ("admin", "finance", "warehouse", "auditor")
 PO_WRITE = ("admin", "finance", "warehouse")
@@ -109,7 +109,7 @@ class PurchaseOpsView(SecuredBaseView):
             action(order)
             flash(message, "success")
         except (BusinessRuleError, ValueError) as exc:
-            flash(_(str(exc)), "error")
+            flash(translated(exc), "error")
         return redirect(url_for("purchase_orders.details_view", id=str(order.pk)))
 
 

@@ -16,7 +16,7 @@ from models.user import User
 from services.errors import BusinessRuleError
 from services.tickets import (STATUS_LABELS, add_comment, allowed_transitions, apply_sla,
                               assign, change_status, overdue_query)
-from views.i18n import _, _l
+from views.i18n import _, _l, translated
 
 SUPPORT_READ = ("admin", "support", "auditor")
 SUPPORT_WRITE = ("admin", "support")
@@ -161,6 +161,6 @@ class TicketOpsView(SecuredBaseView):
             action(ticket)
             flash(message, "success")
         except BusinessRuleError as exc:
-            flash(_(str(exc)), "error")
+            flash(translated(exc), "error")
         return redirect(url_for("tickets.details_view", id=str(ticket.pk)))
 

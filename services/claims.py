@@ -2,7 +2,7 @@
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from services.errors import BusinessRuleError
+from services.messages import N_, RuleError
 
 MAX_ATTEMPTS = 1000
 
@@ -45,4 +45,4 @@ def claim_next(coll: Collection, chain: str, hint: int, build) -> dict:
             if coll.find_one({"_id": doc["_id"]}, {"_id": 1}) is None:
                 raise AlreadyClaimed(doc["_id"]) from None
             hint = head + 1  # someone else took it: look further
-    raise BusinessRuleError("Zu viele gleichzeitige Buchungen; bitte erneut versuchen.")
+    raise RuleError(N_("Zu viele gleichzeitige Buchungen; bitte erneut versuchen."))
