@@ -63,92 +63,33 @@ def warehouse_figures() -> dict:
     return {"below_reorder_point": below, "stock_value": valuation().total}
 
 
-CENT = Decimal("0.01")
-
-
-def _cents(value) -> Decimal:
-    return (Decimal(value or 0) / 100).quantize(CENT)
-
-
-def _day(value):
-    return value.date() if isinstance(value, datetime) else value
-
-
-def receivables(rows, today) -> dict:
-    """Open receivables from raw issued/paid invoices: count, amount, overdue count and amount.
-
-    An invoice is open while its gross total exceeds what was paid; it is overdue
-    once its due date lies before today. Credit notes are not receivables.
-    """
-    result = {"open_count": 0, "open_total": Decimal("0.00"), "overdue_count": 0,
-              "overdue_total": Decimal("0.00")}
-    for row in rows:
-        if row.get("kind", "invoice") != "invoice" or row.get("status") != "issued":
-            continue
-        open_amount = _cents(row.get("gross_total")) - _cents(row.get("paid_total"))
-        if open_amount <= 0:
-            continue
-        result["open_count"] += 1
-        result["open_total"] += open_amount
-        due = _day(row.get("due_date"))
-        if due is not None and due < today:
-            result["overdue_count"] += 1
-            result["overdue_total"] += open_amount
-    return result
-
-
-def revenue_by_month(rows, today, months: int = 6) -> list[tuple]:
-    """Net revenue of invoices (issued or paid) per month of issue, the last months."""
-    keys = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        keys.insert(0, (year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    totals = {key: Decimal("0.00") for key in keys}
-    for row in rows:
-        issued = _day(row.get("issue_date"))
-        if row.get("kind", "invoice") != "invoice" or issued is None:
-            continue
-        if row.get("status") in ("issued", "paid") and (issued.year, issued.month) in totals:
-            totals[(issued.year, issued.month)] += _cents(row.get("net_total"))
-    return [(f"{m:02d}/{y}", totals[(y, m)]) for y, m in keys]
+def hr_figures() -> dict:
+    headcount = Employee.objects(status="active").count()
+    payroll_run = optional_model("models.payroll", "PayrollRun")
+    next_run = None
+    if payroll_run is not None:
+        run = payroll_run.objects.order_by("-id").first()
+        next_run = str(getattr(run, "status", "")) if run else ""
+    return {"headcount": headcount, "payroll_available": payroll_run is not None,
+            "payroll_status": next_run}
 
 
 def finance_figures(today) -> dict:
-    """Receivables, this month's revenue and revenue by month, once invoices exist."""
     invoice = optional_model("models.invoice", "Invoice")
     if invoice is None:
         return {"available": False}
-    fields = {"kind": 1, "status": 1, "gross_total": 1, "paid_total": 1, "net_total": 1,
-              "due_date": 1, "issue_date": 1}
-    rows = list(invoice._get_collection().find({"status": {"$in": ["issued", "paid"]}},
-                                                 fields))
-    months = revenue_by_month(rows, today)
-    return {"available": True, **receivables(rows, today), "month_revenue": months[-1][1],
-            "revenue_months": months}
-
-
-def hr_figures() -> dict:
-    """Active headcount and the newest live payroll run (once payroll exists)."""
-    headcount = Employee.objects(status="active").count()
-    run_model = optional_model("models.payroll", "PayrollRun")
-    run = None
-    if run_model is not None:
-        run = run_model._get_collection().find_one(
-            {"status": {"$nin": ["reversed", "discarded"]}},
-            {"year": 1, "month": 1, "status": 1}, sort=[("year", -1), ("month", -1)])
-    return {"headcount": headcount, "payroll_available": run_model is not None,
-            "payroll_period": f"{run['month']:02d}/{run['year']}" if run else "",
-            "payroll_status": run["status"] if run else ""}
+    open_invoices = [i for i in invoice.objects() if getattr(i, "status", "") not in
+                     ("paid", "cancelled", "draft")]
+    total = sum((getattr(i, "gross_total", None) or Decimal(0) for i in open_invoices), Decimal(0))
+    overdue = [i for i in open_invoices if getattr(i, "due_date", None) and i.due_date < today]
+    return {"available": True, "open_count": len(open_invoices), "open_total": total,
+            "overdue_count": len(overdue)}
 
 
 def admin_figures() -> dict:
-    """The last job runs and how many of them failed (once the scheduler exists)."""
-    job_run = optional_model("models.jobs", "JobRun")
+    job_run = optional_model("models.job", "JobRun")
     if job_run is None:
         return {"available": False}
-    runs = list(job_run._get_collection().find(
-        {}, {"job": 1, "status": 1, "scheduled_for": 1, "error": 1},
-        sort=[("scheduled_for", -1)], limit=10))
+    runs = list(job_run.objects.order_by("-id").limit(10))
     return {"available": True, "runs": runs,
-            "failures": sum(1 for r in runs if r.get("status") == "failed")}
+            "failures": sum(1 for r in runs if getattr(r, "status", "") == "failed")}

@@ -62,27 +62,3 @@ def test_opened_closed_per_week_buckets():
     weeks = opened_closed_per_week(events, now, weeks=2)
     assert [(w.date().isoformat(), a, b) for w, a, b in weeks] == [
         ("2026-03-09", 1, 0), ("2026-03-16", 1, 1)]
-
-
-def test_receivables_and_revenue_from_invoice_rows():
-    from datetime import date
-
-    from services.dashboard import receivables, revenue_by_month
-
-    today = date(2026, 3, 20)
-    rows = [
-        {"kind": "invoice", "status": "issued", "gross_total": 11900, "paid_total": 0,
-         "net_total": 10000, "due_date": datetime(2026, 3, 1), "issue_date": datetime(2026, 2, 15)},
-        {"kind": "invoice", "status": "issued", "gross_total": 5950, "paid_total": 1000,
-         "net_total": 5000, "due_date": datetime(2026, 4, 1), "issue_date": datetime(2026, 3, 2)},
-        {"kind": "invoice", "status": "paid", "gross_total": 2380, "paid_total": 2380,
-         "net_total": 2000, "due_date": datetime(2026, 3, 10), "issue_date": datetime(2026, 3, 3)},
-        {"kind": "credit_note", "status": "issued", "gross_total": 1190, "paid_total": 0,
-         "net_total": 1000, "issue_date": datetime(2026, 3, 5)},
-    ]
-    assert receivables(rows, today) == {
-        "open_count": 2, "open_total": Decimal("168.50"),
-        "overdue_count": 1, "overdue_total": Decimal("119.00")}
-    months = revenue_by_month(rows, today, months=3)
-    assert months == [("01/2026", Decimal("0.00")), ("02/2026", Decimal("100.00")),
-                      ("03/2026", Decimal("70.00"))]
