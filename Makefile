@@ -60,7 +60,7 @@ clean: db-stop
 # UI translations (issue 7): German is the source language, English in translations/en.tsv.
 .PHONY: translations
 translations: deps
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --omit-header .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot --no-location --sort-output --omit-header .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --omit-header
 	$(PY) tools/fill_translations.py translations/en/LC_MESSAGES/messages.po translations/en.tsv
 	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -l en

@@ -3,7 +3,6 @@ import uuid
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.babel import gettext as admin_gettext  # noqa: F401  (Flask-Admin domain)
 from wtforms.validators import ValidationError
 
 from admin.ajax import ReferenceLookup
@@ -16,7 +15,7 @@ from models.supplier import Supplier
 from services.csv_reader import parse_decimal
 from services.errors import BusinessRuleError
 from services.purchasing import cancel_order, receive, send_order
-from views.i18n import _
+from views.i18n import _, translated
 
 PO_READ = ("admin", "finance", "warehouse", "auditor")
 PO_WRITE = ("admin", "finance", "warehouse")
@@ -110,7 +109,7 @@ class PurchaseOpsView(SecuredBaseView):
             action(order)
             flash(message, "success")
         except (BusinessRuleError, ValueError) as exc:
-            flash(_(str(exc)), "error")
+            flash(translated(exc), "error")
         return redirect(url_for("purchase_orders.details_view", id=str(order.pk)))
 
 

@@ -18,7 +18,7 @@ from services.purchasing import on_order_by_item
 from services.stock import MovementRequest, post_movement
 from services.stock_reports import (count_sheet, create_reorder_drafts, new_count_id,
                                     post_count, reorder_list, supplier_names, valuation)
-from views.i18n import _, _l
+from views.i18n import _, _l, translated
 
 STOCK_READ = ("admin", "finance", "warehouse", "auditor")
 STOCK_WRITE = ("admin", "warehouse")
@@ -50,7 +50,7 @@ class StockOpsView(SecuredBaseView):
                 flash(_("Bewegung gebucht: %(what)s", what=str(movement)), "success")
                 return redirect(url_for(".index", sku=form.get("sku", "")))
             except BusinessRuleError as exc:
-                flash(_(str(exc)), "error")
+                flash(translated(exc), "error")
         return self.render("admin/stock/move.html", form=form, key=uuid.uuid4().hex,
                            today=date.today().isoformat())
 
@@ -69,7 +69,7 @@ class StockOpsView(SecuredBaseView):
             flash(_("Inventur: %(posted)s Differenzen gebucht, %(same)s ohne Differenz.",
                     posted=result["posted"], same=result["unchanged"]), "success")
             for error in result["errors"]:
-                flash(error, "error")
+                flash(translated(error), "error")
             return redirect(url_for(".count_view", location=location or ""))
         return self.render("admin/stock/count.html", rows=count_sheet(location),
                            location=location or "", count_id=new_count_id())
@@ -84,7 +84,7 @@ class StockOpsView(SecuredBaseView):
                 flash(_("Bestellentwurf angelegt."), "success")
                 return redirect(url_for("purchase_orders.edit_view", id=str(order.pk)))
             except (BusinessRuleError, InvalidId, KeyError) as exc:
-                flash(_(str(exc)), "error")
+                flash(translated(exc), "error")
         groups = reorder_list(on_order_by_item())
         return self.render("admin/stock/reorder.html", groups=groups,
                            names=supplier_names(groups))

@@ -3,7 +3,7 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, _format_datetime, current_user_label
@@ -16,7 +16,7 @@ from models.user import User
 from services.errors import BusinessRuleError
 from services.tickets import (STATUS_LABELS, add_comment, allowed_transitions, apply_sla,
                               assign, change_status, overdue_query)
-from views.i18n import _, _l
+from views.i18n import _, _l, translated
 
 SUPPORT_READ = ("admin", "support", "auditor")
 SUPPORT_WRITE = ("admin", "support")
@@ -161,9 +161,6 @@ class TicketOpsView(SecuredBaseView):
             action(ticket)
             flash(message, "success")
         except BusinessRuleError as exc:
-            flash(_(str(exc)), "error")
+            flash(translated(exc), "error")
         return redirect(url_for("tickets.details_view", id=str(ticket.pk)))
 
-
-def _escape(value):
-    return escape(value)

@@ -70,8 +70,10 @@ def seed_demo_company(seed: int = 2026) -> dict:
     items = _seed_stock(rng, suppliers)
     tickets = _seed_tickets(rng, employees)
     files = _seed_archive(fake)
+    orders = _seed_purchase_orders()
     return {"employees": len(employees), "suppliers": len(suppliers),
-            "stock_items": items, "tickets": tickets, "archived_files": files}
+            "stock_items": items, "tickets": tickets, "archived_files": files,
+            "purchase_orders": orders}
 
 
 def _seed_company() -> None:
@@ -159,6 +161,23 @@ def _seed_tickets(rng, employees) -> int:
         _with_sla(ticket, created)
         ticket.save()
     return 100
+
+
+def _seed_purchase_orders() -> int:
+    """A draft, a sent and a partly received order from the reorder list (issue 7)."""
+    from services.purchasing import on_order_by_item, receive, send_order
+    from services.stock_reports import create_reorder_drafts, reorder_list
+
+    suppliers = [s for s in reorder_list(on_order_by_item()) if s][:3]
+    orders = [create_reorder_drafts(s, "seed") for s in suppliers]
+    if len(orders) > 1:
+        send_order(orders[1].pk)
+    if len(orders) > 2:
+        send_order(orders[2].pk)
+        half = [min(line.quantity, max(Decimal(1), (line.quantity / 2).quantize(Decimal(1))))
+                for line in orders[2].lines]
+        receive(orders[2].pk, half, "seed-receipt-1", "seed")
+    return len(orders)
 
 
 def _with_sla(ticket, created) -> None:

@@ -2,7 +2,7 @@
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from services.errors import BusinessRuleError
+from services.messages import N_, RuleError
 
 MAX_ATTEMPTS = 1000
 
@@ -15,9 +15,12 @@ def slot_id(chain: str, n: int) -> str:
     return f"{chain}:{n:09d}"
 
 
-def find_head(coll: Collection, chain: str, hint: int) -> tuple[int, dict | None]:
+def find_head(coll: Collection, chain: str, hint: int,
+              hint_doc: dict | None = None) -> tuple[int, dict | None]:
     """Return the highest taken slot at or after `hint` and its document."""
-    n, doc = hint, (coll.find_one({"_id": slot_id(chain, hint)}) if hint else None)
+    n = hint
+    doc = hint_doc if hint_doc is not None or not hint else coll.find_one(
+        {"_id": slot_id(chain, hint)})
     while True:
         nxt = coll.find_one({"_id": slot_id(chain, n + 1)})
         if nxt is None:
@@ -42,4 +45,4 @@ def claim_next(coll: Collection, chain: str, hint: int, build) -> dict:
             if coll.find_one({"_id": doc["_id"]}, {"_id": 1}) is None:
                 raise AlreadyClaimed(doc["_id"]) from None
             hint = head + 1  # someone else took it: look further
-    raise BusinessRuleError("Zu viele gleichzeitige Buchungen; bitte erneut versuchen.")
+    raise RuleError(N_("Zu viele gleichzeitige Buchungen; bitte erneut versuchen."))

@@ -12,6 +12,8 @@ from models.purchase_order import (OPEN_PO_STATUSES, PurchaseOrder, PurchaseOrde
 from models.stock import StockItem
 from services.claims import AlreadyClaimed, claim_next
 from services.errors import BusinessRuleError
+from services.formatting import format_decimal_de
+from services.messages import N_, RuleError
 from services.numbering import take_number
 from services.stock import MovementRequest, post_movement
 
@@ -28,11 +30,11 @@ class DraftLine:
 def create_draft(supplier, lines: list[DraftLine], user: str, note: str = "") -> PurchaseOrder:
     """Create a draft order for a supplier with the given lines."""
     if not lines:
-        raise BusinessRuleError("Die Bestellung braucht mindestens eine Position.")
+        raise RuleError(N_("Die Bestellung braucht mindestens eine Position."))
     order_lines = []
     for line in lines:
         if line.quantity <= 0:
-            raise BusinessRuleError("Bestellmengen müssen größer als 0 sein.")
+            raise RuleError(N_("Bestellmengen müssen größer als 0 sein."))
         order_lines.append(PurchaseOrderLine(item=StockItem.objects.get(pk=line.item_id),
                                              quantity=line.quantity,
                                              unit_price=line.unit_price))
@@ -51,7 +53,7 @@ def send_order(order_id, on: date | None = None) -> PurchaseOrder:
     if order.number:
         return order
     if order.status != "draft":
-        raise BusinessRuleError("Nur ein Entwurf kann versendet werden.")
+        raise RuleError(N_("Nur ein Entwurf kann versendet werden."))
     on = on or utcnow().date()
     n = take_number(f"purchase_order-{on.year}", f"purchase_order:{order.pk}")
     PurchaseOrder._get_collection().update_one(
@@ -66,8 +68,8 @@ def cancel_order(order_id) -> PurchaseOrder:
     """Cancel an order that has received nothing; a sent order keeps its number."""
     order = PurchaseOrder.objects.get(pk=order_id)
     if order.status not in ("draft", "sent"):
-        raise BusinessRuleError("Nur Entwürfe und nicht gelieferte Bestellungen "
-                                "können storniert werden.")
+        raise RuleError(N_("Nur Entwürfe und nicht gelieferte Bestellungen können "
+                           "storniert werden."))
     PurchaseOrder._get_collection().update_one(
         {"_id": order.pk, "status": order.status, "receipt_count": order.receipt_count},
         {"$set": {"status": "cancelled"}})
@@ -87,12 +89,12 @@ def receive(order_id, quantities: list[Decimal], token: str, user: str) -> Purch
     if earlier is not None:  # the same form sent again
         return earlier
     if order.reload().status not in ("sent", "partly_received"):
-        raise BusinessRuleError("Nur versendete, offene Bestellungen können "
-                                "Wareneingänge erhalten.")
+        raise RuleError(N_("Nur versendete, offene Bestellungen können Wareneingänge "
+                           "erhalten."))
     wanted = [QTY.to_mongo(q or Decimal(0)) for q in quantities]
     if len(wanted) != len(order.lines) or any(q < 0 for q in wanted) or not any(wanted):
-        raise BusinessRuleError("Für mindestens eine Position eine Liefermenge über 0 "
-                                "angeben (keine negativen Mengen).")
+        raise RuleError(N_("Für mindestens eine Position eine Liefermenge über 0 angeben "
+                           "(keine negativen Mengen)."))
     try:
         doc = claim_next(PurchaseReceipt._get_collection(), str(order.pk), order.receipt_count,
                          lambda n, head: _receipt_doc(order, n, head, wanted, token, user))
@@ -109,9 +111,10 @@ def _receipt_doc(order, n, head, wanted, token, user) -> dict:
     for i, line in enumerate(order.lines):
         if after[i] > QTY.to_mongo(line.quantity):
             open_qty = QTY.to_python(QTY.to_mongo(line.quantity) - before[i])
-            raise BusinessRuleError(
-                f"Position {i + 1} ({line.item.sku}): höchstens {open_qty.normalize()} "
-                f"{line.item.unit} sind noch offen.")
+            raise RuleError(N_("Position %(pos)s (%(sku)s): höchstens %(open)s %(unit)s "
+                               "sind noch offen."), pos=i + 1, sku=line.item.sku,
+                            open=format_decimal_de(open_qty, 3).rstrip("0").rstrip(","),
+                            unit=line.item.unit)
     return {"order": order.pk, "number": n, "token": token, "quantities": wanted,
             "received_after": after, "state": "pending", "user": user, "at": utcnow()}
 

@@ -28,6 +28,7 @@ from models.stock_movement import MOVEMENT_KINDS, StockMovement
 from services.claims import AlreadyClaimed, claim_next, find_head
 from services.errors import BusinessRuleError
 from services.formatting import format_decimal_de
+from services.messages import N_, RuleError
 
 QTY = FixedDecimalField(places=3)
 
@@ -57,15 +58,15 @@ class MovementRequest:
 def signed_change(kind: str, quantity: Decimal) -> Decimal:
     """Return the change of the quantity on hand a movement of this kind makes."""
     if kind not in MOVEMENT_KINDS:
-        raise BusinessRuleError(f"Unbekannte Bewegungsart '{kind}'.")
+        raise RuleError(N_("Unbekannte Bewegungsart '%(kind)s'."), kind=kind)
     if quantity != quantity.quantize(Decimal("0.001")):
-        raise BusinessRuleError("Mengen haben höchstens 3 Nachkommastellen.")
+        raise RuleError(N_("Mengen haben höchstens 3 Nachkommastellen."))
     if kind == "adjustment":
         if quantity == 0:
-            raise BusinessRuleError("Eine Korrektur braucht eine Menge ungleich 0.")
+            raise RuleError(N_("Eine Korrektur braucht eine Menge ungleich 0."))
         return quantity
     if quantity <= 0:
-        raise BusinessRuleError("Die Menge muss größer als 0 sein.")
+        raise RuleError(N_("Die Menge muss größer als 0 sein."))
     if kind == "transfer":
         return Decimal(0)
     return quantity if kind == "receipt" else -quantity
@@ -75,12 +76,13 @@ def post_movement(req: MovementRequest) -> StockMovement:
     """Record and apply a movement; the same key again returns the first result."""
     item = StockItem.objects(pk=req.item_id).first()
     if item is None:
-        raise BusinessRuleError("Der Artikel existiert nicht (mehr).")
+        raise RuleError(N_("Der Artikel existiert nicht (mehr)."))
     movement = _store_pending(req, item, signed_change(req.kind, req.quantity))
     if movement.state == "pending":
-        apply_movement(movement)
+        apply_movement(movement, hint=item.ledger_version or 0)
     if movement.state == "refused":
-        raise BusinessRuleError(movement.refusal)
+        # The original error (translatable) when this call refused it, else the stored text.
+        raise getattr(movement, "_refusal_error", None) or BusinessRuleError(movement.refusal)
     return movement
 
 
@@ -88,9 +90,9 @@ def _store_pending(req: MovementRequest, item: StockItem, change: Decimal) -> St
     location = (req.location or "").strip() or item.location or ""
     to_location = (req.to_location or "").strip() or None
     if req.kind == "transfer" and not to_location:
-        raise BusinessRuleError("Für eine Umlagerung den Ziel-Lagerplatz angeben.")
+        raise RuleError(N_("Für eine Umlagerung den Ziel-Lagerplatz angeben."))
     if req.kind == "transfer" and to_location == location:
-        raise BusinessRuleError("Quell- und Ziel-Lagerplatz sind gleich.")
+        raise RuleError(N_("Quell- und Ziel-Lagerplatz sind gleich."))
     transfer = req.kind == "transfer"
     movement = StockMovement(
         key=req.key, kind=req.kind, item=item, quantity=change,
@@ -106,23 +108,28 @@ def _store_pending(req: MovementRequest, item: StockItem, change: Decimal) -> St
     except me.NotUniqueError:
         movement = StockMovement.objects.get(key=req.key)
         if movement.item.pk != item.pk or movement.kind != req.kind:
-            raise BusinessRuleError("Diese Buchung wurde schon für etwas anderes verwendet.")
+            raise RuleError(N_("Diese Buchung wurde schon für etwas anderes verwendet."))
     return movement
 
 
-def apply_movement(movement: StockMovement) -> None:
-    """Apply a pending movement to its item's ledger (idempotent); mark it done or refused."""
+def apply_movement(movement: StockMovement, hint: int | None = None) -> None:
+    """Apply a pending movement to its item's ledger (idempotent); mark it done or refused.
+
+    `hint` is a ledger version known to exist (e.g. the item's cached one).
+    """
     item_id = movement.item.pk
+    start = _cached_version(item_id) if hint is None else hint
     try:
-        claim_next(StockLedgerEntry._get_collection(), str(item_id), _cached_version(item_id),
-                   lambda n, head: _ledger_entry(movement, n, head))
+        entry = claim_next(StockLedgerEntry._get_collection(), str(item_id), start,
+                           lambda n, head: _ledger_entry(movement, n, head))
     except AlreadyClaimed:
-        pass  # applied before a crash or by a concurrent recovery
+        entry = None  # applied before a crash or by a concurrent recovery
     except BusinessRuleError as exc:
         refresh_item_cache(item_id)
         _set_state(movement, "refused", refusal=str(exc))
+        movement._refusal_error = exc
         return
-    refresh_item_cache(item_id)
+    refresh_item_cache(item_id, known=(entry["version"], entry) if entry else None)
     _set_state(movement, "done", applied_at=utcnow())
 
 
@@ -153,15 +160,15 @@ def _ledger_entry(movement: StockMovement, version: int, head: dict | None) -> d
     here = movement.from_location if movement.kind == "transfer" else (movement.location or "")
     if movement.expected_quantity is not None and \
             bins.get(here, 0) != QTY.to_mongo(movement.expected_quantity):
-        raise BusinessRuleError(
-            f"{movement.item.sku}: der Bestand auf '{here}' hat sich seit der Zählung "
-            "geändert; bitte neu zählen.")
+        raise RuleError(N_("%(sku)s: der Bestand auf '%(location)s' hat sich seit der "
+                           "Zählung geändert; bitte neu zählen."),
+                        sku=movement.item.sku, location=here)
     try:
         after, main_after = next_bins(bins, main, movement.kind, here, change,
                                       movement.to_location,
                                       QTY.to_mongo(movement.moved or Decimal(0)))
     except ValueError as exc:
-        raise BusinessRuleError(_shortage(movement, bins, *exc.args)) from None
+        raise _shortage(movement, bins, *exc.args) from None
     before = sum(bins.values())
     return {"item": movement.item.pk, "version": version, "movement": movement.pk,
             "change": change, "quantity_before": before, "quantity_after": before + change,
@@ -170,15 +177,20 @@ def _ledger_entry(movement: StockMovement, version: int, head: dict | None) -> d
             "at": utcnow()}
 
 
-def _shortage(movement: StockMovement, bins: dict, location: str, available: int) -> str:
-    item, unit = movement.item, movement.item.unit
+def _shortage(movement: StockMovement, bins: dict, location: str, available: int) -> RuleError:
     wanted = QTY.to_mongo(movement.moved) if movement.kind == "transfer" else -QTY.to_mongo(
         movement.quantity)
+    params = {"sku": movement.item.sku, "have": _fmt(available), "unit": movement.item.unit,
+              "want": _fmt(wanted), "location": location}
     # Name the location only when the item lies in other places too.
-    where = f" auf '{location}'" if set(bins) - {location} else ""
-    prefix = "Umlagerung abgelehnt" if movement.kind == "transfer" else "Nicht genug Bestand"
-    return (f"{prefix}: {item.sku} hat {_fmt(available)} {unit}{where}, "
-            f"angefordert {_fmt(wanted)} {unit}.")
+    if movement.kind == "transfer":
+        return RuleError(N_("Umlagerung abgelehnt: %(sku)s hat %(have)s %(unit)s auf "
+                            "'%(location)s', angefordert %(want)s %(unit)s."), **params)
+    if set(bins) - {location}:
+        return RuleError(N_("Nicht genug Bestand: %(sku)s hat %(have)s %(unit)s auf "
+                            "'%(location)s', angefordert %(want)s %(unit)s."), **params)
+    return RuleError(N_("Nicht genug Bestand: %(sku)s hat %(have)s %(unit)s, "
+                        "angefordert %(want)s %(unit)s."), **params)
 
 
 def _head_values(item_id, head: dict | None) -> tuple[dict, str | None]:
@@ -198,12 +210,19 @@ def _cached_version(item_id) -> int:
     return (raw or {}).get("ledger_version") or 0
 
 
-def refresh_item_cache(item_id) -> None:
-    """Copy the ledger head's quantity, bins and location onto the item until they agree."""
+def refresh_item_cache(item_id, known: tuple[int, dict] | None = None) -> None:
+    """Copy the ledger head's quantity, bins and location onto the item until they agree.
+
+    `known` is a (version, entry) just written, which saves looking it up again.
+    """
     ledger, items = StockLedgerEntry._get_collection(), StockItem._get_collection()
     written = None
     while True:
-        version, head = find_head(ledger, str(item_id), _cached_version(item_id))
+        if known is not None:
+            version, head = find_head(ledger, str(item_id), known[0], known[1])
+            known = None
+        else:
+            version, head = find_head(ledger, str(item_id), _cached_version(item_id))
         if head is None or version == written:
             return
         bins, main = _head_values(item_id, head)
@@ -212,13 +231,18 @@ def refresh_item_cache(item_id) -> None:
             "quantity": head["quantity_after"], "location": main,
             "bins": [{"location": loc, "quantity": q} for loc, q in sorted(bins.items())],
             "ledger_version": version, "updated_at": utcnow()}})
-        written = version
+        written, known = version, (version, head)
 
 
 def _set_state(movement: StockMovement, state: str, **fields) -> None:
-    StockMovement._get_collection().update_one(
-        {"_id": movement.pk, "state": "pending"}, {"$set": {"state": state, **fields}})
-    movement.reload()
+    done = StockMovement._get_collection().update_one(
+        {"_id": movement.pk, "state": "pending"},
+        {"$set": {"state": state, **fields}}).modified_count
+    if done:
+        for name, value in {"state": state, **fields}.items():
+            movement._data[name] = value  # what was written; no need to read it back
+    else:
+        movement.reload()  # someone else finished it first
 
 
 def _fmt(milli: int) -> str:

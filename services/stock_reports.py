@@ -8,6 +8,7 @@ from models.fields import FixedDecimalField
 from models.stock import StockItem
 from models.supplier import Supplier
 from services.errors import BusinessRuleError
+from services.messages import N_, RuleError
 
 QTY, COST = FixedDecimalField(places=3), FixedDecimalField(places=4)
 CENT = Decimal("0.01")
@@ -103,7 +104,7 @@ def create_reorder_drafts(supplier_id, user: str) -> list:
              for line in reorder_list(on_order_by_item()).get(supplier_id, [])
              if line.suggested > 0]
     if not lines:
-        raise BusinessRuleError("Für diesen Lieferanten ist nichts nachzubestellen.")
+        raise RuleError(N_("Für diesen Lieferanten ist nichts nachzubestellen."))
     return create_draft(Supplier.objects.get(pk=supplier_id), lines, user,
                         note="Aus der Nachbestellliste erzeugt")
 
@@ -126,14 +127,15 @@ def post_count(count_id: str, counted: list[tuple], user: str) -> dict:
 
     Each difference is one adjustment with the key `inventur:<count>:<item>:<location>`,
     so sending the same sheet twice posts once; a position whose quantity changed
-    after it was listed is refused and reported, the others are posted.
+    after it was listed is refused and reported (errors: the BusinessRuleErrors),
+    the others are posted.
     """
     from services.stock import MovementRequest, post_movement
 
     result = {"posted": 0, "unchanged": 0, "errors": []}
     for item_id, location, listed, quantity in counted:
         if quantity < 0:
-            result["errors"].append("Gezählte Mengen können nicht negativ sein.")
+            result["errors"].append(RuleError(N_("Gezählte Mengen können nicht negativ sein.")))
             continue
         if quantity == listed:
             result["unchanged"] += 1
@@ -146,7 +148,7 @@ def post_count(count_id: str, counted: list[tuple], user: str) -> dict:
                 reference=f"Inventur {count_id[:8]}", expected_quantity=listed))
             result["posted"] += 1
         except BusinessRuleError as exc:
-            result["errors"].append(str(exc))
+            result["errors"].append(exc)
     return result
 
 

@@ -9,6 +9,7 @@ from services.business_hours import (BusinessCalendar, add_business_minutes,
                                      business_minutes_between)
 from services.claims import claim_next, find_head, slot_id
 from services.errors import BusinessRuleError
+from services.messages import N_, RuleError
 
 TRANSITIONS = {
     "new": ("in_progress",),
@@ -29,8 +30,8 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 def _policy(priority: str) -> SlaPolicy:
     policy = SlaPolicy.objects(priority=priority).first()
     if policy is None:
-        raise BusinessRuleError(f"Für die Priorität '{priority}' ist kein SLA hinterlegt; "
-                                "bitte unter Support › SLA anlegen.")
+        raise RuleError(N_("Für die Priorität '%(priority)s' ist kein SLA hinterlegt; "
+                           "bitte unter Support › SLA-Ziele anlegen."), priority=priority)
     return policy
 
 
@@ -72,11 +73,11 @@ def _event(ticket: Ticket, n: int, head: dict | None, to_status: str, user: str,
     state = dict(head["state"]) if head else {f: getattr(ticket, f) for f in WORKFLOW_FIELDS}
     current = state["status"]
     if to_status not in allowed_transitions(current):
-        allowed = ", ".join(STATUS_LABELS[s] for s in allowed_transitions(current)) or "keine"
-        raise BusinessRuleError(
-            f"Ticket {ticket.number}: von '{STATUS_LABELS[current]}' nach "
-            f"'{STATUS_LABELS.get(to_status, to_status)}' ist nicht erlaubt "
-            f"(erlaubt: {allowed}).")
+        allowed = tuple(STATUS_LABELS[s] for s in allowed_transitions(current)) or ("keine",)
+        raise RuleError(N_("Ticket %(number)s: von '%(old)s' nach '%(new)s' ist nicht "
+                           "erlaubt (erlaubt: %(allowed)s)."), number=ticket.number,
+                        old=STATUS_LABELS[current], allowed=allowed,
+                        new=STATUS_LABELS.get(to_status, to_status))
     state.update(_sla_updates(SimpleNamespace(**state, priority=ticket.priority,
                                               created_at=ticket.created_at), to_status, now))
     state["status"] = to_status
@@ -126,7 +127,7 @@ def _sla_updates(ticket, to_status: str, now: datetime) -> dict:
 def add_comment(ticket_id, text: str, user: str, internal: bool) -> Ticket:
     """Add a comment; a comment visible to the requester counts as the first response."""
     if not (text or "").strip():
-        raise BusinessRuleError("Der Kommentar ist leer.")
+        raise RuleError(N_("Der Kommentar ist leer."))
     now = utcnow()
     comment = TicketComment(author=user, at=now, text=text.strip(), internal=internal)
     Ticket._get_collection().update_one(
@@ -143,7 +144,7 @@ def assign(ticket_id, user_id) -> Ticket:
 
     user = User.objects(pk=user_id).first()
     if user is None or not user.has_role("support", "admin"):
-        raise BusinessRuleError("Tickets können nur Support-Mitarbeitern zugewiesen werden.")
+        raise RuleError(N_("Tickets können nur Support-Mitarbeitern zugewiesen werden."))
     Ticket.objects(pk=ticket_id).update_one(set__assignee=user)
     return Ticket.objects.get(pk=ticket_id)
 

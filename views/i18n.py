@@ -61,22 +61,24 @@ def de_datetime(value) -> str:
     return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
 
 
-__all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app"]
+__all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app",
+           "translated"]
 
-# Fixed messages raised by services (which import no Flask); listed here so that
-# extraction finds them and views can show them translated with _(str(error)).
-SERVICE_MESSAGES = (
-    _l("Die Menge muss größer als 0 sein."),
-    _l("Eine Korrektur braucht eine Menge ungleich 0."),
-    _l("Mengen haben höchstens 3 Nachkommastellen."),
-    _l("Für eine Umlagerung den Ziel-Lagerplatz angeben."),
-    _l("Der Artikel existiert nicht (mehr)."),
-    _l("Nur ein Entwurf kann versendet werden."),
-    _l("Für diesen Lieferanten ist nichts nachzubestellen."),
-    _l("Der Kommentar ist leer."),
-    _l("Quell- und Ziel-Lagerplatz sind gleich."),
-    _l("Tickets können nur Support-Mitarbeitern zugewiesen werden."),
-    # services.tickets.STATUS_LABELS
+
+def translated(error: Exception) -> str:
+    """A business-rule error's text in the user's language (see services.messages)."""
+    msgid = getattr(error, "msgid", None)
+    if msgid is None:
+        return gettext(str(error))
+    from services.messages import join_lists
+
+    # Labels passed as parameters (e.g. ticket statuses) are message ids too.
+    return gettext(msgid, **join_lists(error.params, gettext))
+
+
+# Labels services pass as message parameters (services.tickets.STATUS_LABELS, ...),
+# listed so that extraction finds them.
+PARAMETER_LABELS = (
     _l("neu"), _l("in Bearbeitung"), _l("wartet"), _l("gelöst"), _l("geschlossen"),
-    _l("wiedereröffnet"),
+    _l("wiedereröffnet"), _l("keine"),
 )

@@ -10,7 +10,7 @@ from models.ticket import Ticket
 from services.purchasing import DraftLine, create_draft, send_order
 from services.tickets import apply_sla
 from tests.conftest import csrf_token_from
-from tests.factories import make_stock_item, make_supplier, make_user
+from tests.factories import make_stock_item, make_supplier
 
 
 def form_post(client, page_url, post_url, data):

@@ -46,3 +46,34 @@ def test_menu_and_column_headers_follow_the_language(client, login):
     assert "Einkauf &" in german and "Artikelnummer" in german and "Meldebestand" in german
     assert "Procurement &" in english and "Reorder point" in english
     assert "Meldebestand" not in english
+
+
+def test_refusal_with_figures_in_both_languages(client, login):
+    make_stock_item(sku="I18N-3", quantity=Decimal("2.5"), unit="kg")
+
+    def issue(headers):
+        token = csrf_token_from(client.get("/admin/stock-ops/").data)
+        return client.post("/admin/stock-ops/", headers=headers, follow_redirects=True, data={
+            "csrf_token": token, "kind": "issue", "sku": "I18N-3", "quantity": "1000",
+            "reason": "x"}).get_data(as_text=True)
+
+    login("warehouse")
+    assert "Nicht genug Bestand: I18N-3 hat 2,5 kg, angefordert 1.000 kg." in issue({})
+    assert "Not enough stock: I18N-3 has 2,5 kg, requested 1.000 kg." in issue({"Accept-Language": "en"})
+
+
+def test_ticket_refusal_translates_the_status_names(client, login):
+    from models.ticket import Ticket
+    from services.tickets import apply_sla
+
+    login("support")
+    ticket = Ticket(title="Drucker")
+    apply_sla(ticket)
+    ticket.save()
+    details = f"/admin/tickets/details/?id={ticket.pk}"
+    token = csrf_token_from(client.get(details).data)
+    page = client.post(f"/admin/ticket-ops/{ticket.pk}/status", follow_redirects=True,
+                       headers={"Accept-Language": "en"},
+                       data={"csrf_token": token, "to": "closed"}).get_data(as_text=True)
+    assert f"Ticket {ticket.number}: changing from &#39;new&#39; to &#39;closed&#39; is not allowed " \
+           "(allowed: in progress)." in page
