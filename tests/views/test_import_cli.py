@@ -108,3 +108,18 @@ def test_a_run_killed_half_way_is_completed_by_a_rerun_without_duplicates(app, r
     killed, rerun = ImportRun.objects.order_by("started_at")
     assert killed.status == "interrupted" and rerun.status == "succeeded"
     assert rerun.resumed_run == str(killed.pk)
+
+
+def test_the_progress_bar_draws_on_stderr_only(capsys):
+    from views.import_cli import _progress_bar
+    show = _progress_bar()
+    show("checking", 500, 1000)
+    show("writing", 1000, 1000)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "prüfe" in captured.err and "[############" in captured.err and "1,000/1,000" in captured.err
+
+
+def test_no_progress_bar_when_output_is_not_a_terminal(runner):
+    result = runner.invoke(args=["import-csv", "employees", str(CSV / "employees-utf8-bom.csv")])
+    assert "prüfe" not in result.output and "schreibe" not in result.output

@@ -181,3 +181,14 @@ def test_a_running_import_shows_a_progress_bar_and_a_status_that_is_not_finished
         assert (state["finished"], state["percent"], state["phase"]) == (False, 25, "writing")
     finally:
         runs.release(run)
+
+
+def test_cell_values_are_shown_escaped_in_preview_and_errors(client, login):
+    login("hr")
+    data = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt\r\n"
+            "P1;<script>alert(1)</script>;B;\"x\"\" onmouseover=\"\"y\";1,00\r\n").encode()
+    run_url = upload(client, "employees", "xss.csv", data).location
+    preview = client.get(run_url).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in preview and "&lt;script&gt;" in preview
+    result = client.get(start(client, run_url, "dry_run")).get_data(as_text=True)
+    assert 'onmouseover="y' not in result and "ist kein Datum" in result
