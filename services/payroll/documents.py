@@ -79,7 +79,8 @@ def issue_payslips(run_id, user: str, company: Company, limit: int | None = None
                              "payslip", date(slip.year, slip.month, 1),
                              f"Entgeltabrechnung {slip.month:02d}/{slip.year} "
                              f"{slip.employee_data.personnel_no}", user)
-        Payslip.objects(pk=slip.pk, pdf=None).update_one(set__pdf=record)
+        # by _id alone: FerretDB scans the collection for any other filter
+        Payslip._get_collection().update_one({"_id": slip.pk}, {"$set": {"pdf": record.pk}})
         issued += 1
     return issued
 

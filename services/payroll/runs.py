@@ -31,6 +31,7 @@ STATUS_LABELS = {
 REQUIRED_DATA = (("birth_date", "Geburtsdatum"), ("iban", "IBAN"), ("state", "Bundesland"),
                  ("tax_class", "Steuerklasse"), ("monthly_gross", "Bruttogehalt"))
 SNAPSHOT_FIELDS = tuple(EmployeeSnapshot._fields_ordered)
+PAY_FIELDS = tuple(f.name for f in dc_fields(EmployeePay))
 RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "wage_tax",
                  "solidarity", "church_tax", "church_tax_rate", "employee_pension",
                  "employee_unemployment", "employee_health", "employee_care",
@@ -70,7 +71,11 @@ def get_run(run_id) -> PayrollRun:
 
 
 def transition(run_id, expected: tuple[str, ...], changes: dict, action: str) -> PayrollRun:
-    """Change a run atomically if its status is one of `expected`, else explain why not."""
+    """Change a run if its status is one of `expected`, else explain why not.
+
+    One conditional update: atomic on MongoDB, not under concurrency on FerretDB, so
+    steps that must not overlap hold a claim (services/payroll/locks.py) around it.
+    """
     doc = PayrollRun._get_collection().find_one_and_update(
         {"_id": ObjectId(str(run_id)), "status": {"$in": list(expected)}},
         {"$set": {**changes, "updated_at": utcnow()}}, return_document=ReturnDocument.AFTER)
@@ -85,32 +90,60 @@ def refusal(run: PayrollRun, action: str) -> BusinessRuleError:
     return BusinessRuleError(f"cannot {action} payroll {run.period}: it is {label}")
 
 
-def missing_data(employee: Employee) -> list[str]:
+def employee_values(raw: dict) -> dict:
+    """Python values of a stored employee (field defaults where a value is absent).
+
+    The run reads employees as raw documents: building 10,000 mongoengine objects and
+    their payslips would cost more than the tax engine itself (see bench/).
+    """
+    values = {"id": raw["_id"]}
+    for name in SNAPSHOT_FIELDS:
+        field = Employee._fields[name]
+        value = raw.get(name)
+        if value is None:
+            value = field.default() if callable(field.default) else field.default
+        else:
+            value = field.to_python(value)
+        values[name] = value
+    return values
+
+
+def missing_data(values: dict) -> list[str]:
     """Labels of the data a payslip needs that the employee record lacks."""
-    return [label for name, label in REQUIRED_DATA if getattr(employee, name) in (None, "")]
+    return [label for name, label in REQUIRED_DATA if values.get(name) in (None, "")]
 
 
 def employees_in_month(year: int, month: int):
     """Employees employed on at least one day of the month (dates decide, not status)."""
     first, last = month_bounds(year, month)
-    query = Employee.objects(hire_date__lte=last).no_cache().order_by("personnel_no")
-    return (e for e in query if e.exit_date is None or e.exit_date >= first)
+    query = Employee.objects(hire_date__lte=last).order_by("personnel_no").as_pymongo()
+    for raw in query.no_cache():
+        values = employee_values(raw)
+        if values["exit_date"] is None or values["exit_date"] >= first:
+            yield values
 
 
-def snapshot_of(employee: Employee) -> EmployeeSnapshot:
-    return EmployeeSnapshot(**{name: getattr(employee, name) for name in SNAPSHOT_FIELDS})
+def snapshot_document(values: dict) -> dict:
+    """The stored form of the payslip's copy of the employee data."""
+    fields = EmployeeSnapshot._fields
+    return {name: fields[name].to_mongo(values[name]) for name in SNAPSHOT_FIELDS
+            if values[name] is not None}
 
 
-def pay_input(snap: EmployeeSnapshot) -> EmployeePay:
-    names = {f.name for f in dc_fields(EmployeePay)}
-    return EmployeePay(**{name: getattr(snap, name) for name in names})
+def pay_input(data) -> EmployeePay:
+    """The calculation's view of employee values (a dict) or a stored snapshot."""
+    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name)
+    return EmployeePay(**{name: get(name) for name in PAY_FIELDS})
 
 
-def build_payslip(run: PayrollRun, employee: Employee, result: PayResult,
-                  snap: EmployeeSnapshot) -> Payslip:
-    values = {name: getattr(result, name) for name in RESULT_FIELDS}
-    return Payslip(run=run, employee=employee, year=run.year, month=run.month,
-                   employee_data=snap, **values)
+def payslip_document(run: PayrollRun, values: dict, result: PayResult) -> dict:
+    """The stored form of one payslip (what Payslip(...).to_mongo() gives, built directly)."""
+    fields = Payslip._fields
+    doc = {"run": run.pk, "employee": values["id"], "year": run.year, "month": run.month,
+           "employee_data": snapshot_document(values), "pdf": None}
+    for name in RESULT_FIELDS:
+        doc[name] = fields[name].to_mongo(getattr(result, name))
+    return doc
 
 
 def calculate_run(run_id, user: str) -> PayrollRun:
@@ -130,18 +163,17 @@ def _calculate(run: PayrollRun) -> PayrollRun:
     rates = rates_for_month(run.year, run.month)
     Payslip.objects(run=run).delete()
     problems, totals, batch = [], _empty_totals(), []
-    for employee in employees_in_month(run.year, run.month):
-        missing = missing_data(employee)
+    for values in employees_in_month(run.year, run.month):
+        missing = missing_data(values)
         if missing:
-            problems.append(MissingData(employee_id=employee.pk,
-                                        personnel_no=employee.personnel_no,
-                                        name=f"{employee.last_name}, {employee.first_name}",
+            problems.append(MissingData(employee_id=values["id"],
+                                        personnel_no=values["personnel_no"],
+                                        name=f"{values['last_name']}, {values['first_name']}",
                                         missing=", ".join(missing)))
             continue
-        snap = snapshot_of(employee)
-        result = calculate_pay(pay_input(snap), run.year, run.month, rates)
+        result = calculate_pay(pay_input(values), run.year, run.month, rates)
         _add_to_totals(totals, result)
-        batch.append(build_payslip(run, employee, result, snap).to_mongo())
+        batch.append(payslip_document(run, values, result))
         if len(batch) >= BATCH:
             Payslip._get_collection().insert_many(batch, ordered=False)
             batch = []

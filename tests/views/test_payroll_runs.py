@@ -282,3 +282,16 @@ def test_two_browsers_clicking_approve_together_approve_once(app, client, login)
     refused = [p for p in pages if "cannot approve" in p or "already being approved" in p]
     assert len(approved) == 1 and len(refused) == 1
     assert PayrollRun.objects.get(pk=run.pk).approved_by.startswith("browser")
+
+
+def test_names_are_escaped_on_screen_and_defused_in_the_csv(client, login):
+    login("hr")
+    make_employee(personnel_no="X1", last_name="<script>alert(1)</script>",
+                  first_name="Eve", birth_date=BORN)
+    make_employee(personnel_no="X2", last_name="=HYPERLINK(1)", first_name="Max",
+                  birth_date=BORN)
+    run = step(client, step(client, start_run(client), "calculate"), "approve")
+    page = client.get(f"/payroll/runs/{run.pk}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    csv_text = client.get(f"/payroll/runs/{run.pk}/journal.csv").data.decode("utf-8-sig")
+    assert "\r\nX2;'=HYPERLINK(1), Max;" in csv_text
