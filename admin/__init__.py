@@ -6,7 +6,7 @@ from admin.archive import ArchivedFileView
 from admin.base import HomeView
 from admin.hr import EmployeeView
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
-from admin.ledger import AccountView, JournalEntryView
+from admin.ledger import AccountView, JournalEntryView, add_ledger_links
 from admin.procurement import StockItemView, SupplierView
 from admin.support import TicketView
 from admin.system import AuditLogView, UserView
@@ -40,4 +40,5 @@ def init_admin(app) -> Admin:
     )
     for view, document, label, category, endpoint in VIEWS:
         admin.add_view(view(document, name=label, category=category, endpoint=endpoint))
+    add_ledger_links(admin)
     return admin
