@@ -11,7 +11,7 @@ from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
-from admin.ledger import AccountView, JournalEntryView
+from admin.ledger import AccountView, JournalEntryView, add_ledger_links
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
@@ -72,4 +72,5 @@ def init_admin(app) -> Admin:
     admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
+    add_ledger_links(admin)
     return admin

@@ -3,9 +3,12 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from flask import flash, has_request_context, request
 from flask_admin.actions import action
+from flask_admin.menu import MenuLink
+from flask_login import current_user
 from flask_admin.model import template
 from markupsafe import Markup, escape
 
+from admin.labels import menu_label
 from admin.base import SecuredModelView, current_user_label, money_formatter
 from models.ledger import JournalEntry
 from services import posting
@@ -138,3 +141,18 @@ def _entry_link(view, pk):
     target = JournalEntry.objects(pk=pk).first()
     label = escape(str(target)) if target else escape(str(pk))
     return Markup('<a href="{}">{}</a>').format(view.get_url(".details_view", id=pk), label)
+
+
+class FinanceLink(MenuLink):
+    """A menu link to a ledger screen, shown only to finance readers."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated and current_user.has_role(*FINANCE_READ)
+
+
+def add_ledger_links(admin) -> None:
+    """Add the ledger report and period screens to the Finance menu."""
+    for name, url in (("Summen- und Saldenliste", "/ledger/trial-balance"),
+                      ("Kontoblatt", "/ledger/account-ledger"),
+                      ("Perioden und Hash-Kette", "/ledger/periods")):
+        admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))

@@ -85,8 +85,7 @@ def trial_balance(year: int, date_from: date | None = None,
                   date_to: date | None = None) -> TrialBalance:
     """Opening balance, period debits/credits and closing balance of every account used."""
     start, end = period_bounds(year, date_from, date_to)
-    opening = _sums_by_account(year, None, start)
-    period = _sums_by_account(year, start, end)
+    opening, period = _sums_split(year, start, end)
     names = dict(Account.objects.scalar("number", "name"))
     report = TrialBalance(year, start, end)
     for number in sorted(set(opening) | set(period)):
@@ -138,6 +137,23 @@ def _sums_by_account(year, start, end, account=None) -> dict[str, tuple[int, int
             pair[0] += line.get("debit") or 0
             pair[1] += line.get("credit") or 0
     return {number: (d, c) for number, (d, c) in sums.items()}
+
+
+def _sums_split(year: int, start: date, end: date):
+    """One pass over the year up to `end`: sums before `start` and sums from `start` on."""
+    before: dict[str, list[int]] = {}
+    within: dict[str, list[int]] = {}
+    cursor = JournalEntry._get_collection().find(
+        {"fiscal_year": year, "status": "posted", "date": {"$lte": _dt(end)}},
+        {"date": 1, "lines": 1, "_id": 0}, batch_size=5000)
+    first = _dt(start)
+    for doc in cursor:
+        sums = before if doc["date"].replace(tzinfo=None) < first else within
+        for line in doc["lines"]:
+            pair = sums.setdefault(line["account"], [0, 0])
+            pair[0] += line.get("debit") or 0
+            pair[1] += line.get("credit") or 0
+    return ({k: tuple(v) for k, v in before.items()}, {k: tuple(v) for k, v in within.items()})
 
 
 def _match(year: int, start: date, end: date) -> dict:

@@ -68,3 +68,16 @@ def test_seed_reference_is_idempotent(runner, app):
     result = runner.invoke(args=["seed-reference"])
     assert result.exit_code == 0 and "accounts +0" in result.output
     assert counts() == before
+
+
+def test_seed_demo_adds_company_customers_and_issuable_drafts(runner, app):
+    from models import Company, Customer, Invoice
+    from services import invoicing
+
+    runner.invoke(args=["seed-demo"])
+    assert Company.current().name == "Backoffice Demo GmbH"
+    assert Customer.objects.count() == 4
+    draft = Invoice.objects(status="draft").first()
+    assert invoicing.issue_invoice(draft, "demo").status == "issued"
+    runner.invoke(args=["seed-demo"])
+    assert Customer.objects.count() == 4 and Invoice.objects.count() == 2

@@ -95,6 +95,9 @@ def seed_demo_cmd():
     logins = ensure_demo_users(credentials,
                                fast_hash=current_app.config.get("PASSWORD_HASH_FAST", False))
     added = seed_demo_company()
+    if added:  # like the demo company: never into a database already in use
+        from seeds.demo_books import seed_demo_books
+        added.update(seed_demo_books())
     if added:
         click.echo("demo company loaded: " + ", ".join(f"{k} {v}" for k, v in added.items()))
     else:

@@ -4,8 +4,11 @@ import io
 from datetime import date
 from functools import wraps
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+
+from services import posting
+from services.errors import BusinessRuleError
 
 from services.formatting import format_date_de, format_decimal_de
 from services.ledger_reports import account_ledger, trial_balance
@@ -13,6 +16,7 @@ from services.pdf import FONT_CSS, html_to_pdf
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 READERS = ("admin", "finance", "auditor")
+CLOSERS = ("admin", "finance")
 
 
 def finance_readers(view):
@@ -70,6 +74,33 @@ def account_ledger_view():
             rows)
     return _render("ledger/account_ledger.html", fmt, f"konto-{account}-{year}.pdf",
                    report=report, account=account)
+
+
+@bp.route("/periods", methods=["GET", "POST"])
+@finance_readers
+def periods_view():
+    """Fiscal years with their closed months; close a month; check the hash chains."""
+    if request.method == "POST":
+        if not current_user.has_role(*CLOSERS):
+            abort(403)
+        try:
+            year = int(request.form["year"])
+            month = int(request.form["month"]) if request.form.get("month") else None
+            posting.close_period(year, month, user=current_user.email)
+        except (KeyError, ValueError):
+            flash("Jahr und Monat als Zahlen angeben", "error")
+        except BusinessRuleError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{month:02d}/{year} abgeschlossen" if month else f"{year} abgeschlossen",
+                  "success")
+        return redirect(url_for("ledger.periods_view"))
+    from models.posting import FiscalYear
+
+    checks = [posting.verify_chain(y) for y in posting.known_years()] \
+        if request.args.get("verify") else []
+    return render_template("ledger/periods.html", years=FiscalYear.objects.order_by("-year"),
+                           checks=checks, may_close=current_user.has_role(*CLOSERS))
 
 
 def _period_args() -> tuple[int, date | None, date | None]:

@@ -87,3 +87,46 @@ def test_invoice_downloads_need_a_finance_role(client, login):
     assert client.get(f"/invoices/{inv.pk}/pdf").status_code == 403
     assert client.get(f"/invoices/{inv.pk}/xml").status_code == 403
     assert client.get(f"/invoices/{inv.pk}/payment").status_code == 403
+
+
+def test_fifty_parallel_issue_requests_get_fifty_consecutive_numbers(app):
+    """50 clerks press "Ausstellen" at once: 50 numbers, no gap, no duplicate."""
+    import threading
+
+    from models.invoice import InvoiceLine
+    from services import posting
+    from tests.conftest import PASSWORD
+    from tests.factories import make_user
+
+    make_company()
+    customer = make_customer()
+    invoices = [make_invoice(customer=customer, lines=[InvoiceLine(
+        description=f"Leistung {n}", quantity=Decimal("1"), unit_price=Decimal(n),
+        vat_rate="19")]) for n in range(1, 51)]
+    clients = []
+    for _ in invoices:
+        client = app.test_client()
+        user = make_user("finance")
+        token = csrf_token_from(client.get("/login").data)
+        client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                    "csrf_token": token})
+        clients.append((client, csrf_token_from(client.get("/admin/invoice/").data)))
+    statuses = []
+
+    def press(client, token, inv):
+        response = client.post("/admin/invoice/action/", data={
+            "action": "issue", "rowid": [str(inv.pk)], "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=press, args=(c, t, inv))
+               for (c, t), inv in zip(clients, invoices)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * 50
+    numbers = sorted(Invoice.objects(kind="invoice").scalar("number"))
+    assert numbers == [f"RE-2026-{n:05d}" for n in range(1, 51)]
+    assert Invoice.objects(status="issued").count() == 50
+    assert JournalEntry.objects(status="posted").count() == 50
+    assert posting.verify_chain(2026).ok

@@ -75,3 +75,11 @@ def test_auditor_cannot_post(client, login):
         "action": "post", "rowid": [str(draft.pk)], "csrf_token": token})
     assert response.status_code == 403
     assert JournalEntry.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_finance_menu_links_to_the_ledger_screens_only_for_finance_readers(client, login):
+    login("warehouse")
+    assert "/ledger/trial-balance" not in client.get("/admin/").get_data(as_text=True)
+    login("auditor")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "/ledger/trial-balance" in page and "/ledger/periods" in page

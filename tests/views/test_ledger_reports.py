@@ -64,3 +64,29 @@ def test_bad_period_gets_400(client, login):
     login("finance")
     assert client.get("/ledger/trial-balance?year=2026&from=2025-01-01").status_code == 400
     assert client.get("/ledger/trial-balance?year=abc").status_code == 400
+
+
+def test_periods_screen_closes_a_month_and_checks_the_chain(client, login):
+    from tests.conftest import csrf_token_from
+
+    _books()
+    login("finance")
+    page = client.get("/ledger/periods")
+    token = csrf_token_from(page.data)
+    response = client.post("/ledger/periods", data={"csrf_token": token, "year": "2026",
+                                                    "month": "1"}, follow_redirects=True)
+    assert "01/2026 abgeschlossen" in response.get_data(as_text=True)
+    assert posting.is_period_closed(date(2026, 1, 15))
+    page = client.get("/ledger/periods?verify=1").get_data(as_text=True)
+    assert "2026: 2 posted entries, chain intact" in page
+
+
+def test_auditor_sees_periods_but_cannot_close(client, login):
+    from tests.conftest import csrf_token_from
+
+    login("auditor")
+    page = client.get("/ledger/periods")
+    assert page.status_code == 200 and "abschließen" not in page.get_data(as_text=True)
+    token = csrf_token_from(client.get("/admin/").data)
+    assert client.post("/ledger/periods", data={"csrf_token": token, "year": "2026"}
+                       ).status_code == 403
