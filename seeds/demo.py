@@ -12,7 +12,6 @@ from stdnum.iso7064 import mod_11_10
 
 from models import Employee, StockItem, Supplier, Ticket, User
 from models.base import utcnow
-from models.company import Company
 from services.archive_store import archive_file
 
 DEMO_DOMAIN = "backoffice.example.com"
@@ -64,7 +63,6 @@ def seed_demo_company(seed: int = 2026) -> dict:
         return {}
     rng, fake = random.Random(seed), Faker("de_DE")
     fake.seed_instance(seed)
-    _seed_company()
     employees = _seed_employees(rng, fake)
     suppliers = _seed_suppliers(rng, fake)
     items = _seed_stock(rng, suppliers)
@@ -74,17 +72,6 @@ def seed_demo_company(seed: int = 2026) -> dict:
     return {"employees": len(employees), "suppliers": len(suppliers),
             "stock_items": items, "tickets": tickets, "archived_files": files,
             "purchase_orders": orders}
-
-
-def _seed_company() -> None:
-    """The demo firm's master data (letterhead, VAT ID, bank) unless already entered."""
-    if Company.current() is None:
-        Company(name="Muster Handels GmbH", street="Industriestraße 12", postal_code="50667",
-                city="Köln", vat_id="DE123456788", tax_number="214/5678/1234",
-                email="buchhaltung@backoffice.example.com", phone="+49 221 123456-0",
-                managing_director="Erika Mustermann", register="Amtsgericht Köln HRB 12345",
-                bank_name="Sparkasse KölnBonn", iban="DE89370400440532013000",
-                bic="COLSDE33XXX").save()
 
 
 def _seed_employees(rng, fake) -> list[Employee]:
