@@ -144,10 +144,22 @@ def store_generated(data: bytes, filename: str, content_type: str, document_date
     existing = ArchivedFile.objects(pk=record_id).first()
     if existing is not None:
         return existing
-    return archive_file(io.BytesIO(data), filename, category=category,
-                        document_date=document_date, uploaded_by=user,
-                        max_bytes=max(len(data), 1), description=f"[{key}]",
-                        record_id=record_id)
+    try:
+        return archive_file(io.BytesIO(data), filename, category=category,
+                            document_date=document_date, uploaded_by=user,
+                            max_bytes=max(len(data), 1), description=f"[{key}]",
+                            record_id=record_id)
+    except (DuplicateKeyError, me.NotUniqueError):
+        # A parallel call filed the same key first: keep its record, and drop the
+        # reference this call may have added to different content.
+        winner = ArchivedFile.objects.get(pk=record_id)
+        mine = hashlib.sha256(data).hexdigest()
+        if mine != winner.sha256:
+            ArchiveContent._get_collection().update_one(
+                {"_id": mine}, {"$pull": {"refs": record_id, "pending": record_id}})
+        else:
+            confirm_record(mine, record_id)
+        return winner
 
 
 def read_file(file_id) -> bytes:
