@@ -1,5 +1,4 @@
 """Download and preview of archived files (checked against the category's roles); CLI."""
-from datetime import date
 from urllib.parse import quote
 
 import click
