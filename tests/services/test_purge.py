@@ -99,3 +99,31 @@ def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
     assert sweep_pending() == 1
     assert grid_files_count() == 0 and chunks_count() == 0
     assert ArchiveContent.objects.count() == 0
+
+
+def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
+    """A second upload waits for the writer; a writer silent for long is taken over."""
+    import io
+
+    import pytest
+    from services.archive import ArchiveError, read_upload
+    from services.archive_store import store_content
+
+    def sniffed():
+        return read_upload(io.BytesIO(b"%PDF-1.4 gleichzeitig"), "a.pdf", 10**6)
+
+    writer = ObjectId()
+    ArchiveContent._get_collection().insert_one({
+        "_id": sniffed().sha256, "grid_id": ObjectId(), "size": 21,
+        "content_type": "application/pdf", "refs": [writer], "pending": [writer],
+        "writer": writer, "stored": False, "deleting": False})
+    with pytest.raises(ArchiveError, match="being uploaded right now"):
+        store_content(sniffed(), "b.pdf", ObjectId())
+    assert ArchiveContent.objects.get().refs == [writer]  # the refused one left no ref
+
+    stale = ObjectId.from_datetime(datetime.now(timezone.utc) - timedelta(hours=1))
+    ArchiveContent.objects.update(set__writer=stale)
+    taker = ObjectId()
+    content = store_content(sniffed(), "c.pdf", taker)
+    assert content.writer == taker and content.stored
+    assert grid_files_count() == 1 and chunks_count() == 1
