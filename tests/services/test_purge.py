@@ -127,3 +127,21 @@ def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
     content = store_content(sniffed(), "c.pdf", taker)
     assert content.writer == taker and content.stored
     assert grid_files_count() == 1 and chunks_count() == 1
+
+
+def test_seeding_gives_files_from_before_the_rules_their_keep_until(app):
+    from seeds.reference import seed_reference
+
+    record = store_file("invoice", "Alt.pdf", document_date=date(2016, 5, 2))
+    ArchivedFile.objects(pk=record.pk).update(unset__keep_until=True)
+    seed_reference()
+    assert record.reload().keep_until == date(2024, 12, 31)
+
+
+def test_file_stored_before_deduplication_is_deleted_with_its_chunks(app):
+    """Records written by the first archive version own a GridFS file and no content doc."""
+    record = store_file("application", "Alt.pdf", document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()
+    assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 1
+    assert chunks_count() == 0 and grid_files_count() == 0
+    assert DeletionLogEntry.objects.get().file_id == record.pk
