@@ -145,3 +145,16 @@ def test_file_stored_before_deduplication_is_deleted_with_its_chunks(app):
     assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 1
     assert chunks_count() == 0 and grid_files_count() == 0
     assert DeletionLogEntry.objects.get().file_id == record.pk
+
+
+def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(app):
+    held = store_file("letter", "Halten.txt", b"halten", document_date=date(2010, 1, 1))
+    gone = store_file("letter", "Weg.txt", b"weg", document_date=date(2010, 1, 1))
+    # The crashed run had claimed both; the hold arrived before its hold check ran.
+    PurgeBatch(batch_id="crashed#0", run_id="crashed", ids=[held.pk, gone.pk]).save()
+    ArchivedFile.objects(pk=held.pk).update(set__hold_reason="Außenprüfung")
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert result.resumed == 1 and result.skipped_held == 1
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Halten.txt"]
+    assert [e.file_id for e in DeletionLogEntry.objects] == [gone.pk]
+    assert PurgeBatch.objects(done=False).count() == 0
