@@ -144,7 +144,7 @@ def upload_download(uri: str, megabytes: int) -> None:
         raw_up = time.perf_counter() - start
         start = time.perf_counter()
         content, got = record.content.get(), 0
-        while chunk := content.read(255 * 1024):  # what the download view streams
+        while chunk := content.readchunk():  # what the download view streams
             got += len(chunk)
         ours_down = time.perf_counter() - start
         start = time.perf_counter()

@@ -68,12 +68,26 @@ def run_scheduled(name: str, scheduled_for: datetime | None = None, attempt: int
     """Entry point the scheduler calls (in the scheduler process) for a due job."""
     scheduled_for = (scheduled_for or utcnow()).astimezone(timezone.utc)
     suffix = f"#retry{attempt}" if attempt else ""
-    run_id = f"{name}@{scheduled_for:%Y-%m-%dT%H:%M:%SZ}{suffix}"
+    run_id = occurrence_id(REGISTRY[name], scheduled_for) + suffix
     with _bound["app"].app_context():
         run = claim_occurrence(name, run_id, scheduled_for, "schedule")
         if run is not None:
             execute(run)
             _maybe_retry(run, attempt)
+
+
+def occurrence_id(spec: JobSpec, scheduled_for: datetime) -> str:
+    """Name one due time of a job: the key that lets only one process run it.
+
+    Cron jobs are keyed by Berlin wall-clock time, so "daily at 02:00" runs once on the
+    night the clocks go back, although APScheduler fires at both 02:00s; interval jobs
+    by UTC, so every interval runs.
+    """
+    from apscheduler.triggers.cron import CronTrigger
+
+    if isinstance(spec.trigger, CronTrigger):
+        return f"{spec.name}@{scheduled_for.astimezone(BERLIN):%Y-%m-%dT%H:%M:%S} Berlin"
+    return f"{spec.name}@{scheduled_for.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def claim_occurrence(name: str, run_id: str, scheduled_for: datetime, trigger: str,

@@ -1,8 +1,6 @@
 """Scheduled-job history and the leases that keep a job from running twice at once."""
 import mongoengine as me
 
-from models.base import utcnow
-
 JOB_STATUSES = ("queued", "running", "ok", "failed", "skipped")
 
 

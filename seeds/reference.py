@@ -64,13 +64,21 @@ def seed_document_categories() -> int:
 
 
 def seed_retention_rules() -> int:
-    """Insert the missing retention rules (an admin's later edits are kept)."""
+    """Insert the missing retention rules (an admin's later edits are kept).
+
+    Then bring every file's keep-until date in line with the rules (files archived
+    before the rules existed get theirs here; unchanged files are not written).
+    """
+    from services.retention_rules import refresh_category
+
     added = 0
     for code, period, unit, start, basis in RETENTION_RULES:
         if not RetentionRule.objects(pk=code).first():
             RetentionRule(category=code, period=period, unit=unit, start=start,
                           legal_basis=basis).save()
             added += 1
+    for code in DocumentCategory.objects.scalar("code"):
+        refresh_category(code)
     return added
 
 

@@ -69,6 +69,7 @@ def store_content(sniffed: Sniffed, filename: str, record_id: ObjectId) -> Archi
         _write_grid_file(doc["grid_id"], sniffed, filename)
         ArchiveContent._get_collection().update_one(
             {"_id": sniffed.sha256}, {"$set": {"stored": True}})
+        doc["stored"] = True
     return ArchiveContent._from_son(doc)
 
 

@@ -149,10 +149,27 @@ def finish_interrupted(result: PurgeResult) -> None:
                                                         FIELDS))
         for doc in docs:
             doc["keep_until"] = _as_date(doc.get("keep_until"))
+        docs = _drop_unlogged_held(batch["_id"], docs, result)
         _finish_batch(batch["_id"], batch["run_id"], docs, batch.get("doomed", []), result)
         result.resumed += len(docs)
     stuck = list(ArchiveContent._get_collection().find({"deleting": True}, {"grid_id": 1}))
     result.contents_deleted += _remove_marked(stuck)
+
+
+def _drop_unlogged_held(batch_id: str, docs: list[dict], result: PurgeResult) -> list[dict]:
+    """A crash before the hold check: honour holds, unless the deletion is already logged."""
+    held_cats = held_categories()
+    held = {d["_id"] for d in docs if d.get("hold_reason") or d["category"] in held_cats}
+    if not held:
+        return docs
+    logged = {e["_id"] for e in DeletionLogEntry._get_collection().find(
+        {"_id": {"$in": list(held)}}, {"_id": 1})}
+    keep = held - logged
+    if keep:
+        PurgeBatch._get_collection().update_one({"_id": batch_id},
+                                                {"$pullAll": {"ids": list(keep)}})
+        result.skipped_held += len(keep)
+    return [d for d in docs if d["_id"] not in keep]
 
 
 def _finish_batch(batch_id: str, run_id: str, docs: list[dict], doomed: list[dict],

@@ -1,5 +1,4 @@
 """Download and preview of archived files (checked against the category's roles); CLI."""
-from datetime import date
 from urllib.parse import quote
 
 import click
@@ -11,7 +10,6 @@ from services.errors import BusinessRuleError
 
 bp = Blueprint("archive", __name__, url_prefix="/archive", cli_group="archive")
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
-STREAM_CHUNK = 255 * 1024
 
 
 def content_disposition(filename: str, inline: bool) -> str:
@@ -36,8 +34,8 @@ def _send(record: ArchivedFile, inline: bool) -> Response:
     if content is None:
         abort(404)
 
-    def chunks():
-        while data := content.read(STREAM_CHUNK):
+    def chunks():  # one GridFS chunk at a time: a 50 MB file never sits in memory
+        while data := content.readchunk():
             yield data
 
     response = Response(chunks(), mimetype=record.content_type)

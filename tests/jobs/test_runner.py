@@ -122,3 +122,30 @@ def test_scheduler_cli_lists_jobs_and_runs_one_now(runner, sample_jobs):
 def test_scheduler_group_without_subcommand_runs_the_scheduler(app):
     group = app.cli.get_command(None, "scheduler")
     assert group.invoke_without_command and "run" in group.commands
+
+
+def test_a_failed_scheduled_run_is_retried_once(app, sample_jobs):
+    from jobs.runner import _bound, bind, run_scheduled
+
+    class Recorder:
+        def __init__(self):
+            self.calls = []
+
+        def add_job(self, func, trigger, **kw):
+            self.calls.append((func, trigger, kw))
+
+    saved, recorder = dict(_bound), Recorder()
+    bind(app, recorder)
+    try:
+        run_scheduled("sample_fail", DUE)
+        func, trigger, kw = recorder.calls[0]
+        assert (func, trigger, kw["kwargs"]["attempt"]) == ("jobs.runner:run_scheduled",
+                                                            "date", 1)
+        assert kw["run_date"] - datetime.now(timezone.utc) > timedelta(minutes=14)
+        run_scheduled("sample_fail", DUE, **{"attempt": 1})
+    finally:
+        _bound.update(saved)
+    runs = {r.run_id: r.status for r in JobRun.objects(job="sample_fail")}
+    assert runs == {"sample_fail@2026-11-26T02:00:00 Berlin": "failed",
+                    "sample_fail@2026-11-26T02:00:00 Berlin#retry1": "failed"}
+    assert len(recorder.calls) == 1  # the retry itself is not retried again

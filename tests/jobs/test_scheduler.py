@@ -11,7 +11,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from jobs import ensure_registry
-from jobs.runner import REGISTRY
+from jobs.runner import REGISTRY, occurrence_id
 from jobs.scheduler import build_scheduler
 from models.jobs import JobRun
 from tests.conftest import REPO
@@ -101,3 +101,20 @@ def test_missed_runs_after_downtime_are_caught_up_once(app, sample_registry):
     due = runs[0].scheduled_for.astimezone(ZoneInfo("Europe/Berlin"))
     assert (due.hour, due.minute) == (3, 0)
     assert datetime.now(timezone.utc) - runs[0].scheduled_for < timedelta(days=1, hours=1)
+
+
+def test_the_nightly_cleanup_runs_once_per_day_across_both_dst_changes(sample_registry):
+    """02:00 does not exist on the last Sunday of March and happens twice in October."""
+    spec = REGISTRY["retention_cleanup"]
+    berlin = ZoneInfo("Europe/Berlin")
+    for start in (datetime(2027, 3, 25, 12, tzinfo=berlin),
+                  datetime(2027, 10, 28, 12, tzinfo=berlin)):
+        fire, fires = spec.trigger.get_next_fire_time(None, start), []
+        while len(fires) < 7:
+            fires.append(fire)
+            now = fire.astimezone(timezone.utc) + timedelta(seconds=1)
+            fire = spec.trigger.get_next_fire_time(fire, now)
+        days = sorted({f.astimezone(berlin).date() for f in fires})
+        keys = {occurrence_id(spec, f) for f in fires}
+        assert len(keys) == len(days) and all((b - a).days == 1
+                                              for a, b in zip(days, days[1:]))

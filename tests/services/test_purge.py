@@ -99,3 +99,62 @@ def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
     assert sweep_pending() == 1
     assert grid_files_count() == 0 and chunks_count() == 0
     assert ArchiveContent.objects.count() == 0
+
+
+def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
+    """A second upload waits for the writer; a writer silent for long is taken over."""
+    import io
+
+    import pytest
+    from services.archive import ArchiveError, read_upload
+    from services.archive_store import store_content
+
+    def sniffed():
+        return read_upload(io.BytesIO(b"%PDF-1.4 gleichzeitig"), "a.pdf", 10**6)
+
+    writer = ObjectId()
+    ArchiveContent._get_collection().insert_one({
+        "_id": sniffed().sha256, "grid_id": ObjectId(), "size": 21,
+        "content_type": "application/pdf", "refs": [writer], "pending": [writer],
+        "writer": writer, "stored": False, "deleting": False})
+    with pytest.raises(ArchiveError, match="being uploaded right now"):
+        store_content(sniffed(), "b.pdf", ObjectId())
+    assert ArchiveContent.objects.get().refs == [writer]  # the refused one left no ref
+
+    stale = ObjectId.from_datetime(datetime.now(timezone.utc) - timedelta(hours=1))
+    ArchiveContent.objects.update(set__writer=stale)
+    taker = ObjectId()
+    content = store_content(sniffed(), "c.pdf", taker)
+    assert content.writer == taker and content.stored
+    assert grid_files_count() == 1 and chunks_count() == 1
+
+
+def test_seeding_gives_files_from_before_the_rules_their_keep_until(app):
+    from seeds.reference import seed_reference
+
+    record = store_file("invoice", "Alt.pdf", document_date=date(2016, 5, 2))
+    ArchivedFile.objects(pk=record.pk).update(unset__keep_until=True)
+    seed_reference()
+    assert record.reload().keep_until == date(2024, 12, 31)
+
+
+def test_file_stored_before_deduplication_is_deleted_with_its_chunks(app):
+    """Records written by the first archive version own a GridFS file and no content doc."""
+    record = store_file("application", "Alt.pdf", document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()
+    assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 1
+    assert chunks_count() == 0 and grid_files_count() == 0
+    assert DeletionLogEntry.objects.get().file_id == record.pk
+
+
+def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(app):
+    held = store_file("letter", "Halten.txt", b"halten", document_date=date(2010, 1, 1))
+    gone = store_file("letter", "Weg.txt", b"weg", document_date=date(2010, 1, 1))
+    # The crashed run had claimed both; the hold arrived before its hold check ran.
+    PurgeBatch(batch_id="crashed#0", run_id="crashed", ids=[held.pk, gone.pk]).save()
+    ArchivedFile.objects(pk=held.pk).update(set__hold_reason="Außenprüfung")
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert result.resumed == 1 and result.skipped_held == 1
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Halten.txt"]
+    assert [e.file_id for e in DeletionLogEntry.objects] == [gone.pk]
+    assert PurgeBatch.objects(done=False).count() == 0

@@ -1,5 +1,4 @@
 """Legal holds, retention rules and the deletion log through the panel and the CLI."""
-import io
 from datetime import date
 
 import pytest

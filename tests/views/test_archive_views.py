@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from models import ArchiveContent, ArchivedFile, AuditEntry, DocumentCategory
+from models import ArchiveContent, ArchivedFile, AuditEntry
 from services.archive import sniff_content_type, ArchiveError
 from tests.conftest import csrf_token_from
 from tests.test_seed import store_file
