@@ -8,6 +8,7 @@ and xhtml2pdf rendering the same HTML without the archive.
 """
 import random
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -131,6 +132,8 @@ def main() -> None:
     from app import create_app
     from seeds.reference import seed_reference
 
+    # A terminated benchmark still stops the database it started (finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server, data_dir = None, None
     uri = os.environ.get("MONGODB_URI")
     if not uri:

@@ -185,7 +185,7 @@ class Payslip(me.Document):
 class PayrollLock(me.Document):
     """A claim on one step of one run; its unique _id makes exactly one claimant win.
 
-    Conditional updates are not atomic on every supported server (FerretDB reads, then
+    Conditional updates were not atomic on plain FerretDB 1.24 (it reads, then
     writes), but an insert with an existing _id is refused atomically everywhere.
     """
 

@@ -15,8 +15,7 @@ bp = Blueprint("payroll", __name__, url_prefix="/payroll", cli_group="payroll")
 PAYROLL_ROLES = ("admin", "hr")
 PAGE_SIZE = 200
 ISSUE_BATCH = 200  # PDFs per click; about half a minute on the 2-core machine
-MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-          "September", "Oktober", "November", "Dezember")
+MONTHS = render.MONTHS
 
 
 @bp.cli.command("issue-payslips")
