@@ -6,7 +6,7 @@ from models import compat
 from models.archive import ArchivedFile, DocumentCategory
 from models.audit import AuditEntry
 from models.company import Company
-from models.counter import Counter, CounterSlot
+from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
 from models.invoice import Invoice, VatRate
 from models.employee import Employee
@@ -19,8 +19,8 @@ from models.user import User
 
 ALL_DOCUMENTS = (User, AuditEntry, Counter, Account, JournalEntry, Employee, Supplier,
                  StockItem, Ticket, DocumentCategory, ArchivedFile,
-                 FiscalYear, ChainSlot, PostingKey, CounterSlot, Company, Customer,
-                 Invoice, VatRate)
+                 FiscalYear, ChainSlot, PostingKey, CounterSlot, CounterOwner, Company,
+                 Customer, Invoice, VatRate)
 
 
 def connect_db(uri: str, db_name: str) -> None:
