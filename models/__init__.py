@@ -7,7 +7,7 @@ from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, Docu
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
 from models.company import Company
-from models.counter import Counter, CounterSlot
+from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
 from models.invoice import Invoice, VatRate
 from models.employee import Employee
@@ -27,7 +27,7 @@ from models.ticket import Ticket, TicketEvent
 from models.user import User
 
 ALL_DOCUMENTS = (
-    User, AuditEntry, Counter, CounterSlot, LoginThrottle,
+    User, AuditEntry, Counter, CounterSlot, CounterOwner, LoginThrottle,
     Account, JournalEntry, FiscalYear, ChainSlot, PostingKey,
     Employee,
     Supplier, StockItem, StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,

@@ -26,27 +26,44 @@ class CounterSlot(me.Document):
     meta = {"collection": "counter_slots"}
 
 
+class CounterOwner(me.Document):
+    """Which number an owner took (looked up by `_id`; the slot's unique owner is the rule)."""
+
+    key = me.StringField(primary_key=True)
+    number = me.IntField(required=True)
+
+    meta = {"collection": "counter_owners"}
+
+
 def next_number(name: str, owner: str | None = None) -> int:
     """Take the next number of a sequence (1, 2, 3, ...), once per owner if one is given."""
     slots = CounterSlot._get_collection()
-    if owner is not None:
-        mine = slots.find_one({"owner": f"{name}@{owner}"})
-        if mine is not None:
-            return mine["number"]
+    owner_key = f"{name}@{owner}" if owner is not None else None
+    if owner_key is not None:
+        known = CounterOwner._get_collection().find_one({"_id": owner_key})
+        if known is not None:
+            return known["number"]
     hint = Counter._get_collection().find_one({"_id": name}) or {"value": 0}
     number = hint["value"] + 1
     while True:
         slot_key = f"{name}:{number:09d}"
         try:
-            slots.insert_one({"_id": slot_key, "number": number,
-                              "owner": f"{name}@{owner}" if owner is not None else slot_key})
+            slots.insert_one({"_id": slot_key, "number": number, "owner": owner_key or slot_key})
             break
         except DuplicateKeyError:
-            if owner is not None:
-                mine = slots.find_one({"owner": f"{name}@{owner}"})
-                if mine is not None:
-                    return mine["number"]
+            if slots.find_one({"_id": slot_key}, {"_id": 1}) is None:
+                # The unique owner refused it: a crashed earlier call took a number.
+                return _remember(owner_key, slots.find_one({"owner": owner_key})["number"])
             number += 1
     Counter._get_collection().update_one(
         {"_id": name}, {"$max": {"value": number}}, upsert=True)
+    return _remember(owner_key, number) if owner_key else number
+
+
+def _remember(owner_key: str, number: int) -> int:
+    """Record which number an owner holds, for a look-up by _id (the fast path)."""
+    try:
+        CounterOwner._get_collection().insert_one({"_id": owner_key, "number": number})
+    except DuplicateKeyError:
+        pass
     return number

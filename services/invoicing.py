@@ -7,7 +7,6 @@ journal entry (idempotency key `invoice:<id>`) -> render the PDF with the embedd
 XML and archive both (found again by their description) -> status `issued`.
 `resume_issuing()` finishes invoices a crash left in `issuing`.
 """
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -262,7 +261,3 @@ def _update_paid_status(pk: ObjectId) -> Invoice:
 
 def _cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

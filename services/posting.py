@@ -198,11 +198,14 @@ def _claim_slot(doc: dict, user: str) -> dict:
             return slot
         except DuplicateKeyError:
             pass
-        mine = _slots().find_one({"entry_id": doc["_id"]})
-        if mine is not None:
-            return mine  # a parallel posting of the same entry got there first
+        # Look up by _id first: filters on other fields are full scans on FerretDB.
         taken = _slots().find_one({"_id": slot_id(year, number + 1)})
-        if taken is None:
+        if taken is not None and taken["entry_id"] == doc["_id"]:
+            return taken
+        if taken is None:  # the unique entry_id refused: this entry has its slot already
+            mine = _slots().find_one({"entry_id": doc["_id"]})
+            if mine is not None:
+                return mine
             _backoff()
             continue
         _complete(taken)  # finish it: it may be the slot of a crashed posting

@@ -29,3 +29,14 @@ def test_an_owner_gets_the_same_number_again(app):
     assert next_number("RE-2026", owner="invoice-a") == first
     assert next_number("RE-2026") == first + 2
     assert next_number("RE-2027") == 1
+
+
+def test_an_owner_whose_earlier_call_crashed_gets_its_number(app):
+    from models.counter import CounterSlot
+
+    next_number("RE-2026")
+    # A crash after the slot insert, before the owner was remembered:
+    CounterSlot._get_collection().insert_one(
+        {"_id": "RE-2026:000000002", "number": 2, "owner": "RE-2026@invoice-x"})
+    assert next_number("RE-2026", owner="invoice-x") == 2
+    assert next_number("RE-2026", owner="invoice-y") == 3

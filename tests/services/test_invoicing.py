@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from models import JournalEntry
 from models.invoice import FrozenInvoiceError, Invoice, InvoiceLine
-from services import invoicing, posting
+from services import invoicing
 from services.archive_store import read_file
 from services.errors import BusinessRuleError
 from services.invoice_totals import compute_totals, line_net
@@ -196,3 +196,14 @@ def test_crash_while_issuing_is_resumed(app):
     done = Invoice.objects.get(pk=inv.pk)
     assert done.status == "issued" and done.pdf_file and done.journal_entry
     assert JournalEntry.objects.count() == 1
+
+
+def test_invalid_xml_is_refused_with_a_clear_message():
+    from services.einvoice import NS, check_xml
+
+    broken = (f'<rsm:CrossIndustryInvoice xmlns:rsm="{NS["rsm"]}">'
+              '<rsm:Unknown/></rsm:CrossIndustryInvoice>').encode()
+    with pytest.raises(BusinessRuleError, match="does not validate against the EN 16931"):
+        check_xml(broken)
+    with pytest.raises(BusinessRuleError, match="does not validate"):
+        check_xml(b"<not-closed>")
