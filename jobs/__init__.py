@@ -40,6 +40,12 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "retention_cleanup", "jobs.retention:purge_expired",
             "Delete archived files whose retention has run out (not on hold)",
             hour=2, minute=0, lease=timedelta(minutes=30))
+    add_job(scheduler, "sla_escalation", "jobs.operations:sla_escalation_job",
+            "Escalate overdue tickets one priority step", minutes=15)
+    add_job(scheduler, "reorder_report", "jobs.operations:reorder_report_job",
+            "Items at or below reorder point, by preferred supplier", hour=6, minute=0)
+    add_job(scheduler, "stock_recovery", "jobs.operations:stock_recovery_job",
+            "Complete stock movements a crash left pending", hour=3, minute=30)
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -64,3 +64,22 @@ def recover_stock() -> dict:
     counts["receipts"] = finish_pending_receipts()
     counts["tickets"] = refresh_all_ticket_caches()
     return counts
+
+
+# The scheduler's entry points (a jobs.runner.JobContext in, a small summary dict out).
+def sla_escalation_job(ctx) -> dict:
+    """Escalate tickets that were overdue at the run's due time."""
+    escalated = escalate_overdue_tickets(now=ctx.scheduled_for)["escalated"]
+    return {"escalated": len(escalated), "tickets": escalated[:50]}
+
+
+def reorder_report_job(ctx) -> dict:
+    """Report the items at or below their reorder point, grouped by preferred supplier."""
+    groups = reorder_report()
+    return {"suppliers": len(groups), "items": sum(len(v) for v in groups.values()),
+            "by_supplier": {name: len(lines) for name, lines in groups.items()}}
+
+
+def stock_recovery_job(ctx) -> dict:
+    """Complete stock movements and receipts that a crash left pending."""
+    return recover_stock()
