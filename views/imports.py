@@ -199,6 +199,8 @@ def _execute(app, run_id: str, path: str, options: ImportOptions) -> None:
                                     rejects=stream, run=run)
             if not result.rejected:
                 rejects_path.unlink()
+            if result.written:  # the data is in; keep no second copy of it (its SHA-256 stays)
+                Path(path).unlink(missing_ok=True)
         except ImportFileError:
             rejects_path.unlink(missing_ok=True)  # the run records the file error
         except Exception:  # noqa: BLE001 - the run records the crash; a thread has no one to tell

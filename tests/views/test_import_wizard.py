@@ -51,6 +51,8 @@ def test_upload_preview_dry_run_then_import(client, login):
     assert "erfolgreich" in done and "inserted=3 updated=0 unchanged=0 rejected=0" in done
     assert Employee.objects.count() == 3
     assert ImportRun.objects(dry_run=False, status="succeeded").count() == 1
+    again = client.get(run_url).get_data(as_text=True)  # the uploaded copy is gone once imported
+    assert "nicht mehr vorhanden" in again and "Importieren" not in again
 
 
 def test_errors_are_listed_and_the_rejects_file_can_be_downloaded(client, login):
