@@ -20,7 +20,7 @@ from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.purchase_order import PurchaseOrder, PurchaseReceipt
 from models.sla import SlaPolicy
-from models.sequence import SequenceHint, SequenceSlot, StockLedgerEntry
+from models.sequence import StockLedgerEntry
 from models.stock_movement import StockMovement
 from models.supplier import Supplier
 from models.ticket import Ticket, TicketEvent
@@ -30,7 +30,7 @@ ALL_DOCUMENTS = (
     User, AuditEntry, Counter, CounterSlot, CounterOwner, LoginThrottle,
     Account, JournalEntry, FiscalYear, ChainSlot, PostingKey,
     Employee,
-    Supplier, StockItem, StockMovement, StockLedgerEntry, SequenceSlot, SequenceHint,
+    Supplier, StockItem, StockMovement, StockLedgerEntry,
     PurchaseOrder, PurchaseReceipt,
     Ticket, SlaPolicy, TicketEvent,
     DocumentCategory, ArchivedFile, RetentionRule, ArchiveContent, DeletionLogEntry, PurgeBatch,

@@ -3,33 +3,13 @@
 FerretDB 1.24 does not apply a filtered update atomically under concurrency
 (two `$inc` with the same guard both succeed), but a unique index refuses the
 second insert reliably on both FerretDB and MongoDB. So every "take the next
-one" — sequence numbers, stock versions — is an insert of slot n+1, made only
-after slot n was seen: gap-free, and two writers can never take the same slot.
+one" — stock versions here, document numbers in models.counter — is an insert of
+slot n+1, made only after slot n was seen: gap-free, and two writers can never take
+the same slot.
 """
 import mongoengine as me
 
 from models.base import utcnow
-
-
-class SequenceSlot(me.Document):
-    """Number n of a named sequence (e.g. purchase orders of 2026) and who holds it."""
-
-    id = me.StringField(primary_key=True)  # "<sequence>:<n:09d>"
-    sequence = me.StringField(required=True)
-    number = me.IntField(required=True, min_value=1)
-    owner = me.StringField(required=True, unique=True)  # e.g. "purchase_order:<id>"
-    at = me.DateTimeField(required=True, default=utcnow)
-
-    meta = {"collection": "sequence_slots"}
-
-
-class SequenceHint(me.Document):
-    """A number known to be taken, where the search for the next free one starts."""
-
-    id = me.StringField(primary_key=True)
-    value = me.IntField(default=0)
-
-    meta = {"collection": "sequence_hints"}
 
 
 class StockLedgerEntry(me.Document):

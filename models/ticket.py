@@ -2,7 +2,6 @@
 import mongoengine as me
 
 from models.base import TimestampedDocument, utcnow
-from models.counter import Counter
 from models.employee import Employee
 from models.user import User
 
@@ -81,18 +80,12 @@ class Ticket(TimestampedDocument):
 
 
 def _take_ticket_number(ticket) -> str:
-    """Take the ticket's gap-free number of its year; a retry after a crash gets the same.
-
-    The shared counter's `$inc` is not atomic on FerretDB under concurrency, so the
-    number is a unique-insert slot (services.numbering) owned by the ticket's id;
-    numbers the old counter handed out are continued after.
-    """
+    """Take the ticket's gap-free number of its year; a retry after a crash gets the same."""
     from bson import ObjectId
 
-    from services.numbering import take_number
+    from models.counter import next_number
 
     if ticket.pk is None:
         ticket.id = ObjectId()
     year = (ticket.created_at or utcnow()).year
-    legacy = (Counter._get_collection().find_one({"_id": f"ticket-{year}"}) or {}).get("value", 0)
-    return f"T-{year}-{take_number(f'ticket-{year}', f'ticket:{ticket.pk}', legacy):05d}"
+    return f"T-{year}-{next_number(f'ticket-{year}', owner=f'ticket:{ticket.pk}'):05d}"

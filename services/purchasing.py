@@ -11,10 +11,9 @@ from models.purchase_order import (OPEN_PO_STATUSES, PurchaseOrder, PurchaseOrde
                                    PurchaseReceipt)
 from models.stock import StockItem
 from services.claims import AlreadyClaimed, claim_next
-from services.errors import BusinessRuleError
 from services.formatting import format_decimal_de
 from services.messages import N_, RuleError
-from services.numbering import take_number
+from models.counter import next_number
 from services.stock import MovementRequest, post_movement
 
 QTY = FixedDecimalField(places=3)
@@ -55,7 +54,7 @@ def send_order(order_id, on: date | None = None) -> PurchaseOrder:
     if order.status != "draft":
         raise RuleError(N_("Nur ein Entwurf kann versendet werden."))
     on = on or utcnow().date()
-    n = take_number(f"purchase_order-{on.year}", f"purchase_order:{order.pk}")
+    n = next_number(f"purchase_order-{on.year}", owner=f"purchase_order:{order.pk}")
     PurchaseOrder._get_collection().update_one(
         {"_id": order.pk, "number": None},
         {"$set": {"number": order_number(on.year, n), "year": on.year,
