@@ -93,10 +93,10 @@ class PurchaseOpsView(SecuredBaseView):
     def pdf(self, order_id):
         from flask import current_app, render_template
 
-        from services.pdf import DEFAULT_COMPANY, html_to_pdf
+        from services.pdf import company_letterhead, html_to_pdf
 
         order = _order_or_404(order_id)
-        company = current_app.config.get("COMPANY", DEFAULT_COMPANY)
+        company = current_app.config.get("COMPANY") or company_letterhead()
         data = html_to_pdf(render_template("pdf/purchase_order.html", order=order,
                                            company=company))
         name = f"Bestellung-{order.number or 'Entwurf'}.pdf"

@@ -13,6 +13,23 @@ DEFAULT_COMPANY = {
     "managing_director": "Erika Mustermann", "bank": "Sparkasse KölnBonn",
     "iban": "DE89 3704 0044 0532 0130 00",
 }
+
+
+def company_letterhead() -> dict:
+    """The company data for letterheads: the entered master data, else the defaults."""
+    from models.company import Company
+
+    company = Company.current()
+    if company is None:
+        return dict(DEFAULT_COMPANY)
+    return {"name": company.name, "street": company.street,
+            "city": f"{company.postal_code} {company.city}", "phone": company.phone or "",
+            "email": company.email or "", "vat_id": company.vat_id or "",
+            "register": company.register or "",
+            "managing_director": company.managing_director or "",
+            "bank": company.bank_name or "", "iban": company.iban or ""}
+
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 # @font-face rules for every face, so bold/italic text keeps umlauts, ß and €.
 FONT_CSS = f"""

@@ -91,7 +91,12 @@ def pending_payslips(run: PayrollRun) -> int:
 
 
 def company_from_config(config) -> Company:
-    """The employer named on payslips (BACKOFFICE_COMPANY_NAME / _ADDRESS)."""
+    """The employer on payslips: the company master data, else BACKOFFICE_COMPANY_NAME/_ADDRESS."""
+    from models.company import Company as CompanyData
+
+    data = CompanyData.current()
+    if data is not None:
+        return Company(data.name, f"{data.street}, {data.postal_code} {data.city}")
     return Company(config.get("COMPANY_NAME", ""), config.get("COMPANY_ADDRESS", ""))
 
 

@@ -21,3 +21,13 @@ def test_format_decimal_de(value, places, text):
 def test_money_and_date():
     assert format_money_de(Decimal("1234.56")) == "1.234,56 €"
     assert format_date_de(date(2026, 12, 31)) == "31.12.2026"
+
+
+def test_letterhead_uses_the_company_master_data(app):
+    from services.pdf import DEFAULT_COMPANY, company_letterhead
+    from tests.factories import make_company
+
+    assert company_letterhead() == DEFAULT_COMPANY
+    make_company(name="Müller & Söhne GmbH", postal_code="80331", city="München")
+    head = company_letterhead()
+    assert head["name"] == "Müller & Söhne GmbH" and head["city"] == "80331 München"
