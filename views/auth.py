@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, validators
 
 from models.user import User
+from views.i18n import _, _l
 from services import throttle
 
 USER_POLICY = throttle.ThrottlePolicy(max_failures=5)
@@ -27,8 +28,8 @@ def load_user(user_id):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", [validators.InputRequired(), validators.Length(max=254)])
-    password = PasswordField("Password", [validators.InputRequired()])
+    email = EmailField(_l("E-Mail"), [validators.InputRequired(), validators.Length(max=254)])
+    password = PasswordField(_l("Passwort"), [validators.InputRequired()])
 
 
 def _safe_next(target: str | None) -> str:
@@ -48,8 +49,9 @@ def login():
         until = throttle.locked_until(keys)
         if until:
             minutes = max(1, int((until - datetime.now(timezone.utc)).total_seconds() // 60) + 1)
-            flash(f"Too many failed log-ins. Try again in {minutes} minute(s) "
-                  "or ask an administrator to reset your password.", "error")
+            flash(_("Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in %(minutes)s "
+                    "Minute(n) erneut oder lassen Sie Ihr Passwort von der Administration "
+                    "zurücksetzen.", minutes=minutes), "error")
             return render_template("auth/login.html", form=form), 429
         user = User.objects(email=email).first()
         if user and user.active and user.check_password(form.password.data):
@@ -61,7 +63,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         throttle.record_failure(keys[0], USER_POLICY)
         throttle.record_failure(keys[1], ADDRESS_POLICY)
-        flash("E-mail or password is wrong.", "error")
+        flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
     return render_template("auth/login.html", form=form)
 
 
@@ -69,7 +71,7 @@ def login():
 def logout():
     """Log the user out (POST only, so a link cannot log someone out)."""
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("auth.login"))
 
 

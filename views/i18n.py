@@ -43,7 +43,9 @@ def money(value) -> str:
 
 def init_app(app) -> None:
     """Register the template helpers."""
-    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES)
+    from flask_babel import get_locale
+
+    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale)
     from services.formatting import format_date_de, format_decimal_de
     app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
                                  money=money, de_datetime=de_datetime)

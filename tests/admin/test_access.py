@@ -147,7 +147,7 @@ def test_forbidden_page_is_friendly(client, login):
     login("warehouse")
     response = client.get("/admin/employees/")
     assert response.status_code == 403
-    assert "Your role does not include this area" in response.get_data(as_text=True)
+    assert "Ihre Rolle umfasst diesen Bereich nicht" in response.get_data(as_text=True)
 
 
 def test_menu_shows_only_the_role_s_areas(client, login):

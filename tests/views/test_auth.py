@@ -30,7 +30,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client):
     for email, password in ((user.email, "Wrong-pass-1"), ("nobody@firma.example.com", PASSWORD)):
         response = _post_login(client, email, password)
         assert response.status_code == 200
-        assert "E-mail or password is wrong." in response.get_data(as_text=True)
+        assert "E-Mail-Adresse oder Passwort ist falsch." in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
 
 

@@ -19,7 +19,7 @@ def test_five_failures_lock_the_account_with_a_clear_message(client):
         assert _attempt(client, user.email, "Wrong-pass-1").status_code == 200
     locked = _attempt(client, user.email, PASSWORD)  # even the right password now waits
     assert locked.status_code == 429
-    assert "Too many failed log-ins. Try again in 15 minute(s)" in locked.get_data(as_text=True)
+    assert "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in 15 Minute(n)" in locked.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
 
 
@@ -78,10 +78,21 @@ def test_database_outage_gives_503_and_recovers_without_restart():
         user_page = client.post("/login", data={"email": "a@b.example.com", "password": "x",
                                                 "csrf_token": csrf_token_from(page.data)})
         assert user_page.status_code == 503
-        assert "cannot reach its database" in user_page.get_data(as_text=True)
+        assert "erreicht seine Datenbank gerade nicht" in user_page.get_data(as_text=True)
         assert "Traceback" not in user_page.get_data(as_text=True)
         server.start()
         assert client.get("/healthz").status_code == 200
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_login_and_error_pages_in_english_when_chosen(client):
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ">Log in<" in page and "Anmelden" not in page
+    user = make_user("warehouse")
+    token = csrf_token_from(client.get("/login").data)
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    forbidden = client.get("/admin/employees/", headers={"Accept-Language": "en"})
+    assert forbidden.status_code == 403
+    assert "Your role does not include this area" in forbidden.get_data(as_text=True)
