@@ -2,6 +2,7 @@
 import copy
 import logging
 import pickle
+import signal
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.mongodb import MongoDBJobStore
@@ -84,5 +85,14 @@ def run_forever(app) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s "
                         "%(message)s")
     scheduler = build_scheduler(app)
+
+    def stop(signum, frame):
+        # systemd/Procfile stop with SIGTERM: let running jobs finish, then leave.
+        log.info("signal %s: stopping after the running jobs finish", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     scheduler.start()
+    log.info("scheduler stopped")

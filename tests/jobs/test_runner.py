@@ -149,3 +149,15 @@ def test_a_failed_scheduled_run_is_retried_once(app, sample_jobs):
     assert runs == {"sample_fail@2026-11-26T02:00:00 Berlin": "failed",
                     "sample_fail@2026-11-26T02:00:00 Berlin#retry1": "failed"}
     assert len(recorder.calls) == 1  # the retry itself is not retried again
+
+
+def test_job_history_list_and_details_show_failed_runs(client, login, sample_jobs):
+    run = run_now("sample_fail", requested_by="admin")
+    run_now("sample_count", requested_by="admin")
+    login("admin")
+    listing = client.get("/admin/job_runs/?search=sample")
+    assert listing.status_code == 200
+    text = listing.get_data(as_text=True)
+    assert "sample_fail" in text and "failed" in text and "calls" in text
+    details = client.get(f"/admin/job_runs/details/?id={run.run_id}")
+    assert "Lieferant nicht erreichbar" in details.get_data(as_text=True)

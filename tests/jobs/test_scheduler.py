@@ -118,3 +118,31 @@ def test_the_nightly_cleanup_runs_once_per_day_across_both_dst_changes(sample_re
         keys = {occurrence_id(spec, f) for f in fires}
         assert len(keys) == len(days) and all((b - a).days == 1
                                               for a, b in zip(days, days[1:]))
+
+
+def test_scheduler_process_starts_schedules_the_cleanup_at_2_and_stops_on_sigterm(
+        app, db_server):
+    import os
+    import signal
+
+    env = dict(os.environ, MONGODB_URI=db_server, MONGODB_DB=app.config["MONGODB_DB"],
+               BACKOFFICE_ENV="development", BACKOFFICE_DATA_DIR=str(app.config["DATA_DIR"]))
+    child = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "scheduler"],
+                             cwd=REPO, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in child.stdout:
+            lines.append(line)
+            if "Scheduler started" in line:
+                break
+        child.send_signal(signal.SIGTERM)
+        rest, _ = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, "".join(lines) + rest
+    assert "scheduler stopped" in rest
+    stored = me.get_db()["apscheduler_jobs"].find_one({"_id": "retention_cleanup"})
+    due = datetime.fromtimestamp(stored["next_run_time"], ZoneInfo("Europe/Berlin"))
+    assert (due.hour, due.minute) == (2, 0)
