@@ -35,6 +35,13 @@ def inject_csp_nonce():
     return {"csp_nonce": csp_nonce}
 
 
+@bp.app_errorhandler(413)
+def upload_too_large(error):
+    """Refuse an oversized upload with the limit, before anything is stored."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_template("errors/413.html", limit_mb=max(1, limit // (1024 * 1024))), 413
+
+
 @bp.app_errorhandler(ServerSelectionTimeoutError)
 @bp.app_errorhandler(ConnectionFailure)
 def database_unavailable(error):

@@ -96,3 +96,40 @@ def test_login_and_error_pages_in_english_when_chosen(client):
     forbidden = client.get("/admin/employees/", headers={"Accept-Language": "en"})
     assert forbidden.status_code == 403
     assert "Your role does not include this area" in forbidden.get_data(as_text=True)
+
+
+def test_oversized_uploads_are_refused_for_archive_and_import(app, client, login):
+    import io
+
+    from models import ArchivedFile, ImportRun
+
+    login("admin")
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # 1 MB for this test
+    big = b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10)
+    for url, field in (("/admin/archive_files/new/", "upload"), ("/import/employees/", "file")):
+        token = csrf_token_from(client.get(url).data)
+        response = client.post(url, data={"csrf_token": token, "category": "invoice",
+                                          "document_date": "2026-03-15",
+                                          field: (io.BytesIO(big), "../../gross.pdf")},
+                               content_type="multipart/form-data")
+        assert response.status_code == 413, url
+        assert "Höchstens 1 MB pro Upload" in response.get_data(as_text=True)
+    assert ArchivedFile.objects.count() == 0 and ImportRun.objects.count() == 0
+
+
+def test_no_secrets_in_the_repository():
+    """Tracked files hold no private keys or real credentials; secrets come from the env."""
+    import re
+    import subprocess
+
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.split()
+    suspicious = re.compile(rb"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----|AKIA[0-9A-Z]{16}|"
+                            rb"mongodb(\+srv)?://[^\s:@/]+:(?!PASSWORD@|pass@)[^\s@/]{6,}@")
+    hits = [name for name in files if (REPO / name).is_file() and not name.startswith("tests/")
+            and suspicious.search((REPO / name).read_bytes())]
+    assert hits == []
+    from config import Config
+
+    config_source = (REPO / "config.py").read_text()
+    assert 'env.get("SECRET_KEY"' in config_source and Config.__init__
