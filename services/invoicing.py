@@ -81,13 +81,45 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
         lines=[{"account": BANK, "debit": amount},
                {"account": RECEIVABLES, "credit": amount}],
         source="payment", user=user, voucher_ref=inv.number,
-        idempotency_key=f"payment:{inv.pk}:{key}")
+        idempotency_key=f"payment:{inv.pk}:{key}:{_cents(amount)}")
+    if entry.reversed_by:
+        raise BusinessRuleError(f"{inv}: this payment was refused before (it exceeded the open "
+                                "amount); enter it again with the right amount")
     payment = Payment(key=key, date=day, amount=amount, reference=reference,
                       entry_id=entry.pk, recorded_by=user)
-    Invoice._get_collection().update_one(
-        {"_id": inv.pk, "payments.key": {"$ne": key}},
-        {"$push": {"payments": payment.to_mongo()}})
+    _attach_payment(inv, payment, entry, user)
     return _update_paid_status(inv.pk)
+
+
+def _attach_payment(inv: Invoice, payment: Payment, entry, user: str) -> None:
+    """Add the payment only if the open amount still covers it (compare-and-set).
+
+    Two payments entered at the same moment were both checked against the old open
+    amount; the paid total in the filter makes the second one re-check. One that no
+    longer fits is reversed in the journal, so books and invoice stay in step.
+    """
+    coll = Invoice._get_collection()
+    cents = _cents(payment.amount)
+    for _ in range(20):
+        current = coll.find_one({"_id": inv.pk}, {"paid_total": 1, "gross_total": 1,
+                                                 "payments.key": 1})
+        if any(p.get("key") == payment.key for p in current.get("payments", [])):
+            return  # recorded by an earlier attempt
+        paid = current.get("paid_total") or 0
+        if paid + cents > current["gross_total"]:
+            posting.reverse_entry(entry, user, text=f"Storno Zahlung {inv.number}: "
+                                  "übersteigt den offenen Betrag")
+            raise BusinessRuleError(
+                f"{inv}: the payment of {payment.amount:.2f} € exceeds the open amount of "
+                f"{Decimal(current['gross_total'] - paid) / 100:.2f} € (another payment was "
+                "recorded at the same time); it was not recorded")
+        done = coll.update_one(
+            {"_id": inv.pk, "paid_total": current.get("paid_total"),
+             "payments.key": {"$ne": payment.key}},
+            {"$push": {"payments": payment.to_mongo()}, "$set": {"paid_total": paid + cents}})
+        if done.modified_count:
+            return
+    raise BusinessRuleError(f"{inv}: too many payments at the same moment; try again")
 
 
 def cancel_invoice(invoice: Invoice, user: str, *, today: date | None = None) -> Invoice:

@@ -167,6 +167,34 @@ def test_payments_partial_then_full(app):
     assert sum(ln.debit for ln in bank) == Decimal("392.44")
 
 
+def test_parallel_payments_never_exceed_the_open_amount(app):
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")  # 392,44 € gross
+    ok, refused, barrier = [], [], threading.Barrier(6)
+
+    def pay(n):
+        barrier.wait()
+        try:
+            invoicing.record_payment(inv, amount=Decimal("100.00"), day=date(2026, 3, 20),
+                                     user="fibu", key=f"parallel-{n}")
+            ok.append(n)
+        except BusinessRuleError:
+            refused.append(n)
+
+    threads = [threading.Thread(target=pay, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final = Invoice.objects.get(pk=inv.pk)
+    assert len(ok) == 3 and len(refused) == 3
+    assert final.paid_total == Decimal("300.00") and len(final.payments) == 3
+    # The books agree with the invoice: refused payments were reversed in the journal.
+    bank = [ln for e in JournalEntry.objects(status="posted") for ln in e.lines
+            if ln.account == "1200"]
+    assert sum(ln.debit for ln in bank) - sum(ln.credit for ln in bank) == Decimal("300.00")
+
+
 def test_cancel_creates_a_credit_note_that_reverses_the_posting(app):
     make_company()
     inv = invoicing.issue_invoice(make_invoice(), "fibu")
