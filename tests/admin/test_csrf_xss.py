@@ -98,3 +98,25 @@ def test_audit_log_shows_payload_escaped(client, login):
     entry = AuditEntry.objects.first()
     for url in ("/admin/audit/", f"/admin/audit/details/?id={entry.pk}"):
         _assert_escaped(client.get(url).get_data(as_text=True), url)
+
+
+def test_payload_in_invoice_pdf_and_dashboard_is_shown_as_text(client, login):
+    """Markup in a customer's name is printed as text in the PDF, never interpreted."""
+    import io
+
+    from pypdf import PdfReader
+
+    from services import invoicing
+    from services.archive_store import read_file
+    from tests.factories import make_company, make_customer, make_invoice
+
+    make_company()
+    customer = make_customer(name='Evil <b>bold</b><script>x()</script> GmbH')
+    inv = invoicing.issue_invoice(make_invoice(customer=customer), "fibu")
+    text = PdfReader(io.BytesIO(read_file(inv.pdf_file))).pages[0].extract_text()
+    assert "<b>bold</b>" in text and "<script>x()</script>" in text
+    login("finance")
+    page = client.get("/admin/").get_data(as_text=True)
+    _assert_escaped(page, "/admin/")
+    listing = client.get("/admin/invoice/").get_data(as_text=True)
+    assert "<script>x()</script>" not in listing and "&lt;script&gt;x()" in listing
