@@ -1,0 +1,111 @@
+"""kill -9 in the middle of issuing an invoice and of posting a payroll run, then finish.
+
+A child process runs the real service against the test database and SIGKILLs itself right
+after one chosen step; the parent then repeats the operation as a clerk would after a
+restart and checks: no duplicate, nothing lost or half-written, the operation completes.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from models import ArchivedFile, JournalEntry
+from models.invoice import Invoice
+from services import invoicing
+from services.posting import verify_chain
+from tests.conftest import REPO
+from tests.factories import make_company, make_employee, make_invoice
+
+CHILD = textwrap.dedent("""
+    import functools, json, os, signal, sys
+    sys.path.insert(0, {repo!r})
+    from app import create_app
+    cfg = json.loads(sys.argv[1])
+    app = create_app({{"TESTING": True, "MONGODB_URI": cfg["uri"], "MONGODB_DB": cfg["db"]}})
+    with app.app_context():
+        import importlib
+        module = importlib.import_module(cfg["module"])
+        original = getattr(module, cfg["name"])
+        calls = {{"n": 0}}
+
+        @functools.wraps(original)
+        def then_die(*args, **kwargs):
+            result = original(*args, **kwargs)
+            calls["n"] += 1
+            if calls["n"] == cfg.get("nth", 1):
+                os.kill(os.getpid(), signal.SIGKILL)   # kill -9 right after this step
+            return result
+
+        setattr(module, cfg["name"], then_die)
+        exec(cfg["run"])
+""")
+
+
+def run_and_kill(app, module: str, name: str, run: str, nth: int = 1) -> None:
+    """Run `run` in a child process that is killed right after module.name's nth call."""
+    cfg = {"uri": app.config["MONGODB_EFFECTIVE_URI"], "db": app.config["MONGODB_DB"],
+           "module": module, "name": name, "run": run, "nth": nth}
+    proc = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO)), json.dumps(cfg)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+
+
+KILL_POINTS = [
+    ("services.invoicing", "_freeze", 1),              # number taken, status "issuing"
+    ("services.invoicing", "_post_invoice", 1),        # journal entry posted
+    ("services.archive_store", "store_generated", 1),  # XML filed, PDF not yet
+    ("services.archive_store", "store_generated", 2),  # both filed, status not yet set
+]
+
+
+@pytest.mark.parametrize("module,name,nth", KILL_POINTS)
+def test_issue_invoice_killed_then_completed_once(app, module, name, nth):
+    make_company()
+    inv = make_invoice()
+    run_and_kill(app, module, name,
+                 f"from services import invoicing\nfrom models.invoice import Invoice\n"
+                 f"invoicing.issue_invoice(Invoice.objects.get(pk='{inv.pk}'), 'fibu')", nth)
+    assert Invoice.objects.get(pk=inv.pk).status == "issuing"  # frozen, visibly unfinished
+    assert invoicing.resume_issuing() == 1                     # what a restart runs
+    done = Invoice.objects.get(pk=inv.pk)
+    assert done.status == "issued" and done.number == "RE-2026-00001"
+    assert JournalEntry.objects(source="invoice", status="posted").count() == 1
+    assert ArchivedFile.objects(description__in=[f"[invoice-pdf:{inv.pk}]",
+                                                 f"[invoice-xml:{inv.pk}]"]).count() == 2
+    assert invoicing.issue_invoice(done, "fibu").number == "RE-2026-00001"  # repeat is a no-op
+    assert verify_chain(2026).ok
+    nxt = invoicing.issue_invoice(make_invoice(), "fibu")
+    assert nxt.number == "RE-2026-00002"  # no gap, no duplicate
+
+
+def test_payroll_post_killed_then_completed_once(app):
+    from models.payroll import PayrollLock
+    from services.payroll import posting as payroll_posting
+    from services.payroll import runs
+
+    for n in range(3):
+        make_employee(personnel_no=f"K9-{n}", birth_date=date(1980, 1, 1),
+                      hire_date=date(2020, 1, 1), monthly_gross=Decimal("3900.00"))
+    run = runs.create_run(2026, 5, "hr")
+    runs.calculate_run(run.pk, "hr")
+    runs.approve_run(run.pk, "hr")
+    run_and_kill(app, "services.posting", "post_new_entry",
+                 f"from services.payroll import posting\nposting.post_run('{run.pk}', 'hr')")
+    assert runs.get_run(run.pk).status == "posting"
+    assert JournalEntry.objects(source="payroll").count() == 1  # posted, run not yet marked
+    # The claim the killed process held is taken over once it is stale (after 10 minutes).
+    PayrollLock.objects.update(set__at=PayrollLock.objects.first().at - timedelta(minutes=11))
+    posted = payroll_posting.post_run(run.pk, "hr")
+    assert posted.status == "posted"
+    entries = JournalEntry.objects(source="payroll", status="posted")
+    assert entries.count() == 1 and str(entries.first().pk) == posted.entry_ids[0]
+    entry = entries.first()
+    assert entry.total_debit == entry.total_credit > 0
+    assert verify_chain(2026).ok
