@@ -120,3 +120,23 @@ def test_payload_in_invoice_pdf_and_dashboard_is_shown_as_text(client, login):
     _assert_escaped(page, "/admin/")
     listing = client.get("/admin/invoice/").get_data(as_text=True)
     assert "<script>x()</script>" not in listing and "&lt;script&gt;x()" in listing
+
+
+def test_payload_in_an_employee_name_prints_as_text_on_the_payslip(app):
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from models.payroll import Payslip
+    from services.payroll import documents, runs
+
+    make_employee(last_name="Evil<script>y()</script>", first_name="<i>Ina</i>",
+                  birth_date=date(1980, 1, 1), hire_date=date(2020, 1, 1),
+                  monthly_gross=Decimal("3000.00"))
+    run = runs.create_run(2026, 4, "hr")
+    runs.calculate_run(run.pk, "hr")
+    slip = Payslip.objects(run=run.pk).first()
+    pdf = documents.payslip_pdf(slip, documents.company_from_config({}))
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Evil<script>y()</script>" in text and "<i>Ina</i>" in text
