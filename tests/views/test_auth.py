@@ -82,8 +82,9 @@ def test_logout_requires_post(client, login):
 def test_session_cookie_flags(client):
     user = make_user("admin")
     response = _post_login(client, user.email, PASSWORD)
-    cookie = response.headers.get("Set-Cookie")
+    cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")][0]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Expires=" in cookie  # the session ends after PERMANENT_SESSION_LIFETIME
 
 
 @pytest.mark.parametrize("roles", [("admin",), ("hr", "finance")])
