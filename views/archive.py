@@ -2,7 +2,7 @@
 from urllib.parse import quote
 
 import click
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app
 from flask_login import current_user, login_required
 
 from models.archive import ArchivedFile
@@ -59,13 +59,6 @@ def preview(file_id):
     """Show a PDF or image in the browser; other types are downloaded."""
     record = _readable_record(file_id)
     return _send(record, inline=record.content_type in INLINE_TYPES)
-
-
-@bp.app_errorhandler(413)
-def too_large(error):
-    """Say how large an upload may be instead of a bare 413."""
-    limit = f'{current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024):g}'
-    return render_template("errors/too_large.html", limit=limit), 413
 
 
 @bp.cli.command("add")

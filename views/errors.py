@@ -39,7 +39,8 @@ def inject_csp_nonce():
 def upload_too_large(error):
     """Refuse an oversized upload with the limit, before anything is stored."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return render_template("errors/413.html", limit_mb=max(1, limit // (1024 * 1024))), 413
+    size = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} KB"
+    return render_template("errors/413.html", limit=size), 413
 
 
 @bp.app_errorhandler(ServerSelectionTimeoutError)

@@ -76,7 +76,7 @@ def test_a_request_over_the_request_limit_gets_a_clear_page(app, client, login):
         "document_date": "2026-03-15", "upload": [(io.BytesIO(PDF * 100), "a.pdf")]},
         content_type="multipart/form-data")
     assert response.status_code == 413
-    assert "larger than 0.000976562 MB altogether" in response.get_data(as_text=True)
+    assert "Höchstens 1 KB pro Upload" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("name, data, expected", [

@@ -114,6 +114,10 @@ def test_oversized_uploads_are_refused_for_archive_and_import(app, client, login
                                content_type="multipart/form-data")
         assert response.status_code == 413, url
         assert "Höchstens 1 MB pro Upload" in response.get_data(as_text=True)
+    english = client.post("/import/employees/", headers={"Accept-Language": "en"},
+                          data={"csrf_token": token, "file": (io.BytesIO(big), "x.csv")},
+                          content_type="multipart/form-data")
+    assert "At most 1 MB per upload" in english.get_data(as_text=True)
     assert ArchivedFile.objects.count() == 0 and ImportRun.objects.count() == 0
 
 
