@@ -4,9 +4,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import mongoengine as me
-from flask import abort, flash, redirect, request, url_for
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_admin.contrib.mongoengine import ModelView
+from flask_admin.model import template
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -178,6 +181,57 @@ def _field_errors(exc, field=None):
             yield from _field_errors(nested, field if key == "__all__" else key)
     else:
         yield field, getattr(exc, "message", None) or str(exc)
+
+
+class _UnlessFrozen(template.BaseListRowAction):
+    """A row button (edit, delete) that frozen rows do not get."""
+
+    def __init__(self, inner, view):
+        super().__init__(inner.title)
+        self.inner, self.view = inner, view
+
+    def render(self, context, row_id, row):
+        return "" if self.view.is_frozen(row) else self.inner.render(context, row_id, row)
+
+
+class FrozenDocumentsMixin:
+    """For views of documents that freeze (posted entries, issued invoices).
+
+    A frozen row shows no edit/delete buttons, and with can_edit/can_delete False for
+    the requested id the base view answers 403 on the edit and delete URLs. Subclasses
+    name the `frozen_statuses`.
+    """
+
+    frozen_statuses: tuple[str, ...] = ()
+
+    def is_frozen(self, row) -> bool:
+        return row.status in self.frozen_statuses
+
+    @property
+    def can_edit(self):
+        return super().can_edit and not self._requested_document_frozen()
+
+    @property
+    def can_delete(self):
+        return super().can_delete and not self._requested_document_frozen()
+
+    def get_list_row_actions(self):
+        return [_UnlessFrozen(a, self) if isinstance(
+                    a, (template.EditRowAction, template.EditPopupRowAction,
+                        template.DeleteRowAction)) else a
+                for a in super().get_list_row_actions()]
+
+    def _requested_document_frozen(self) -> bool:
+        """Tell whether the document named in this request (?id= or form id) is frozen."""
+        if not has_request_context():
+            return False
+        raw = request.args.get("id") or request.form.get("id")
+        try:
+            pk = ObjectId(raw) if raw else None
+        except InvalidId:
+            return False
+        return pk is not None and self.model.objects(
+            pk=pk, status__in=list(self.frozen_statuses)).count() > 0
 
 
 def record_audit(action: str, model, before: dict, after: dict) -> AuditEntry:

@@ -1,18 +1,15 @@
 """Customers, company master data and invoices (drafts editable; issued ones frozen)."""
 import json
 
-from bson import ObjectId
-from bson.errors import InvalidId
-from flask import flash, has_request_context, request, url_for
+from flask import flash, url_for
 from flask_admin.actions import action
-from flask_admin.model import template
 from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
-from admin.base import SecuredModelView, current_user_label
+from admin.base import FrozenDocumentsMixin, SecuredModelView, current_user_label
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
 from models.customer import Customer
-from models.invoice import Invoice
+from models.invoice import INVOICE_STATUSES, Invoice
 from services import invoicing
 from services.errors import BusinessRuleError
 from services.formatting import format_money_de
@@ -36,17 +33,6 @@ class CompanyView(SecuredModelView):
     form_excluded_columns = ("key", "created_at", "updated_at")
 
 
-class IssuedHiddenRowAction(template.BaseListRowAction):
-    """A row button shown only for drafts: issued invoices are frozen."""
-
-    def __init__(self, inner):
-        super().__init__(inner.title)
-        self.inner = inner
-
-    def render(self, context, row_id, row):
-        return self.inner.render(context, row_id, row) if row.status == "draft" else ""
-
-
 def _money(field):
     def fmt(view, context, model, name):
         value = getattr(model, field)
@@ -66,10 +52,11 @@ def _documents(view, context, model, name):
     return Markup(" · ").join(Markup('<a href="{}">{}</a>').format(u, t) for u, t in links)
 
 
-class InvoiceView(SecuredModelView):
+class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
     """Invoices: edit drafts; issue, cancel, record payments, download PDF and XML."""
 
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    frozen_statuses = tuple(s for s in INVOICE_STATUSES if s != "draft")
     action_disallowed_list = ["delete"]
     column_list = ("number", "kind", "customer", "issue_date", "gross_total", "paid_total",
                    "status", "documents")
@@ -94,20 +81,6 @@ class InvoiceView(SecuredModelView):
                                                   ("customer_no", "name"))}
     edit_template = "admin/invoice_edit.html"
     create_template = "admin/invoice_create.html"
-
-    @property
-    def can_edit(self):
-        return super().can_edit and not self._requested_invoice_frozen()
-
-    @property
-    def can_delete(self):
-        return super().can_delete and not self._requested_invoice_frozen()
-
-    def get_list_row_actions(self):
-        return [IssuedHiddenRowAction(a) if isinstance(
-                    a, (template.EditRowAction, template.EditPopupRowAction,
-                        template.DeleteRowAction)) else a
-                for a in super().get_list_row_actions()]
 
     def on_model_change(self, form, model, is_created):
         if is_created:
@@ -143,13 +116,3 @@ class InvoiceView(SecuredModelView):
             return None
         flash(f"{result}: {done}", "success")
         return result
-
-    def _requested_invoice_frozen(self) -> bool:
-        if not has_request_context():
-            return False
-        raw = request.args.get("id") or request.form.get("id")
-        try:
-            pk = ObjectId(raw) if raw else None
-        except InvalidId:
-            return False
-        return pk is not None and Invoice.objects(pk=pk, status__ne="draft").count() > 0

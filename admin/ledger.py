@@ -1,15 +1,13 @@
 """Chart of accounts and journal entries."""
-from bson import ObjectId
-from bson.errors import InvalidId
-from flask import flash, has_request_context, request
+from flask import flash
 from flask_admin.actions import action
 from flask_admin.menu import MenuLink
 from flask_login import current_user
-from flask_admin.model import template
 from markupsafe import Markup, escape
 
 from admin.labels import menu_label
-from admin.base import SecuredModelView, current_user_label, money_formatter
+from admin.base import (FrozenDocumentsMixin, SecuredModelView, current_user_label,
+                        money_formatter)
 from models.ledger import JournalEntry
 from services import posting
 from services.errors import BusinessRuleError
@@ -28,21 +26,11 @@ class AccountView(SecuredModelView):
     form_excluded_columns = ("created_at", "updated_at")
 
 
-class DraftOnlyRowAction(template.BaseListRowAction):
-    """A row button shown only for draft entries: posted ones are frozen."""
-
-    def __init__(self, inner):
-        super().__init__(inner.title)
-        self.inner = inner
-
-    def render(self, context, row_id, row):
-        return "" if row.status == "posted" else self.inner.render(context, row_id, row)
-
-
-class JournalEntryView(SecuredModelView):
+class JournalEntryView(FrozenDocumentsMixin, SecuredModelView):
     """Journal: drafts are edited here; posted entries only viewed, posted, reversed."""
 
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    frozen_statuses = ("posted",)
     action_disallowed_list = ["delete"]  # bulk delete would bypass the per-row rule
     column_list = ("number", "date", "text", "voucher_ref", "total", "status", "source")
     column_searchable_list = ("text", "voucher_ref")
@@ -105,34 +93,6 @@ class JournalEntryView(SecuredModelView):
         flash(f"{entry}: {done}", "success")
         return result
 
-    @property
-    def can_edit(self):
-        return super().can_edit and not self._requested_entry_posted()
-
-    @property
-    def can_delete(self):
-        return super().can_delete and not self._requested_entry_posted()
-
-    def get_list_row_actions(self):
-        return [DraftOnlyRowAction(action) if isinstance(
-                    action, (template.EditRowAction, template.EditPopupRowAction,
-                             template.DeleteRowAction)) else action
-                for action in super().get_list_row_actions()]
-
-    def _requested_entry_posted(self) -> bool:
-        """Tell whether the entry named in this request (?id= or form id) is posted.
-
-        With can_edit/can_delete False the base view answers 403 on the edit and
-        delete URLs and the details page shows no edit/delete buttons.
-        """
-        if not has_request_context():
-            return False
-        raw = request.args.get("id") or request.form.get("id")
-        try:
-            pk = ObjectId(raw) if raw else None
-        except InvalidId:
-            return False
-        return pk is not None and JournalEntry.objects(pk=pk, status="posted").count() > 0
 
 
 def _entry_link(view, pk):
