@@ -18,6 +18,7 @@ from markupsafe import Markup
 from admin.filters import BackofficeFilterConverter
 from models.audit import AuditEntry, FieldChange
 from services.audit import diff, snapshot
+from services.errors import BusinessRuleError
 from services.formatting import format_date_de, format_decimal_de
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -232,6 +233,17 @@ class FrozenDocumentsMixin:
             return False
         return pk is not None and self.model.objects(
             pk=pk, status__in=list(self.frozen_statuses)).count() > 0
+
+
+def run_step(step, subject, done: str, name_result: bool = False):
+    """Run a business step for one row; flash success or the rule's message, never raise."""
+    try:
+        result = step()
+    except BusinessRuleError as exc:
+        flash(f"{subject}: {exc}", "error")
+        return None
+    flash(f"{result if name_result else subject}: {done}", "success")
+    return result
 
 
 def record_audit(action: str, model, before: dict, after: dict) -> AuditEntry:

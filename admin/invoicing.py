@@ -1,17 +1,16 @@
 """Customers, company master data and invoices (drafts editable; issued ones frozen)."""
 import json
 
-from flask import flash, url_for
+from flask import url_for
 from flask_admin.actions import action
 from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
-from admin.base import FrozenDocumentsMixin, SecuredModelView, current_user_label
+from admin.base import FrozenDocumentsMixin, SecuredModelView, current_user_label, run_step
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
 from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
 from services import invoicing
-from services.errors import BusinessRuleError
 from services.formatting import format_money_de
 
 
@@ -97,22 +96,14 @@ class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
     def action_issue(self, ids):
         """Issue the selected drafts."""
         for inv in Invoice.objects(pk__in=ids).order_by("created_at"):
-            self._run(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
-                      "ausgestellt")
+            run_step(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
+                     "ausgestellt", name_result=True)
 
     @action("cancel", "Stornieren (Gutschrift)",
             "Die markierten Rechnungen mit einer Gutschrift stornieren?")
     def action_cancel(self, ids):
         """Cancel the selected invoices by credit notes."""
         for inv in Invoice.objects(pk__in=ids):
-            self._run(lambda i=inv: invoicing.cancel_invoice(i, current_user_label()), inv,
-                      "storniert")
+            run_step(lambda i=inv: invoicing.cancel_invoice(i, current_user_label()), inv,
+                     "storniert", name_result=True)
 
-    def _run(self, step, inv, done):
-        try:
-            result = step()
-        except BusinessRuleError as exc:
-            flash(f"{inv}: {exc}", "error")
-            return None
-        flash(f"{result}: {done}", "success")
-        return result

@@ -7,10 +7,9 @@ from markupsafe import Markup, escape
 
 from admin.labels import menu_label
 from admin.base import (FrozenDocumentsMixin, SecuredModelView, current_user_label,
-                        money_formatter)
+                        money_formatter, run_step)
 from models.ledger import JournalEntry
 from services import posting
-from services.errors import BusinessRuleError
 
 FINANCE_READ = ("admin", "finance", "auditor")
 FINANCE_WRITE = ("admin", "finance")
@@ -62,36 +61,28 @@ class JournalEntryView(FrozenDocumentsMixin, SecuredModelView):
     def action_post(self, ids):
         """Post the selected drafts; each one that cannot be posted is named."""
         for entry in JournalEntry.objects(pk__in=ids).order_by("date"):
-            self._run(lambda e=entry: posting.post_entry(e, current_user_label()),
-                      entry, "gebucht")
+            run_step(lambda e=entry: posting.post_entry(e, current_user_label()),
+                     entry, "gebucht")
 
     @action("reverse", "Stornieren",
             "Die markierten gebuchten Einträge mit heutigem Datum stornieren?")
     def action_reverse(self, ids):
         """Post a reversal entry for each selected posted entry."""
         for entry in JournalEntry.objects(pk__in=ids):
-            self._run(lambda e=entry: posting.reverse_entry(e, current_user_label()),
-                      entry, "storniert")
+            run_step(lambda e=entry: posting.reverse_entry(e, current_user_label()),
+                     entry, "storniert")
 
     @action("correct", "Stornieren und korrigieren",
             "Stornieren und einen neuen Entwurf mit denselben Zeilen zur Korrektur anlegen?")
     def action_correct(self, ids):
         """Reverse each selected entry and open a draft copy of it for the correction."""
         for entry in JournalEntry.objects(pk__in=ids):
-            draft = self._run(lambda e=entry: posting.reverse_and_copy(
+            draft = run_step(lambda e=entry: posting.reverse_and_copy(
                 e, current_user_label()), entry, "storniert")
             if draft is not None:
                 flash(Markup('Korrektur-Entwurf angelegt: <a href="{}">bearbeiten</a>').format(
                     self.get_url(".edit_view", id=draft.pk)), "info")
 
-    def _run(self, step, entry, done):
-        try:
-            result = step()
-        except BusinessRuleError as exc:
-            flash(f"{entry}: {exc}", "error")
-            return None
-        flash(f"{entry}: {done}", "success")
-        return result
 
 
 

@@ -46,3 +46,18 @@ def clean_iban(doc, field="iban"):
             setattr(doc, field, normalize_iban(value))
         except ValueError as exc:
             raise me.ValidationError(str(exc), errors={field: str(exc)}) from None
+
+
+def clean_vat_id_and_postal_code(doc) -> None:
+    """Normalise the VAT ID and check a German postal code, as ValidationErrors on the field."""
+    from models.validators import normalize_vat_id
+
+    if doc.vat_id:
+        try:
+            doc.vat_id = normalize_vat_id(doc.vat_id)
+        except ValueError as exc:
+            raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+    if doc.country == "DE" and doc.postal_code and not (
+            doc.postal_code.isdigit() and len(doc.postal_code) == 5):
+        msg = f"German postal code '{doc.postal_code}' must have five digits"
+        raise me.ValidationError(msg, errors={"postal_code": msg})

@@ -1,8 +1,7 @@
 """Customers we invoice: name, address, VAT ID (validated), e-mail."""
 import mongoengine as me
 
-from models.base import TimestampedDocument
-from models.validators import normalize_vat_id
+from models.base import TimestampedDocument, clean_vat_id_and_postal_code
 
 
 class Customer(TimestampedDocument):
@@ -22,12 +21,4 @@ class Customer(TimestampedDocument):
         return f"{self.customer_no} {self.name}"
 
     def clean(self):
-        if self.vat_id:
-            try:
-                self.vat_id = normalize_vat_id(self.vat_id)
-            except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
-        if self.country == "DE" and self.postal_code and not (
-                self.postal_code.isdigit() and len(self.postal_code) == 5):
-            msg = "a German postal code has five digits"
-            raise me.ValidationError(msg, errors={"postal_code": msg})
+        clean_vat_id_and_postal_code(self)

@@ -1,8 +1,7 @@
 """Suppliers (Lieferanten)."""
 import mongoengine as me
 
-from models.base import TimestampedDocument, clean_iban
-from models.validators import normalize_vat_id
+from models.base import TimestampedDocument, clean_iban, clean_vat_id_and_postal_code
 
 
 class Supplier(TimestampedDocument):
@@ -28,12 +27,4 @@ class Supplier(TimestampedDocument):
 
     def clean(self):
         clean_iban(self)
-        if self.vat_id:
-            try:
-                self.vat_id = normalize_vat_id(self.vat_id)
-            except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
-        if self.country == "DE" and self.postal_code and not (
-                self.postal_code.isdigit() and len(self.postal_code) == 5):
-            msg = f"German postal code '{self.postal_code}' must have five digits"
-            raise me.ValidationError(msg, errors={"postal_code": msg})
+        clean_vat_id_and_postal_code(self)
