@@ -37,7 +37,7 @@ $(DEPS_STAMP): requirements.txt requirements-dev.txt
 
 launcher: $(LAUNCHER)
 
-$(LAUNCHER): tools/ferretdb/main.go tools/ferretdb/proxy.go tools/ferretdb/go.mod tools/ferretdb/go.sum
+$(LAUNCHER): $(wildcard tools/ferretdb/*)
 	@if [ -z "$$MONGODB_URI" ]; then \
 	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db build; \
 	else echo "MONGODB_URI is set: the embedded database is not needed"; fi

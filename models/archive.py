@@ -61,6 +61,7 @@ class ArchiveContent(me.Document):
     pending = me.ListField(me.ObjectIdField())
     writer = me.ObjectIdField()  # the upload that writes the GridFS file
     stored = me.BooleanField(default=False)  # the GridFS file is complete
+    write_attempts = me.IntField(default=0)  # > 0 before a write: chunks may be left over
     deleting = me.BooleanField(default=False)  # no new refs; content is being removed
     created_at = me.DateTimeField(default=utcnow)
 

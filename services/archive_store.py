@@ -66,7 +66,7 @@ def store_content(sniffed: Sniffed, filename: str, record_id: ObjectId) -> Archi
     if not doc.get("stored"):
         if doc.get("writer") != record_id:
             doc = _take_over_if_stale(doc, record_id)
-        _write_grid_file(doc["grid_id"], sniffed, filename)
+        _write_grid_file(sniffed.sha256, doc["grid_id"], sniffed, filename)
         ArchiveContent._get_collection().update_one(
             {"_id": sniffed.sha256}, {"$set": {"stored": True}})
         doc["stored"] = True
@@ -81,7 +81,8 @@ def _claim(sniffed: Sniffed, record_id: ObjectId) -> dict:
             {"_id": sniffed.sha256, "deleting": {"$ne": True}},
             {"$setOnInsert": {"grid_id": ObjectId(), "size": sniffed.size,
                               "content_type": sniffed.content_type, "writer": record_id,
-                              "stored": False, "deleting": False, "created_at": now},
+                              "stored": False, "deleting": False, "write_attempts": 0,
+                              "created_at": now},
              "$addToSet": {"refs": record_id, "pending": record_id}},
             upsert=True, return_document=ReturnDocument.AFTER)
     except DuplicateKeyError:
@@ -113,9 +114,18 @@ def _reload_stored(sha256: str) -> dict:
     return doc
 
 
-def _write_grid_file(grid_id: ObjectId, sniffed: Sniffed, filename: str) -> None:
-    """Write the GridFS file under its chosen id, replacing a partial one from a crash."""
-    remove_grid_file(grid_id)
+def _write_grid_file(sha256: str, grid_id: ObjectId, sniffed: Sniffed, filename: str) -> None:
+    """Write the GridFS file under its chosen id, replacing a partial one from a crash.
+
+    Each attempt is counted first; only when an earlier attempt may have left chunks
+    are they removed. (Chunks are found by `files_id`, which FerretDB answers with a
+    scan of every stored chunk: doing that on each upload made issuing slower the
+    more documents the archive held.)
+    """
+    before = ArchiveContent._get_collection().find_one_and_update(
+        {"_id": sha256}, {"$inc": {"write_attempts": 1}})  # no projection: FerretDB lacks it
+    if before is None or before.get("write_attempts", 1):  # no count: stored before counting
+        remove_grid_file(grid_id)
     sniffed.file.seek(0)
     grid().put(sniffed.file, _id=grid_id, filename=filename,
                content_type=sniffed.content_type)

@@ -4,9 +4,12 @@ The server is our own launcher under tools/ferretdb, built with Go on first use.
 It listens on 127.0.0.1 only and keeps its data, pid file and log under one
 directory. Nothing here runs at import time.
 """
+import hashlib
+import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -54,16 +57,21 @@ class EmbeddedMongo:
         return f"mongodb://127.0.0.1:{self.port}/"
 
     def build(self) -> Path:
-        """Build the launcher binary with Go unless it is already there."""
-        if self.binary.exists():
+        """Build the launcher (with FerretDB's patched source) unless it is up to date."""
+        stamp = self.binary.with_name(self.binary.name + ".stamp")
+        wanted = _source_digest()
+        if self.binary.exists() and stamp.exists() and stamp.read_text() == wanted:
             return self.binary
         go = shutil.which("go")
         if go is None:
             raise EmbeddedDatabaseError(GO_MISSING)
         self.binary.parent.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DO_NOT_TRACK": "1", "CGO_ENABLED": "0"}
+        work = self.binary.parent / "ferretdb-build"
+        modfile = _patched_modfile(go, env, work)
+        partial = self.binary.with_name(self.binary.name + ".partial")
         result = subprocess.run(
-            [go, "build", "-o", str(self.binary), "."],
+            [go, "build", f"-modfile={modfile}", "-o", str(partial), "."],
             cwd=LAUNCHER_SRC, env=env, capture_output=True, text=True,
         )
         if result.returncode != 0:
@@ -71,6 +79,8 @@ class EmbeddedMongo:
                 "building the embedded database failed (go build in tools/ferretdb):\n"
                 + result.stderr[-2000:]
             )
+        os.replace(partial, self.binary)  # a running server keeps its old file
+        stamp.write_text(wanted)
         return self.binary
 
     def read_pid(self) -> int | None:
@@ -156,6 +166,83 @@ class EmbeddedMongo:
                 return True
             time.sleep(0.1)
         return False
+
+
+# ---------------------------------------------------------------- building
+
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+
+
+def _source_digest() -> str:
+    """A digest of everything the binary is built from (launcher source and patches)."""
+    digest = hashlib.sha256()
+    for path in sorted(LAUNCHER_SRC.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _patched_modfile(go: str, env: dict, work: Path) -> Path:
+    """Copy FerretDB's module, apply tools/ferretdb/*.patch, return a go.mod using it.
+
+    The patches only widen FerretDB's SQLite filter pushdown (see the patch files);
+    FerretDB re-checks every filter in full, so results are the same, only faster.
+    """
+    version = _required_version(LAUNCHER_SRC / "go.mod", FERRETDB_MODULE)
+    result = subprocess.run([go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{version}"],
+                            cwd=LAUNCHER_SRC, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise EmbeddedDatabaseError(f"go mod download {FERRETDB_MODULE}@{version} failed:\n"
+                                    + (result.stdout + result.stderr)[-2000:])
+    source = Path(json.loads(result.stdout)["Dir"])
+    patched = work / f"FerretDB@{version}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(source, patched)
+    for path in patched.rglob("*"):
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)  # the module cache is read-only
+    for patch in sorted(LAUNCHER_SRC.glob("*.patch")):
+        apply_patch(patch.read_text(), patched)
+    modfile = work / "go.mod"
+    modfile.write_text((LAUNCHER_SRC / "go.mod").read_text()
+                       + f"\nreplace {FERRETDB_MODULE} => {patched}\n")
+    shutil.copyfile(LAUNCHER_SRC / "go.sum", work / "go.sum")
+    return modfile
+
+
+def _required_version(gomod: Path, module: str) -> str:
+    for line in gomod.read_text().splitlines():
+        words = line.replace("require", " ").split()
+        if len(words) >= 2 and words[0] == module:
+            return words[1]
+    raise EmbeddedDatabaseError(f"{gomod} does not require {module}")
+
+
+def apply_patch(diff: str, root: Path) -> None:
+    """Apply a unified diff whose every hunk must match its file exactly once."""
+    target, hunks = None, []
+    for line in diff.splitlines():
+        if line.startswith("--- ") or line.startswith("\\"):
+            continue
+        if line.startswith("+++ "):
+            target = root / line[4:].split("/", 1)[1].strip()
+        elif line.startswith("@@"):
+            hunks.append((target, [], []))
+        elif hunks and line[:1] in (" ", "-", "+", ""):
+            _, old, new = hunks[-1]
+            text = line[1:]
+            if line[:1] != "+":
+                old.append(text)
+            if line[:1] != "-":
+                new.append(text)
+    if not hunks:
+        raise EmbeddedDatabaseError("the patch has no hunks")
+    for path, old, new in hunks:
+        content = path.read_text()
+        before, after = "\n".join(old) + "\n", "\n".join(new) + "\n"
+        if content.count(before) != 1:
+            raise EmbeddedDatabaseError(f"the patch does not apply to {path.name} "
+                                        "(was the FerretDB version changed?)")
+        path.write_text(content.replace(before, after))
 
 
 def _is_alive(pid: int) -> bool:

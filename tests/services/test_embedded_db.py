@@ -122,3 +122,56 @@ def test_single_document_writes_are_atomic_under_concurrency(db_server):
     assert len(taken) == 10 and len(refused) == 14
     assert sorted(d["q"] for d in taken) == list(range(10))
     client.drop_database(name)
+
+
+def test_look_ups_by_id_use_the_id_index(db_server):
+    """Our FerretDB patch: SQLite searches the `_id` index instead of scanning the table."""
+    from bson import ObjectId
+    from pymongo import MongoClient
+
+    with MongoClient(db_server) as client:
+        db = client[f"t_{ObjectId()}"]
+        db.things.insert_many([{"_id": ObjectId(), "n": n} for n in range(3)])
+        oid = db.things.find_one({"n": 1})["_id"]
+        plan = db.command("explain", {"find": "things", "filter": {"_id": oid}})
+        client.drop_database(db.name)
+    assert "USING INDEX" in " ".join(plan["queryPlanner"]["Plan"]), plan
+
+
+def test_compare_and_set_by_id_keeps_the_whole_filter(db_server):
+    """Narrowing to the `_id` first must not skip the rest of the filter."""
+    from bson import ObjectId
+    from pymongo import MongoClient
+
+    with MongoClient(db_server) as client:
+        db = client[f"t_{ObjectId()}"]
+        oid = ObjectId()
+        db.things.insert_many([{"_id": oid, "status": "issued", "tags": ["a", "b"]},
+                               {"_id": "text-id", "status": "draft"}])
+        things = db.things
+        assert things.update_one({"_id": oid, "status": "draft"},
+                                 {"$set": {"x": 1}}).matched_count == 0
+        assert things.update_one({"_id": oid, "status": {"$in": ["issued", "paid"]}},
+                                 {"$set": {"x": 2}}).modified_count == 1
+        assert things.find_one_and_update({"_id": oid, "tags": "c"}, {"$set": {"x": 3}}) is None
+        assert things.find_one({"_id": oid, "tags": "b"})["x"] == 2
+        assert things.delete_one({"_id": "text-id", "status": "issued"}).deleted_count == 0
+        assert things.count_documents({"_id": "text-id", "status": "draft"}) == 1
+        assert things.update_one({"_id": "text-id", "status": "draft"},
+                                 {"$set": {"status": "issued"}}).modified_count == 1
+        assert things.find_one({"_id": "text-id"})["status"] == "issued"
+        client.drop_database(db.name)
+
+
+def test_a_patch_that_does_not_match_its_file_stops_the_build(tmp_path):
+    from services.embedded_db import apply_patch
+
+    (tmp_path / "pkg").mkdir()
+    target = tmp_path / "pkg" / "a.go"
+    target.write_text("package a\n\nconst X = 1\n")
+    patch = ("--- a/pkg/a.go\n+++ b/pkg/a.go\n@@ -1,3 +1,3 @@\n package a\n \n"
+             "-const X = 1\n+const X = 2\n")
+    apply_patch(patch, tmp_path)
+    assert target.read_text() == "package a\n\nconst X = 2\n"
+    with pytest.raises(EmbeddedDatabaseError, match="does not apply to a.go"):
+        apply_patch(patch, tmp_path)  # already applied: the old text is gone

@@ -129,6 +129,36 @@ def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
     assert grid_files_count() == 1 and chunks_count() == 1
 
 
+def test_a_write_interrupted_after_its_first_chunk_is_redone_without_leftovers(app):
+    """A crash mid-write leaves chunks; the retry clears them and writes the file whole."""
+    import io
+
+    from services.archive import read_upload
+    from services.archive_store import grid, store_content
+
+    data = b"%PDF-1.4 " + bytes(range(256)) * 2000  # two chunks of 255 KiB
+    record, grid_id = ObjectId(), ObjectId()
+    first = read_upload(io.BytesIO(data), "a.pdf", 10**7)
+    ArchiveContent._get_collection().insert_one({
+        "_id": first.sha256, "grid_id": grid_id, "size": len(data),
+        "content_type": "application/pdf", "refs": [record], "pending": [record],
+        "writer": record, "stored": False, "deleting": False, "write_attempts": 1})
+    me.get_db()["archive.chunks"].insert_one(  # what the crashed attempt had written
+        {"files_id": grid_id, "n": 0, "data": b"half-written"})
+
+    content = store_content(read_upload(io.BytesIO(data), "a.pdf", 10**7), "a.pdf", record)
+    assert content.stored and content.grid_id == grid_id
+    assert grid_files_count() == 1 and chunks_count() == 2
+    assert grid().get(grid_id).read() == data
+    assert ArchiveContent.objects.get().write_attempts == 2
+
+
+def test_a_first_write_counts_its_attempt(app):
+    record = store_file("invoice", "Neu.pdf", document_date=date(2026, 3, 1))
+    assert ArchiveContent.objects.get(pk=record.sha256).write_attempts == 1
+    assert grid_files_count() == 1 and chunks_count() == 1
+
+
 def test_seeding_gives_files_from_before_the_rules_their_keep_until(app):
     from seeds.reference import seed_reference
 
