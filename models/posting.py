@@ -1,9 +1,8 @@
-"""Journal chain: one slot per posted number, a per-year head hint, posting keys.
+"""Journal chain: one slot per posted number, a per-year head, posting keys.
 
-FerretDB 1.24 does not apply a filtered update (or even `$inc`) atomically under
-concurrency; only inserts into a unique index are. So every posted number is claimed
-by inserting its ChainSlot (`_id` = year:number, unique `entry_id`), and the
-FiscalYear document is a hint of how far the chain is complete, never the arbiter.
+Every posted number is claimed by inserting its ChainSlot (`_id` = year:number, unique
+`entry_id`). The FiscalYear head holds a hint of how far the chain is complete, the
+closed months, and the gate through which each posting passes (services.posting).
 """
 import mongoengine as me
 
@@ -16,7 +15,8 @@ def slot_id(year: int, number: int) -> str:
 
 
 class FiscalYear(me.Document):
-    """One document per fiscal year: chain hint (complete up to last_number) and closed months."""
+    """One document per fiscal year: chain hint (complete up to last_number), closed
+    months, and the posting gate."""
 
     year = me.IntField(primary_key=True)
     last_number = me.IntField(default=0, min_value=0)
@@ -24,6 +24,8 @@ class FiscalYear(me.Document):
     closed_months = me.ListField(me.IntField(min_value=1, max_value=12))
     closed_by = me.StringField()
     closed_at = me.DateTimeField()
+    gate = me.IntField(default=0, min_value=0)  # the number a posting may claim (see posting)
+    gate_slot = me.DictField()  # the slot for `gate`, for anyone to complete
 
     meta = {"collection": "fiscal_years", "ordering": ["-year"]}
 

@@ -1,18 +1,23 @@
 """Posting journal entries: gap-free numbers and a SHA-256 hash chain per fiscal year.
 
-No transactions are available, and FerretDB 1.24 does not even apply a filtered
-update or `$inc` atomically under concurrency (measured: 160 compare-and-set winners
-for 22 increments); only an insert into a unique index is atomic. So a posting is:
+No multi-document transactions are available, so a posting is a short sequence of
+single-document steps, each safe to repeat and completed by anyone who finds it half
+done (a later posting, a period close, or `recover_pending()`):
 
-(a) claim: insert the ChainSlot `year:number` holding the complete posted entry (its
-    number, the previous slot's hash and its own hash); the unique `_id` gives each
-    number to one posting, the unique `entry_id` gives each entry one number;
-(b) write: put number, hash, status and the hashed content onto the entry (idempotent);
-(c) advance: move the year's hint (FiscalYear.last_number/last_hash) past the slot.
+(a) gate: on the year's head (FiscalYear) move `gate` from the last complete number N
+    to N+1 -- only if the entry's month is not closed -- and leave the complete slot
+    for N+1 there (`gate_slot`). This compare-and-set on one document is what orders a
+    posting against a period close: once a month is closed no gate for it opens, and a
+    gate opened before the close is completed by the close itself.
+(b) claim: insert the ChainSlot `year:N+1` (the gate's slot). Its unique `_id` gives
+    each number to one entry, the unique `entry_id` each entry one number; slots are
+    never removed, so numbers have no gaps.
+(c) write: put number, hash, status and the hashed content onto the entry.
+(d) advance: move the year's hint (FiscalYear.last_number/last_hash) past the slot.
 
-Slots are never removed, so numbers have no gaps; a crash after (a) or (b) leaves a
-slot whose entry is not written, and the next posting of that year (it walks the slots
-above the hint) or `recover_pending()` completes it.
+The compare-and-set in (a) needs single-document atomic updates: MongoDB has them, and
+our FerretDB launcher provides them by running write commands one at a time
+(tools/ferretdb/proxy.go; FerretDB 1.24 alone does not).
 """
 import random
 import time
@@ -163,10 +168,13 @@ def close_period(year: int, month: int | None = None, *, user: str) -> FiscalYea
     months = [month] if month else list(range(1, 13))
     if any(not 1 <= m <= 12 for m in months):
         raise BusinessRuleError("the month must be between 1 and 12")
-    _settle(year)
+    _head(year)
     _heads().update_one({"_id": year},
                         {"$addToSet": {"closed_months": {"$each": months}},
                          "$set": {"closed_by": user, "closed_at": _now_ms()}})
+    # From here no gate opens for these months; the one posting that may have passed
+    # the gate just before is completed now, so the close returns with the months final.
+    _settle(year)
     return FiscalYear.objects.get(year=year)
 
 
@@ -184,32 +192,58 @@ def is_period_closed(day: date_type) -> bool:
 # ---------------------------------------------------------------- steps (a) (b) (c)
 
 def _claim_slot(doc: dict, user: str) -> dict:
-    """Step (a): insert the next free chain slot of the year for this entry; return it."""
-    day = doc["date"]
-    year = day.year
-    number, prev_hash, _ = _settle(year)
+    """Steps (a) and (b): pass the year's gate for the next number, insert that slot."""
+    year = doc["date"].year
     while True:
-        if day.month in _closed_months(year):
-            raise BusinessRuleError(f"the period {day.month:02d}/{year} is closed; "
-                                    "post into an open period")
-        slot = _slot_for(doc, user, year, number + 1, prev_hash)
+        slot, fresh = _pass_gate(doc, user)
+        if not fresh:
+            return slot  # a parallel call posted this entry meanwhile: its slot
         try:
             _slots().insert_one(slot)
             return slot
         except DuplicateKeyError:
             pass
-        # Look up by _id first: filters on other fields are full scans on FerretDB.
-        taken = _slots().find_one({"_id": slot_id(year, number + 1)})
+        # Look up by _id: a completer inserted this very gate slot before us.
+        taken = _slots().find_one({"_id": slot["_id"]})
         if taken is not None and taken["entry_id"] == doc["_id"]:
             return taken
-        if taken is None:  # the unique entry_id refused: this entry has its slot already
-            mine = _slots().find_one({"entry_id": doc["_id"]})
-            if mine is not None:
-                return mine
-            _backoff()
-            continue
-        _complete(taken)  # finish it: it may be the slot of a crashed posting
-        number, prev_hash = taken["number"], taken["hash"]
+        if taken is None:
+            raise BusinessRuleError(f"journal chain {year}: entry {doc['_id']} holds a "
+                                    "number already; run `flask --app app ledger verify`")
+
+
+def _pass_gate(doc: dict, user: str) -> tuple[dict, bool]:
+    """Step (a): open the gate for the next number for this entry.
+
+    Returns (the gate's new slot, True), or (the entry's slot, False) if a parallel
+    call posted the entry meanwhile. Refuses if the entry's month is closed.
+    """
+    day = doc["date"]
+    year = day.year
+    while True:
+        number, prev_hash, _ = _settle(year)
+        done = _posted_slot(doc["_id"])
+        if done is not None:
+            return done, False
+        if day.month in _closed_months(year):
+            raise BusinessRuleError(f"the period {day.month:02d}/{year} is closed; "
+                                    "post into an open period")
+        slot = _slot_for(doc, user, year, number + 1, prev_hash)
+        opened = _heads().update_one(
+            {"_id": year, "gate": number, "closed_months": {"$ne": day.month}},
+            {"$set": {"gate": number + 1, "gate_slot": slot}})
+        if opened.modified_count:
+            return slot, True
+        _backoff()  # another posting holds the gate (or the month was just closed)
+
+
+def _posted_slot(entry_id) -> dict | None:
+    """The slot of an entry that is posted already, else None."""
+    current = JournalEntry._get_collection().find_one(
+        {"_id": entry_id}, {"status": 1, "number": 1, "fiscal_year": 1})
+    if current is None or current.get("status") != "posted":
+        return None
+    return _slots().find_one({"_id": slot_id(current["fiscal_year"], current["number"])})
 
 
 def _slot_for(doc: dict, user: str, year: int, number: int, prev_hash: str) -> dict:
@@ -247,13 +281,35 @@ def _write_entry(slot: dict) -> None:
 
 
 def _settle(year: int) -> tuple[int, str, int]:
-    """Complete the slots above the year's hint; return (last number, its hash, completed)."""
+    """Complete the slots above the year's hint; return (last number, its hash, completed).
+
+    A gate opened for the next number whose slot is missing (its poster is slow or
+    died) is completed too, from the slot the gate holds.
+    """
     head = _head(year)
     number, last_hash, completed = head["last_number"], head["last_hash"], 0
-    while (slot := _slots().find_one({"_id": slot_id(year, number + 1)})) is not None:
+    while True:
+        slot = _slots().find_one({"_id": slot_id(year, number + 1)}) or _gate_slot(year, number + 1)
+        if slot is None:
+            return number, last_hash, completed
         _complete(slot)
         number, last_hash, completed = slot["number"], slot["hash"], completed + 1
-    return number, last_hash, completed
+
+
+def _gate_slot(year: int, number: int) -> dict | None:
+    """Insert the slot of an open gate for `number` if its poster has not; return it."""
+    head = _heads().find_one({"_id": year}, {"gate": 1, "gate_slot": 1})
+    if head.get("gate") != number:
+        return None
+    try:
+        _slots().insert_one(head["gate_slot"])
+    except DuplicateKeyError:
+        pass  # the poster (or another completer) inserted it
+    slot = _slots().find_one({"_id": slot_id(year, number)})
+    if slot is None:
+        raise BusinessRuleError(f"journal chain {year}: the slot for #{number} cannot be "
+                                "written; run `flask --app app ledger verify`")
+    return slot
 
 
 def _head(year: int) -> dict:
@@ -262,9 +318,16 @@ def _head(year: int) -> dict:
     if head is None:
         try:
             _heads().insert_one({"_id": year, "last_number": 0, "last_hash": GENESIS_HASH,
-                                 "closed_months": []})
+                                 "closed_months": [], "gate": 0})
         except DuplicateKeyError:
             pass
+        head = _heads().find_one({"_id": year})
+    if "gate" not in head:  # a year begun before the gate existed: gate at its last slot
+        number = head["last_number"]
+        while _slots().find_one({"_id": slot_id(year, number + 1)}, {"_id": 1}):
+            number += 1
+        _heads().update_one({"_id": year, "gate": {"$exists": False}},
+                            {"$set": {"gate": number}})
         head = _heads().find_one({"_id": year})
     return head
 
@@ -336,7 +399,7 @@ def _verify_tail(year: int, count: int) -> VerifyResult:
     """Check that no claimed number after the last posted entry lacks its entry."""
     head = _heads().find_one({"_id": year}) or {"last_number": 0}
     if _slots().find_one({"_id": slot_id(year, count + 1)}) is not None \
-            or head["last_number"] > count:
+            or head["last_number"] > count or head.get("gate", 0) > count:
         return VerifyResult(year, False, count, count + 1, None,
                             f"posted entry #{count + 1} is missing (deleted, or its posting "
                             "was interrupted: run `flask --app app ledger recover`)")

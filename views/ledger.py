@@ -7,7 +7,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from services import posting
+from services import periods, posting
 from services.errors import BusinessRuleError
 
 from services.formatting import format_date_de, format_decimal_de
@@ -86,7 +86,7 @@ def periods_view():
         try:
             year = int(request.form["year"])
             month = int(request.form["month"]) if request.form.get("month") else None
-            posting.close_period(year, month, user=current_user.email)
+            periods.close_period(year, month, user=current_user.email)
         except (KeyError, ValueError):
             flash("Jahr und Monat als Zahlen angeben", "error")
         except BusinessRuleError as exc:

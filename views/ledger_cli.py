@@ -2,7 +2,7 @@
 import click
 from flask import Blueprint
 
-from services import posting
+from services import periods, posting
 from services.errors import BusinessRuleError
 
 bp = Blueprint("ledger_cli", __name__, cli_group="ledger")
@@ -36,7 +36,7 @@ def recover() -> None:
 def close_period(year: int, month: int | None, user: str) -> None:
     """Close MONTH of YEAR (or the whole YEAR) for posting; this cannot be undone."""
     try:
-        head = posting.close_period(year, month, user=user)
+        head = periods.close_period(year, month, user=user)
     except BusinessRuleError as exc:
         raise click.ClickException(str(exc)) from None
     months = ", ".join(f"{m:02d}" for m in sorted(head.closed_months))

@@ -226,6 +226,23 @@ def test_crash_while_issuing_is_resumed(app):
     assert JournalEntry.objects.count() == 1
 
 
+def test_closing_the_month_first_finishes_a_half_issued_invoice_in_it(app):
+    """The invoice holds its March number already; it is posted into March, then March closes."""
+    from services import periods, posting
+
+    make_company()
+    inv = make_invoice()
+    invoicing._freeze(inv, "fibu", date(2026, 3, 15))  # a crash right after freezing
+    periods.close_period(2026, 3, user="chefin")
+    done = Invoice.objects.get(pk=inv.pk)
+    assert done.status == "issued" and done.number == "RE-2026-00001"
+    entry = JournalEntry.objects.get(pk=done.journal_entry)
+    assert entry.status == "posted" and entry.date == date(2026, 3, 15)
+    assert posting.is_period_closed(date(2026, 3, 15))
+    with pytest.raises(BusinessRuleError, match="03/2026 is closed"):
+        invoicing.issue_invoice(make_invoice(), "fibu", today=date(2026, 3, 20))
+
+
 def test_invalid_xml_is_refused_with_a_clear_message():
     from services.einvoice import NS, check_xml
 

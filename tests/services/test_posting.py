@@ -238,3 +238,80 @@ def test_closed_period_refuses_posting(app):
     posting.close_period(2026, user="chefin")
     with pytest.raises(BusinessRuleError, match="closed"):
         post(date(2026, 12, 1))
+
+
+# ---------------------------------------------------------------- closing while posting
+
+def test_a_posting_past_the_gate_when_its_month_closes_is_completed_by_the_close(app):
+    post()
+    entry = make_entry("50.00")  # 15.03.2026
+    slot, fresh = posting._pass_gate(entry.to_mongo().to_dict(), "u")  # then it stalls
+    assert fresh and slot["number"] == 2
+    posting.close_period(2026, 3, user="chefin")
+    done = JournalEntry.objects.get(pk=entry.pk)
+    assert done.status == "posted" and done.number == 2 and done.hash == slot["hash"]
+    with pytest.raises(BusinessRuleError, match="03/2026 is closed"):
+        post(day=date(2026, 3, 31))
+    assert posting.verify_chain(2026).ok
+
+
+def test_a_posting_that_saw_its_month_open_is_refused_once_it_is_closed(app, monkeypatch):
+    """The race: the open-period check passed, then the month was closed before the
+    posting took its number. It is refused, and no number is used up."""
+    post()
+    real = posting._closed_months
+
+    def closed_right_after_the_check(year):
+        seen = real(year)  # March is still open when the posting looks
+        posting.close_period(2026, 3, user="chefin")
+        monkeypatch.setattr(posting, "_closed_months", real)
+        return seen
+
+    monkeypatch.setattr(posting, "_closed_months", closed_right_after_the_check)
+    with pytest.raises(BusinessRuleError, match="03/2026 is closed"):
+        post(day=date(2026, 3, 20))
+    assert JournalEntry.objects(status="posted").count() == 1
+    assert post(day=date(2026, 4, 2)).number == 2
+    assert posting.verify_chain(2026).ok
+
+
+def test_closing_a_month_while_postings_run_leaves_it_final(app):
+    posted, refused, errors = [], [], []
+    enough = threading.Event()
+
+    def worker(n):
+        for i in range(40):
+            try:
+                posted.append(post(day=date(2026, 3, 10 + n), amount=f"{n + 1}.{i:02d}").pk)
+            except BusinessRuleError as exc:
+                refused.append(str(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+            if len(posted) >= 6:
+                enough.set()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    assert enough.wait(60)
+    posting.close_period(2026, 3, user="chefin")
+    final = set(JournalEntry.objects(status="posted").scalar("id"))
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(refused) == 6 and all("03/2026 is closed" in r for r in refused)
+    assert set(JournalEntry.objects(status="posted").scalar("id")) == final == set(posted)
+    numbers = sorted(JournalEntry.objects(status="posted").scalar("number"))
+    assert numbers == list(range(1, len(final) + 1))
+    assert posting.verify_chain(2026).ok
+
+
+def test_a_year_begun_before_the_gate_gets_its_gate_at_the_last_slot(app):
+    post()
+    post()
+    FiscalYear._get_collection().update_one({"_id": 2026}, {"$unset": {"gate": ""}})
+    assert post().number == 3
+    assert FiscalYear.objects.get(year=2026).gate == 3
+    assert posting.verify_chain(2026).ok
