@@ -209,11 +209,19 @@ def bench_issue(count: int, workers: int) -> None:
                 for _ in range(n)]
 
     batch = drafts(count)
-    start = time.perf_counter()
-    for inv in batch:
+    start, marks = time.perf_counter(), []
+    for n, inv in enumerate(batch, start=1):
         invoicing.issue_invoice(inv, "bench")
+        if n % 100 == 0 or n == count:
+            marks.append((n, time.perf_counter() - start))
     seq = time.perf_counter() - start
-    print(f"issue {count} invoices sequentially: {seq:.1f} s, {count / seq:.1f} invoices/s")
+    print(f"issue {count} invoices sequentially: {seq:.1f} s, {count / seq:.2f} invoices/s")
+    # Whether issuing slows as the collections grow: the rate of each block of 100.
+    rates, prev_n, prev_t = [], 0, 0.0
+    for n, t in marks:
+        rates.append(f"{(n - prev_n) / (t - prev_t):.2f}")
+        prev_n, prev_t = n, t
+    print(f"  invoices/s per block of 100, in order: {' '.join(rates)}")
 
     batch = drafts(count)
     queue, lock = list(batch), threading.Lock()
@@ -235,7 +243,7 @@ def bench_issue(count: int, workers: int) -> None:
     par = time.perf_counter() - start
     numbers = sorted(int(n.rsplit("-", 1)[1]) for n in Invoice.objects.scalar("number") if n)
     ok = numbers == list(range(1, 2 * count + 1))
-    print(f"issue {count} invoices with {workers} threads: {par:.1f} s, {count / par:.1f} "
+    print(f"issue {count} invoices with {workers} threads: {par:.1f} s, {count / par:.2f} "
           f"invoices/s; numbers 1..{2 * count} without gap or duplicate: {ok}")
 
 

@@ -144,3 +144,47 @@ def test_create_issue_and_download_an_invoice(session, live_app):
     assert "factur-x.xml" in reader.attachments  # the EN 16931 XML rides inside the PDF
     assert invoice.number in reader.pages[0].extract_text()
     assert not session.console_errors, session.console_errors
+
+
+def test_invoice_editor_live_totals_match_the_issuing_rounding(session, live_app):
+    """Typing lines updates the preview; its figures equal services.invoice_totals'."""
+    from models.invoice import InvoiceLine
+    from services.invoicing import rate_table
+    from services.invoice_totals import compute_totals
+
+    with live_app.app_context():
+        make_user("finance", email="e2e-totals@firma.example.com")
+        rates = {code: r.rate for code, r in rate_table().items()}
+    session.login("e2e-totals@firma.example.com")
+    session.goto("/admin/invoice/new/")
+    page = session.page
+    body = page.locator("#invoice-live-totals-body")
+    assert "Gesamt brutto 0,00 €" in body.inner_text().replace("\t", " ")
+    typed = [("3", "33,335", "19"),        # 100,005 -> 100,01 (half-up per line)
+             ("2,5", "19,99", "7"),        # 49,975 -> 49,98
+             ("1", "1.234,56", "19")]      # thousands separator as clerks type it
+    for i, (qty, price, rate) in enumerate(typed):
+        page.locator("a, button", has_text="Lines").first.click()
+        page.fill(f"#lines-{i}-description", f"Position {i + 1}")
+        page.fill(f"#lines-{i}-quantity", qty)
+        page.fill(f"#lines-{i}-unit_price", price)
+        page.fill(f"#lines-{i}-vat_rate", rate)
+    session.shot("live-totals")
+    shown = dict(line.split("\t") for line in body.inner_text().strip().splitlines())
+
+    def de(text):
+        return Decimal(text.replace(".", "").replace(",", "."))
+
+    totals = compute_totals([InvoiceLine(quantity=de(q), unit_price=de(p), vat_rate=r)
+                             for q, p, r in typed], rates)
+    expected = {}
+    for rate in totals.rates:
+        expected[f"Netto {rate.code} %"], expected[f"USt {rate.code} %"] = rate.net, rate.vat
+    expected.update({"Summe netto": totals.net, "Summe USt": totals.vat,
+                     "Gesamt brutto": totals.gross})
+    assert {k: de(v.replace(" €", "")) for k, v in shown.items()} == expected
+    assert shown["Netto 19 %"] == "1.334,57 €" and shown["USt 7 %"] == "3,50 €"
+    assert shown["Gesamt brutto"] == "1.641,62 €"
+    page.fill("#lines-1-quantity", "abc")  # an unreadable line drops out, nothing breaks
+    assert "USt 7 %" not in body.inner_text()
+    assert not session.console_errors, session.console_errors
