@@ -17,6 +17,7 @@ from models.company import Company
 from models.counter import next_number
 from models.invoice import Invoice, Payment, VatRate
 from models.ledger import JournalEntry
+from models.posting import PostingKey
 from services import archive_store, einvoice, posting
 from services.errors import BusinessRuleError
 from services.invoice_totals import compute_totals, missing_fields
@@ -132,9 +133,13 @@ def cancel_invoice(invoice: Invoice, user: str, *, today: date | None = None) ->
         raise BusinessRuleError(f"{inv}: payments are recorded; refund them before cancelling")
     note = _credit_note_for(inv, user, today or date.today())
     note = issue_invoice(note, user, today=today)
-    Invoice._get_collection().update_one(
-        {"_id": inv.pk}, {"$set": {"status": "cancelled", "cancelled_by": note.pk}})
+    _mark_cancelled(note)
     return note
+
+
+def _mark_cancelled(note: Invoice) -> None:
+    Invoice._get_collection().update_one(
+        {"_id": note.cancels}, {"$set": {"status": "cancelled", "cancelled_by": note.pk}})
 
 
 # ---------------------------------------------------------------- issuing steps
@@ -164,10 +169,44 @@ def _freeze(inv: Invoice, user: str, today: date) -> None:
     # else a parallel issue of the same invoice froze it first (with the same number)
 
 
-def _finish_issue(inv: Invoice, user: str) -> Invoice:
+def finish_issue_in_open_period(invoice: Invoice, user: str, post_date: date) -> Invoice:
+    """Finish an invoice whose month was closed while it was being issued.
+
+    It keeps its number and its invoice date; only its journal entry is dated
+    `post_date`, in an open period, and its text names the invoice date. This is the
+    clerk's decision (`flask --app app invoice finish`), never taken automatically.
+    """
+    inv = Invoice.objects.get(pk=invoice.pk)
+    if inv.status != "issuing":
+        raise BusinessRuleError(f"{inv}: only an invoice held up while being issued can be "
+                                "finished this way")
+    issued_on = _day(inv.issue_date)
+    if post_date < issued_on:
+        raise BusinessRuleError(f"the posting date must not be before the invoice date "
+                                f"{issued_on:%d.%m.%Y}")
+    if posting.is_period_closed(post_date):
+        raise BusinessRuleError(f"the period {post_date:%m/%Y} is closed too; "
+                                "give a date in an open period")
+    done = _finish_issue(inv, user, post_date=post_date)
+    if done.kind == "credit_note":
+        _mark_cancelled(done)
+    return done
+
+
+def _finish_issue(inv: Invoice, user: str, post_date: date | None = None) -> Invoice:
     rates = rate_table()
     totals = compute_totals(inv.lines, {code: r.rate for code, r in rates.items()})
-    entry = _post_invoice(inv, totals, rates, user)
+    try:
+        entry = _post_invoice(inv, totals, rates, user, post_date)
+    except BusinessRuleError:
+        issued_on = _day(inv.issue_date)
+        if post_date is None and posting.is_period_closed(issued_on):
+            raise BusinessRuleError(
+                f"{inv.number} has its number, but the period {issued_on:%m/%Y} was closed "
+                "while it was being issued, so it cannot be posted on its date. Post it "
+                f"into an open period: flask --app app invoice finish {inv.number} "
+                "--post-date YYYY-MM-DD (the invoice keeps its date)") from None
+        raise
     docs = render_documents(inv, totals, rates)
     xml_file = archive_store.store_generated(
         docs.xml, f"{inv.number}.xml", "application/xml", inv.issue_date, user,
@@ -182,15 +221,23 @@ def _finish_issue(inv: Invoice, user: str) -> Invoice:
     return Invoice.objects.get(pk=inv.pk)
 
 
-def _post_invoice(inv: Invoice, totals, rates, user: str) -> JournalEntry:
-    """Post receivable / revenue and VAT per rate (a credit note reverses its invoice)."""
+def _post_invoice(inv: Invoice, totals, rates, user: str,
+                  post_date: date | None = None) -> JournalEntry:
+    """Post receivable / revenue and VAT per rate (a credit note reverses its invoice).
+
+    Dated the invoice date, or `post_date` when the clerk finishes an invoice whose
+    month was closed meanwhile (its text then names the invoice date).
+    """
+    day = post_date or inv.issue_date
+    dated = f" vom {_day(inv.issue_date):%d.%m.%Y}" if post_date else ""
     if inv.kind == "credit_note":
         original = Invoice.objects.get(pk=inv.cancels)
         entry = JournalEntry.objects.get(pk=original.journal_entry)
         if entry.reversed_by:
             return JournalEntry.objects.get(pk=entry.reversed_by)
-        return posting.reverse_entry(entry, user, date=inv.issue_date,
-                                     text=f"Gutschrift {inv.number} zu {original.number}")
+        text = f"Gutschrift {inv.number}{dated} zu {original.number}"
+        _redate_draft(f"reversal:{entry.pk}", day, text, post_date)
+        return posting.reverse_entry(entry, user, date=day, text=text)
     lines = [{"account": RECEIVABLES, "debit": totals.gross, "text": inv.recipient["name"]}]
     for rate in totals.rates:
         table = rates[rate.code]
@@ -200,10 +247,26 @@ def _post_invoice(inv: Invoice, totals, rates, user: str) -> JournalEntry:
             lines.append({"account": table.vat_account, "credit": rate.vat,
                           "tax_key": table.tax_key})
     lines = [line for line in lines if (line.get("debit") or line.get("credit"))]
+    text = f"Rechnung {inv.number}{dated} {inv.recipient['name']}"[:200]
+    _redate_draft(f"invoice:{inv.pk}", day, text, post_date)
     return posting.post_new_entry(
-        date=inv.issue_date, text=f"Rechnung {inv.number} {inv.recipient['name']}"[:200],
-        lines=lines, source="invoice", user=user, voucher_ref=inv.number,
-        idempotency_key=f"invoice:{inv.pk}")
+        date=day, text=text, lines=lines, source="invoice", user=user,
+        voucher_ref=inv.number, idempotency_key=f"invoice:{inv.pk}")
+
+
+def _redate_draft(key: str, day, text: str, post_date: date | None) -> None:
+    """Move the draft an earlier, refused attempt left under `key` to the new date."""
+    if post_date is None:
+        return
+    known = PostingKey._get_collection().find_one({"_id": key})
+    draft = known and JournalEntry.objects(pk=known["entry_id"], status="draft").first()
+    if draft:
+        draft.date, draft.text = day, text[:200]
+        draft.save()
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def render_documents(inv: Invoice, totals=None, rates=None) -> IssuedDocuments:
@@ -254,12 +317,10 @@ def _frozen_fields(inv, company, totals, rates, issue_date) -> dict:
 
 def _as_dict(inv: Invoice) -> dict:
     """The invoice as plain values (dates as date, amounts as Decimal) for the XML."""
-    def day(value):
-        return value.date() if isinstance(value, datetime) else value
     return {
-        "number": inv.number, "kind": inv.kind, "issue_date": day(inv.issue_date),
-        "service_date": day(inv.service_date), "service_date_end": day(inv.service_date_end),
-        "due_date": day(inv.due_date), "notes": inv.notes, "payment_terms": inv.payment_terms,
+        "number": inv.number, "kind": inv.kind, "issue_date": _day(inv.issue_date),
+        "service_date": _day(inv.service_date), "service_date_end": _day(inv.service_date_end),
+        "due_date": _day(inv.due_date), "notes": inv.notes, "payment_terms": inv.payment_terms,
         "recipient": dict(inv.recipient or {}), "supplier": dict(inv.supplier or {}),
         "cancels": inv.cancels,
         "lines": [{"description": ln.description, "quantity": ln.quantity, "unit": ln.unit,

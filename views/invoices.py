@@ -1,4 +1,4 @@
-"""Invoice downloads (PDF, XML), recording a payment, and `flask --app app invoice pdf`."""
+"""Invoice downloads (PDF, XML), recording a payment, and `flask --app app invoice pdf|finish`."""
 import uuid
 from datetime import date
 from functools import wraps
@@ -95,3 +95,24 @@ def pdf_command(number: str, output: str) -> None:
     data = read_file(inv.pdf_file)
     Path(output).write_bytes(data)
     click.echo(f"{number}: {len(data)} bytes written to {output} (SHA-256 {inv.pdf_sha256})")
+
+
+@bp.cli.command("finish")
+@click.argument("number")
+@click.option("--post-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Posting date in an open period (YYYY-MM-DD).")
+@click.option("--user", default="cli", help="Who decides this (kept with the posting).")
+def finish_command(number: str, post_date, user: str) -> None:
+    """Finish invoice NUMBER whose month was closed while it was being issued.
+
+    The invoice keeps its number and date; its journal entry is dated POST_DATE.
+    """
+    inv = Invoice.objects(number=number).first()
+    if inv is None:
+        raise click.ClickException(f"there is no invoice {number}")
+    try:
+        done = invoicing.finish_issue_in_open_period(inv, user, post_date.date())
+    except BusinessRuleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{number}: issued; posted on {post_date:%d.%m.%Y} "
+               f"(invoice date {done.issue_date:%d.%m.%Y})")

@@ -243,6 +243,54 @@ def test_closing_the_month_first_finishes_a_half_issued_invoice_in_it(app):
         invoicing.issue_invoice(make_invoice(), "fibu", today=date(2026, 3, 20))
 
 
+def test_an_invoice_caught_by_a_month_close_is_finished_into_an_open_period(app, runner):
+    """The month closes between taking the number and posting: refused with the way out;
+    the clerk then posts it into April, the invoice keeps its number and March date."""
+    from services import posting
+
+    make_company()
+    inv = make_invoice()  # dated 15.03.2026
+    invoicing._freeze(inv, "fibu", date(2026, 3, 15))  # number taken ...
+    posting.close_period(2026, 3, user="chefin")       # ... and March closed right then
+    with pytest.raises(BusinessRuleError, match="invoice finish RE-2026-00001 --post-date"):
+        invoicing.issue_invoice(inv, "fibu")
+    assert Invoice.objects.get(pk=inv.pk).status == "issuing"
+    with pytest.raises(BusinessRuleError, match="03/2026 is closed too"):
+        invoicing.finish_issue_in_open_period(inv, "fibu", date(2026, 3, 31))
+    result = runner.invoke(args=["invoice", "finish", "RE-2026-00001", "--post-date",
+                                 "2026-04-01", "--user", "chefin"])
+    assert result.exit_code == 0, result.output
+    assert "posted on 01.04.2026 (invoice date 15.03.2026)" in result.output
+    done = Invoice.objects.get(pk=inv.pk)
+    assert done.status == "issued" and done.number == "RE-2026-00001" and done.pdf_file
+    assert done.issue_date == date(2026, 3, 15)
+    entry = JournalEntry.objects.get(pk=done.journal_entry)
+    assert entry.status == "posted" and entry.date == date(2026, 4, 1)
+    assert entry.text.startswith("Rechnung RE-2026-00001 vom 15.03.2026")
+    assert JournalEntry.objects.count() == 1 and posting.verify_chain(2026).ok
+    result = runner.invoke(args=["invoice", "finish", "RE-2026-00001", "--post-date",
+                                 "2026-04-02"])
+    assert result.exit_code != 0 and "only an invoice held up" in result.output
+
+
+def test_a_credit_note_caught_by_a_month_close_is_finished_and_cancels_its_invoice(app):
+    from services import posting
+
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(), "fibu")  # March
+    note = invoicing._credit_note_for(inv, "fibu", date(2026, 4, 10))
+    invoicing._freeze(note, "fibu", date(2026, 4, 10))
+    posting.close_period(2026, 4, user="chefin")
+    with pytest.raises(BusinessRuleError, match="invoice finish GS-2026-00001"):
+        invoicing.cancel_invoice(inv, "fibu")
+    done = invoicing.finish_issue_in_open_period(note, "fibu", date(2026, 5, 2))
+    assert done.status == "issued" and Invoice.objects.get(pk=inv.pk).status == "cancelled"
+    reversal = JournalEntry.objects.get(pk=done.journal_entry)
+    assert reversal.date == date(2026, 5, 2) and reversal.reversal_of is not None
+    assert reversal.text == "Gutschrift GS-2026-00001 vom 10.04.2026 zu RE-2026-00001"
+    assert posting.verify_chain(2026).ok
+
+
 def test_invalid_xml_is_refused_with_a_clear_message():
     from services.einvoice import NS, check_xml
 
