@@ -19,13 +19,24 @@ class Account(TimestampedDocument):
     name = me.StringField(required=True, max_length=120)
     type = me.StringField(required=True, choices=ACCOUNT_TYPES)
     vat_key = me.StringField(max_length=10)
-    chart = me.StringField(default="SKR03", choices=("SKR03", "SKR04"))
+    chart = me.StringField(choices=("SKR03", "SKR04"))  # empty: the chart in use
     active = me.BooleanField(default=True)
 
     meta = {"collection": "accounts", "ordering": ["number"]}
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    def clean(self):
+        """An added account belongs to the chart the books use; charts are never mixed."""
+        other = Account.objects(pk__ne=self.pk).only("chart").first()
+        in_use = other.chart if other else None
+        if not self.chart:
+            self.chart = in_use or "SKR03"
+        elif in_use and self.chart != in_use:
+            raise me.ValidationError(
+                f"the books use {in_use}; an account of {self.chart} cannot be added",
+                errors={"chart": f"must be {in_use}, the chart of the other accounts"})
 
 
 class JournalLine(me.EmbeddedDocument):

@@ -6,6 +6,7 @@ from models.archive import DocumentCategory, RetentionRule
 from models.invoice import VatRate
 from models.ledger import Account
 from seeds.payroll import seed_payroll_parameters
+from services.charts import CHARTS, DEFAULT_CHART, chart_in_use
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -37,8 +38,25 @@ RETENTION_RULES = (
 )
 
 
-def seed_chart_of_accounts(chart: str = "SKR03") -> int:
+class ChartMismatchError(ValueError):
+    """A second chart of accounts was asked for where the books use another."""
+
+
+def chosen_chart(chart: str | None) -> str:
+    """The chart to seed: the one in use, or the one asked for on a fresh installation."""
+    in_use = chart_in_use()
+    if chart is not None and chart.upper() not in CHARTS:
+        raise ChartMismatchError(f"unknown chart of accounts {chart!r}; use SKR03 or SKR04")
+    if in_use and chart and chart.upper() != in_use:
+        raise ChartMismatchError(
+            f"the books already use {in_use}; {chart.upper()} cannot be added (the same "
+            "numbers mean different accounts in the two charts)")
+    return in_use or (chart or DEFAULT_CHART).upper()
+
+
+def seed_chart_of_accounts(chart: str | None = None) -> int:
     """Insert the accounts of a chart that are missing; return how many were added."""
+    chart = chosen_chart(chart)
     with open(DATA / f"{chart.lower()}.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     existing = set(Account.objects.scalar("number"))
@@ -82,8 +100,10 @@ def seed_retention_rules() -> int:
     return added
 
 
-def seed_vat_rates() -> int:
-    """Insert the VAT rates (and where they are posted) that are missing."""
+def seed_vat_rates(chart: str | None = None) -> int:
+    """Insert the VAT rates (and where they are posted in the chart) that are missing."""
+    chart = chosen_chart(chart)
+    suffix = "" if chart == "SKR03" else f"_{chart.lower()}"
     with open(DATA / "vat_rates.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     existing = set(VatRate.objects.scalar("code"))
@@ -91,9 +111,9 @@ def seed_vat_rates() -> int:
     for row in rows:
         if row["code"] not in existing:
             VatRate(code=row["code"], rate=row["rate"], label=row["label"],
-                    revenue_account=row["revenue_account"],
-                    vat_account=row["vat_account"] or None, tax_key=row["tax_key"] or None,
-                    category=row["category"]).save()
+                    revenue_account=row[f"revenue_account{suffix}"],
+                    vat_account=row[f"vat_account{suffix}"] or None,
+                    tax_key=row["tax_key"] or None, category=row["category"]).save()
             added += 1
     return added
 
@@ -109,11 +129,16 @@ def seed_sla_policies() -> int:
     return len(missing)
 
 
-def seed_reference() -> dict:
-    """Load every kind of reference data; safe to run any number of times."""
-    return {"accounts": seed_chart_of_accounts(),
+def seed_reference(chart: str | None = None) -> dict:
+    """Load every kind of reference data; safe to run any number of times.
+
+    `chart` (SKR03 or SKR04) only matters on a fresh installation; later runs keep the
+    chart in use and refuse a different one.
+    """
+    chart = chosen_chart(chart)
+    return {"accounts": seed_chart_of_accounts(chart),
             "document_categories": seed_document_categories(),
             "retention_rules": seed_retention_rules(),
             "sla_policies": seed_sla_policies(),
             "payroll_parameters": seed_payroll_parameters(),
-            "vat_rates": seed_vat_rates()}
+            "vat_rates": seed_vat_rates(chart)}

@@ -19,10 +19,10 @@ from models.invoice import Invoice, Payment, VatRate
 from models.ledger import JournalEntry
 from models.posting import PostingKey
 from services import archive_store, einvoice, posting
+from services.charts import posting_account
 from services.errors import BusinessRuleError
 from services.invoice_totals import compute_totals, missing_fields
 
-RECEIVABLES, BANK = "1400", "1200"
 PREFIX = {"invoice": "RE", "credit_note": "GS"}
 
 
@@ -79,8 +79,8 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
                                 f"amount of {open_amount:.2f} €")
     entry = posting.post_new_entry(
         date=day, text=f"Zahlung {inv.number} {inv.recipient.get('name', '')}"[:200],
-        lines=[{"account": BANK, "debit": amount},
-               {"account": RECEIVABLES, "credit": amount}],
+        lines=[{"account": posting_account("bank"), "debit": amount},
+               {"account": posting_account("receivables"), "credit": amount}],
         source="payment", user=user, voucher_ref=inv.number,
         idempotency_key=f"payment:{inv.pk}:{key}:{_cents(amount)}")
     if entry.reversed_by:
@@ -238,7 +238,8 @@ def _post_invoice(inv: Invoice, totals, rates, user: str,
         text = f"Gutschrift {inv.number}{dated} zu {original.number}"
         _redate_draft(f"reversal:{entry.pk}", day, text, post_date)
         return posting.reverse_entry(entry, user, date=day, text=text)
-    lines = [{"account": RECEIVABLES, "debit": totals.gross, "text": inv.recipient["name"]}]
+    lines = [{"account": posting_account("receivables"), "debit": totals.gross,
+              "text": inv.recipient["name"]}]
     for rate in totals.rates:
         table = rates[rate.code]
         lines.append({"account": table.revenue_account, "credit": rate.net,

@@ -71,26 +71,39 @@ def create_user(email, roles, name, password_stdin):
     click.echo(f"user {user.email} saved with role(s) {', '.join(roles)}")
 
 
+CHART_OPTION = click.option(
+    "--chart", type=click.Choice(["SKR03", "SKR04"], case_sensitive=False), default=None,
+    help="Chart of accounts of a new installation (default SKR03); never mixed later.")
+
+
 @click.command("seed-reference")
+@CHART_OPTION
 @with_appcontext
-def seed_reference_cmd():
+def seed_reference_cmd(chart):
     """Create indexes and load the reference data (chart of accounts, categories)."""
-    from seeds.reference import seed_reference
+    from seeds.reference import ChartMismatchError, seed_reference
 
     ensure_indexes()
-    added = seed_reference()
+    try:
+        added = seed_reference(chart)
+    except ChartMismatchError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo("reference data: " + ", ".join(f"{k} +{v}" for k, v in added.items()))
 
 
 @click.command("seed-demo")
+@CHART_OPTION
 @with_appcontext
-def seed_demo_cmd():
+def seed_demo_cmd(chart):
     """Load reference data, demo users and (into an empty database) the demo company."""
     from seeds.demo import ensure_demo_users, seed_demo_company
-    from seeds.reference import seed_reference
+    from seeds.reference import ChartMismatchError, seed_reference
 
     ensure_indexes()
-    seed_reference()
+    try:
+        seed_reference(chart)
+    except ChartMismatchError as exc:
+        raise click.ClickException(str(exc)) from None
     credentials = current_app.config["DATA_DIR"] / "demo-logins.txt"
     logins = ensure_demo_users(credentials,
                                fast_hash=current_app.config.get("PASSWORD_HASH_FAST", False))

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from models.base import utcnow
 from models.payroll import PayrollRun, Payslip
+from services.charts import posting_accounts
 from services.errors import BusinessRuleError
 from services.payroll import locks
 from services.payroll.calculation import month_bounds
 from services.payroll.runs import get_run, transition
 
-ACCOUNTS = {"salaries": "4120", "employer_si": "4130", "flat_tax": "4199",
-            "net_payable": "1740", "tax_payable": "1741", "si_payable": "1742"}
 SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
           "employer_si", "employer_flat_tax", "employer_cost")
 
@@ -23,13 +22,14 @@ SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
 def posting_lines(t: dict) -> list[dict]:
     """Debit/credit lines of a run's totals (zero lines left out); they always balance."""
     taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"] + t["employer_flat_tax"]
+    accounts = posting_accounts()  # SKR03 4120/4130/4199 ... or SKR04 6020/6110/6040 ...
     lines = [
-        (ACCOUNTS["salaries"], t["gross"], 0, "Bruttolöhne und -gehälter"),
-        (ACCOUNTS["employer_si"], t["employer_si"], 0, "Arbeitgeberanteile Sozialversicherung"),
-        (ACCOUNTS["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
-        (ACCOUNTS["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
-        (ACCOUNTS["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
-        (ACCOUNTS["si_payable"], 0, t["employee_si"] + t["employer_si"],
+        (accounts["salaries"], t["gross"], 0, "Bruttolöhne und -gehälter"),
+        (accounts["employer_si"], t["employer_si"], 0, "Arbeitgeberanteile Sozialversicherung"),
+        (accounts["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
+        (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
+        (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
+        (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"],
          "Sozialversicherungsbeiträge AN und AG"),
     ]
     return [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
