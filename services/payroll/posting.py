@@ -1,4 +1,4 @@
-"""Posting approved payroll runs to the ledger (SKR03) and reversing them.
+"""Posting approved payroll runs to the ledger (SKR03 or SKR04 accounts) and reversing them.
 
 One journal entry per run, dated the last day of the month, with the idempotency key
 `payroll-run:<id>`: a crash between posting and marking the run posted is repaired by
