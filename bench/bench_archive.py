@@ -9,7 +9,6 @@ at records/5 too, so the peak memory shows whether it stays flat as the archive 
 import hashlib
 import io
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -18,6 +17,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import database  # noqa: E402
 
 import gridfs  # noqa: E402
 import mongoengine as me  # noqa: E402
@@ -28,19 +29,6 @@ TODAY = date(2027, 1, 1)
 EXPIRED_DATE = datetime(2026, 1, 10, tzinfo=timezone.utc)  # applicant file: gone 2026-07-11
 KEPT_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
 BATCH = 2000
-
-
-def start_database() -> tuple[str, object]:
-    if os.environ.get("MONGODB_URI"):
-        return os.environ["MONGODB_URI"], None
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="bench-archive-")), port,
-                           binary_path=ROOT / "var" / "bin" / BINARY_NAME)
-    return server.start(), server
 
 
 def make_app(uri: str, name: str):
@@ -163,7 +151,7 @@ def main() -> None:
     """Print cleanup time and peak memory vs raw pymongo, and upload/download throughput."""
     records = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     megabytes = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    uri, server = start_database()
+    uri, stop = database("bench-archive-")
     try:
         for size in (records // 5, records):
             ours, ours_peak, deleted = measure(uri, size, cleanup, "ours")
@@ -173,8 +161,7 @@ def main() -> None:
                   f"(peak {raw_peak / 1e6:5.2f} MB)   ratio {ours / raw:.2f} x")
         upload_download(uri, megabytes)
     finally:
-        if server is not None:
-            server.stop()
+        stop()
 
 
 if __name__ == "__main__":

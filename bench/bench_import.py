@@ -9,11 +9,9 @@ Not part of the test run. Prints, all in one run on the same server:
   4. peak RSS of a separate process importing --rss-rows rows (target < 300 MB).
 """
 import argparse
-import os
 import random
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import database  # noqa: E402
 
 HEADER = ("Personalnummer;Vorname;Nachname;E-Mail;Abteilung;Position;Eintrittsdatum;"
           "Bruttogehalt;Steuerklasse;IBAN;Ort;Kirchensteuer")
@@ -49,25 +49,6 @@ def write_employee_file(path: Path, rows: int) -> None:
                 str(rng.randint(1, 6)), rng.choice(IBANS), rng.choice(CITIES),
                 rng.choice(("ja", "nein")),
             )) + "\r\n")
-
-
-def start_server():
-    """Return (uri, stop) of a database server: MONGODB_URI or a fresh embedded one."""
-    if os.environ.get("MONGODB_URI"):
-        return os.environ["MONGODB_URI"], lambda: None
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-import-db-"))
-    server = EmbeddedMongo(data_dir, port, binary_path=ROOT / "var" / "bin" / BINARY_NAME)
-    uri = server.start()
-
-    def stop():
-        server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
-    return uri, stop
 
 
 def connect(uri: str, db_name: str) -> None:
@@ -127,7 +108,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child_rss(*args.child)
-    uri, stop = start_server()
+    uri, stop = database("bench-import-db-")
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     try:
         run_all(uri, work, args.rows, args.rss_rows, args.repeat)

@@ -8,10 +8,7 @@ Not part of the test run. Starts its own embedded database (like the tests) unle
 MONGODB_URI is set. Every figure is printed next to the raw library doing the same work
 in the same run (bare xhtml2pdf on the same HTML; raw pymongo over the same documents).
 """
-import os
 import random
-import shutil
-import socket
 import sys
 import tempfile
 import threading
@@ -24,11 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.common import database  # noqa: E402
 
 
 def start_app():
@@ -36,12 +29,7 @@ def start_app():
     from app import create_app
     from seeds.reference import seed_reference
 
-    uri, server, data_dir = os.environ.get("MONGODB_URI"), None, None
-    if not uri:
-        from services.embedded_db import BINARY_NAME, EmbeddedMongo
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-db-"))
-        server = EmbeddedMongo(data_dir, _free_port(), binary_path=ROOT / "var" / "bin" / BINARY_NAME)
-        uri = server.start()
+    uri, stop_database = database("bench-db-")
     name = f"bench_{uuid.uuid4().hex[:8]}"
     app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": name,
                       "DATA_DIR": Path(tempfile.mkdtemp(prefix="bench-data-"))})
@@ -53,9 +41,7 @@ def start_app():
         import mongoengine as me
         me.get_connection().drop_database(name)
         ctx.pop()
-        if server:
-            server.stop()
-            shutil.rmtree(data_dir, ignore_errors=True)
+        stop_database()
     return app, stop
 
 

@@ -13,7 +13,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -22,11 +21,7 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.common import embedded_server, free_port  # noqa: E402
 
 
 class User:
@@ -95,10 +90,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
-
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    db = EmbeddedMongo(data_dir, free_port(), binary_path=REPO / "var" / "bin" / BINARY_NAME)
+    db = embedded_server("bench-load-")
+    data_dir = db.data_dir
     uri = db.start()
     env = {**os.environ, "BACKOFFICE_ENV": "development", "MONGODB_URI": uri,
            "MONGODB_DB": "bench_load", "BACKOFFICE_DATA_DIR": str(data_dir),

@@ -7,9 +7,7 @@ Floors measured in the same run: the raw pymongo insert of the same payslip docu
 and xhtml2pdf rendering the same HTML without the archive.
 """
 import random
-import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -20,15 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.embedded_db import BINARY_NAME, EmbeddedMongo  # noqa: E402
+from bench.common import database  # noqa: E402
+
 
 HR = "bench@firma.example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def employees(count: int, prefix: str) -> list[dict]:
@@ -128,19 +121,12 @@ def bench_pdfs(count: int) -> None:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     pdfs = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
-    import os
     from app import create_app
     from seeds.reference import seed_reference
 
     # A terminated benchmark still stops the database it started (finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    server, data_dir = None, None
-    uri = os.environ.get("MONGODB_URI")
-    if not uri:
-        data_dir = Path(tempfile.mkdtemp(prefix="bench-payroll-"))
-        server = EmbeddedMongo(data_dir, free_port(),
-                               binary_path=ROOT / "var" / "bin" / BINARY_NAME)
-        uri = server.start()
+    uri, stop_database = database("bench-payroll-")
     name = f"bench_{uuid.uuid4().hex[:8]}"
     try:
         app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": name,
@@ -155,9 +141,7 @@ def main() -> None:
             import mongoengine as me
             me.get_connection().drop_database(name)
     finally:
-        if server:
-            server.stop()
-            shutil.rmtree(data_dir, ignore_errors=True)
+        stop_database()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,7 @@ throw-away database. The floor is one guarded `$inc` update_one per movement —
 quantity change costs when nothing is recorded; the service also stores the movement,
 takes a ledger version by unique insert, refreshes the item cache and marks it done.
 """
-import os
 import sys
-import tempfile
 import time
 import uuid
 from decimal import Decimal
@@ -17,27 +15,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _server():
-    if os.environ.get("MONGODB_URI"):
-        return os.environ["MONGODB_URI"], None
-    import socket
-
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = EmbeddedMongo(Path(tempfile.mkdtemp(prefix="bench-stock-")), port,
-                           binary_path=ROOT / "var" / "bin" / BINARY_NAME)
-    return server.start(), server
+from bench.common import database  # noqa: E402
 
 
 def main(count: int) -> None:
     from models import StockItem, connect_db
     from services.stock import MovementRequest, post_movement
 
-    uri, server = _server()
+    uri, stop = database("bench-stock-")
     db_name = f"bench_{uuid.uuid4().hex[:8]}"
     connect_db(uri, db_name)
     try:
@@ -64,8 +49,7 @@ def main(count: int) -> None:
         import mongoengine as me
 
         me.get_connection().drop_database(db_name)
-        if server:
-            server.stop()
+        stop()
 
 
 if __name__ == "__main__":
