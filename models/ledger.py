@@ -27,10 +27,15 @@ class Account(TimestampedDocument):
     def __str__(self):
         return f"{self.number} {self.name}"
 
+    @classmethod
+    def chart_in_use(cls, besides=None) -> str | None:
+        """The chart of the accounts (other than `besides`), or None before any exist."""
+        other = cls.objects(pk__ne=besides).only("chart").first()
+        return other.chart if other else None
+
     def clean(self):
         """An added account belongs to the chart the books use; charts are never mixed."""
-        other = Account.objects(pk__ne=self.pk).only("chart").first()
-        in_use = other.chart if other else None
+        in_use = Account.chart_in_use(besides=self.pk)
         if not self.chart:
             self.chart = in_use or "SKR03"
         elif in_use and self.chart != in_use:

@@ -23,8 +23,7 @@ POSTING_ACCOUNTS = {
 
 def chart_in_use() -> str | None:
     """The chart the seeded accounts belong to, or None before any is seeded."""
-    first = Account.objects.only("chart").first()
-    return first.chart if first else None
+    return Account.chart_in_use()
 
 
 def posting_accounts() -> dict[str, str]:

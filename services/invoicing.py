@@ -19,7 +19,7 @@ from models.invoice import Invoice, Payment, VatRate
 from models.ledger import JournalEntry
 from models.posting import PostingKey
 from services import archive_store, einvoice, posting
-from services.charts import posting_account
+from services.charts import posting_account, posting_accounts
 from services.errors import BusinessRuleError
 from services.invoice_totals import compute_totals, missing_fields
 
@@ -77,10 +77,11 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
     if amount > open_amount:
         raise BusinessRuleError(f"{inv}: the payment of {amount:.2f} € exceeds the open "
                                 f"amount of {open_amount:.2f} €")
+    accounts = posting_accounts()
     entry = posting.post_new_entry(
         date=day, text=f"Zahlung {inv.number} {inv.recipient.get('name', '')}"[:200],
-        lines=[{"account": posting_account("bank"), "debit": amount},
-               {"account": posting_account("receivables"), "credit": amount}],
+        lines=[{"account": accounts["bank"], "debit": amount},
+               {"account": accounts["receivables"], "credit": amount}],
         source="payment", user=user, voucher_ref=inv.number,
         idempotency_key=f"payment:{inv.pk}:{key}:{_cents(amount)}")
     if entry.reversed_by:

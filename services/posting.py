@@ -185,8 +185,7 @@ def known_years() -> list[int]:
 
 def is_period_closed(day: date_type) -> bool:
     """Tell whether the month of a date is closed for posting."""
-    head = _heads().find_one({"_id": day.year}, {"closed_months": 1})
-    return bool(head) and day.month in (head.get("closed_months") or [])
+    return day.month in _closed_months(day.year)
 
 
 # ---------------------------------------------------------------- steps (a) (b) (c)
