@@ -30,23 +30,25 @@ browser:
 
 deps: $(DEPS_STAMP)
 
-$(DEPS_STAMP): requirements.txt requirements-dev.txt
+$(DEPS_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# the `backoffice` command (pyproject.toml), pointing at this checkout
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 launcher: $(LAUNCHER)
 
 $(LAUNCHER): $(wildcard tools/ferretdb/*)
 	@if [ -z "$$MONGODB_URI" ]; then \
-	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db build; \
+	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.core.embedded_db build; \
 	else echo "MONGODB_URI is set: the embedded database is not needed"; fi
 
 db-start: launcher
-	@if [ -z "$$MONGODB_URI" ]; then BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db start; fi
+	@if [ -z "$$MONGODB_URI" ]; then BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.core.embedded_db start; fi
 
 db-stop:
-	BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.embedded_db stop
+	BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.core.embedded_db stop
 
 seed:
 	$(FLASK) seed-demo

@@ -1,5 +1,7 @@
 """Backoffice: the application factory."""
-from flask import Flask, render_template
+import os
+
+from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -15,7 +17,7 @@ def create_app(config=None) -> Flask:
     app.config.from_object(_resolve_config(config))
     app.config["CONFIG_OBJECT"].check()
     if not app.testing:
-        from services.logging_json import configure_logging
+        from services.core.logging_json import configure_logging
         configure_logging(app.config.get("LOG_LEVEL", "INFO"))
 
     _init_database(app)
@@ -25,9 +27,8 @@ def create_app(config=None) -> Flask:
     from admin import init_admin
     init_admin(app)
 
-    from views.cli import guard_database_errors, register_cli
+    from cli import register_cli
     register_cli(app)
-    guard_database_errors(app.cli)  # last: covers the blueprints' command groups too
     return app
 
 
@@ -45,17 +46,28 @@ def _resolve_config(config) -> Config:
 
 
 def _init_database(app: Flask) -> None:
-    from models import connect_db
-    from services.embedded_db import ensure_database
+    """Connect (lazily); the embedded server is started now, or on first use from the CLI.
 
-    uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"],
-                          app.config["EMBEDDED_DB_PORT"])
+    On the command line (`flask`/`backoffice`) the embedded server starts only when a
+    command or the first request needs it, so `--help` works without a database.
+    """
+    from models import connect_db
+    from services.core.embedded_db import embedded_uri, ensure_database, start_pending
+
+    if app.config["MONGODB_URI"] or os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"],
+                              app.config["EMBEDDED_DB_PORT"])
+    else:
+        uri = embedded_uri(app.config["DATA_DIR"], app.config["EMBEDDED_DB_PORT"])
+        app.config["EMBEDDED_DB_PENDING"] = True
+        app.before_request(lambda: start_pending(app.config))
     app.config["MONGODB_EFFECTIVE_URI"] = uri
     connect_db(uri, app.config["MONGODB_DB"], app.config["MONGODB_TIMEOUT_MS"])
 
 
 def _init_extensions(app: Flask) -> None:
     from views.auth import login_manager
+    from views.frame import render_error
 
     csrf.init_app(app)
     from views.i18n import init_app as init_i18n, select_locale
@@ -66,16 +78,15 @@ def _init_extensions(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template("errors/csrf.html", reason=error.description), 400
+        return render_error("errors/csrf.html", reason=error.description), 400
 
     @app.errorhandler(403)
     def forbidden(error):
-        return render_template("errors/403.html"), 403
+        return render_error("errors/403.html"), 403
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, import_cli, imports, invoices,
-                       ledger, ledger_cli, lohnsteuer_cli, ops_cli, payroll, scheduler_cli)
+    from views import archive, auth, errors, health, i18n, imports, invoices, ledger, payroll
 
     for module in (
         auth,
@@ -83,14 +94,9 @@ def _init_blueprints(app: Flask) -> None:
         errors,
         health,
         i18n,
-        import_cli,
         imports,
         invoices,
         ledger,
-        ledger_cli,
-        lohnsteuer_cli,
-        ops_cli,
         payroll,
-        scheduler_cli,
     ):
         app.register_blueprint(module.bp)

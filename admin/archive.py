@@ -7,11 +7,11 @@ from wtforms import MultipleFileField, validators
 
 from admin.base import SecuredModelView, current_user_label, record_audit
 from models.archive import DocumentCategory
-from services.archive_store import archive_file
-from services.audit import snapshot
-from services.errors import BusinessRuleError
-from services.legal_hold import being_deleted
-from services.retention_rules import keep_until_for, refresh_category
+from services.archive.store import archive_file
+from services.core.audit import snapshot
+from services.core.errors import BusinessRuleError
+from services.archive.holds import being_deleted
+from services.archive.retention_rules import keep_until_for, refresh_category
 from seeds.reference import DOCUMENT_CATEGORIES
 
 ARCHIVE_READ = ("admin", "finance", "hr", "warehouse", "support", "auditor")

@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from admin.filters import BackofficeFilterConverter
 from models.audit import AuditEntry, FieldChange
-from services.audit import diff, snapshot
-from services.errors import BusinessRuleError
-from services.formatting import format_date_de, format_decimal_de
+from services.core.audit import diff, snapshot
+from services.core.errors import BusinessRuleError
+from services.core.formatting import format_date_de, format_decimal_de
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
@@ -133,7 +133,7 @@ class SecuredModelView(ModelView):
         return super().handle_view_exception(exc)
     def get_export_value(self, model, name):
         """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell."""
-        from services.csv_import.formula import escape_cell
+        from services.imports.csv_import.formula import escape_cell
 
         value = super().get_export_value(model, name)
         return escape_cell(value) if isinstance(value, str) else value

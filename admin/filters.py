@@ -6,7 +6,7 @@ from flask_admin.contrib.mongoengine.filters import (BaseMongoEngineFilter,
                                                       FilterConverter)
 from flask_admin.model import filters
 
-from services.csv_reader import parse_decimal
+from services.imports.csv_reader import parse_decimal
 
 
 def _range_filter(lookup: str, label: str, base):

@@ -6,8 +6,8 @@ from flask_admin import expose
 from admin.base import current_user_label
 from admin.jobs import AdminOnlyView
 from models.archive import ArchivedFile, DocumentCategory
-from services import legal_hold
-from services.errors import BusinessRuleError
+from services.archive import holds as legal_hold
+from services.core.errors import BusinessRuleError
 
 ACTIONS = {("file", "set"): legal_hold.set_file_hold,
            ("file", "lift"): legal_hold.lift_file_hold,

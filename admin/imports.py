@@ -3,7 +3,7 @@ from flask_admin.menu import MenuLink
 from flask_login import current_user
 
 from admin.base import SecuredModelView
-from services.csv_import import SPECS
+from services.imports.csv_import import SPECS
 
 # Auditors read every area but HR (see EXPECTED_READERS in tests/admin/test_access.py).
 AUDITOR_COLLECTIONS = ("suppliers", "stock_items", "tickets", "journal_entries")

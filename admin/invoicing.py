@@ -10,8 +10,8 @@ from admin.base import FrozenDocumentsMixin, SecuredModelView, current_user_labe
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
 from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
-from services import invoicing
-from services.formatting import format_money_de
+from services.invoicing import issuing as invoicing
+from services.core.formatting import format_money_de
 
 
 class CustomerView(SecuredModelView):

@@ -9,7 +9,7 @@ from admin.labels import menu_label
 from admin.base import (FrozenDocumentsMixin, SecuredModelView, current_user_label,
                         money_formatter, run_step)
 from models.ledger import JournalEntry
-from services import posting
+from services.ledger import posting
 
 FINANCE_READ = ("admin", "finance", "auditor")
 FINANCE_WRITE = ("admin", "finance")

@@ -3,7 +3,7 @@ from admin.ajax import ReferenceLookup
 from admin.base import SecuredModelView, money_formatter
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
-from services.formatting import format_decimal_de
+from services.core.formatting import format_decimal_de
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")

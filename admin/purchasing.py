@@ -12,9 +12,9 @@ from admin.secured import SecuredBaseView
 from models.purchase_order import PurchaseOrder
 from models.stock import StockItem
 from models.supplier import Supplier
-from services.csv_reader import parse_decimal
-from services.errors import BusinessRuleError
-from services.purchasing import cancel_order, receive, send_order
+from services.imports.csv_reader import parse_decimal
+from services.core.errors import BusinessRuleError
+from services.operations.purchasing import cancel_order, receive, send_order
 from views.i18n import _, translated
 
 PO_READ = ("admin", "finance", "warehouse", "auditor")
@@ -93,7 +93,7 @@ class PurchaseOpsView(SecuredBaseView):
     def pdf(self, order_id):
         from flask import current_app, render_template
 
-        from services.pdf import company_letterhead, html_to_pdf
+        from services.core.pdf import company_letterhead, html_to_pdf
 
         order = _order_or_404(order_id)
         company = current_app.config.get("COMPANY") or company_letterhead()

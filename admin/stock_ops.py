@@ -12,11 +12,11 @@ from admin.base import SecuredModelView, current_user_label
 from admin.labels import STOCK
 from admin.secured import SecuredBaseView
 from models.stock import StockItem
-from services.csv_reader import parse_decimal
-from services.errors import BusinessRuleError
-from services.purchasing import on_order_by_item
-from services.stock import MovementRequest, post_movement
-from services.stock_reports import (count_sheet, create_reorder_drafts, new_count_id,
+from services.imports.csv_reader import parse_decimal
+from services.core.errors import BusinessRuleError
+from services.operations.purchasing import on_order_by_item
+from services.operations.stock import MovementRequest, post_movement
+from services.operations.stock_reports import (count_sheet, create_reorder_drafts, new_count_id,
                                     post_count, reorder_list, supplier_names, valuation)
 from views.i18n import _, _l, translated
 

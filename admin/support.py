@@ -13,8 +13,8 @@ from models.base import utcnow
 from models.employee import Employee
 from models.ticket import Ticket
 from models.user import User
-from services.errors import BusinessRuleError
-from services.tickets import (STATUS_LABELS, add_comment, allowed_transitions, apply_sla,
+from services.core.errors import BusinessRuleError
+from services.operations.tickets import (STATUS_LABELS, add_comment, allowed_transitions, apply_sla,
                               assign, change_status, overdue_query)
 from views.i18n import _, _l, translated
 

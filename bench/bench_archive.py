@@ -94,7 +94,7 @@ def _raw_batch(db, batch) -> int:
 
 
 def cleanup() -> int:
-    from services.purge import purge_expired_files
+    from services.archive.purge import purge_expired_files
 
     return purge_expired_files("bench", today=TODAY).deleted
 
@@ -116,7 +116,7 @@ def measure(uri: str, records: int, function, label: str) -> tuple[float, int, i
 
 
 def upload_download(uri: str, megabytes: int) -> None:
-    from services.archive_store import archive_file
+    from services.archive.store import archive_file
 
     data = b"%PDF-1.4\n" + os.urandom(megabytes * 1024 * 1024 - 9)
     app = make_app(uri, f"bench_io_{ObjectId()}")

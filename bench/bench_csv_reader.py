@@ -1,4 +1,4 @@
-"""Time services.csv_reader on a 100,000-row German Excel export; print the figures.
+"""Time services.imports.csv_reader on a 100,000-row German Excel export; print the figures.
 
 Run from the project root:  .venv/bin/python bench/bench_csv_reader.py [rows]
 Not part of the test run. The bare csv.reader pass over the same bytes (decoding
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.csv_reader import Column, read_rows  # noqa: E402
+from services.imports.csv_reader import Column, read_rows  # noqa: E402
 
 COLUMNS = [
     Column("personnel_number", ("Personalnummer",), required=True, max_length=10),

@@ -59,9 +59,9 @@ def connect(uri: str, db_name: str) -> None:
 
 def prebuilt_documents(data: bytes) -> list[dict]:
     """Return the documents run_import would write, built before the clock starts."""
-    from services.csv_import.rows import RowBuilder
-    from services.csv_import.specs import EMPLOYEES
-    from services.csv_reader import read_rows
+    from services.imports.csv_import.rows import RowBuilder
+    from services.imports.csv_import.specs import EMPLOYEES
+    from services.imports.csv_reader import read_rows
 
     reader = read_rows(data, EMPLOYEES.columns)
     builder = RowBuilder(EMPLOYEES, reader.header_map, {})
@@ -80,7 +80,7 @@ def raw_insert(documents: list[dict]) -> float:
 
 def timed_import(data: bytes, mode: str):
     """Run the import; return (seconds, result)."""
-    from services.csv_import import ImportOptions, run_import
+    from services.imports.csv_import import ImportOptions, run_import
     start = time.perf_counter()
     result = run_import(data, "employees", ImportOptions(mode=mode, user="bench", filename="bench.csv"))
     return time.perf_counter() - start, result
@@ -89,7 +89,7 @@ def timed_import(data: bytes, mode: str):
 def child_rss(path: str, uri: str) -> None:
     """In a fresh process: import the file, print peak RSS in MB and the summary."""
     connect(uri, f"bench_rss_{uuid.uuid4().hex[:8]}")
-    from services.csv_import import ImportOptions, run_import
+    from services.imports.csv_import import ImportOptions, run_import
     data = Path(path).read_bytes()
     start = time.perf_counter()
     result = run_import(data, "employees", ImportOptions(user="bench", filename=Path(path).name))

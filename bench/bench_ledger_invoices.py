@@ -94,8 +94,8 @@ def bench_pdf() -> None:
 
     from xhtml2pdf import pisa
 
-    from services import invoice_pdf
-    from services.invoicing import rate_table, render_documents, totals_of
+    from services.invoicing import pdf as invoice_pdf
+    from services.invoicing.issuing import rate_table, render_documents, totals_of
 
     rates = rate_table()
     for lines in (10, 300):
@@ -123,7 +123,7 @@ def bench_pdf() -> None:
 
 def bench_trial_balance(lines: int) -> None:
     from models.ledger import JournalEntry
-    from services.ledger_reports import trial_balance
+    from services.ledger.reports import trial_balance
 
     coll = JournalEntry._get_collection()
     rng = random.Random(7)
@@ -181,7 +181,7 @@ def bench_trial_balance(lines: int) -> None:
 
 def bench_issue(count: int, workers: int) -> None:
     from models.invoice import Invoice, InvoiceLine
-    from services import invoicing
+    from services.invoicing import issuing as invoicing
     from tests.factories import make_company, make_customer
 
     make_company()

@@ -1,4 +1,4 @@
-"""Time services.stock.post_movement against the raw driver doing the naive thing; print it.
+"""Time services.operations.stock.post_movement against the raw driver doing the naive thing; print it.
 
 Run from the project root:  .venv/bin/python bench/bench_stock_movements.py [movements]
 Not part of the test run. Starts its own embedded database (or uses MONGODB_URI) in a
@@ -20,7 +20,7 @@ from bench.common import database  # noqa: E402
 
 def main(count: int) -> None:
     from models import StockItem, connect_db
-    from services.stock import MovementRequest, post_movement
+    from services.operations.stock import MovementRequest, post_movement
 
     uri, stop = database("bench-stock-")
     db_name = f"bench_{uuid.uuid4().hex[:8]}"

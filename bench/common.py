@@ -17,7 +17,7 @@ def free_port() -> int:
 
 def embedded_server(prefix: str):
     """A fresh embedded FerretDB (not started yet) in a temp directory, on a free port."""
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+    from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
     return EmbeddedMongo(Path(tempfile.mkdtemp(prefix=prefix)), free_port(),
                          binary_path=ROOT / "var" / "bin" / BINARY_NAME)

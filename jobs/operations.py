@@ -14,7 +14,7 @@ from datetime import datetime
 
 from models.base import utcnow
 from models.ticket import Ticket, TicketComment
-from services.tickets import overdue_query
+from services.operations.tickets import overdue_query
 
 ESCALATION_AUTHOR = "system (SLA)"
 
@@ -43,8 +43,8 @@ def escalate_overdue_tickets(now: datetime | None = None) -> dict:
 
 def reorder_report() -> dict:
     """List what to reorder, per supplier name: {supplier: [(sku, suggested), ...]}."""
-    from services.purchasing import on_order_by_item
-    from services.stock_reports import reorder_list, supplier_names
+    from services.operations.purchasing import on_order_by_item
+    from services.operations.stock_reports import reorder_list, supplier_names
 
     groups = reorder_list(on_order_by_item())
     names = supplier_names(groups)
@@ -55,10 +55,10 @@ def reorder_report() -> dict:
 
 def recover_stock() -> dict:
     """Finish movements and receipts a crash left pending; refresh ticket caches."""
-    from services.purchasing import finish_pending_receipts
-    from services.stock import recover_pending_movements
+    from services.operations.purchasing import finish_pending_receipts
+    from services.operations.stock import recover_pending_movements
 
-    from services.tickets import refresh_all_ticket_caches
+    from services.operations.tickets import refresh_all_ticket_caches
 
     counts = recover_pending_movements()
     counts["receipts"] = finish_pending_receipts()

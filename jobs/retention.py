@@ -1,5 +1,5 @@
 """The nightly retention cleanup as a job."""
-from services.purge import purge_expired_files
+from services.archive.purge import purge_expired_files
 
 
 def purge_expired(ctx) -> dict:

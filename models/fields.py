@@ -5,8 +5,8 @@ from mongoengine.base import BaseField
 from wtforms import fields as wtf_fields
 from wtforms import validators
 
-from services.csv_reader import parse_decimal
-from services.formatting import format_decimal_de
+from services.core.values import parse_decimal
+from services.core.formatting import format_decimal_de
 
 
 class FixedDecimalField(BaseField):

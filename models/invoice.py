@@ -7,7 +7,7 @@ from mongoengine.errors import SaveConditionError
 from models.base import TimestampedDocument
 from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 
 INVOICE_STATUSES = ("draft", "issuing", "issued", "paid", "cancelled")
 INVOICE_KINDS = ("invoice", "credit_note")
@@ -76,7 +76,7 @@ class Invoice(TimestampedDocument):
                                    max_length=300)
     payment_days = me.IntField(default=14, min_value=0, max_value=365)
     notes = me.StringField(max_length=2000)
-    # Frozen when issued (written by services.invoicing only).
+    # Frozen when issued (written by services.invoicing.issuing only).
     due_date = me.DateField()
     recipient = me.DictField()
     supplier = me.DictField()

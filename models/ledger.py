@@ -7,7 +7,7 @@ from mongoengine.queryset import QuerySet
 
 from models.base import TimestampedDocument
 from models.fields import MoneyField
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
 ENTRY_STATUSES = ("draft", "posted")
@@ -106,7 +106,7 @@ class JournalEntry(TimestampedDocument):
     status = me.StringField(required=True, default="draft", choices=ENTRY_STATUSES)
     source = me.StringField(required=True, default="manual", choices=ENTRY_SOURCES)
     created_by = me.StringField()
-    # Set by services.posting only: the tamper-evident chain and the reversal links.
+    # Set by services.ledger.posting only: the tamper-evident chain and the reversal links.
     posted_at = me.DateTimeField()
     posted_by = me.StringField()
     hash = me.StringField(regex=r"^[0-9a-f]{64}$")

@@ -2,7 +2,7 @@
 
 Every posted number is claimed by inserting its ChainSlot (`_id` = year:number, unique
 `entry_id`). The FiscalYear head holds a hint of how far the chain is complete, the
-closed months, and the gate through which each posting passes (services.posting).
+closed months, and the gate through which each posting passes (services.ledger.posting).
 """
 import mongoengine as me
 

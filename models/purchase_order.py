@@ -29,7 +29,7 @@ class PurchaseOrderLine(me.EmbeddedDocument):
 
 
 class PurchaseOrder(TimestampedDocument):
-    # Assigned when sent, gap-free per year (services.purchasing); unset while a draft.
+    # Assigned when sent, gap-free per year (services.operations.purchasing); unset while a draft.
     number = me.StringField(max_length=20)
     year = me.IntField()
     supplier = me.ReferenceField(Supplier, required=True, reverse_delete_rule=me.DENY)

@@ -50,10 +50,10 @@ class Ticket(TimestampedDocument):
     due_at = me.DateTimeField()
     comments = me.ListField(me.EmbeddedDocumentField(TicketComment))
     # status, the SLA fields below and history are a cache of the ticket's event chain
-    # (TicketEvent, services.tickets); event_count is the newest event's number.
+    # (TicketEvent, services.operations.tickets); event_count is the newest event's number.
     history = me.ListField(me.EmbeddedDocumentField(StatusChange))
     event_count = me.IntField(default=0, min_value=0)
-    # SLA (services.tickets): due_at is the resolution due time; None while paused.
+    # SLA (services.operations.tickets): due_at is the resolution due time; None while paused.
     response_due_at = me.DateTimeField()
     first_response_at = me.DateTimeField()
     waiting_since = me.DateTimeField()

@@ -12,7 +12,7 @@ from stdnum.iso7064 import mod_11_10
 
 from models import Employee, StockItem, Supplier, Ticket, User
 from models.base import utcnow
-from services.archive_store import archive_file
+from services.archive.store import archive_file
 
 DEMO_DOMAIN = "backoffice.example.com"
 DEMO_USERS = (("admin", "admin"), ("finance", "finance"), ("hr", "hr"),
@@ -152,8 +152,8 @@ def _seed_tickets(rng, employees) -> int:
 
 def _seed_purchase_orders() -> int:
     """A draft, a sent and a partly received order from the reorder list (issue 7)."""
-    from services.purchasing import on_order_by_item, receive, send_order
-    from services.stock_reports import create_reorder_drafts, reorder_list
+    from services.operations.purchasing import on_order_by_item, receive, send_order
+    from services.operations.stock_reports import create_reorder_drafts, reorder_list
 
     suppliers = [s for s in reorder_list(on_order_by_item()) if s][:3]
     orders = [create_reorder_drafts(s, "seed") for s in suppliers]
@@ -169,7 +169,7 @@ def _seed_purchase_orders() -> int:
 
 def _with_sla(ticket, created) -> None:
     """Due times from the seeded SLA targets; waiting tickets have their clock stopped."""
-    from services.tickets import apply_sla
+    from services.operations.tickets import apply_sla
 
     apply_sla(ticket)
     if ticket.status != "new":

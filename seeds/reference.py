@@ -6,7 +6,7 @@ from models.archive import DocumentCategory, RetentionRule
 from models.invoice import VatRate
 from models.ledger import Account
 from seeds.payroll import seed_payroll_parameters
-from services.charts import CHARTS, DEFAULT_CHART, chart_in_use
+from services.ledger.charts import CHARTS, DEFAULT_CHART, chart_in_use
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -87,7 +87,7 @@ def seed_retention_rules() -> int:
     Then bring every file's keep-until date in line with the rules (files archived
     before the rules existed get theirs here; unchanged files are not written).
     """
-    from services.retention_rules import refresh_category
+    from services.archive.retention_rules import refresh_category
 
     added = 0
     for code, period, unit, start, basis in RETENTION_RULES:

@@ -28,7 +28,7 @@ def db_server():
     if os.environ.get("MONGODB_URI"):
         yield os.environ["MONGODB_URI"]
         return
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+    from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
     data_dir = Path(tempfile.mkdtemp(prefix="backoffice-testdb-"))
     binary = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME

@@ -4,7 +4,7 @@ from datetime import date
 
 from models import (Account, ArchivedFile, DocumentCategory, Employee, StockItem, Supplier,
                     Ticket, User)
-from services.archive_store import archive_file
+from services.archive.store import archive_file
 
 COUNTED = (Account, DocumentCategory, Employee, Supplier, StockItem, Ticket, ArchivedFile,
            User)
@@ -72,7 +72,7 @@ def test_seed_reference_is_idempotent(runner, app):
 
 def test_seed_demo_adds_company_customers_and_issuable_drafts(runner, app):
     from models import Company, Customer, Invoice
-    from services import invoicing
+    from services.invoicing import issuing as invoicing
 
     runner.invoke(args=["seed-demo"])
     assert Company.current().name == "Backoffice Demo GmbH"

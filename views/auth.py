@@ -9,7 +9,7 @@ from wtforms import EmailField, PasswordField, validators
 
 from models.user import User
 from views.i18n import _, _l
-from services import throttle
+from services.core import throttle
 
 USER_POLICY = throttle.ThrottlePolicy(max_failures=5)
 ADDRESS_POLICY = throttle.ThrottlePolicy(max_failures=20)

@@ -1,6 +1,6 @@
-"""Which dashboard tiles a user sees: one set per role (figures from services.dashboard)."""
+"""Which dashboard tiles a user sees: one set per role (figures from services.operations.dashboard)."""
 from models.base import utcnow
-from services import dashboard
+from services.operations import dashboard
 
 # role -> tiles; admins see everything, auditors what they may read.
 TILES_BY_ROLE = {

@@ -4,9 +4,11 @@ import re
 import secrets
 import time
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+
+from views.frame import render_error
 
 bp = Blueprint("errors", __name__)
 
@@ -40,14 +42,32 @@ def upload_too_large(error):
     """Refuse an oversized upload with the limit, before anything is stored."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     size = f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} KB"
-    return render_template("errors/413.html", limit=size), 413
+    return render_error("errors/413.html", limit=size), 413
 
 
 @bp.app_errorhandler(ServerSelectionTimeoutError)
 @bp.app_errorhandler(ConnectionFailure)
 def database_unavailable(error):
     """Answer 503 with a page that says what happened, never a stack trace."""
-    return render_template("errors/503.html"), 503
+    return render_error("errors/503.html"), 503
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    """A malformed request gets the normal error page, in the frame."""
+    return render_error("errors/400.html"), 400
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    """An unknown address or record: the normal error page with the way back."""
+    return render_error("errors/404.html"), 404
+
+
+@bp.app_errorhandler(500)
+def internal_error(error):
+    """An unexpected error: logged with its trace, the user sees a page, never a trace."""
+    return render_error("errors/500.html"), 500
 
 
 access_log = logging.getLogger("backoffice.access")

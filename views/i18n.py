@@ -37,7 +37,7 @@ def set_language():
 
 def money(value) -> str:
     """1.234,56 € — the German format in both languages, as the business asked."""
-    from services.formatting import format_money_de
+    from services.core.formatting import format_money_de
     return "" if value is None else format_money_de(value)
 
 
@@ -46,7 +46,7 @@ def init_app(app) -> None:
     from flask_babel import get_locale
 
     app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale)
-    from services.formatting import format_date_de, format_decimal_de
+    from services.core.formatting import format_date_de, format_decimal_de
     app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
                                  money=money, de_datetime=de_datetime)
 
@@ -68,17 +68,17 @@ __all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_ap
 
 
 def translated(error: Exception) -> str:
-    """A business-rule error's text in the user's language (see services.messages)."""
+    """A business-rule error's text in the user's language (see services.core.messages)."""
     msgid = getattr(error, "msgid", None)
     if msgid is None:
         return gettext(str(error))
-    from services.messages import join_lists
+    from services.core.messages import join_lists
 
     # Labels passed as parameters (e.g. ticket statuses) are message ids too.
     return gettext(msgid, **join_lists(error.params, gettext))
 
 
-# Labels services pass as message parameters (services.tickets.STATUS_LABELS, ...),
+# Labels services pass as message parameters (services.operations.tickets.STATUS_LABELS, ...),
 # listed so that extraction finds them.
 PARAMETER_LABELS = (
     _l("neu"), _l("in Bearbeitung"), _l("wartet"), _l("gelöst"), _l("geschlossen"),

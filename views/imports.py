@@ -13,19 +13,21 @@ from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from models.import_run import ImportRun
-from services.csv_import import (MODES, SPECS, ImportFileError, ImportOptions, export_csv,
+from services.imports.csv_import import (MODES, SPECS, ImportFileError, ImportOptions, export_csv,
                                  run_import, sha256_of, spec_for)
-from services.csv_import.rejects import REASON_COLUMN
-from services.csv_import.runs import mark_if_dead, new_run
-from services.csv_reader import CsvFormatError, read_rows, write_template
+from services.imports.csv_import.rejects import REASON_COLUMN
+from services.imports.csv_import.runs import mark_if_dead, new_run
+from services.imports.csv_reader import CsvFormatError, read_rows, write_template
+
+from views.frame import render_page
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 PREVIEW_ROWS = 5
 
 
 def _render(template: str, **context) -> str:
-    """Render inside the admin layout (menu, log-out button) of the panel."""
-    return current_app.extensions["admin"][0].index_view.render(template, **context)
+    """Render inside the panel's frame (menu, log-out button)."""
+    return render_page(template, **context)
 
 
 def _spec_or_403(collection: str):

@@ -1,23 +1,22 @@
-"""Invoice downloads (PDF, XML), recording a payment, and `flask --app app invoice pdf|finish`."""
+"""Invoice downloads (PDF, XML), recording a payment."""
 import uuid
 from datetime import date
 from functools import wraps
-from pathlib import Path
 
-import click
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, redirect, request,
                    url_for)
 from flask_login import current_user, login_required
 
 from admin.base import current_user_label
 from models.invoice import Invoice
-from services import invoicing
-from services.archive_store import read_file
-from services.csv_reader import parse_decimal
-from services.errors import BusinessRuleError
+from services.invoicing import issuing as invoicing
+from services.archive.store import read_file
+from services.imports.csv_reader import parse_decimal
+from services.core.errors import BusinessRuleError
 from views.archive import content_disposition
+from views.frame import render_page
 
-bp = Blueprint("invoices", __name__, url_prefix="/invoices", cli_group="invoice")
+bp = Blueprint("invoices", __name__, url_prefix="/invoices")
 READERS, WRITERS = ("admin", "finance", "auditor"), ("admin", "finance")
 
 
@@ -78,41 +77,6 @@ def payment(invoice_id):
         else:
             flash(f"Zahlung zu {inv.number} erfasst", "success")
             return redirect(url_for("invoice.details_view", id=inv.pk))
-    return render_template("invoices/payment.html", inv=inv, key=uuid.uuid4().hex,
+    return render_page("invoices/payment.html", inv=inv, key=uuid.uuid4().hex,
                            today=date.today().isoformat(),
                            open_amount=inv.gross_total - inv.paid_total)
-
-
-@bp.cli.command("pdf")
-@click.argument("number")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="File to write the PDF to.")
-def pdf_command(number: str, output: str) -> None:
-    """Write the archived PDF of invoice NUMBER (e.g. RE-2026-00001) to a file."""
-    inv = Invoice.objects(number=number).first()
-    if inv is None or not inv.pdf_file:
-        raise click.ClickException(f"no issued invoice {number}")
-    data = read_file(inv.pdf_file)
-    Path(output).write_bytes(data)
-    click.echo(f"{number}: {len(data)} bytes written to {output} (SHA-256 {inv.pdf_sha256})")
-
-
-@bp.cli.command("finish")
-@click.argument("number")
-@click.option("--post-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Posting date in an open period (YYYY-MM-DD).")
-@click.option("--user", default="cli", help="Who decides this (kept with the posting).")
-def finish_command(number: str, post_date, user: str) -> None:
-    """Finish invoice NUMBER whose month was closed while it was being issued.
-
-    The invoice keeps its number and date; its journal entry is dated POST_DATE.
-    """
-    inv = Invoice.objects(number=number).first()
-    if inv is None:
-        raise click.ClickException(f"there is no invoice {number}")
-    try:
-        done = invoicing.finish_issue_in_open_period(inv, user, post_date.date())
-    except BusinessRuleError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{number}: issued; posted on {post_date:%d.%m.%Y} "
-               f"(invoice date {done.issue_date:%d.%m.%Y})")

@@ -7,12 +7,13 @@ from functools import wraps
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from services import periods, posting
-from services.errors import BusinessRuleError
+from services.ledger import periods, posting
+from services.core.errors import BusinessRuleError
 
-from services.formatting import format_date_de, format_decimal_de
-from services.ledger_reports import account_ledger, trial_balance
-from services.pdf import FONT_CSS, html_to_pdf
+from services.core.formatting import format_date_de, format_decimal_de
+from services.ledger.reports import account_ledger, trial_balance
+from services.core.pdf import FONT_CSS, html_to_pdf
+from views.frame import render_page
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 READERS = ("admin", "finance", "auditor")
@@ -99,7 +100,7 @@ def periods_view():
 
     checks = [posting.verify_chain(y) for y in posting.known_years()] \
         if request.args.get("verify") else []
-    return render_template("ledger/periods.html", years=FiscalYear.objects.order_by("-year"),
+    return render_page("ledger/periods.html", years=FiscalYear.objects.order_by("-year"),
                            checks=checks, may_close=current_user.has_role(*CLOSERS))
 
 
@@ -126,7 +127,7 @@ def _render(template: str, fmt: str, filename: str, **context):
         response = Response(html_to_pdf(html), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return render_template(template, pdf=False, args=request.args, **context)
+    return render_page(template, pdf=False, args=request.args, **context)
 
 
 def _csv(value) -> str:

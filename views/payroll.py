@@ -1,32 +1,20 @@
 """Payroll run screens: create, calculate, review, approve, post, payslips (hr, admin)."""
-import click
 from bson import ObjectId
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, request, url_for)
 from flask_login import current_user
 
 from models.payroll import Payslip, PayrollRun
 from views.archive import content_disposition
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll import documents, posting, render, runs
 from services.payroll.calculation import month_bounds
+from views.frame import render_page
 
-bp = Blueprint("payroll", __name__, url_prefix="/payroll", cli_group="payroll")
+bp = Blueprint("payroll", __name__, url_prefix="/payroll")
 PAYROLL_ROLES = ("admin", "hr")
 PAGE_SIZE = 200
 ISSUE_BATCH = 200  # PDFs per click; about half a minute on the 2-core machine
 MONTHS = render.MONTHS
-
-
-@bp.cli.command("issue-payslips")
-@click.argument("run_id")
-def issue_payslips_cmd(run_id):
-    """Create and archive every missing payslip PDF of an approved run."""
-    try:
-        issued = documents.issue_payslips(run_id, "cli", _company())
-    except BusinessRuleError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{issued} payslip PDF(s) issued")
 
 
 @bp.before_request
@@ -60,7 +48,7 @@ def _payslip_or_404(run: PayrollRun, slip_id) -> Payslip:
 @bp.route("/")
 def index():
     """List the runs and offer to start one."""
-    return render_template("payroll/index.html", runs=PayrollRun.objects.limit(60),
+    return render_page("payroll/index.html", runs=PayrollRun.objects.limit(60),
                            months=MONTHS, labels=runs.STATUS_LABELS)
 
 
@@ -132,7 +120,7 @@ def show(run_id):
              .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     count = run.totals.count if run.totals else 0
     pages = max(1, -(-count // PAGE_SIZE))
-    return render_template("payroll/run.html", run=run, slips=slips, page=page, pages=pages,
+    return render_page("payroll/run.html", run=run, slips=slips, page=page, pages=pages,
                            labels=runs.STATUS_LABELS, month_name=MONTHS[run.month - 1],
                            last_day=month_bounds(run.year, run.month)[1])
 
@@ -142,7 +130,7 @@ def payslip(run_id, slip_id):
     """Drill-down: every amount of one payslip."""
     run = _run_or_404(run_id)
     slip = _payslip_or_404(run, slip_id)
-    return render_template("payroll/payslip.html", run=run, slip=slip,
+    return render_page("payroll/payslip.html", run=run, slip=slip,
                            month_name=MONTHS[run.month - 1], labels=runs.STATUS_LABELS)
 
 

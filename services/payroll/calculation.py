@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from services.lohnsteuer import calculate as lohnsteuer
+from services.payroll.lohnsteuer import calculate as lohnsteuer
 from services.payroll.rates import Rates
 
 CENT = Decimal("0.01")

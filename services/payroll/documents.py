@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from models.archive import ArchivedFile
-from services.archive_store import archive_file
+from services.archive.store import archive_file
 from models.payroll import PayrollRun, Payslip
-from services.errors import BusinessRuleError
-from services.formatting import format_decimal_de
+from services.core.errors import BusinessRuleError
+from services.core.formatting import format_decimal_de
 from services.payroll.render import MONTHS, html_to_pdf, render_html
 from services.payroll.runs import STATUS_LABELS, get_run
 

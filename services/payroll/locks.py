@@ -11,7 +11,7 @@ from mongoengine import NotUniqueError
 
 from models.base import utcnow
 from models.payroll import PayrollLock
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 
 STALE = timedelta(minutes=10)
 

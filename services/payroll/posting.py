@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from models.base import utcnow
 from models.payroll import PayrollRun, Payslip
-from services.charts import posting_accounts
-from services.errors import BusinessRuleError
+from services.ledger.charts import posting_accounts
+from services.core.errors import BusinessRuleError
 from services.payroll import locks
 from services.payroll.calculation import month_bounds
 from services.payroll.runs import get_run, transition
@@ -72,7 +72,7 @@ def post_run(run_id, user: str) -> PayrollRun:
 
 
 def _post(run: PayrollRun, user: str) -> PayrollRun:
-    from services.posting import post_new_entry
+    from services.ledger.posting import post_new_entry
 
     run = transition(run.pk, ("approved", "posting"), {"status": "posting",
                                                        "posted_by": user}, "post")
@@ -97,7 +97,7 @@ def reverse_run(run_id, user: str) -> PayrollRun:
 
 def _reverse(run: PayrollRun, user: str) -> PayrollRun:
     from models.ledger import JournalEntry
-    from services.posting import reverse_entry
+    from services.ledger.posting import reverse_entry
 
     run = transition(run.pk, ("posted", "reversing"), {"status": "reversing",
                                                        "reversed_by": user}, "reverse")

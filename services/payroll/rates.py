@@ -1,5 +1,7 @@
 """The parameters one month is calculated with, as plain immutable data."""
+import calendar
 from dataclasses import dataclass, fields
+from datetime import date
 from decimal import Decimal
 
 
@@ -38,10 +40,9 @@ class Rates:
 def rates_for_month(year: int, month: int) -> Rates:
     """Return the parameters valid for a whole month, or say which period is missing."""
     from models.payroll import PayrollParameters
-    from services.errors import BusinessRuleError
-    from services.payroll.calculation import month_bounds
-
-    first, last = month_bounds(year, month)
+    from services.core.errors import BusinessRuleError
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
     matches = [p for p in PayrollParameters.objects(valid_from__lte=first)
                if p.valid_to is None or p.valid_to >= last]
     if not matches:

@@ -7,8 +7,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from xhtml2pdf import pisa
 
-from services.errors import BusinessRuleError
-from services.formatting import format_date_de, format_decimal_de
+from services.core.errors import BusinessRuleError
+from services.core.formatting import format_date_de, format_decimal_de
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT_DIR = ROOT / "static" / "fonts"

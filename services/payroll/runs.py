@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.employee import Employee
 from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
                             Payslip, RunTotals)
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.payroll import locks
 from services.payroll.rates import rates_for_month

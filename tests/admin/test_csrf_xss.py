@@ -123,8 +123,8 @@ def test_payload_in_invoice_pdf_and_dashboard_is_shown_as_text(client, login):
 
     from pypdf import PdfReader
 
-    from services import invoicing
-    from services.archive_store import read_file
+    from services.invoicing import issuing as invoicing
+    from services.archive.store import read_file
     from tests.factories import make_company, make_customer, make_invoice
 
     make_company()

@@ -78,7 +78,7 @@ def test_cancel_through_the_screen_and_a_refused_issue_is_explained(client, logi
 
 
 def test_invoice_downloads_need_a_finance_role(client, login):
-    from services import invoicing
+    from services.invoicing import issuing as invoicing
 
     make_company()
     inv = invoicing.issue_invoice(make_invoice(), "fibu")
@@ -94,7 +94,7 @@ def test_fifty_parallel_issue_requests_get_fifty_consecutive_numbers(app):
     import threading
 
     from models.invoice import InvoiceLine
-    from services import posting
+    from services.ledger import posting
     from tests.conftest import PASSWORD
     from tests.factories import make_user
 

@@ -2,7 +2,7 @@
 from datetime import date
 
 from models import JournalEntry
-from services import posting
+from services.ledger import posting
 from tests.conftest import csrf_token_from
 from tests.factories import make_entry
 

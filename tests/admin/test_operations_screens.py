@@ -7,8 +7,8 @@ from models import StockItem
 from models.base import utcnow
 from models.purchase_order import PurchaseOrder
 from models.ticket import Ticket
-from services.purchasing import DraftLine, create_draft, send_order
-from services.tickets import apply_sla
+from services.operations.purchasing import DraftLine, create_draft, send_order
+from services.operations.tickets import apply_sla
 from tests.conftest import csrf_token_from
 from tests.factories import make_stock_item, make_supplier
 
@@ -160,7 +160,7 @@ def test_purchase_order_draft_form_and_edit_lock_after_sending(client, login):
 
 def test_movement_journal_and_sla_targets_are_listed(client, login):
     item = make_stock_item(sku="JRN-1", quantity=Decimal(0))
-    from services.stock import MovementRequest, post_movement
+    from services.operations.stock import MovementRequest, post_movement
     post_movement(MovementRequest("receipt", item.pk, Decimal(3), "Lieferung <b>", "x", "k-jrn"))
     login("admin")
     journal = client.get("/admin/stock_movements/").get_data(as_text=True)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from models import StockItem
 from models.stock_movement import StockMovement
-from services.stock import movement_balance
+from services.operations.stock import movement_balance
 from tests.conftest import PASSWORD, csrf_token_from
 from tests.factories import make_stock_item, make_user
 

@@ -147,10 +147,10 @@ def test_create_issue_and_download_an_invoice(session, live_app):
 
 
 def test_invoice_editor_live_totals_match_the_issuing_rounding(session, live_app):
-    """Typing lines updates the preview; its figures equal services.invoice_totals'."""
+    """Typing lines updates the preview; its figures equal services.invoicing.totals'."""
     from models.invoice import InvoiceLine
-    from services.invoicing import rate_table
-    from services.invoice_totals import compute_totals
+    from services.invoicing.issuing import rate_table
+    from services.invoicing.totals import compute_totals
 
     with live_app.app_context():
         make_user("finance", email="e2e-totals@firma.example.com")

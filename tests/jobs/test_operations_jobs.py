@@ -5,7 +5,7 @@ from decimal import Decimal
 from jobs.operations import escalate_overdue_tickets, recover_stock, reorder_report
 from models.base import utcnow
 from models.ticket import Ticket
-from services.tickets import apply_sla
+from services.operations.tickets import apply_sla
 from tests.factories import make_stock_item, make_supplier
 
 

@@ -9,7 +9,7 @@ import mongoengine as me
 import pytest
 
 from models import ArchiveContent, ArchivedFile, DeletionLogEntry, PurgeBatch
-from services.purge import purge_expired_files
+from services.archive.purge import purge_expired_files
 from tests.conftest import REPO
 from tests.test_seed import store_file
 
@@ -18,7 +18,7 @@ CHILD = textwrap.dedent("""
     import os, signal, sys
     from datetime import date
     from app import create_app
-    import services.purge as purge
+    import services.archive.purge as purge
 
     app = create_app({"TESTING": True, "MONGODB_URI": sys.argv[1], "MONGODB_DB": sys.argv[2],
                       "DATA_DIR": sys.argv[3]})

@@ -20,7 +20,7 @@ def test_the_default_jobs_are_registered_with_their_times(app):
 
 def test_sla_escalation_runs_through_the_runner(app):
     ensure_registry(app)
-    from services.tickets import apply_sla
+    from services.operations.tickets import apply_sla
 
     ticket = Ticket(title="Drucker streikt", priority="normal",
                     created_at=utcnow() - timedelta(days=20))

@@ -10,7 +10,9 @@ import pytest
 from models import Account, JournalEntry
 from models.invoice import VatRate
 from seeds.reference import DATA, ChartMismatchError, seed_reference
-from services import charts, invoicing, posting
+from services.ledger import charts
+from services.invoicing import issuing as invoicing
+from services.ledger import posting
 from services.payroll.posting import posting_lines
 from tests.factories import make_company, make_invoice
 

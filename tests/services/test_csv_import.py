@@ -9,8 +9,8 @@ import pytest
 from models import AuditEntry, Employee, JournalEntry, StockItem, Supplier, Ticket
 from models.counter import next_number
 from models.import_run import ImportRun
-from services.csv_import import ImportFileError, ImportOptions, run_import
-from services.csv_import.specs import COLLECTIONS, SPECS
+from services.imports.csv_import import ImportFileError, ImportOptions, run_import
+from services.imports.csv_import.specs import COLLECTIONS, SPECS
 from tests.factories import make_employee, make_entry
 
 CSV = Path(__file__).resolve().parent.parent / "data" / "csv"
@@ -228,7 +228,7 @@ def test_journal_rows_of_one_voucher_become_one_balanced_draft_entry(app):
 
 
 def test_a_posted_entry_is_never_changed_by_an_upsert(app):
-    from services.posting import post_entry
+    from services.ledger.posting import post_entry
 
     post_entry(make_entry(voucher_ref="B-1", amount="50.00"), "test")
     data = "Datum;Soll;Haben;Betrag;Buchungstext;Belegnummer\r\n15.03.2026;4930;1000;119,00;x;B-1\r\n"

@@ -7,10 +7,10 @@ import mongoengine as me
 import pytest
 
 from models import Employee, JournalEntry, StockItem, Supplier, Ticket
-from services.csv_import import (ImportOptions, escape_formula, export_csv, run_import,
+from services.imports.csv_import import (ImportOptions, escape_formula, export_csv, run_import,
                                  unescape_formula)
-from services.csv_import.rows import ModelRules
-from services.csv_import.specs import SPECS
+from services.imports.csv_import.rows import ModelRules
+from services.imports.csv_import.specs import SPECS
 from tests.factories import make_employee, make_entry, make_supplier
 
 CSV = Path(__file__).resolve().parent.parent / "data" / "csv"

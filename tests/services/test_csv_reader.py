@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from services.csv_reader import (
+from services.imports.csv_reader import (
     CellError, Column, CsvFormatError, match_headers, parse_bool, parse_date, parse_decimal,
     parse_int, read_rows, write_template,
 )
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 
 SUPPLIER = [
     Column("supplier_number", ("Lieferantennummer", "Lief.-Nr."), required=True),

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from services.embedded_db import BINARY_NAME, EmbeddedDatabaseError, EmbeddedMongo, GO_MISSING
+from services.core.embedded_db import BINARY_NAME, EmbeddedDatabaseError, EmbeddedMongo, GO_MISSING
 from tests.conftest import REPO, _free_port
 
 BINARY = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME
@@ -164,7 +164,7 @@ def test_compare_and_set_by_id_keeps_the_whole_filter(db_server):
 
 
 def test_a_patch_that_does_not_match_its_file_stops_the_build(tmp_path):
-    from services.embedded_db import apply_patch
+    from services.core.embedded_db import apply_patch
 
     (tmp_path / "pkg").mkdir()
     target = tmp_path / "pkg" / "a.go"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.formatting import format_date_de, format_decimal_de, format_money_de
+from services.core.formatting import format_date_de, format_decimal_de, format_money_de
 
 
 @pytest.mark.parametrize("value,places,text", [
@@ -24,7 +24,7 @@ def test_money_and_date():
 
 
 def test_letterhead_uses_the_company_master_data(app):
-    from services.pdf import DEFAULT_COMPANY, company_letterhead
+    from services.core.pdf import DEFAULT_COMPANY, company_letterhead
     from tests.factories import make_company
 
     assert company_letterhead() == DEFAULT_COMPANY

@@ -10,10 +10,10 @@ from pypdf import PdfReader
 
 from models import JournalEntry
 from models.invoice import FrozenInvoiceError, Invoice, InvoiceLine
-from services import invoicing
-from services.archive_store import read_file
-from services.errors import BusinessRuleError
-from services.invoice_totals import compute_totals, line_net
+from services.invoicing import issuing as invoicing
+from services.archive.store import read_file
+from services.core.errors import BusinessRuleError
+from services.invoicing.totals import compute_totals, line_net
 from tests.factories import make_company, make_customer, make_invoice
 
 RATES = {"19": Decimal("19.00"), "7": Decimal("7.00"), "0": Decimal("0.00")}
@@ -228,7 +228,7 @@ def test_crash_while_issuing_is_resumed(app):
 
 def test_closing_the_month_first_finishes_a_half_issued_invoice_in_it(app):
     """The invoice holds its March number already; it is posted into March, then March closes."""
-    from services import periods, posting
+    from services.ledger import periods, posting
 
     make_company()
     inv = make_invoice()
@@ -246,7 +246,7 @@ def test_closing_the_month_first_finishes_a_half_issued_invoice_in_it(app):
 def test_an_invoice_caught_by_a_month_close_is_finished_into_an_open_period(app, runner):
     """The month closes between taking the number and posting: refused with the way out;
     the clerk then posts it into April, the invoice keeps its number and March date."""
-    from services import posting
+    from services.ledger import posting
 
     make_company()
     inv = make_invoice()  # dated 15.03.2026
@@ -274,7 +274,7 @@ def test_an_invoice_caught_by_a_month_close_is_finished_into_an_open_period(app,
 
 
 def test_a_credit_note_caught_by_a_month_close_is_finished_and_cancels_its_invoice(app):
-    from services import posting
+    from services.ledger import posting
 
     make_company()
     inv = invoicing.issue_invoice(make_invoice(), "fibu")  # March
@@ -292,7 +292,7 @@ def test_a_credit_note_caught_by_a_month_close_is_finished_and_cancels_its_invoi
 
 
 def test_invalid_xml_is_refused_with_a_clear_message():
-    from services.einvoice import NS, check_xml
+    from services.invoicing.einvoice import NS, check_xml
 
     broken = (f'<rsm:CrossIndustryInvoice xmlns:rsm="{NS["rsm"]}">'
               '<rsm:Unknown/></rsm:CrossIndustryInvoice>').encode()

@@ -17,8 +17,8 @@ import pytest
 
 from models import ArchivedFile, JournalEntry
 from models.invoice import Invoice
-from services import invoicing
-from services.posting import verify_chain
+from services.invoicing import issuing as invoicing
+from services.ledger.posting import verify_chain
 from tests.conftest import REPO
 from tests.factories import make_company, make_employee, make_invoice
 
@@ -58,10 +58,10 @@ def run_and_kill(app, module: str, name: str, run: str, nth: int = 1) -> None:
 
 
 KILL_POINTS = [
-    ("services.invoicing", "_freeze", 1),              # number taken, status "issuing"
-    ("services.invoicing", "_post_invoice", 1),        # journal entry posted
-    ("services.archive_store", "store_generated", 1),  # XML filed, PDF not yet
-    ("services.archive_store", "store_generated", 2),  # both filed, status not yet set
+    ("services.invoicing.issuing", "_freeze", 1),              # number taken, status "issuing"
+    ("services.invoicing.issuing", "_post_invoice", 1),        # journal entry posted
+    ("services.archive.store", "store_generated", 1),  # XML filed, PDF not yet
+    ("services.archive.store", "store_generated", 2),  # both filed, status not yet set
 ]
 
 
@@ -70,7 +70,7 @@ def test_issue_invoice_killed_then_completed_once(app, module, name, nth):
     make_company()
     inv = make_invoice()
     run_and_kill(app, module, name,
-                 f"from services import invoicing\nfrom models.invoice import Invoice\n"
+                 f"from services.invoicing import issuing as invoicing\nfrom models.invoice import Invoice\n"
                  f"invoicing.issue_invoice(Invoice.objects.get(pk='{inv.pk}'), 'fibu')", nth)
     assert Invoice.objects.get(pk=inv.pk).status == "issuing"  # frozen, visibly unfinished
     assert invoicing.resume_issuing() == 1                     # what a restart runs
@@ -87,8 +87,7 @@ def test_issue_invoice_killed_then_completed_once(app, module, name, nth):
 
 def test_payroll_post_killed_then_completed_once(app):
     from models.payroll import PayrollLock
-    from services.payroll import posting as payroll_posting
-    from services.payroll import runs
+    from services.payroll import posting as payroll_posting, runs
 
     for n in range(3):
         make_employee(personnel_no=f"K9-{n}", birth_date=date(1980, 1, 1),
@@ -96,7 +95,7 @@ def test_payroll_post_killed_then_completed_once(app):
     run = runs.create_run(2026, 5, "hr")
     runs.calculate_run(run.pk, "hr")
     runs.approve_run(run.pk, "hr")
-    run_and_kill(app, "services.posting", "post_new_entry",
+    run_and_kill(app, "services.ledger.posting", "post_new_entry",
                  f"from services.payroll import posting\nposting.post_run('{run.pk}', 'hr')")
     assert runs.get_run(run.pk).status == "posting"
     assert JournalEntry.objects(source="payroll").count() == 1  # posted, run not yet marked

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from services import posting
-from services.ledger_reports import account_ledger, trial_balance
+from services.ledger import posting
+from services.ledger.reports import account_ledger, trial_balance
 from tests.factories import make_entry
 
 

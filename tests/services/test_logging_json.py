@@ -2,7 +2,7 @@
 import json
 import logging
 
-from services.logging_json import JsonFormatter
+from services.core.logging_json import JsonFormatter
 
 
 def test_record_becomes_one_json_line_with_request_fields():

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-import services.lohnsteuer as lohnsteuer
-from services.lohnsteuer import (
+import services.payroll.lohnsteuer as lohnsteuer
+from services.payroll.lohnsteuer import (
     LohnsteuerError, available_years, calculate, check_table, pap_inputs, pap_outputs,
 )
-from services.lohnsteuer import bigdecimal as bd
-from services.lohnsteuer import runtime
+from services.payroll.lohnsteuer import bigdecimal as bd, runtime
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "lohnsteuer-2026"
 ALLGEMEIN = DATA / "prueftabelle-allgemein.csv"

@@ -9,8 +9,8 @@ import pytest
 from models import Account, JournalEntry
 from models.ledger import JournalLine, PostedEntryError
 from models.posting import FiscalYear
-from services import posting
-from services.errors import BusinessRuleError
+from services.ledger import posting
+from services.core.errors import BusinessRuleError
 from tests.factories import make_entry
 
 LINES = [{"account": "4930", "debit": Decimal("119.00")},

@@ -6,7 +6,7 @@ from bson import ObjectId
 
 from models import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
                     PurgeBatch)
-from services.purge import purge_expired_files, sweep_pending
+from services.archive.purge import purge_expired_files, sweep_pending
 from tests.test_seed import store_file
 
 PDF = b"%PDF-1.4 same content"
@@ -88,8 +88,8 @@ def test_files_without_a_rule_are_kept(app):
 
 
 def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
-    from services.archive import read_upload
-    from services.archive_store import store_content
+    from services.archive.upload import read_upload
+    from services.archive.store import store_content
     import io
 
     sniffed = read_upload(io.BytesIO(b"%PDF-1.4 lost"), "lost.pdf", 10**6)
@@ -106,8 +106,8 @@ def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
     import io
 
     import pytest
-    from services.archive import ArchiveError, read_upload
-    from services.archive_store import store_content
+    from services.archive.upload import ArchiveError, read_upload
+    from services.archive.store import store_content
 
     def sniffed():
         return read_upload(io.BytesIO(b"%PDF-1.4 gleichzeitig"), "a.pdf", 10**6)
@@ -133,8 +133,8 @@ def test_a_write_interrupted_after_its_first_chunk_is_redone_without_leftovers(a
     """A crash mid-write leaves chunks; the retry clears them and writes the file whole."""
     import io
 
-    from services.archive import read_upload
-    from services.archive_store import grid, store_content
+    from services.archive.upload import read_upload
+    from services.archive.store import grid, store_content
 
     data = b"%PDF-1.4 " + bytes(range(256)) * 2000  # two chunks of 255 KiB
     record, grid_id = ObjectId(), ObjectId()

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 
 from seeds.reference import RETENTION_RULES
-from services.errors import BusinessRuleError
-from services.retention import Rule, add_months, is_expired, keep_until
+from services.core.errors import BusinessRuleError
+from services.archive.retention import Rule, add_months, is_expired, keep_until
 
 YEARS_FROM_YEAR_END = {code: Rule(p, u, s) for code, p, u, s, _ in RETENTION_RULES}
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.business_hours import (BusinessCalendar, add_business_minutes,
+from services.operations.business_hours import (BusinessCalendar, add_business_minutes,
                                      business_minutes_between)
 
 B = ZoneInfo("Europe/Berlin")

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.ticket import Ticket
-from services.errors import BusinessRuleError
-from services.tickets import add_comment, apply_sla, assign, change_status
+from services.core.errors import BusinessRuleError
+from services.operations.tickets import add_comment, apply_sla, assign, change_status
 from tests.factories import make_ticket, make_user
 
 B = ZoneInfo("Europe/Berlin")

@@ -13,15 +13,15 @@ import pytest
 from models import StockItem
 from models.sequence import StockLedgerEntry
 from models.stock_movement import StockMovement
-from services.stock import MovementRequest, movement_balance, post_movement, recover_pending_movements
+from services.operations.stock import MovementRequest, movement_balance, post_movement, recover_pending_movements
 from tests.factories import make_stock_item
 
 REPO = Path(__file__).resolve().parents[2]
 # Where the child process dies: after storing the movement, after taking the ledger
 # version, after refreshing the item cache (before marking the movement done).
-CRASH_POINTS = {"stored": "services.stock.apply_movement",
-                "claimed": "services.stock.refresh_item_cache",
-                "cached": "services.stock._set_state"}
+CRASH_POINTS = {"stored": "services.operations.stock.apply_movement",
+                "claimed": "services.operations.stock.refresh_item_cache",
+                "cached": "services.operations.stock._set_state"}
 
 CHILD = textwrap.dedent("""
     import os, sys
@@ -29,7 +29,7 @@ CHILD = textwrap.dedent("""
     from bson import ObjectId
     sys.path.insert(0, {repo!r})
     from models import connect_db
-    import services.stock as stock
+    import services.operations.stock as stock
     connect_db({uri!r}, {db!r})
     module, name = {target!r}.rsplit(".", 1)
     def die(*args, **kwargs):

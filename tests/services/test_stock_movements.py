@@ -9,9 +9,9 @@ import pytest
 from models import StockItem
 from models.stock_movement import StockMovement
 from models.sequence import StockLedgerEntry
-from services.claims import claim_next
-from services.errors import BusinessRuleError
-from services.stock import (MovementRequest, _ledger_entry, movement_balance, post_movement,
+from services.core.claims import claim_next
+from services.core.errors import BusinessRuleError
+from services.operations.stock import (MovementRequest, _ledger_entry, movement_balance, post_movement,
                             recover_pending_movements)
 from tests.factories import make_stock_item
 

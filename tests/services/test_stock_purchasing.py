@@ -7,12 +7,12 @@ import pytest
 
 from models import StockItem
 from models.counter import CounterSlot
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from models.counter import next_number
-from services.purchasing import (DraftLine, cancel_order, create_draft, on_order_by_item,
+from services.operations.purchasing import (DraftLine, cancel_order, create_draft, on_order_by_item,
                                  receive, send_order)
-from services.stock import MovementRequest, movement_balance, post_movement
-from services.stock_reports import (count_sheet, create_reorder_drafts, item_value,
+from services.operations.stock import MovementRequest, movement_balance, post_movement
+from services.operations.stock_reports import (count_sheet, create_reorder_drafts, item_value,
                                     post_count, reorder_list, suggest_quantity, valuation)
 from tests.factories import make_stock_item, make_supplier
 

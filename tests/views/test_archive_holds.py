@@ -5,9 +5,9 @@ import pytest
 
 from models import (ArchivedFile, AuditEntry, DeletionLogEntry, DocumentCategory, PurgeBatch,
                     RetentionRule)
-from services.errors import BusinessRuleError
-from services.legal_hold import set_file_hold
-from services.purge import purge_expired_files
+from services.core.errors import BusinessRuleError
+from services.archive.holds import set_file_hold
+from services.archive.purge import purge_expired_files
 from tests.admin.test_crud import post_form
 from tests.conftest import csrf_token_from
 from tests.test_seed import store_file

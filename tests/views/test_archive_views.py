@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from models import ArchiveContent, ArchivedFile, AuditEntry
-from services.archive import sniff_content_type, ArchiveError
+from services.archive.upload import sniff_content_type, ArchiveError
 from tests.conftest import csrf_token_from
 from tests.test_seed import store_file
 from views.archive import content_disposition

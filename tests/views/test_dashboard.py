@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from models.base import utcnow
 from models.ticket import Ticket
-from services.dashboard import opened_closed_per_week
-from services.tickets import apply_sla, change_status
+from services.operations.dashboard import opened_closed_per_week
+from services.operations.tickets import apply_sla, change_status
 from tests.factories import make_employee, make_stock_item
 
 
@@ -54,8 +54,8 @@ def test_finance_sees_receivables_overdue_and_revenue(client, login):
     from decimal import Decimal
 
     from models.invoice import Invoice
-    from services import dashboard
-    from services.posting import post_entry
+    from services.operations import dashboard
+    from services.ledger.posting import post_entry
     from tests.factories import make_entry
     from models.ledger import JournalLine
 
@@ -78,7 +78,7 @@ def test_finance_sees_receivables_overdue_and_revenue(client, login):
 def test_month_starts_cross_the_year():
     from datetime import date
 
-    from services.dashboard import month_starts
+    from services.operations.dashboard import month_starts
 
     assert month_starts(date(2026, 2, 17), 3) == [date(2025, 12, 1), date(2026, 1, 1),
                                                  date(2026, 2, 1)]

@@ -64,7 +64,7 @@ def test_refusal_with_figures_in_both_languages(client, login):
 
 def test_ticket_refusal_translates_the_status_names(client, login):
     from models.ticket import Ticket
-    from services.tickets import apply_sla
+    from services.operations.tickets import apply_sla
 
     login("support")
     ticket = Ticket(title="Drucker")

@@ -149,7 +149,7 @@ def test_admin_export_neutralises_formulas(client, login):
 def test_a_run_whose_process_died_shows_as_interrupted_and_a_restart_completes_it(client, login):
     import subprocess
 
-    from services.csv_import import ImportOptions, run_import
+    from services.imports.csv_import import ImportOptions, run_import
     login("hr")
     data = (CSV / "employees-utf8-bom.csv").read_bytes()
     run_url = upload(client, "employees", "employees-utf8-bom.csv", data).location
@@ -170,7 +170,7 @@ def test_a_run_whose_process_died_shows_as_interrupted_and_a_restart_completes_i
 
 
 def test_a_running_import_shows_a_progress_bar_and_a_status_that_is_not_finished(client, login):
-    from services.csv_import import runs
+    from services.imports.csv_import import runs
     login("hr")
     run = runs.new_run("employees", "gross.csv", "0" * 64, 10, mode="insert", dry_run=False,
                        skip_invalid=False, user="hr")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from services import posting
+from services.ledger import posting
 
 
 def _books():

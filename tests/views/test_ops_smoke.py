@@ -5,7 +5,7 @@ import pytest
 
 from models import StockItem, Ticket
 from seeds.demo import seed_demo_company
-from services.purchasing import DraftLine, create_draft, send_order
+from services.operations.purchasing import DraftLine, create_draft, send_order
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from models.ledger import JournalEntry
 from models.payroll import PayrollRun, Payslip
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll import posting, runs
 from tests.views.test_payroll_runs import post, staff, start_run, step
 

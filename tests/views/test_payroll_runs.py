@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from models.archive import ArchivedFile
 from models.payroll import PayrollRun, Payslip
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll import runs
 from tests.conftest import csrf_token_from
 from tests.factories import make_employee

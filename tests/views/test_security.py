@@ -60,7 +60,7 @@ def test_nonce_is_fresh_per_request_and_used_by_inline_scripts(client, login):
 
 def test_database_outage_gives_503_and_recovers_without_restart():
     from app import create_app
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+    from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
     data_dir = Path(tempfile.mkdtemp(prefix="backoffice-outage-"))
     server = EmbeddedMongo(data_dir, _free_port(), binary_path=REPO / "var" / "bin" / BINARY_NAME)

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from seeds.payroll import PARAMETERS
-from services.lohnsteuer import calculate as pap
+from services.payroll.lohnsteuer import calculate as pap
 from services.payroll.calculation import EmployeePay, calculate_pay, pap_inputs
 from services.payroll.rates import Rates
 

@@ -6,7 +6,7 @@ import pytest
 
 from models.base import utcnow
 from models.payroll import PayrollLock, PayrollRun
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll import locks, runs
 from tests.factories import make_employee
 

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from models.payroll import PayrollParameters
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll.rates import rates_for_month
 
 

@@ -1,0 +1,1 @@
+"""The document archive: upload checks, storage, retention rules, legal holds and the purge."""

@@ -1,0 +1,1 @@
+"""What every area shares: domain errors, formatting, value parsing, PDF rendering, the embedded database, audit diff, claims, throttling, JSON logs."""

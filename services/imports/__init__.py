@@ -1,0 +1,1 @@
+"""Reading German CSV files and importing them into the collections."""

@@ -1,0 +1,1 @@
+"""Outgoing invoices: issuing, totals, the invoice PDF and the e-invoice XML."""

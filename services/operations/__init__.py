@@ -1,0 +1,1 @@
+"""Stock, purchasing, support tickets with business hours, and the start page figures."""
