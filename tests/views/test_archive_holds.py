@@ -115,7 +115,7 @@ def test_cli_archive_add_and_dry_run(runner, tmp_path):
     assert record.filename == "Eingangsrechnung Müller.pdf" and record.uploaded_by == "cli"
     again = runner.invoke(args=["archive", "add", str(path), "--category", "nope",
                                 "--date", "2026-03-15"])
-    assert again.exit_code == 1 and "no document category 'nope'" in again.output
+    assert again.exit_code == 2 and "no document category 'nope'" in again.output
     dry = runner.invoke(args=["archive", "purge", "--dry-run", "--today", "2035-01-01"])
     assert "would delete 1 file(s)" in dry.output and "Eingangsrechnung" in dry.output
     assert ArchivedFile.objects.count() == 1
