@@ -44,6 +44,18 @@ class PayrollParameters(TimestampedDocument):
     church_tax_rate = _rate()
     church_tax_rate_reduced = _rate()
     church_tax_reduced_states = me.ListField(me.StringField(choices=sorted(STATES)))
+    # Übergangsbereich (§ 20 (2a) SGB IV): upper limit and the two base formulas
+    # BE = total_factor × AE − total_offset, BE_AN = employee_factor × AE − employee_offset
+    midijob_upper_limit = MoneyField(min_value=0)
+    midijob_factor_f = FixedDecimalField(places=4, min_value=0, max_value=1)
+    midijob_total_factor = FixedDecimalField(places=9, min_value=0)
+    midijob_total_offset = FixedDecimalField(places=7, min_value=0)
+    midijob_employee_factor = FixedDecimalField(places=9, min_value=0)
+    midijob_employee_offset = FixedDecimalField(places=7, min_value=0)
+    minijob_pension_min_base = MoneyField(min_value=0)   # § 163 (8) SGB VI
+    minijob_u1_rate = FixedDecimalField(places=3, min_value=0, max_value=100)
+    minijob_u2_rate = FixedDecimalField(places=3, min_value=0, max_value=100)
+    health_insurance_threshold = MoneyField(min_value=0)  # JAEG per month (§ 6 SGB V)
     note = me.StringField(max_length=300)
 
     meta = {"collection": "payroll_parameters", "ordering": ["-valid_from"]}

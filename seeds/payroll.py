@@ -17,16 +17,32 @@ PARAMETERS = (
          minijob_health_rate=D("13"), minijob_flat_tax_rate=D("2"),
          church_tax_rate=D("9"), church_tax_rate_reduced=D("8"),
          church_tax_reduced_states=["BW", "BY"],
+         midijob_upper_limit=D("2000.00"), midijob_factor_f=D("0.6619"),
+         midijob_total_factor=D("1.145937223"), midijob_total_offset=D("291.8744452"),
+         midijob_employee_factor=D("1.431639227"), midijob_employee_offset=D("863.2784538"),
+         minijob_pension_min_base=D("175.00"), minijob_u1_rate=D("0.8"),
+         minijob_u2_rate=D("0.22"), health_insurance_threshold=D("6450.00"),
          note="2026: SGB IV/V/VI/XI rates, Sozialversicherungsrechengrößen-VO 2026; "
-              "mini-job flat rates §§ 168 SGB VI, 249b SGB V, § 40a EStG"),
+              "mini-job flat rates §§ 168 SGB VI, 249b SGB V, § 40a EStG; "
+              "Übergangsbereich § 20 (2a) SGB IV, F = 0.6619"),
 )
 
 
 def seed_payroll_parameters() -> int:
-    """Insert the parameter periods that are missing; return how many were added."""
+    """Insert the parameter periods that are missing; return how many were added.
+
+    A period stored before a parameter existed gets the missing values (only those: a
+    value an administrator changed stays as it is).
+    """
     added = 0
     for values in PARAMETERS:
-        if not PayrollParameters.objects(valid_from=values["valid_from"]).first():
+        existing = PayrollParameters.objects(valid_from=values["valid_from"]).first()
+        if not existing:
             PayrollParameters(**values).save()
             added += 1
+            continue
+        for name, value in values.items():
+            if getattr(existing, name) is None:
+                PayrollParameters.objects(pk=existing.pk, **{f"{name}__exists": False}).update(
+                    **{f"set__{name}": value})
     return added
