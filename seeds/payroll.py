@@ -1,8 +1,13 @@
 """Payroll parameters by validity period (domain-facts.md, "Payroll parameters 2026")."""
+import csv
 from datetime import date
+from pathlib import Path
 from decimal import Decimal as D
 
+from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
+
+HEALTH_FUNDS = Path(__file__).resolve().parent / "data" / "health_funds.csv"
 
 PARAMETERS = (
     dict(valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31),
@@ -45,4 +50,20 @@ def seed_payroll_parameters() -> int:
             if getattr(existing, name) is None:
                 PayrollParameters.objects(pk=existing.pk, **{f"{name}__exists": False}).update(
                     **{f"set__{name}": value})
+    return added
+
+
+def seed_health_funds() -> int:
+    """Insert the health funds of seeds/data/health_funds.csv that are missing."""
+    with open(HEALTH_FUNDS, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    existing = set(HealthFund.objects.scalar("betriebsnummer"))
+    added = 0
+    for row in rows:
+        if row["betriebsnummer"] in existing:
+            continue
+        HealthFund(name=row["name"], betriebsnummer=row["betriebsnummer"],
+                   addon_rate=D(row["addon_rate"]), u1_rate=D(row["u1_rate"]),
+                   u2_rate=D(row["u2_rate"]), note=row["note"]).save()
+        added += 1
     return added
