@@ -195,3 +195,16 @@ def test_church_tax_by_denomination_and_workplace_state():
     assert pay("4000.00").church_tax == D("0.00")
     with pytest.raises(BusinessRuleError, match="Konfession"):
         pay("4000.00", church_denomination="xx")
+
+
+def test_private_insurance_wage_tax_uses_premium_less_subsidy():
+    from services.lohnsteuer import calculate as pap
+
+    r = pay("7000.00", private_health_premium=D("600.00"), private_care_premium=D("80.00"))
+    # PAP 2026 inputs: PKV 1, PKPV the monthly basic premium 680.00 €, PKPVAGZ the
+    # employer's subsidy 340.00 €, both in cent (Lohnsteuer2026.xml, MVSPKVPV)
+    common = dict(LZZ=2, RE4=D("700000"), STKL=1, KVZ=D("2.90"), PKV=1, PKPV=D("68000"))
+    with_subsidy = pap(2026, **common, PKPVAGZ=D("34000"))
+    without = pap(2026, **common, PKPVAGZ=D("0"))
+    assert r.wage_tax == with_subsidy["LSTLZZ"] / 100
+    assert with_subsidy["LSTLZZ"] > without["LSTLZZ"]  # less deductible, more tax
