@@ -72,19 +72,22 @@ class Employee(TimestampedDocument):
         if self.exit_date and self.hire_date and self.exit_date < self.hire_date:
             msg = "the exit date lies before the hire date"
             raise me.ValidationError(msg, errors={"exit_date": msg})
-        self._clean_identifiers()
+        _clean_identifiers(self)
         if self.church_denomination:
             self.church_tax = True
         if self.child_allowances is not None and (self.child_allowances * 2) % 1:
             msg = "child allowances come in steps of 0.5"
             raise me.ValidationError(msg, errors={"child_allowances": msg})
 
-    def _clean_identifiers(self):
-        for name, normalize in (("social_security_no", normalize_sv_number),
-                                ("tax_id", normalize_tax_id)):
-            value = getattr(self, name)
-            if value:
-                try:
-                    setattr(self, name, normalize(value))
-                except ValueError as exc:
-                    raise me.ValidationError(str(exc), errors={name: str(exc)}) from None
+
+def _clean_identifiers(employee) -> None:
+    """Normalise SV number and tax ID, or refuse them (a function: the CSV import calls
+    Employee.clean on a stand-in object)."""
+    for name, normalize in (("social_security_no", normalize_sv_number),
+                            ("tax_id", normalize_tax_id)):
+        value = getattr(employee, name, None)
+        if value:
+            try:
+                setattr(employee, name, normalize(value))
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={name: str(exc)}) from None
