@@ -21,8 +21,8 @@ import calendar
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from services.errors import BusinessRuleError
-from services.lohnsteuer import calculate as lohnsteuer
+from services.core.errors import BusinessRuleError
+from services.payroll.lohnsteuer import calculate as lohnsteuer
 from services.payroll import contributions
 from services.payroll.contributions import (child_reductions, childless_surcharge_applies,
                                             care_rates)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll.calculation import calculate_pay
 from services.payroll.pay import DENOMINATIONS, EmployeePay, PayResult
 from services.payroll.rates import rates_for_month

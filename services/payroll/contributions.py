@@ -12,7 +12,7 @@ U1/U2 at the health fund's rates (Minijob-Zentrale's for minijobs), U3 on the RV
 from datetime import date
 from decimal import Decimal
 
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll.pay import ZERO, EmployeePay, PayResult, money, share
 from services.payroll.rates import Rates
 

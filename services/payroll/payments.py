@@ -11,8 +11,8 @@ from bson import ObjectId
 
 from models.ledger import JournalEntry
 from models.payroll import PayrollRun
-from services.charts import posting_accounts
-from services.errors import BusinessRuleError
+from services.ledger.charts import posting_accounts
+from services.core.errors import BusinessRuleError
 from services.payroll.posting import LIABILITIES
 from services.payroll.runs import get_run
 
@@ -37,7 +37,7 @@ def open_liabilities(run: PayrollRun) -> dict[str, Decimal]:
 
 def pay_liability(run_id, kind: str, user: str, on: date | None = None) -> JournalEntry:
     """Post the payment of one liability of a posted run (liability to bank)."""
-    from services.posting import post_new_entry
+    from services.ledger.posting import post_new_entry
 
     if kind not in LIABILITIES:
         raise BusinessRuleError(f"unknown payment '{kind}'; choose one of "

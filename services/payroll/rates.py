@@ -43,7 +43,7 @@ class Rates:
     @classmethod
     def from_document(cls, doc) -> "Rates":
         """Copy the values of a PayrollParameters document; say which ones are missing."""
-        from services.errors import BusinessRuleError
+        from services.core.errors import BusinessRuleError
 
         values = {f.name: getattr(doc, f.name) for f in fields(cls)}
         values["church_tax_reduced_states"] = tuple(doc.church_tax_reduced_states or ())
@@ -64,7 +64,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 def rates_for_month(year: int, month: int) -> Rates:
     """Return the parameters valid for a whole month, or say which period is missing."""
     from models.payroll import PayrollParameters
-    from services.errors import BusinessRuleError
+    from services.core.errors import BusinessRuleError
 
     first, last = month_bounds(year, month)
     matches = [p for p in PayrollParameters.objects(valid_from__lte=first)

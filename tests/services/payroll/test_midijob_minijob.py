@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal as D
 import pytest
 
 from seeds.payroll import PARAMETERS
-from services.errors import BusinessRuleError
+from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, calculate_pay
 from services.payroll.rates import Rates
 
@@ -198,7 +198,7 @@ def test_church_tax_by_denomination_and_workplace_state():
 
 
 def test_private_insurance_wage_tax_uses_premium_less_subsidy():
-    from services.lohnsteuer import calculate as pap
+    from services.payroll.lohnsteuer import calculate as pap
 
     r = pay("7000.00", private_health_premium=D("600.00"), private_care_premium=D("80.00"))
     # PAP 2026 inputs: PKV 1, PKPV the monthly basic premium 680.00 €, PKPVAGZ the
