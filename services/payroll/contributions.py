@@ -3,7 +3,9 @@
 Regular employment: each branch base × half rate per side, bases capped at the ceilings.
 Übergangsbereich (Midijob, § 20 (2a) SGB IV): per branch the total contribution is the
 total base BE × the full rate, the employee pays BE_AN × his rate, the employer the rest;
-the PV childless surcharge is the employee's, on BE. Minijob (§§ 168, 172 (3) SGB VI,
+the PV childless surcharge is the employee's, on BE. PV child reductions lower the
+employee's rate and so the total rate alike (the employer's share at 2,000 € equals the
+regular one), and in Saxony the employee's rate is his higher share. Minijob (§§ 168, 172 (3) SGB VI,
 § 249b SGB V): employer flat RV 15 % and KV 13 % (statutorily insured only), the employee
 the difference to the full RV rate on at least the minimum base unless exempted.
 U1/U2 at the health fund's rates (Minijob-Zentrale's for minijobs), U3 on the RV base
