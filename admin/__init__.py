@@ -9,7 +9,7 @@ from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
-from admin.payroll import PayrollParametersView, payroll_menu_link
+from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView, add_ledger_links
 from admin.procurement import StockItemView, SupplierView
@@ -20,6 +20,7 @@ from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
                     JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
 from models.import_run import ImportRun
+from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
 from models import Company, Customer, Invoice
 
@@ -33,6 +34,7 @@ VIEWS = (
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),
+    (HealthFundView, HealthFund, "Health funds", "HR", "health_funds"),
     (SupplierView, Supplier, "Suppliers", "Procurement", "suppliers"),
     (StockItemView, StockItem, "Stock items", "Procurement", "stock"),
     (TicketView, Ticket, "Tickets", "Support", "tickets"),

@@ -14,4 +14,14 @@ class EmployeeView(SecuredModelView):
                       "monthly_gross")
     column_default_sort = "last_name"
     column_formatters = {"monthly_gross": money_formatter("monthly_gross")}
+    column_descriptions = {
+        "state": "state of residence",
+        "workplace_state": "state of the workplace (Betriebsstätte): church-tax rate, "
+                           "Saxony care split; empty = state of residence",
+        "health_fund": "Krankenkasse: add-on and U1/U2 rates come from it",
+        "private_health_premium": "only if privately insured: monthly basic premium",
+        "minijob_pension_exempt": "minijob exempted from pension insurance on request",
+        "social_security_no": "Versicherungsnummer, e.g. 15070649C103",
+        "tax_id": "Steuer-Identifikationsnummer, 11 digits",
+    }
     form_excluded_columns = ("created_at", "updated_at")

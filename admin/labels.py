@@ -39,6 +39,7 @@ MENU = {
     "Finance": _l("Finanzen"), "HR": _l("Personal"), "Procurement": _l("Einkauf & Lager"),
     "Support": _l("Support"), "Archive": _l("Archiv"), "System": _l("System"),
     "Payroll runs": _l("Lohnabrechnung"), "Payroll parameters": _l("SV-Parameter"),
+    "Health funds": _l("Krankenkassen"),
     "CSV import": _l("CSV-Import"), "CSV imports": _l("Importprotokoll"),
     "Import": _l("Import"), "Retention rules": _l("Aufbewahrungsregeln"),
     "Deletion log": _l("Löschprotokoll"), "Job runs": _l("Joblauf-Protokoll"),

@@ -25,6 +25,22 @@ class PayrollParametersView(SecuredModelView):
     }
 
 
+class HealthFundView(SecuredModelView):
+    """Krankenkassen: HR maintains add-on and levy rates as the funds publish them."""
+
+    read_roles = write_roles = ("admin", "hr")
+    allow_delete = False  # payslips name the fund; set inactive instead
+    column_list = ("name", "betriebsnummer", "addon_rate", "u1_rate", "u2_rate", "active")
+    column_searchable_list = ("name", "betriebsnummer")
+    column_default_sort = "name"
+    form_excluded_columns = ("created_at", "updated_at")
+    column_descriptions = {
+        "addon_rate": "Zusatzbeitrag in %, half employer / half employee",
+        "u1_rate": "Umlage U1 in % (only while the company has at most 30 employees)",
+        "u2_rate": "Umlage U2 in %",
+    }
+
+
 class PayrollMenuLink(MenuLink):
     """Menu entry to the payroll run screens, shown to HR and admin only."""
 

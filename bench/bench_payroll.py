@@ -26,7 +26,10 @@ HR = "bench@firma.example.com"
 
 def employees(count: int, prefix: str) -> list[dict]:
     """Raw employee documents with a realistic spread of pay data (money in cents)."""
+    from models.health_fund import HealthFund
+
     rng = random.Random(2026)
+    funds = [fund.pk for fund in HealthFund.objects]
     docs = []
     for n in range(count):
         gross = rng.choice((rng.randint(30_000, 60_300), rng.randint(200_000, 1_200_000)))
@@ -40,6 +43,7 @@ def employees(count: int, prefix: str) -> list[dict]:
             "health_insurance_addon": rng.choice((250, 290, 320)),
             "childless": rng.random() < 0.3, "state": rng.choice(("BY", "NW", "SN", "BE")),
             "iban": "DE89370400440532013000", "status": "active",
+            "health_fund": funds[n % len(funds)],
         })
     return docs
 

@@ -11,6 +11,7 @@ from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
 from models.invoice import Invoice, VatRate
 from models.employee import Employee
+from models.health_fund import HealthFund
 from models.jobs import JobLease, JobRun
 from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
@@ -39,6 +40,7 @@ ALL_DOCUMENTS = (
 ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
+ALL_DOCUMENTS += (HealthFund,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

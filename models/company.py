@@ -23,6 +23,8 @@ class Company(TimestampedDocument):
     bank_name = me.StringField(max_length=80)
     iban = me.StringField(max_length=34)
     bic = me.StringField(max_length=11)
+    # U1 (sick-pay levy, AAG § 1): only while the company has at most 30 employees
+    u1_levy = me.BooleanField(default=True)
 
     meta = {"collection": "company"}
 

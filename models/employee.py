@@ -5,6 +5,8 @@ import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
 from models.fields import FixedDecimalField, MoneyField
+from models.health_fund import HealthFund
+from models.validators import normalize_sv_number, normalize_tax_id
 
 STATES = {
     "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
@@ -14,6 +16,11 @@ STATES = {
     "SH": "Schleswig-Holstein", "TH": "Thüringen",
 }
 EMPLOYEE_STATUSES = ("active", "inactive", "left")
+# Church-tax denominations (ELStAM codes); keep in step with services.payroll.pay.
+DENOMINATIONS = (("ev", "evangelisch"), ("rk", "römisch-katholisch"), ("ak", "alt-katholisch"),
+                 ("lt", "evangelisch-lutherisch"), ("rf", "evangelisch-reformiert"),
+                 ("fr", "französisch-reformiert"), ("is", "israelitisch"), ("jd", "jüdisch"),
+                 ("fa", "freireligiös"))
 
 
 class Employee(TimestampedDocument):
@@ -40,6 +47,17 @@ class Employee(TimestampedDocument):
                                                min_value=0, max_value=10)
     childless = me.BooleanField(default=False)
     state = me.StringField(required=True, default="NW", choices=sorted(STATES.items()))
+    # the workplace (Betriebsstätte) decides church-tax rate and the Saxony care split;
+    # empty means the employee works in `state`
+    workplace_state = me.StringField(choices=sorted(STATES.items()))
+    church_denomination = me.StringField(choices=DENOMINATIONS)
+    social_security_no = me.StringField(max_length=12)   # Versicherungsnummer
+    tax_id = me.StringField(max_length=11)               # Steuer-Identifikationsnummer
+    health_fund = me.ReferenceField(HealthFund)
+    # privately insured when a premium is entered (monthly basic premium, § 257 SGB V)
+    private_health_premium = MoneyField(min_value=0)
+    private_care_premium = MoneyField(min_value=0)
+    minijob_pension_exempt = me.BooleanField(default=False)  # Befreiung von der RV-Pflicht
     iban = me.StringField(max_length=34)
     status = me.StringField(required=True, default="active", choices=EMPLOYEE_STATUSES)
 
@@ -54,6 +72,22 @@ class Employee(TimestampedDocument):
         if self.exit_date and self.hire_date and self.exit_date < self.hire_date:
             msg = "the exit date lies before the hire date"
             raise me.ValidationError(msg, errors={"exit_date": msg})
+        _clean_identifiers(self)
+        if self.church_denomination:
+            self.church_tax = True
         if self.child_allowances is not None and (self.child_allowances * 2) % 1:
             msg = "child allowances come in steps of 0.5"
             raise me.ValidationError(msg, errors={"child_allowances": msg})
+
+
+def _clean_identifiers(employee) -> None:
+    """Normalise SV number and tax ID, or refuse them (a function: the CSV import calls
+    Employee.clean on a stand-in object)."""
+    for name, normalize in (("social_security_no", normalize_sv_number),
+                            ("tax_id", normalize_tax_id)):
+        value = getattr(employee, name, None)
+        if value:
+            try:
+                setattr(employee, name, normalize(value))
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={name: str(exc)}) from None

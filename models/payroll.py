@@ -44,6 +44,18 @@ class PayrollParameters(TimestampedDocument):
     church_tax_rate = _rate()
     church_tax_rate_reduced = _rate()
     church_tax_reduced_states = me.ListField(me.StringField(choices=sorted(STATES)))
+    # Übergangsbereich (§ 20 (2a) SGB IV): upper limit and the two base formulas
+    # BE = total_factor × AE − total_offset, BE_AN = employee_factor × AE − employee_offset
+    midijob_upper_limit = MoneyField(min_value=0)
+    midijob_factor_f = FixedDecimalField(places=4, min_value=0, max_value=1)
+    midijob_total_factor = FixedDecimalField(places=9, min_value=0)
+    midijob_total_offset = FixedDecimalField(places=7, min_value=0)
+    midijob_employee_factor = FixedDecimalField(places=9, min_value=0)
+    midijob_employee_offset = FixedDecimalField(places=7, min_value=0)
+    minijob_pension_min_base = MoneyField(min_value=0)   # § 163 (8) SGB VI
+    minijob_u1_rate = FixedDecimalField(places=3, min_value=0, max_value=100)
+    minijob_u2_rate = FixedDecimalField(places=3, min_value=0, max_value=100)
+    health_insurance_threshold = MoneyField(min_value=0)  # JAEG per month (§ 6 SGB V)
     note = me.StringField(max_length=300)
 
     meta = {"collection": "payroll_parameters", "ordering": ["-valid_from"]}
@@ -85,6 +97,18 @@ class EmployeeSnapshot(me.EmbeddedDocument):
     iban = me.StringField()
     department = me.StringField()
     position = me.StringField()
+    workplace_state = me.StringField()
+    church_denomination = me.StringField()
+    social_security_no = me.StringField()
+    tax_id = me.StringField()
+    health_fund_name = me.StringField()
+    health_fund_no = me.StringField()
+    private_health_premium = MoneyField()
+    private_care_premium = MoneyField()
+    minijob_pension_exempt = me.BooleanField()
+    u1_rate = FixedDecimalField(places=3)
+    u2_rate = FixedDecimalField(places=3)
+    u1_applies = me.BooleanField()
 
 
 class MissingData(me.EmbeddedDocument):
@@ -130,6 +154,8 @@ class PayrollRun(TimestampedDocument):
     reversed_by = me.StringField()
     reversed_at = me.DateTimeField()
     reversal_entry_ids = me.ListField(me.StringField())
+    # liability kind (net, tax, si, minijob) → id of the payment entry that cleared it
+    payments = me.DictField()
 
     meta = {"collection": "payroll_runs", "ordering": ["-year", "-month"]}
 
@@ -169,9 +195,21 @@ class Payslip(me.Document):
     employer_health = MoneyField()
     employer_care = MoneyField()
     employer_insolvency = MoneyField()
+    employer_u1 = MoneyField(default=Decimal("0.00"))
+    employer_u2 = MoneyField(default=Decimal("0.00"))
     employer_flat_tax = MoneyField()
     employer_si = MoneyField()
     employer_cost = MoneyField()
+    health_subsidy = MoneyField(default=Decimal("0.00"))
+    care_subsidy = MoneyField(default=Decimal("0.00"))
+    midijob = me.BooleanField(default=False)
+    private_health = me.BooleanField(default=False)
+    sv_gross_pension = MoneyField()
+    sv_gross_health = MoneyField()
+    midijob_base = MoneyField()
+    midijob_base_employee = MoneyField()
+    contribution_group = me.StringField()
+    person_group = me.StringField()
     pdf = me.ReferenceField(ArchivedFile)
 
     meta = {"collection": "payslips",

@@ -21,3 +21,47 @@ def normalize_vat_id(value: str) -> str:
             "national number, e.g. DE123456789"
         )
     return compact
+
+
+def _digit_sum(number: int) -> int:
+    return sum(int(d) for d in str(number))
+
+
+def is_valid_betriebsnummer(value: str) -> bool:
+    """An 8-digit Betriebsnummer whose last digit is the check digit (weights 1,2,1,2,…)."""
+    if not (isinstance(value, str) and len(value) == 8 and value.isdigit()):
+        return False
+    total = sum(_digit_sum(int(d) * w) for d, w in zip(value[:7], (1, 2, 1, 2, 1, 2, 1)))
+    return total % 10 == int(value[7])
+
+
+def normalize_sv_number(value: str) -> str:
+    """Return a social-security number (Versicherungsnummer, 12 characters) or raise ValueError.
+
+    Layout (§ 147 SGB VI, VKVV): area 2 digits, birth date DDMMYY, initial of the birth
+    name, serial 2 digits, check digit; the letter counts as its 2-digit place in the
+    alphabet, weights 2,1,2,5,7,1,2,1,2,1,2,1, digit sums added, modulo 10.
+    """
+    compact = (value or "").replace(" ", "").upper()
+    if not (len(compact) == 12 and compact[:8].isdigit() and compact[8].isalpha()
+            and compact[8] <= "Z" and compact[9:].isdigit()):
+        raise ValueError(f"Sozialversicherungsnummer '{value}' hat nicht die Form "
+                         "12 Zeichen wie 15070649C103 (2 Ziffern, Geburtsdatum TTMMJJ, "
+                         "Buchstabe, 3 Ziffern)")
+    digits = compact[:8] + f"{ord(compact[8]) - 64:02d}" + compact[9:11]
+    weights = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
+    total = sum(_digit_sum(int(d) * w) for d, w in zip(digits, weights))
+    if total % 10 != int(compact[11]):
+        raise ValueError(f"Sozialversicherungsnummer '{value}': die Prüfziffer stimmt nicht")
+    return compact
+
+
+def normalize_tax_id(value: str) -> str:
+    """Return the 11-digit tax ID (Steuer-Identifikationsnummer) or raise ValueError."""
+    from stdnum.de import idnr
+
+    try:
+        return idnr.validate(value)
+    except Exception:  # stdnum raises several ValidationError subclasses
+        raise ValueError(f"Steuer-ID '{value}' ist nicht gültig (11 Ziffern mit "
+                         "Prüfziffer)") from None

@@ -75,6 +75,10 @@ def seed_demo_company(seed: int = 2026) -> dict:
 
 
 def _seed_employees(rng, fake) -> list[Employee]:
+    from models.health_fund import HealthFund
+
+    # every employee needs a fund; taken in turn, so the random stream stays as it was
+    funds = list(HealthFund.objects(betriebsnummer__ne="98000006").order_by("name"))
     employees = []
     for n in range(1, 51):
         department, positions = DEPARTMENTS[0] if n == 1 else rng.choice(DEPARTMENTS[1:])
@@ -95,6 +99,7 @@ def _seed_employees(rng, fake) -> list[Employee]:
             childless=rng.random() < 0.4, state=rng.choice(("NW", "NW", "BY", "BW", "HE", "SN")),
             iban=str(IBAN.generate("DE", bank_code="37040044",
                                    account_code=str(rng.randrange(10**8, 10**9)))),
+            health_fund=funds[n % len(funds)] if funds else None,
         ).save())
     return employees
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from models.archive import DocumentCategory, RetentionRule
 from models.invoice import VatRate
 from models.ledger import Account
-from seeds.payroll import seed_payroll_parameters
+from seeds.payroll import seed_health_funds, seed_payroll_parameters
 from services.ledger.charts import CHARTS, DEFAULT_CHART, chart_in_use
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,4 +141,5 @@ def seed_reference(chart: str | None = None) -> dict:
             "retention_rules": seed_retention_rules(),
             "sla_policies": seed_sla_policies(),
             "payroll_parameters": seed_payroll_parameters(),
+            "health_funds": seed_health_funds(),
             "vat_rates": seed_vat_rates(chart)}

@@ -3,7 +3,7 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
-from models import Employee, JournalEntry, StockItem, Supplier, Ticket, User
+from models import Employee, HealthFund, JournalEntry, StockItem, Supplier, Ticket, User
 from models.ledger import JournalLine
 
 _seq = itertools.count(1)
@@ -19,11 +19,29 @@ def make_user(*roles, email=None, **kw) -> User:
     return user.save()
 
 
+def betriebsnummer(seven_digits: str) -> str:
+    """Append the check digit (weights 1,2,1,2,1,2,1, digit sums, modulo 10)."""
+    total = sum(sum(map(int, str(int(d) * w)))
+                for d, w in zip(seven_digits, (1, 2, 1, 2, 1, 2, 1)))
+    return seven_digits + str(total % 10)
+
+
+def make_health_fund(**kw) -> HealthFund:
+    """A fund with add-on 2.90 %, U1 1.6 %, U2 0.44 % (test figures, not a real fund's)."""
+    values = dict(name="Test-BKK", betriebsnummer=betriebsnummer("1234567"),
+                  addon_rate=Decimal("2.90"), u1_rate=Decimal("1.6"), u2_rate=Decimal("0.44"))
+    values.update(kw)
+    existing = HealthFund.objects(betriebsnummer=values["betriebsnummer"]).first()
+    return existing or HealthFund(**values).save()
+
+
 def make_employee(**kw) -> Employee:
     n = next(_seq)
     values = dict(personnel_no=f"T{n:05d}", first_name="Jürgen", last_name="Müller",
                   hire_date=date(2020, 4, 1), monthly_gross=Decimal("3850.00"),
                   iban="DE89370400440532013000", state="BY")
+    if "health_fund" not in kw:
+        values["health_fund"] = make_health_fund()
     values.update(kw)
     return Employee(**values).save()
 

@@ -1,4 +1,6 @@
-"""Payroll run screens: create, calculate, review, approve, post, payslips (hr, admin)."""
+"""Payroll run screens: create, calculate, review, approve, post, pay, payslips (hr, admin)."""
+from datetime import date
+
 from bson import ObjectId
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, request, url_for)
 from flask_login import current_user
@@ -6,8 +8,9 @@ from flask_login import current_user
 from models.payroll import Payslip, PayrollRun
 from views.archive import content_disposition
 from services.core.errors import BusinessRuleError
-from services.payroll import documents, posting, render, runs
+from services.payroll import calculator, documents, payments, posting, render, runs
 from services.payroll.calculation import month_bounds
+from services.payroll.pay import DENOMINATIONS
 from views.frame import render_page
 
 bp = Blueprint("payroll", __name__, url_prefix="/payroll")
@@ -121,8 +124,78 @@ def show(run_id):
     count = run.totals.count if run.totals else 0
     pages = max(1, -(-count // PAGE_SIZE))
     return render_page("payroll/run.html", run=run, slips=slips, page=page, pages=pages,
-                           labels=runs.STATUS_LABELS, month_name=MONTHS[run.month - 1],
-                           last_day=month_bounds(run.year, run.month)[1])
+                       labels=runs.STATUS_LABELS, month_name=MONTHS[run.month - 1],
+                       last_day=month_bounds(run.year, run.month)[1],
+                       owed=payments.open_liabilities(run), payment_labels=payments.LABELS,
+                       today=date.today())
+
+
+@bp.route("/runs/<run_id>/pay/<kind>", methods=["POST"])
+def pay(run_id, kind):
+    """Post the payment of one liability of a posted run."""
+    run = _run_or_404(run_id)
+    try:
+        on = date.fromisoformat(request.form.get("date") or date.today().isoformat())
+        entry = payments.pay_liability(run.pk, kind, _user(), on)
+        flash(f"{payments.LABELS[kind]} {run.period}: Zahlung über "
+              f"{render.eur(entry.total_debit)} gebucht", "info")
+    except ValueError:
+        flash("Zahlungsdatum im Format JJJJ-MM-TT angeben", "error")
+    except BusinessRuleError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for(".show", run_id=run.pk))
+
+
+CALC_FIELDS = ("year", "month", "gross", "tax_class", "child_allowances", "church", "state",
+               "birth_date", "children_under_25", "health_addon_rate", "health_fund",
+               "private_health", "private_care")
+
+
+@bp.route("/calculator", methods=["GET", "POST"])
+def calculator_screen():
+    """Gross-to-net for HR: the same calculation as the run, every component shown."""
+    from models.health_fund import HealthFund
+
+    form = {"year": str(date.today().year), "month": str(date.today().month),
+            "tax_class": "1", "state": "NW", "child_allowances": "0",
+            "children_under_25": "0"}
+    rows, notes = None, []
+    if request.method == "POST":
+        form = {name: (request.form.get(name) or "").strip() for name in CALC_FIELDS}
+        for flag in ("minijob", "pension_exempt", "has_children"):
+            form[flag] = bool(request.form.get(flag))
+        try:
+            result = calculator.calculate(calculator.parse_input(
+                **{**form, "year": _int(form["year"], "Jahr"),
+                   "month": _int(form["month"], "Monat"),
+                   "tax_class": _int(form["tax_class"], "Steuerklasse"),
+                   "children_under_25": _int(form["children_under_25"] or "0",
+                                             "Kinder unter 25"),
+                   "birth_date": _date(form["birth_date"]),
+                   "childless": False if form["has_children"] else None}))
+            rows = list(zip(calculator.LABELS, calculator.components(result).values()))
+            notes = result.notes
+        except BusinessRuleError as exc:
+            flash(str(exc), "error")
+    return render_page("payroll/calculator.html", form=form, rows=rows, notes=notes,
+                       funds=HealthFund.objects(active=True),
+                       denominations=sorted(DENOMINATIONS.items()))
+
+
+def _int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise BusinessRuleError(f"{what}: '{text}' ist keine ganze Zahl") from None
+
+
+def _date(text: str):
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BusinessRuleError(f"Geburtsdatum '{text}': Format JJJJ-MM-TT") from None
 
 
 @bp.route("/runs/<run_id>/payslips/<slip_id>")

@@ -13,11 +13,13 @@ DEFAULT_CHART = "SKR03"
 
 POSTING_ACCOUNTS = {
     "SKR03": {"bank": "1200", "receivables": "1400", "salaries": "4120",
-              "employer_si": "4130", "flat_tax": "4199", "net_payable": "1740",
-              "tax_payable": "1741", "si_payable": "1742"},
+              "minijob_wages": "4190", "employer_si": "4130", "flat_tax": "4199",
+              "net_payable": "1740", "tax_payable": "1741", "si_payable": "1742",
+              "minijob_payable": "1743"},
     "SKR04": {"bank": "1800", "receivables": "1200", "salaries": "6020",
-              "employer_si": "6110", "flat_tax": "6040", "net_payable": "3720",
-              "tax_payable": "3730", "si_payable": "3740"},
+              "minijob_wages": "6030", "employer_si": "6110", "flat_tax": "6040",
+              "net_payable": "3720", "tax_payable": "3730", "si_payable": "3740",
+              "minijob_payable": "3741"},
 }
 
 

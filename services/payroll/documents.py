@@ -21,7 +21,8 @@ JOURNAL_COLUMNS = (
     ("AV AN", "employee_unemployment"), ("KV AN", "employee_health"),
     ("PV AN", "employee_care"), ("SV AN", "employee_si"), ("Netto", "net"),
     ("RV AG", "employer_pension"), ("AV AG", "employer_unemployment"),
-    ("KV AG", "employer_health"), ("PV AG", "employer_care"), ("U3", "employer_insolvency"),
+    ("KV AG", "employer_health"), ("PV AG", "employer_care"), ("U1", "employer_u1"), ("U2", "employer_u2"),
+    ("U3", "employer_insolvency"),
     ("Pauschsteuer", "employer_flat_tax"), ("SV AG", "employer_si"),
     ("AG-Kosten", "employer_cost"))
 

@@ -2,7 +2,11 @@
 
 One journal entry per run, dated the last day of the month, with the idempotency key
 `payroll-run:<id>`: a crash between posting and marking the run posted is repaired by
-clicking "post" again, which finds the entry instead of posting twice.
+clicking "post" again, which finds the entry instead of posting twice. Minijob wages go
+to their own expense account, and everything owed to the Minijob-Zentrale (flat
+contributions, the employee's RV share, levies and the 2 % flat tax) to its own
+liability account, not to the wage-tax or health-fund accounts. Paying a liability
+(services/payroll/payments.py) clears it.
 """
 from datetime import date
 from decimal import Decimal
@@ -17,20 +21,35 @@ from services.payroll.runs import get_run, transition
 
 SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
           "employer_si", "employer_flat_tax", "employer_cost")
+# summed per payslip but not part of the approved totals
+EXTRA = ("health_subsidy", "care_subsidy")
+# liability kinds a payment clears, and the account role each lives on
+LIABILITIES = {"net": "net_payable", "tax": "tax_payable", "si": "si_payable",
+               "minijob": "minijob_payable"}
 
 
 def posting_lines(t: dict) -> list[dict]:
-    """Debit/credit lines of a run's totals (zero lines left out); they always balance."""
-    taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"] + t["employer_flat_tax"]
-    accounts = posting_accounts()  # SKR03 4120/4130/4199 ... or SKR04 6020/6110/6040 ...
+    """Debit/credit lines of a run's totals (zero lines left out); they always balance.
+
+    `t` also carries the minijob part of gross and contributions (minijob_gross,
+    minijob_si) and the PKV subsidies, which are paid out with the net pay.
+    """
+    taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"]
+    subsidies = t.get("health_subsidy", 0) + t.get("care_subsidy", 0)
+    mini_gross, mini_si = t.get("minijob_gross", 0), t.get("minijob_si", 0)
+    accounts = posting_accounts()  # SKR03 4120/4190/4130/4199 … or SKR04 6020/6030/6110 …
     lines = [
-        (accounts["salaries"], t["gross"], 0, "Bruttolöhne und -gehälter"),
-        (accounts["employer_si"], t["employer_si"], 0, "Arbeitgeberanteile Sozialversicherung"),
+        (accounts["salaries"], t["gross"] - mini_gross, 0, "Bruttolöhne und -gehälter"),
+        (accounts["minijob_wages"], mini_gross, 0, "Aushilfslöhne (Minijobs)"),
+        (accounts["employer_si"], t["employer_si"] + subsidies, 0,
+         "Arbeitgeberanteile SV, Umlagen, Zuschüsse § 257 SGB V"),
         (accounts["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
         (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
         (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
-        (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"],
-         "Sozialversicherungsbeiträge AN und AG"),
+        (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"] - mini_si,
+         "Sozialversicherungsbeiträge AN und AG, Umlagen"),
+        (accounts["minijob_payable"], 0, mini_si + t["employer_flat_tax"],
+         "Minijob-Zentrale: Beiträge, Umlagen, Pauschsteuer"),
     ]
     return [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
              "text": text} for account, debit, credit, text in lines if debit or credit]
@@ -42,13 +61,16 @@ def payslip_totals(run: PayrollRun) -> dict:
     Summed here rather than with $group: on FerretDB 1.24 `{"$sum": 1}` counted 0 and a
     ten-accumulator $group returned 0 sums in our tests.
     """
-    cents = {name: 0 for name in SUMMED}
+    cents = {name: 0 for name in SUMMED + EXTRA + ("minijob_gross", "minijob_si")}
     count = 0
-    projection = {name: 1 for name in SUMMED}
+    projection = {name: 1 for name in SUMMED + EXTRA + ("minijob",)}
     for doc in Payslip._get_collection().find({"run": run.pk}, projection):
         count += 1
-        for name in SUMMED:
+        for name in SUMMED + EXTRA:
             cents[name] += doc.get(name) or 0
+        if doc.get("minijob"):
+            cents["minijob_gross"] += doc.get("gross") or 0
+            cents["minijob_si"] += (doc.get("employee_si") or 0) + (doc.get("employer_si") or 0)
     totals = {name: Decimal(value).scaleb(-2) for name, value in cents.items()}
     totals["count"] = count
     return totals
@@ -99,6 +121,11 @@ def _reverse(run: PayrollRun, user: str) -> PayrollRun:
     from models.ledger import JournalEntry
     from services.ledger.posting import reverse_entry
 
+    if run.payments and run.status == "posted":
+        raise BusinessRuleError(
+            f"payroll {run.period}: payments were already posted for it "
+            f"({', '.join(sorted(run.payments))}); reverse those payments in the ledger "
+            "first, or correct the next month")
     run = transition(run.pk, ("posted", "reversing"), {"status": "reversing",
                                                        "reversed_by": user}, "reverse")
     reversal_ids = []

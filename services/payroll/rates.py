@@ -12,6 +12,7 @@ class Rates:
     pension_rate: Decimal
     unemployment_rate: Decimal
     health_general_rate: Decimal
+    health_average_addon: Decimal
     care_rate: Decimal
     care_employer_rate_saxony: Decimal
     care_childless_surcharge: Decimal
@@ -28,21 +29,44 @@ class Rates:
     church_tax_rate: Decimal
     church_tax_rate_reduced: Decimal
     church_tax_reduced_states: tuple[str, ...]
+    midijob_upper_limit: Decimal
+    midijob_factor_f: Decimal
+    midijob_total_factor: Decimal
+    midijob_total_offset: Decimal
+    midijob_employee_factor: Decimal
+    midijob_employee_offset: Decimal
+    minijob_pension_min_base: Decimal
+    minijob_u1_rate: Decimal
+    minijob_u2_rate: Decimal
+    health_insurance_threshold: Decimal
 
     @classmethod
     def from_document(cls, doc) -> "Rates":
-        """Copy the values of a PayrollParameters document."""
+        """Copy the values of a PayrollParameters document; say which ones are missing."""
+        from services.core.errors import BusinessRuleError
+
         values = {f.name: getattr(doc, f.name) for f in fields(cls)}
         values["church_tax_reduced_states"] = tuple(doc.church_tax_reduced_states or ())
+        missing = sorted(name for name, value in values.items() if value is None)
+        if missing:
+            raise BusinessRuleError(
+                f"Lohnparameter ab {doc.valid_from:%d.%m.%Y}: es fehlen {', '.join(missing)}; "
+                "ein Administrator ergänzt sie unter HR › Payroll parameters "
+                "(oder 'flask --app app seed-reference')")
         return cls(**values)
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    """First and last day of a month."""
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def rates_for_month(year: int, month: int) -> Rates:
     """Return the parameters valid for a whole month, or say which period is missing."""
     from models.payroll import PayrollParameters
     from services.core.errors import BusinessRuleError
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
+
+    first, last = month_bounds(year, month)
     matches = [p for p in PayrollParameters.objects(valid_from__lte=first)
                if p.valid_to is None or p.valid_to >= last]
     if not matches:

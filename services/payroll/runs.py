@@ -30,15 +30,20 @@ STATUS_LABELS = {
     "reversing": "wird storniert", "reversed": "storniert", "discarded": "verworfen",
 }
 REQUIRED_DATA = (("birth_date", "Geburtsdatum"), ("iban", "IBAN"), ("state", "Bundesland"),
-                 ("tax_class", "Steuerklasse"), ("monthly_gross", "Bruttogehalt"))
+                 ("tax_class", "Steuerklasse"), ("monthly_gross", "Bruttogehalt"),
+                 ("health_fund_no", "Krankenkasse"))
 SNAPSHOT_FIELDS = tuple(EmployeeSnapshot._fields_ordered)
+EMPLOYEE_FIELDS = tuple(name for name in SNAPSHOT_FIELDS if name in Employee._fields)
 PAY_FIELDS = tuple(f.name for f in dc_fields(EmployeePay))
 RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "wage_tax",
                  "solidarity", "church_tax", "church_tax_rate", "employee_pension",
                  "employee_unemployment", "employee_health", "employee_care",
                  "employee_si", "net", "employer_pension", "employer_unemployment",
                  "employer_health", "employer_care", "employer_insolvency",
-                 "employer_flat_tax", "employer_si", "employer_cost")
+                 "employer_u1", "employer_u2", "employer_flat_tax", "employer_si",
+                 "employer_cost", "health_subsidy", "care_subsidy", "midijob",
+                 "private_health", "sv_gross_pension", "sv_gross_health", "midijob_base",
+                 "midijob_base_employee", "contribution_group", "person_group")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
 
@@ -91,14 +96,20 @@ def refusal(run: PayrollRun, action: str) -> BusinessRuleError:
     return BusinessRuleError(f"cannot {action} payroll {run.period}: it is {label}")
 
 
-def employee_values(raw: dict) -> dict:
+def employee_values(raw: dict, funds: dict | None = None, u1_applies: bool = True) -> dict:
     """Python values of a stored employee (field defaults where a value is absent).
 
     The run reads employees as raw documents: building 10,000 mongoengine objects and
-    their payslips would cost more than the tax engine itself (see bench/).
+    their payslips would cost more than the tax engine itself (see bench/). `funds` maps
+    a health fund's id to the fund; the fund's add-on rate replaces the employee's.
     """
-    values = {"id": raw["_id"]}
-    for name in SNAPSHOT_FIELDS:
+    values = {"id": raw["_id"], "u1_applies": u1_applies}
+    fund = (funds or {}).get(raw.get("health_fund"))
+    values.update(health_fund_name=fund.name if fund else None,
+                  health_fund_no=fund.betriebsnummer if fund else None,
+                  u1_rate=fund.u1_rate if fund else None,
+                  u2_rate=fund.u2_rate if fund else None)
+    for name in EMPLOYEE_FIELDS:
         field = Employee._fields[name]
         value = raw.get(name)
         if value is None:
@@ -106,6 +117,8 @@ def employee_values(raw: dict) -> dict:
         else:
             value = field.to_python(value)
         values[name] = value
+    if fund is not None:
+        values["health_insurance_addon"] = fund.addon_rate
     return values
 
 
@@ -116,10 +129,16 @@ def missing_data(values: dict) -> list[str]:
 
 def employees_in_month(year: int, month: int):
     """Employees employed on at least one day of the month (dates decide, not status)."""
+    from models.company import Company
+    from models.health_fund import HealthFund
+
     first, last = month_bounds(year, month)
+    funds = {fund.pk: fund for fund in HealthFund.objects}
+    company = Company.current()
+    u1_applies = company.u1_levy if company is not None else True
     query = Employee.objects(hire_date__lte=last).order_by("personnel_no").as_pymongo()
     for raw in query.no_cache():
-        values = employee_values(raw)
+        values = employee_values(raw, funds, u1_applies)
         if values["exit_date"] is None or values["exit_date"] >= first:
             yield values
 
@@ -132,9 +151,14 @@ def snapshot_document(values: dict) -> dict:
 
 
 def pay_input(data) -> EmployeePay:
-    """The calculation's view of employee values (a dict) or a stored snapshot."""
-    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name)
-    return EmployeePay(**{name: get(name) for name in PAY_FIELDS})
+    """The calculation's view of employee values (a dict) or a stored snapshot.
+
+    The calculation's `state` is the workplace state (empty: the employee's state).
+    """
+    get = data.get if isinstance(data, dict) else lambda name: getattr(data, name, None)
+    values = {name: get(name) for name in PAY_FIELDS if get(name) is not None}
+    values["state"] = get("workplace_state") or get("state")
+    return EmployeePay(**values)
 
 
 def payslip_document(run: PayrollRun, values: dict, result: PayResult) -> dict:

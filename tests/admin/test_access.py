@@ -17,6 +17,7 @@ PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": 
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
     "payroll_parameters": {"admin", "hr"},
+    "health_funds": {"admin", "hr"},
     "accounts": {"admin", "finance", "auditor"},
     "journal": {"admin", "finance", "auditor"},
     "invoice": {"admin", "finance", "auditor"},

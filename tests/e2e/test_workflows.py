@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from models import ArchivedFile, Employee
-from tests.factories import make_employee, make_user
+from tests.factories import make_employee, make_health_fund, make_user
 
 GERMAN_CSV = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt;Steuerklasse\r\n"
               "E-100;Jürgen;Müller;01.03.2026;3.456,78;1\r\n"
@@ -48,6 +48,7 @@ def test_run_approve_and_post_a_payroll_month(session, live_app):
         # Employees other tests of this module left behind get the data payroll needs.
         Employee.objects(birth_date=None).update(set__birth_date=date(1990, 1, 1))
         Employee.objects(iban=None).update(set__iban="DE89370400440532013000")
+        Employee.objects(health_fund=None).update(set__health_fund=make_health_fund())
         for n in range(3):
             make_employee(personnel_no=f"PR-{n}", birth_date=date(1985, 5, 5),
                           hire_date=date(2020, 1, 1), monthly_gross=Decimal("4200.00"),

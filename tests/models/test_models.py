@@ -174,3 +174,18 @@ def test_archived_file_requires_hash_and_category():
                           size=3, sha256="a" * 64, category=category,
                           document_date=date(2026, 1, 1), uploaded_by="x").save()
     assert ArchivedFile.objects.get(pk=record.pk).filename == "Rechnung Müller.pdf"
+
+
+def test_employee_identifiers_are_checked(app):
+    import mongoengine as me
+    import pytest
+
+    from tests.factories import make_employee
+
+    emp = make_employee(social_security_no="15 070649 C 103", tax_id="36574261809",
+                        church_denomination="ev")
+    assert emp.social_security_no == "15070649C103" and emp.church_tax
+    with pytest.raises(me.ValidationError, match="Prüfziffer"):
+        make_employee(social_security_no="15070649C104")
+    with pytest.raises(me.ValidationError, match="Steuer-ID"):
+        make_employee(tax_id="36574261808")

@@ -297,3 +297,18 @@ def test_old_mac_line_ends_import_too(app):
     data = load("employees-excel-cp1252.csv").replace(b"\r\n", b"\r")
     assert do_import(data).summary == "inserted=3 updated=0 unchanged=0 rejected=0"
     assert employee_rows() == EXPECTED
+
+
+def test_employees_name_their_health_fund_by_betriebsnummer(app):
+    data = ("Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt;Krankenkasse;"
+            "Konfession;SV-Nummer;Steuer-ID;Bundesland Betriebsstätte\r\n"
+            "P7001;Jürgen;Müller;01.04.2026;1.000,00;15027365;rk;15070649C103;36574261809;BY\r\n"
+            "P7002;Anna;Weiß;01.04.2026;2.500,00;99999999;;;;\r\n"
+            "P7003;Ole;Schäfer;01.04.2026;2.500,00;15027365;;15070649C104;;\r\n")
+    result = do_import(data.encode("utf-8"), skip_invalid=True)
+    assert result.summary == "inserted=1 updated=0 unchanged=0 rejected=2", result.errors
+    text = "\n".join(result.errors)
+    assert "Krankenkasse „99999999“ gibt es nicht" in text and "Prüfziffer" in text
+    emp = Employee.objects.get(personnel_no="P7001")
+    assert (emp.health_fund.name, emp.church_denomination, emp.church_tax,
+            emp.workplace_state) == ("Techniker Krankenkasse", "rk", True, "BY")

@@ -34,12 +34,14 @@ def test_posting_balances_with_the_run_totals(client, login):
     assert (entry.status, entry.source, entry.date) == ("posted", "payroll", date(2026, 3, 31))
     t = run.totals
     assert lines_of(entry) == {
-        "4120": (t.gross, D(0)),
+        "4120": (t.gross - D("603.00"), D(0)),
+        "4190": (D("603.00"), D(0)),  # the minijob's wage on its own account
         "4130": (t.employer_si, D(0)),
         "4199": (t.employer_flat_tax, D(0)),
         "1740": (D(0), t.net),
-        "1741": (D(0), t.wage_tax + t.solidarity + t.church_tax + t.employer_flat_tax),
-        "1742": (D(0), t.employee_si + t.employer_si),
+        "1741": (D(0), t.wage_tax + t.solidarity + t.church_tax),
+        "1742": (D(0), t.employee_si + t.employer_si - D("197.60")),  # 209.66 − 12.06
+        "1743": (D(0), D("209.66")),
     }
     assert entry.total_debit == entry.total_credit == t.employer_cost
     assert t.employer_flat_tax == D("12.06")  # the mini-job's 2 % of 603.00
@@ -121,3 +123,45 @@ def test_an_unapproved_run_is_not_posted(app):
     run = runs.calculate_run(runs.create_run(2026, 3, HR).pk, HR)
     with pytest.raises(BusinessRuleError, match="berechnet"):
         posting.post_run(run.pk, HR)
+
+
+def test_minijob_on_its_own_accounts_and_payments_clear_the_liabilities(app):
+    from services.payroll import payments
+
+    run = posting.post_run(approved_run().pk, HR)
+    entry = JournalEntry.objects.get(pk=run.entry_ids[0])
+    lines = lines_of(entry)
+    mini = Payslip.objects.get(run=run, minijob=True)
+    # minijob 603.00 on 4190; Minijob-Zentrale (1743): 21.71 employee RV + 90.45 RV +
+    # 78.39 KV + 0.90 U3 + 4.82 U1 + 1.33 U2 + 12.06 flat tax = 209.66
+    assert lines["4190"] == (D("603.00"), D(0))
+    assert lines["1743"] == (D(0), D("209.66"))
+    assert mini.employer_u1 == D("4.82") and mini.employer_u2 == D("1.33")
+    t = run.totals
+    assert lines["4120"] == (t.gross - D("603.00"), D(0))
+    assert lines["1741"] == (D(0), t.wage_tax + t.solidarity + t.church_tax)  # no flat tax
+    assert entry.total_debit == entry.total_credit == t.employer_cost
+    owed = payments.open_liabilities(run)
+    assert set(owed) == {"net", "tax", "si", "minijob"}
+    for kind in owed:
+        payment = payments.pay_liability(run.pk, kind, HR, date(2026, 4, 3))
+        assert payments.pay_liability(run.pk, kind, HR) == payment  # a second click: same
+    assert payments.open_liabilities(PayrollRun.objects.get(pk=run.pk)) == {}
+    balances = {}
+    for e in JournalEntry.objects(source="payroll", status="posted"):
+        for ln in e.lines:
+            balances[ln.account] = balances.get(ln.account, D(0)) + ln.credit - ln.debit
+    for account in ("1740", "1741", "1742", "1743"):
+        assert balances[account] == D("0.00"), account
+    assert balances["1200"] == t.employer_cost  # everything left through the bank (credit)
+    assert JournalEntry.objects(source="payroll").count() == 5
+    with pytest.raises(BusinessRuleError, match="payments were already posted"):
+        posting.reverse_run(run.pk, HR)
+
+
+def test_payment_before_posting_is_refused(app):
+    from services.payroll import payments
+
+    run = approved_run()
+    with pytest.raises(BusinessRuleError, match="must be posted"):
+        payments.pay_liability(run.pk, "net", HR)

@@ -23,7 +23,8 @@ def staff():
     full = make_employee(personnel_no="P001", first_name="Jürgen", last_name="Müller",
                          birth_date=BORN, monthly_gross=D("4000.00"), church_tax=True,
                          state="BY", street="Lindenstraße 5", postal_code="80331",
-                         city="München")
+                         city="München", social_security_no="15070649C103",
+                         tax_id="36574261809", church_denomination="rk")
     joiner = make_employee(personnel_no="P002", first_name="Anna", last_name="Weiß",
                            birth_date=BORN, monthly_gross=D("3100.00"),
                            hire_date=date(2026, 3, 16), state="NW")
@@ -62,7 +63,8 @@ def test_calculate_review_and_drill_down(client, login):
     assert set(slips) == {"P001", "P002", "P003"}
     assert slips["P001"].net == D("2579.63")  # see tests/services/payroll/test_calculation
     assert (slips["P002"].days, slips["P002"].gross) == (16, D("1600.00"))
-    assert slips["P003"].minijob and slips["P003"].net == D("603.00")
+    # minijob, not exempted: 603 − (603 × 18.6 % − 603 × 15 %) = 603 − 21.71
+    assert slips["P003"].minijob and slips["P003"].net == D("581.29")
     assert run.totals.gross == D("6203.00")  # 4000 + 1600 + 603
     assert run.totals.net == sum((s.net for s in slips.values()), D(0))
     assert run.totals.employer_cost == sum((s.employer_cost for s in slips.values()), D(0))
@@ -196,7 +198,10 @@ def test_payslip_pdfs_zip_and_journal(client, login):
     text = pdf_text(response.data)
     for expected in ("Entgeltabrechnung März 2026", "Jürgen Müller", "Lindenstraße 5",
                      "Muster Handels GmbH", "4.000,00 €", "531,83 €", "42,54 €",
-                     "372,00 €", "350,00 €", "72,00 €", "2.579,63 €", "4.852,00 €",
+                     "372,00 €", "350,00 €", "72,00 €", "2.579,63 €",
+                     # 4852.00 + U1 4000 × 1.6 % (64.00) + U2 × 0.44 % (17.60)
+                     "4.933,60 €", "64,00 €", "17,60 €", "Test-BKK", "1111", "101",
+                     "15070649C103", "36574261809", "rk", "SV-Brutto KV / PV",
                      "Kirchensteuer (8 %)"):
         assert expected in text, expected
     # issuing again files nothing twice
@@ -295,3 +300,18 @@ def test_names_are_escaped_on_screen_and_defused_in_the_csv(client, login):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     csv_text = client.get(f"/payroll/runs/{run.pk}/journal.csv").data.decode("utf-8-sig")
     assert "\r\nX2;'=HYPERLINK(1), Max;" in csv_text
+
+
+def test_health_fund_is_required_and_the_workplace_state_sets_church_tax(app):
+    from models.employee import Employee
+
+    staff()
+    no_fund = make_employee(personnel_no="P006", birth_date=BORN, health_fund=None)
+    # lives in Hessen (9 %), works in Bavaria: 8 % (the workplace decides)
+    commuter = make_employee(personnel_no="P007", birth_date=BORN, state="HE",
+                             workplace_state="BY", church_denomination="ev")
+    run = runs.calculate_run(runs.create_run(2026, 3, "hr").pk, "hr")
+    assert [(p.personnel_no, p.missing) for p in run.problems] == [("P006", "Krankenkasse")]
+    slip = Payslip.objects.get(run=run, employee=commuter)
+    assert slip.church_tax_rate == D("8") and slip.employee_data.workplace_state == "BY"
+    assert Employee.objects.get(pk=no_fund.pk).health_fund is None

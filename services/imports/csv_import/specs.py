@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from models.employee import EMPLOYEE_STATUSES, STATES, Employee
+from models.employee import DENOMINATIONS, EMPLOYEE_STATUSES, STATES, Employee
+from models.health_fund import HealthFund
 from models.ledger import JournalEntry
 from models.stock import UNITS, StockItem
 from models.supplier import Supplier
@@ -85,7 +86,15 @@ EMPLOYEES = ImportSpec(
         _c("health_insurance_addon", "KV-Zusatzbeitrag", kind="decimal"),
         _c("childless", "Kinderlos", kind="bool"),
         _c("status", "Status", choices=EMPLOYEE_STATUSES),
+        _c("workplace_state", "Bundesland Betriebsstätte", choices=tuple(STATES)),
+        _c("church_denomination", "Konfession", choices=tuple(c for c, _ in DENOMINATIONS)),
+        _c("social_security_no", "Sozialversicherungsnummer", "SV-Nummer", max_length=15),
+        _c("tax_id", "Steuer-ID", "Steuerliche Identifikationsnummer", max_length=14),
+        _c("health_fund_no", "Krankenkasse", "Betriebsnummer Krankenkasse", max_length=8),
+        _c("minijob_pension_exempt", "RV-Befreiung", kind="bool"),
     ),
+    references={"health_fund_no": Reference("health_fund", HealthFund, "betriebsnummer",
+                                            "Krankenkasse")},
 )
 
 SUPPLIERS = ImportSpec(

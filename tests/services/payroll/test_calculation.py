@@ -96,17 +96,19 @@ def test_saxony_splits_care_differently():
     assert pap_inputs(emp(state="SN"), RATES, 2026, date(2026, 3, 1), D(400000), 2)["PVS"] == 1
 
 
-def test_minijob_has_no_employee_deductions_and_employer_flat_rates():
+def test_minijob_employee_tops_up_pension_and_employer_pays_flat_rates():
     r = pay(monthly_gross=D("603.00"), church_tax=True)
-    assert r.minijob and r.net == D("603.00") and r.employee_si == D("0.00")
-    assert r.wage_tax == r.church_tax == r.solidarity == D("0.00")
-    # 603 × 15 % = 90.45; × 13 % = 78.39; flat tax × 2 % = 12.06; U3 × 0.15 % = 0.9045
+    assert r.minijob and r.wage_tax == r.church_tax == r.solidarity == D("0.00")
+    # RV in full 603 × 18.6 % = 112.158 → 112.16, employer 603 × 15 % = 90.45, the
+    # employee the difference 21.71 (§ 168 (1) Nr. 1b SGB VI, not exempted)
+    assert (r.employee_pension, r.employee_si, r.net) == (D("21.71"), D("21.71"),
+                                                          D("581.29"))
+    # KV × 13 % = 78.39; flat tax × 2 % = 12.06; U3 × 0.15 % = 0.9045
     assert (r.employer_pension, r.employer_health, r.employer_flat_tax,
             r.employer_insolvency) == (D("90.45"), D("78.39"), D("12.06"), D("0.90"))
     assert r.employer_unemployment == r.employer_care == D("0.00")
-    assert r.employer_cost == D("784.80")  # 603 + 90.45 + 78.39 + 0.90 + 12.06
     above = pay(monthly_gross=D("603.01"))
-    assert not above.minijob and above.employee_pension == D("56.08")  # 603.01 × 9.3 %
+    assert not above.minijob and above.midijob
 
 
 def test_joining_mid_month_is_paid_by_calendar_days():

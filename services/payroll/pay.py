@@ -1,0 +1,126 @@
+"""The input and the result of one pay calculation, and the rounding every part uses."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+ZERO = Decimal("0.00")
+
+# Church-tax denominations as ELStAM names them (tax-liable ones only).
+DENOMINATIONS = {
+    "ev": "evangelisch", "rk": "römisch-katholisch", "ak": "alt-katholisch",
+    "lt": "evangelisch-lutherisch", "rf": "evangelisch-reformiert",
+    "fr": "französisch-reformiert", "is": "israelitisch", "jd": "jüdisch",
+    "fa": "freireligiös",
+}
+
+
+@dataclass(frozen=True)
+class EmployeePay:
+    """The employee data that pay depends on (a snapshot, not the document).
+
+    `state` is the state of the workplace (Betriebsstätte): it decides the church-tax rate
+    and the Saxony care split. `private_health_premium` set means privately insured.
+    """
+
+    monthly_gross: Decimal
+    tax_class: int
+    hire_date: date
+    exit_date: date | None = None
+    birth_date: date | None = None
+    child_allowances: Decimal = Decimal("0")
+    children_under_25: int = 0
+    church_tax: bool = False
+    health_insurance_addon: Decimal = Decimal("2.90")
+    childless: bool = False
+    state: str = "NW"
+    church_denomination: str | None = None
+    u1_rate: Decimal | None = None          # of the employee's health fund
+    u2_rate: Decimal | None = None
+    u1_applies: bool = True                 # the company takes part in U1 (≤ 30 employees)
+    private_health_premium: Decimal | None = None
+    private_care_premium: Decimal = Decimal("0")
+    minijob_pension_exempt: bool = False
+
+    @property
+    def church_liable(self) -> bool:
+        return bool(self.church_denomination) or self.church_tax
+
+    @property
+    def privately_insured(self) -> bool:
+        return self.private_health_premium is not None
+
+
+@dataclass
+class PayResult:
+    """Every amount of one payslip, in euro."""
+
+    days: int
+    days_in_month: int
+    minijob: bool
+    gross: Decimal
+    taxable_gross: Decimal
+    midijob: bool = False
+    private_health: bool = False
+    wage_tax: Decimal = ZERO
+    solidarity: Decimal = ZERO
+    church_tax: Decimal = ZERO
+    church_tax_rate: Decimal = ZERO
+    employee_pension: Decimal = ZERO
+    employee_unemployment: Decimal = ZERO
+    employee_health: Decimal = ZERO
+    employee_care: Decimal = ZERO
+    employer_pension: Decimal = ZERO
+    employer_unemployment: Decimal = ZERO
+    employer_health: Decimal = ZERO
+    employer_care: Decimal = ZERO
+    employer_insolvency: Decimal = ZERO       # U3
+    employer_u1: Decimal = ZERO
+    employer_u2: Decimal = ZERO
+    employer_flat_tax: Decimal = ZERO         # minijob 2 % flat tax (Minijob-Zentrale)
+    health_subsidy: Decimal = ZERO            # § 257 SGB V, paid out with the net pay
+    care_subsidy: Decimal = ZERO              # § 61 SGB XI
+    sv_gross_pension: Decimal = ZERO          # contribution base RV/AV (after the ceiling)
+    sv_gross_health: Decimal = ZERO           # contribution base KV/PV
+    midijob_base: Decimal = ZERO              # Übergangsbereich: total base BE
+    midijob_base_employee: Decimal = ZERO     # employee base BE_AN
+    contribution_group: str = ""              # Beitragsgruppenschlüssel KV RV AV PV
+    person_group: str = ""                    # Personengruppenschlüssel
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def employee_si(self) -> Decimal:
+        return (self.employee_pension + self.employee_unemployment + self.employee_health
+                + self.employee_care)
+
+    @property
+    def employer_si(self) -> Decimal:
+        """Employer contributions and levies (U1, U2, U3) paid to the funds."""
+        return (self.employer_pension + self.employer_unemployment + self.employer_health
+                + self.employer_care + self.employer_insolvency + self.employer_u1
+                + self.employer_u2)
+
+    @property
+    def subsidies(self) -> Decimal:
+        return self.health_subsidy + self.care_subsidy
+
+    @property
+    def net(self) -> Decimal:
+        """Payout: gross less taxes and employee contributions, plus a PKV subsidy."""
+        return (self.gross - self.wage_tax - self.solidarity - self.church_tax
+                - self.employee_si + self.subsidies)
+
+    @property
+    def employer_cost(self) -> Decimal:
+        return self.gross + self.employer_si + self.employer_flat_tax + self.subsidies
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the cent, commercially (half up)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def share(base: Decimal, rate_percent: Decimal) -> Decimal:
+    """One contribution share: base × rate %, rounded half up to the cent."""
+    return money(base * rate_percent / HUNDRED)
