@@ -1,6 +1,6 @@
 """Users and the audit log (admin; the audit log also for auditors)."""
 from flask_admin.contrib.mongoengine import ModelView  # noqa: F401  (type reference)
-from wtforms import PasswordField, validators
+from wtforms import PasswordField, SelectMultipleField, validators
 
 from admin.base import SecuredModelView
 from models.user import ROLES
@@ -13,10 +13,15 @@ class UserView(SecuredModelView):
     column_searchable_list = ("email", "name")
     column_filters = ("active",)
     form_columns = ("email", "name", "roles", "active", "password")
-    form_extra_fields = {"password": PasswordField(
-        "Password", validators=[validators.Optional()],
-        description="Leave empty to keep the current password")}
-    form_args = {"roles": {"choices": [(r, r) for r in ROLES]}}
+    # `roles` replaces the generated field: Flask-Admin gives a required ListField a
+    # validator for list widgets (FieldListInputRequired) that fails on a select (500).
+    form_extra_fields = {
+        "roles": SelectMultipleField("Roles", choices=[(r, r) for r in ROLES],
+                                     validators=[validators.InputRequired()]),
+        "password": PasswordField(
+            "Password", validators=[validators.Optional()],
+            description="Leave empty to keep the current password"),
+    }
 
     def on_model_change(self, form, model, is_created):
         password = form.password.data
