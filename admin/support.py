@@ -1,4 +1,5 @@
 """Helpdesk tickets: list with SLA due times, workflow buttons, my tickets, SLA targets."""
+from bson import ObjectId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
@@ -112,7 +113,9 @@ class MyTicketView(TicketView):
         return super().get_query().filter(assignee=current_user.pk)
 
     def get_one(self, id):
-        return super().get_query().filter(assignee=current_user.pk, pk=id).first()
+        if not ObjectId.is_valid(id):
+            return None  # Flask-Admin answers "record does not exist"
+        return super().get_query().filter(assignee=current_user.pk, pk=ObjectId(id)).first()
 
 
 class SlaPolicyView(SecuredModelView):
