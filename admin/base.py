@@ -23,7 +23,9 @@ from services.core.formatting import format_date_de, format_decimal_de
 from views.params import MAX_PAGE
 
 BERLIN = ZoneInfo("Europe/Berlin")
-WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# ajax_lookup only serves the forms' reference fields: who cannot write gets no look-up.
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update",
+               "ajax_lookup"}
 # The permission each write URL needs beyond the write role.
 WRITE_PERMISSION = {"create_view": "can_create", "edit_view": "can_edit",
                     "delete_view": "can_delete", "ajax_update": "can_edit"}

@@ -35,10 +35,10 @@ class OverdueFilter(BaseMongoEngineFilter):
 
 
 class SupportStaffLookup(ReferenceLookup):
-    """Assignees are support staff (and administrators) only."""
+    """Assignees are active support staff (and administrators) only."""
 
-    def get_list(self, term, offset=0, limit=20):
-        return super().get_list(term, offset, limit).filter(roles__in=["support", "admin"])
+    def base_query(self):
+        return User.objects(roles__in=["support", "admin"], active=True)
 
 
 def _due_formatter(field):
