@@ -64,8 +64,8 @@ class User(me.Document):
 
     def clean(self):
         self.email = (self.email or "").strip().lower()
-        if self.pk is not None and not self._created and \
-                SESSION_ENDING_FIELDS & set(self._get_changed_fields()):
+        changed = {name.split(".")[0] for name in self._get_changed_fields()}
+        if self.pk is not None and not self._created and SESSION_ENDING_FIELDS & changed:
             self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str, fast: bool = False) -> None:

@@ -84,3 +84,12 @@ def test_a_change_that_does_not_touch_access_keeps_the_session(app):
     fresh.name, fresh.locale = "Anderer Name", "en"
     fresh.save()
     assert _replay(app, cookie).status_code == 200
+
+
+def test_a_role_added_in_place_ends_the_sessions_too(app):
+    user = make_user("finance")
+    cookie = _logged_in(app, user).get_cookie("session").value
+    fresh = User.objects.get(pk=user.pk)
+    fresh.roles.append("hr")
+    fresh.save()
+    assert _replay(app, cookie).status_code == 302
