@@ -117,3 +117,16 @@ def test_plain_negative_amounts_stay_numbers(client, login):
     text = client.get("/ledger/account-ledger?account=4210&year=2026&format=csv").get_data(
         as_text=True)
     assert ";-5,00" in text and "'-5,00" not in text
+
+
+def test_no_module_writes_csv_around_the_one_writer():
+    """Every CSV goes through services/core/csv_safe.py: nobody else calls csv.writer."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    own = repo / "services" / "core" / "csv_safe.py"
+    offenders = [str(p.relative_to(repo)) for folder in ("admin", "cli", "jobs", "services",
+                                                          "views", "seeds")
+                 for p in (repo / folder).rglob("*.py")
+                 if p != own and re.search(r"csv\.(writer|DictWriter)\(", p.read_text())]
+    assert offenders == []
