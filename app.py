@@ -16,6 +16,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__)
     app.config.from_object(_resolve_config(config))
     app.config["CONFIG_OBJECT"].check()
+    _trust_proxies(app, app.config.get("TRUSTED_PROXIES", 0))
     if not app.testing:
         from services.core.logging_json import configure_logging
         configure_logging(app.config.get("LOG_LEVEL", "INFO"))
@@ -43,6 +44,14 @@ def _resolve_config(config) -> Config:
         cfg = config
     cfg.CONFIG_OBJECT = cfg
     return cfg
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Take the client address and scheme from the `count` proxies in front of the app."""
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
 
 
 def _init_database(app: Flask) -> None:

@@ -33,6 +33,16 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(
             minutes=int(env.get("SESSION_MINUTES", "480"))
         )
+        # Log-in throttling per 15 minutes (issue 13.5): guesses at one account from one
+        # address, at one account from all addresses, and from one address at all accounts.
+        self.LOGIN_MAX_FAILURES = int(env.get("BACKOFFICE_LOGIN_MAX_FAILURES", "5"))
+        self.LOGIN_MAX_FAILURES_ACCOUNT = int(env.get("BACKOFFICE_LOGIN_MAX_FAILURES_ACCOUNT",
+                                                      "50"))
+        self.LOGIN_MAX_FAILURES_ADDRESS = int(env.get("BACKOFFICE_LOGIN_MAX_FAILURES_ADDRESS",
+                                                      "20"))
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed;
+        # the documented production set-up has one (TLS proxy -> gunicorn on 127.0.0.1).
+        self.TRUSTED_PROXIES = int(env.get("BACKOFFICE_TRUSTED_PROXIES", "1"))
         self.WTF_CSRF_ENABLED = True
         self.WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
         self.BABEL_DEFAULT_LOCALE = env.get("BACKOFFICE_LOCALE", "de")
@@ -67,6 +77,8 @@ class DevConfig(Config):
     def __init__(self):
         super().__init__()
         self.SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+        # `make run` serves the browser directly: no proxy whose headers could be believed.
+        self.TRUSTED_PROXIES = int(os.environ.get("BACKOFFICE_TRUSTED_PROXIES", "0"))
         if "SECRET_KEY" not in os.environ:
             self.SECRET_KEY = _local_secret(self.DATA_DIR / "secret_key")
 

@@ -3,6 +3,7 @@ from functools import reduce
 from operator import or_
 
 from flask_admin.contrib.mongoengine.ajax import QueryAjaxModelLoader
+from bson import ObjectId
 from mongoengine import Q
 
 
@@ -16,9 +17,20 @@ class ReferenceLookup(QueryAjaxModelLoader):
     def __init__(self, name, model, fields, page_size=20):
         super().__init__(name, model, fields=fields, page_size=page_size)
 
+    def base_query(self):
+        """The documents the form may offer (subclasses narrow it)."""
+        return self.model.objects
+
+    def get_one(self, pk):
+        """The document a submitted form names, only if the form could have offered it."""
+        if not ObjectId.is_valid(str(pk)):
+            return None
+        return self.base_query().filter(pk=ObjectId(str(pk))).first()
+
     def get_list(self, term, offset=0, limit=20):
         """Return up to `limit` documents whose fields contain the term."""
-        query = self.model.objects
+        # Only the searched fields are read: the answer is the label the form shows.
+        query = self.base_query().only(*(f.name for f in self._cached_fields))
         if term:
             query = query.filter(reduce(or_, (Q(**{f"{field.name}__icontains": term})
                                                for field in self._cached_fields)))

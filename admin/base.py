@@ -20,9 +20,12 @@ from models.audit import AuditEntry, FieldChange
 from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
 from services.core.formatting import format_date_de, format_decimal_de
+from views.params import MAX_PAGE
 
 BERLIN = ZoneInfo("Europe/Berlin")
-WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update"}
+# ajax_lookup only serves the forms' reference fields: who cannot write gets no look-up.
+WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update",
+               "ajax_lookup"}
 # The permission each write URL needs beyond the write role.
 WRITE_PERMISSION = {"create_view": "can_create", "edit_view": "can_edit",
                     "delete_view": "can_delete", "ajax_update": "can_edit"}
@@ -107,6 +110,13 @@ class SecuredModelView(ModelView):
     def is_accessible(self):
         return self.may_read()
 
+    def _get_list_extra_args(self):
+        """Refuse a negative or absurd page number with 400 (the database refuses the skip)."""
+        args = super()._get_list_extra_args()
+        if not 0 <= (args.page or 0) <= MAX_PAGE:
+            abort(400)
+        return args
+
     def search_placeholder(self):
         """Tell the clerk which columns the search box looks in."""
         names = [self.get_column_name(c) for c in self.column_searchable_list or ()]
@@ -133,7 +143,7 @@ class SecuredModelView(ModelView):
         return super().handle_view_exception(exc)
     def get_export_value(self, model, name):
         """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell."""
-        from services.imports.csv_import.formula import escape_cell
+        from services.core.csv_safe import escape_cell
 
         value = super().get_export_value(model, name)
         return escape_cell(value) if isinstance(value, str) else value

@@ -114,9 +114,6 @@ class PurchaseOpsView(SecuredBaseView):
 
 
 def _order_or_404(order_id) -> PurchaseOrder:
-    from flask import abort
+    from views.params import document_or_404
 
-    order = PurchaseOrder.objects(pk=order_id).first() if len(order_id) == 24 else None
-    if order is None:
-        abort(404)
-    return order
+    return document_or_404(PurchaseOrder, order_id)

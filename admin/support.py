@@ -1,4 +1,5 @@
 """Helpdesk tickets: list with SLA due times, workflow buttons, my tickets, SLA targets."""
+from bson import ObjectId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.mongoengine.filters import BaseMongoEngineFilter
@@ -34,10 +35,10 @@ class OverdueFilter(BaseMongoEngineFilter):
 
 
 class SupportStaffLookup(ReferenceLookup):
-    """Assignees are support staff (and administrators) only."""
+    """Assignees are active support staff (and administrators) only."""
 
-    def get_list(self, term, offset=0, limit=20):
-        return super().get_list(term, offset, limit).filter(roles__in=["support", "admin"])
+    def base_query(self):
+        return User.objects(roles__in=["support", "admin"], active=True)
 
 
 def _due_formatter(field):
@@ -112,7 +113,9 @@ class MyTicketView(TicketView):
         return super().get_query().filter(assignee=current_user.pk)
 
     def get_one(self, id):
-        return super().get_query().filter(assignee=current_user.pk, pk=id).first()
+        if not ObjectId.is_valid(id):
+            return None  # Flask-Admin answers "record does not exist"
+        return super().get_query().filter(assignee=current_user.pk, pk=ObjectId(id)).first()
 
 
 class SlaPolicyView(SecuredModelView):

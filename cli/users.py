@@ -20,10 +20,7 @@ from models.user import ROLES, User
 def create_user(email, roles, name, password_stdin):
     """Create a user, or set the roles and password of an existing one."""
     email = _valid_email(email)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     user = User.objects(email=email).first() or User(email=email)
     user.roles = list(roles)
     user.name = name or user.name
@@ -44,6 +41,61 @@ def _valid_email(text: str) -> str:
     except EmailNotValidError as exc:
         raise click.BadParameter(f"{text!r} is not an e-mail address: {exc}",
                                  param_hint="'EMAIL'") from None
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _account_step(step, *args, **kwargs):
+    """Run a services.core.accounts step; a broken rule becomes one line and exit code 1."""
+    from services.core.errors import BusinessRuleError
+
+    try:
+        return step(*args, **kwargs)
+    except BusinessRuleError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("deactivate-user")
+@with_appcontext
+@click.argument("email")
+def deactivate_user_cmd(email):
+    """Deactivate a user: no more log-ins, open sessions end (kept for the audit log)."""
+    from services.core.accounts import deactivate_user
+
+    user = _account_step(deactivate_user, email)
+    click.echo(f"user {user.email} deactivated; open sessions ended")
+
+
+@click.command("set-roles")
+@with_appcontext
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(ROLES, case_sensitive=False),
+              help="Role of the user; repeat for several roles.")
+def set_roles_cmd(email, roles):
+    """Replace the roles of a user; open sessions end."""
+    from services.core.accounts import set_roles
+
+    user = _account_step(set_roles, email, list(roles))
+    click.echo(f"user {user.email} now has role(s) {', '.join(user.roles)}; open sessions ended")
+
+
+@click.command("reset-password")
+@with_appcontext
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def reset_password_cmd(email, password_stdin):
+    """Set a new password for a user; open sessions end."""
+    from services.core.accounts import reset_password
+
+    password = _read_password(password_stdin)
+    user = _account_step(reset_password, email, password,
+                         fast=current_app.config.get("PASSWORD_HASH_FAST", False))
+    click.echo(f"password of {user.email} reset; open sessions ended")
 
 
 CHART_OPTION = click.option(

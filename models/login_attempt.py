@@ -1,11 +1,10 @@
-"""Failed log-in attempts per key (e-mail or client address), for throttling."""
+"""Log-in attempt counters per key (account, address, account at an address)."""
 import mongoengine as me
 
 
 class LoginThrottle(me.Document):
     key = me.StringField(primary_key=True)
-    failures = me.IntField(default=0)
+    failures = me.IntField(default=0)  # attempt slots taken in the current window
     window_start = me.DateTimeField()
-    locked_until = me.DateTimeField()
 
-    meta = {"collection": "login_throttle"}
+    meta = {"collection": "login_throttle", "strict": False}

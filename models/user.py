@@ -1,4 +1,6 @@
 """Users of the panel, their roles and password hashes."""
+import functools
+import secrets
 from datetime import datetime, timezone
 
 import mongoengine as me
@@ -7,6 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 ROLES = ("admin", "finance", "hr", "warehouse", "support", "auditor")
 MIN_PASSWORD_LENGTH = 10
+# A change to any of these ends every open session of the user.
+SESSION_ENDING_FIELDS = {"password_hash", "roles", "active"}
 
 _hasher = PasswordHasher()
 # Test suites hash hundreds of passwords; the fast parameters are used only there.
@@ -21,6 +25,26 @@ def check_password_policy(password: str) -> None:
         raise ValueError("the password needs letters and at least one digit or symbol")
 
 
+def verify_hash(password_hash: str, password: str) -> bool:
+    """Return True when the password matches the Argon2 hash."""
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Same parameters as real hashes, so an unknown e-mail costs as much as a known one.
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def verify_unknown_user(password: str) -> bool:
+    """Spend one full Argon2 verification for a log-in without a usable user; always False."""
+    verify_hash(_dummy_hash(), password)
+    return False
+
+
 class User(me.Document):
     email = me.EmailField(required=True, unique=True)
     name = me.StringField(max_length=120)
@@ -30,6 +54,8 @@ class User(me.Document):
     created_at = me.DateTimeField(default=lambda: datetime.now(timezone.utc))
     last_login_at = me.DateTimeField()
     locale = me.StringField(choices=("de", "en"))  # UI language; unset = browser's
+    # Sessions carry the version they were opened with; a change bumps it (issue 13.7).
+    session_version = me.IntField(default=0)
 
     meta = {"collection": "users", "indexes": ["roles"]}
 
@@ -38,6 +64,9 @@ class User(me.Document):
 
     def clean(self):
         self.email = (self.email or "").strip().lower()
+        changed = {name.split(".")[0] for name in self._get_changed_fields()}
+        if self.pk is not None and not self._created and SESSION_ENDING_FIELDS & changed:
+            self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str, fast: bool = False) -> None:
         """Check the policy and store an Argon2id hash of the password."""
@@ -46,10 +75,7 @@ class User(me.Document):
 
     def check_password(self, password: str) -> bool:
         """Return True when the password matches the stored hash."""
-        try:
-            return _hasher.verify(self.password_hash or "", password)
-        except (VerificationError, InvalidHashError):
-            return False
+        return verify_hash(self.password_hash or "", password)
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)

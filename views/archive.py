@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from models.archive import ArchivedFile
+from views.params import document_or_404
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
@@ -19,9 +20,7 @@ def content_disposition(filename: str, inline: bool) -> str:
 
 
 def _readable_record(file_id: str) -> ArchivedFile:
-    record = ArchivedFile.objects(pk=file_id).first() if len(file_id) == 24 else None
-    if record is None:
-        abort(404)
+    record = document_or_404(ArchivedFile, file_id)
     if not set(record.category.read_roles) & set(current_user.roles):
         abort(403)
     return record

@@ -9,6 +9,7 @@ from flask_login import current_user
 from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 
 from views.frame import render_error
+from views.params import refuse_nul_bytes
 
 bp = Blueprint("errors", __name__)
 
@@ -35,6 +36,11 @@ def csp_nonce() -> str:
 @bp.app_context_processor
 def inject_csp_nonce():
     return {"csp_nonce": csp_nonce}
+
+
+@bp.before_app_request
+def refuse_hostile_values():
+    refuse_nul_bytes()
 
 
 @bp.app_errorhandler(413)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from models.import_run import ImportRun
+from views.params import document_or_404
 from services.imports.csv_import import (MODES, SPECS, ImportFileError, ImportOptions, export_csv,
                                  run_import, sha256_of, spec_for)
 from services.imports.csv_import.rejects import REASON_COLUMN
@@ -40,9 +41,7 @@ def _spec_or_403(collection: str):
 
 
 def _run_or_403(run_id: str) -> ImportRun:
-    run = ImportRun.objects(pk=run_id).first() if len(run_id) == 24 else None
-    if run is None:
-        abort(404)
+    run = document_or_404(ImportRun, run_id)
     _spec_or_403(run.collection)
     return run
 

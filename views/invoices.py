@@ -15,6 +15,7 @@ from services.imports.csv_reader import parse_decimal
 from services.core.errors import BusinessRuleError
 from views.archive import content_disposition
 from views.frame import render_page
+from views.params import document_or_404
 
 bp = Blueprint("invoices", __name__, url_prefix="/invoices")
 READERS, WRITERS = ("admin", "finance", "auditor"), ("admin", "finance")
@@ -34,8 +35,8 @@ def roles(*allowed):
 
 
 def _issued(invoice_id) -> Invoice:
-    inv = Invoice.objects(pk=invoice_id).first() if len(invoice_id) == 24 else None
-    if inv is None or not inv.pdf_file:
+    inv = document_or_404(Invoice, invoice_id)
+    if not inv.pdf_file:
         abort(404)
     return inv
 

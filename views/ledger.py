@@ -1,5 +1,4 @@
 """Ledger report screens with CSV and PDF export: trial balance and account ledger."""
-import csv
 import io
 from datetime import date
 from functools import wraps
@@ -10,6 +9,7 @@ from flask_login import current_user, login_required
 from services.ledger import periods, posting
 from services.core.errors import BusinessRuleError
 
+from services.core.csv_safe import writer as csv_writer
 from services.core.formatting import format_date_de, format_decimal_de
 from services.ledger.reports import account_ledger, trial_balance
 from services.core.pdf import FONT_CSS, html_to_pdf
@@ -137,7 +137,7 @@ def _csv(value) -> str:
 def _csv_response(filename: str, header: list[str], rows: list[list]) -> Response:
     """German Excel CSV: ';', decimal comma, UTF-8 with BOM."""
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buf)  # neutralises formulas in every text cell
     writer.writerow(header)
     writer.writerows(rows)
     response = Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8")

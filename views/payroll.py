@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from models.payroll import Payslip, PayrollRun
 from views.archive import content_disposition
+from views.params import page_arg
 from services.core.errors import BusinessRuleError
 from services.payroll import calculator, documents, payments, posting, render, runs
 from services.payroll.calculation import month_bounds
@@ -118,7 +119,7 @@ def act(run_id, action):
 def show(run_id):
     """Review screen: one row per employee, totals row, problems, next steps."""
     run = _run_or_404(run_id)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     slips = (Payslip.objects(run=run).order_by("employee_data.personnel_no")
              .skip((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     count = run.totals.count if run.totals else 0

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-IGNORED_FIELDS = {"_id", "updated_at", "created_at", "_cls", "password_hash"}
+IGNORED_FIELDS = {"_id", "updated_at", "created_at", "_cls", "password_hash", "session_version"}
 
 
 def snapshot(document) -> dict:

@@ -4,13 +4,13 @@ Writes CSV files (';', decimal comma, CRLF, UTF-8, no header row) and an `index.
 after the GDPdU "Beschreibungsstandard" (DTD gdpdu-01-09-2004.dtd) that describes
 every column, so IDEA and similar auditor tools can read them without guessing.
 """
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from models.company import Company
+from services.core.csv_safe import writer as csv_writer
 from models.ledger import Account, JournalEntry
 
 DTD = "gdpdu-01-09-2004.dtd"
@@ -77,7 +77,7 @@ def _journal_rows(year: int):
 def _write(path: Path, rows) -> int:
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", quotechar='"', lineterminator="\r\n")
+        writer = csv_writer(fh)  # an auditor opens these in a spreadsheet, too
         for row in rows:
             writer.writerow(row)
             count += 1

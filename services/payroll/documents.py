@@ -1,5 +1,4 @@
 """Payslip PDFs in the archive, the ZIP per run, and the payroll journal (CSV and PDF)."""
-import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -8,6 +7,7 @@ from datetime import date
 from models.archive import ArchivedFile
 from services.archive.store import archive_file
 from models.payroll import PayrollRun, Payslip
+from services.core.csv_safe import writer as csv_writer
 from services.core.errors import BusinessRuleError
 from services.core.formatting import format_decimal_de
 from services.payroll.render import MONTHS, html_to_pdf, render_html
@@ -116,7 +116,7 @@ def journal_rows(run: PayrollRun) -> list[list[str]]:
     rows, totals = [], {field: 0 for _, field in JOURNAL_COLUMNS if field}
     for slip in Payslip.objects(run=run).order_by("employee_data.personnel_no").no_cache():
         snap = slip.employee_data
-        row = [_safe(snap.personnel_no), _safe(f"{snap.last_name}, {snap.first_name}")]
+        row = [snap.personnel_no, f"{snap.last_name}, {snap.first_name}"]
         for _, field in JOURNAL_COLUMNS[2:]:
             value = getattr(slip, field)
             totals[field] += value
@@ -127,16 +127,10 @@ def journal_rows(run: PayrollRun) -> list[list[str]]:
     return rows + [total_row]
 
 
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def journal_csv(run: PayrollRun) -> bytes:
     """The payroll journal as German CSV (';', decimal comma, UTF-8 with BOM)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)  # neutralises formulas in every text cell
     writer.writerow([label for label, _ in JOURNAL_COLUMNS])
     writer.writerows(journal_rows(run))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

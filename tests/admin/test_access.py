@@ -5,11 +5,12 @@ from flask_admin.contrib.mongoengine import ModelView
 from models.user import ROLES
 from tests.conftest import csrf_token_from
 
-READ_ENDPOINTS = {"index_view": "GET", "details_view": "GET", "export": "GET",
-                  "ajax_lookup": "GET"}
+READ_ENDPOINTS = {"index_view": "GET", "details_view": "GET", "export": "GET"}
 WRITE_ENDPOINTS = {"create_view": ("GET", "allow_create"), "edit_view": ("GET", "allow_edit"),
                    "delete_view": ("POST", "allow_delete"), "action_view": ("POST", None),
-                   "ajax_update": ("POST", "allow_edit")}
+                   "ajax_update": ("POST", "allow_edit"),
+                   # issue 13.11: look-ups serve the forms, so only form writers get them
+                   "ajax_lookup": ("GET", None)}
 # Non-admin endpoints and what an anonymous visitor gets from them.
 PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": None,
           "admin.static": None, "_debug_toolbar": None}

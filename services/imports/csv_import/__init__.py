@@ -6,7 +6,7 @@
 Every run is recorded as an ImportRun (models/import_run.py).
 """
 from .export import export_csv
-from .formula import escape_cell, escape_formula, unescape_formula
+from services.core.csv_safe import escape_cell, escape_formula, unescape_formula
 from .runner import ImportFileError, ImportOptions, ImportResult, MODES, run_import, sha256_of
 from .specs import COLLECTIONS, SPECS, ImportSpec, spec_for
 

@@ -5,7 +5,6 @@ dates 31.12.2026), the import's own German headers, references by natural key, a
 every text cell neutralised against spreadsheet formulas.
 """
 import codecs
-import csv
 import io
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -13,14 +12,14 @@ from typing import Iterable, Iterator
 
 from models.fields import FixedDecimalField
 
-from .formula import escape_cell
+from services.core.csv_safe import writer as csv_writer
 from .specs import BERLIN, ImportSpec
 
 
 def export_csv(spec: ImportSpec) -> Iterator[bytes]:
     """Yield the export of a collection chunk by chunk (header first)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer)  # neutralises every text cell
     writer.writerow(column.label() for column in spec.columns)
     yield codecs.BOM_UTF8 + _drain(buffer)
     rows = _journal_rows(spec) if spec.name == "journal_entries" else _document_rows(spec)
@@ -60,8 +59,8 @@ def _journal_rows(spec: ImportSpec) -> Iterable[list[str]]:
             debit, credit = line.get("debit") or 0, line.get("credit") or 0
             amount = Decimal(debit or credit).scaleb(-2)
             yield [day, line["account"] if debit else "", line["account"] if credit else "",
-                   cell(amount, "decimal"), escape_cell(line.get("text") or doc.get("text", "")),
-                   escape_cell(doc.get("voucher_ref") or ""), escape_cell(line.get("tax_key") or "")]
+                   cell(amount, "decimal"), line.get("text") or doc.get("text", ""),
+                   doc.get("voucher_ref") or "", line.get("tax_key") or ""]
 
 
 def cell(value, kind: str, field=None) -> str:
@@ -80,7 +79,7 @@ def cell(value, kind: str, field=None) -> str:
         return value.strftime("%d.%m.%Y")
     if kind == "bool":
         return "ja" if value else "nein"
-    return escape_cell(str(value))
+    return str(value)
 
 
 def _natural_keys(reference) -> dict:

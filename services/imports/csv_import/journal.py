@@ -14,7 +14,7 @@ from models.ledger import JournalEntry, JournalLine
 from services.imports.csv_reader import HeaderMap, Row
 from services.core.formatting import format_decimal_de
 
-from .formula import unescape_formula
+from services.core.csv_safe import unescape_formula
 from .messages import field_messages
 from .rows import RowProblem
 

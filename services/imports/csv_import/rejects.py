@@ -1,11 +1,10 @@
 """The rejects file: refused rows as written, plus why, for the clerk to fix and re-import."""
 import codecs
-import csv
 from typing import IO
 
 from services.imports.csv_reader import Column, normalize_header
 
-from .formula import escape_cell, escape_formula
+from services.core.csv_safe import writer as csv_writer
 
 REASON_HEADER = "Fehler"
 # Read along with every import so a fixed rejects file goes back in unchanged.
@@ -23,11 +22,11 @@ class RejectsWriter:
         self.count = 0
         stream.write(codecs.BOM_UTF8)
         self._text = codecs.getwriter("utf-8")(stream)
-        self._csv = csv.writer(self._text, delimiter=";", lineterminator="\r\n")
+        self._csv = csv_writer(self._text)  # neutralises every text cell
         self._csv.writerow([*(header[i] for i in self.keep), REASON_HEADER])
 
     def write(self, cells: tuple[str, ...], reasons: list[str]) -> None:
         """Write one refused row with its reasons joined in the last column."""
-        padded = [escape_cell(cells[i]) if i < len(cells) else "" for i in self.keep]
-        self._csv.writerow([*padded, escape_formula(" | ".join(reasons))])
+        padded = [cells[i] if i < len(cells) else "" for i in self.keep]
+        self._csv.writerow([*padded, " | ".join(reasons)])
         self.count += 1

@@ -10,7 +10,7 @@ import mongoengine as me
 
 from services.imports.csv_reader import HeaderMap, Row
 
-from .formula import unescape_formula
+from services.core.csv_safe import unescape_formula
 from .messages import field_messages, translate
 from .specs import ImportSpec
 

@@ -1,8 +1,9 @@
 """The empty import template a clerk downloads, fills in Excel and uploads again."""
 import codecs
-import csv
 import io
 from typing import Iterable
+
+from services.core.csv_safe import writer as csv_writer
 
 from .columns import Column
 
@@ -13,7 +14,7 @@ def write_template(columns: Iterable[Column], lang: str = "de") -> bytes:
     The BOM makes Excel open umlauts correctly; lang='en' uses the English column names.
     """
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(
+    csv_writer(buffer).writerow(
         column.label(lang) for column in columns
     )
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
