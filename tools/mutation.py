@@ -1,0 +1,142 @@
+"""Mutation testing of the integrity core with cosmic-ray (`make mutation`; not part of CI).
+
+Each target module is mutated in a throw-away copy of the checkout (cosmic-ray edits files
+in place), and only the tests covering it are run against each mutant, with -x so a
+killed mutant stops at its first failing test. One embedded database serves every run.
+
+    .venv/bin/python tools/mutation.py                 # every target, one after the other
+    .venv/bin/python tools/mutation.py ledger_hash     # chosen targets
+    .venv/bin/python tools/mutation.py --report        # only print the stored results
+
+Results (sqlite sessions) stay in var/mutation/ so a run can be resumed (`cosmic-ray exec`
+continues where it stopped) and reported later.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "var" / "mutation"
+PY = REPO / ".venv" / "bin" / "python"
+BIN = REPO / ".venv" / "bin"
+
+# name -> (module mutated, the tests that cover it)
+TARGETS = {
+    "ledger_hash": ("services/ledger_hash.py", ["tests/services/test_hash_chain.py"]),
+    "ledger_model": ("models/ledger.py", ["tests/models/test_ledger_balance.py",
+                                          "tests/services/test_posting.py",
+                                          "tests/models/test_models.py"]),
+    "retention": ("services/retention.py", ["tests/services/test_retention.py",
+                                            "tests/jobs/test_retention_deadline.py"]),
+    "counter": ("models/counter.py", ["tests/models/test_counter.py"]),
+    "frozen": ("models/frozen.py", ["tests/models/test_frozen_querysets.py"]),
+    "payroll_calculation": ("services/payroll/calculation.py",
+                            ["tests/services/payroll/test_calculation.py"]),
+    "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
+    "posting": ("services/posting.py", ["tests/services/test_posting.py",
+                                        "tests/services/test_hash_chain.py"]),
+    "purge": ("services/purge.py", ["tests/services/test_purge.py",
+                                    "tests/jobs/test_retention_deadline.py"]),
+    "invoice_model": ("models/invoice.py", ["tests/models/test_invoice_models.py",
+                                            "tests/models/test_frozen_querysets.py"]),
+    "invoicing": ("services/invoicing.py", ["tests/services/test_invoicing.py"]),
+}
+TEST_TIMEOUT = 600.0  # a mutant that hangs (e.g. an endless retry loop) counts as killed
+
+
+def tracked_copy() -> Path:
+    """Copy the checkout's tracked files (as they are on disk) to a temporary folder."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True,
+                           capture_output=True, timeout=60).stdout.decode().split("\0")
+    work = Path(tempfile.mkdtemp(prefix="backoffice-mutation-"))
+    for name in filter(None, files):
+        source = REPO / name
+        if source.is_file():
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, work / name)
+    (work / "var").mkdir(exist_ok=True)
+    os.symlink(REPO / "var" / "bin", work / "var" / "bin")
+    return work
+
+
+def config(module: str, tests: list[str]) -> str:
+    command = f"{PY} -m pytest -x -q -p no:cacheprovider --timeout=300 {' '.join(tests)}"
+    return (f'[cosmic-ray]\nmodule-path = "{module}"\ntimeout = {TEST_TIMEOUT}\n'
+            f'excluded-modules = []\ntest-command = "{command}"\n\n'
+            '[cosmic-ray.distributor]\nname = "local"\n')
+
+
+def run_target(name: str, work: Path) -> None:
+    module, tests = TARGETS[name]
+    cfg, session = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
+    cfg.write_text(config(module, tests))
+    if not session.exists():
+        subprocess.run([BIN / "cosmic-ray", "init", cfg, session], cwd=work, check=True,
+                       timeout=600)
+        # `# pragma: no mutate` marks a line whose mutants are equivalent (TESTING.md)
+        subprocess.run([BIN / "cr-filter-pragma", session], cwd=work, check=True,
+                       timeout=600)
+    subprocess.run([BIN / "cosmic-ray", "exec", cfg, session], cwd=work, check=True,
+                   timeout=6 * 3600)
+
+
+def report(name: str) -> str:
+    session = OUT / f"{name}.sqlite"
+    if not session.exists():
+        return f"{name}: not run"
+    text = subprocess.run([BIN / "cr-report", "--show-pending", session], capture_output=True,
+                          text=True, timeout=600).stdout
+    total = re.search(r"total jobs: (\d+)", text)
+    complete = re.search(r"complete: (\d+)", text)
+    surviving = re.search(r"surviving mutants: (\d+)", text)
+    if not (total and complete and surviving):
+        return f"{name}: {text.strip()[-300:]}"
+    done, alive = int(complete.group(1)), int(surviving.group(1))
+    killed = done - alive
+    score = 100.0 * killed / done if done else 0.0
+    return (f"{name} ({TARGETS[name][0]}): {killed} of {done} mutants killed "
+            f"({score:.1f} %), {alive} surviving, {int(total.group(1)) - done} not run")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("targets", nargs="*", help="names from TARGETS (default: all)")
+    parser.add_argument("--report", action="store_true", help="only report stored results")
+    args = parser.parse_args()
+    names = args.targets or list(TARGETS)
+    unknown = sorted(set(names) - set(TARGETS))
+    if unknown:
+        parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.report:
+        server = None
+        if not os.environ.get("MONGODB_URI"):
+            sys.path.insert(0, str(REPO))
+            from services.embedded_db import BINARY_NAME, EmbeddedMongo
+            from tests.conftest import _free_port
+
+            data = Path(tempfile.mkdtemp(prefix="backoffice-mutation-db-"))
+            server = EmbeddedMongo(data, _free_port(),
+                                   binary_path=REPO / "var" / "bin" / BINARY_NAME)
+            os.environ["MONGODB_URI"] = server.start()
+        work = tracked_copy()
+        try:
+            for name in names:
+                run_target(name, work)
+                print(report(name), flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            if server is not None:
+                server.stop()
+    for name in names:
+        print(report(name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
