@@ -49,6 +49,22 @@ TARGETS = {
 TEST_TIMEOUT = 600.0  # a mutant that hangs (e.g. an endless retry loop) counts as killed
 
 
+def start_database():
+    """An embedded server for all runs (on its own socket, or a port where it has one)."""
+    import socket
+
+    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+
+    data = Path(tempfile.mkdtemp(prefix="backoffice-mutation-db-"))
+    binary = REPO / "var" / "bin" / BINARY_NAME
+    if "port" not in getattr(EmbeddedMongo, "__dataclass_fields__", {}):
+        return EmbeddedMongo(data, binary_path=binary)
+    with socket.socket() as sock:  # the launcher of this version listens on a TCP port
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return EmbeddedMongo(data, port, binary_path=binary)
+
+
 def tracked_copy() -> Path:
     """Copy the checkout's tracked files (as they are on disk) to a temporary folder."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True,
@@ -117,12 +133,7 @@ def main() -> int:
         server = None
         if not os.environ.get("MONGODB_URI"):
             sys.path.insert(0, str(REPO))
-            from services.embedded_db import BINARY_NAME, EmbeddedMongo
-            from tests.conftest import _free_port
-
-            data = Path(tempfile.mkdtemp(prefix="backoffice-mutation-db-"))
-            server = EmbeddedMongo(data, _free_port(),
-                                   binary_path=REPO / "var" / "bin" / BINARY_NAME)
+            server = start_database()
             os.environ["MONGODB_URI"] = server.start()
         work = tracked_copy()
         try:
