@@ -28,9 +28,14 @@ BIN = REPO / ".venv" / "bin"
 # name -> (module mutated, the tests that cover it)
 TARGETS = {
     "ledger_hash": ("services/ledger_hash.py", ["tests/services/test_hash_chain.py"]),
-    "ledger_model": ("models/ledger.py", ["tests/models/test_ledger_balance.py",
-                                          "tests/services/test_posting.py",
-                                          "tests/models/test_models.py"]),
+    "ledger_model": ("models/ledger.py", [
+        "tests/models/test_ledger_balance.py", "tests/models/test_journal_queryset.py",
+        "tests/services/test_posting.py::test_posted_entry_refuses_save_and_delete",
+        "tests/services/test_posting.py::test_drafts_stay_editable_and_deletable",
+        "tests/models/test_models.py::test_journal_entry_must_balance",
+        "tests/models/test_models.py::test_journal_entry_line_rules",
+        "tests/models/test_models.py::test_chart_of_accounts_is_seeded",
+        "tests/services/test_charts.py"]),
     "retention": ("services/retention.py", ["tests/services/test_retention.py",
                                             "tests/jobs/test_retention_deadline.py"]),
     "counter": ("models/counter.py", ["tests/models/test_counter.py"]),
