@@ -124,6 +124,15 @@ def report(name: str) -> str:
             f"({score:.1f} %), {alive} surviving, {int(total.group(1)) - done} not run")
 
 
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into an exception so the copy and the database are cleaned up."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", help="names from TARGETS (default: all)")
@@ -135,6 +144,7 @@ def main() -> int:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.report:
+        _stop_on_sigterm()
         server = None
         if not os.environ.get("MONGODB_URI"):
             sys.path.insert(0, str(REPO))
