@@ -27,7 +27,7 @@ BIN = REPO / ".venv" / "bin"
 
 # name -> (module mutated, the tests that cover it)
 TARGETS = {
-    "ledger_hash": ("services/ledger_hash.py", ["tests/services/test_hash_chain.py"]),
+    "ledger_hash": ("services/ledger/hash_chain.py", ["tests/services/test_hash_chain.py"]),
     "ledger_model": ("models/ledger.py", [
         "tests/models/test_ledger_balance.py", "tests/models/test_journal_queryset.py",
         "tests/services/test_posting.py::test_posted_entry_refuses_save_and_delete",
@@ -36,20 +36,20 @@ TARGETS = {
         "tests/models/test_models.py::test_journal_entry_line_rules",
         "tests/models/test_models.py::test_chart_of_accounts_is_seeded",
         "tests/services/test_charts.py"]),
-    "retention": ("services/retention.py", ["tests/services/test_retention.py",
+    "retention": ("services/archive/retention.py", ["tests/services/test_retention.py",
                                             "tests/jobs/test_retention_deadline.py"]),
     "counter": ("models/counter.py", ["tests/models/test_counter.py"]),
     "frozen": ("models/frozen.py", ["tests/models/test_frozen_querysets.py"]),
     "payroll_calculation": ("services/payroll/calculation.py",
                             ["tests/services/payroll/test_calculation.py"]),
     "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
-    "posting": ("services/posting.py", ["tests/services/test_posting.py",
+    "posting": ("services/ledger/posting.py", ["tests/services/test_posting.py",
                                         "tests/services/test_hash_chain.py"]),
-    "purge": ("services/purge.py", ["tests/services/test_purge.py",
+    "purge": ("services/archive/purge.py", ["tests/services/test_purge.py",
                                     "tests/jobs/test_retention_deadline.py"]),
     "invoice_model": ("models/invoice.py", ["tests/models/test_invoice_models.py",
                                             "tests/models/test_frozen_querysets.py"]),
-    "invoicing": ("services/invoicing.py", ["tests/services/test_invoicing.py"]),
+    "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py"]),
 }
 TEST_TIMEOUT = 600.0  # a mutant that hangs (e.g. an endless retry loop) counts as killed
 
@@ -58,7 +58,7 @@ def start_database():
     """An embedded server for all runs (on its own socket, or a port where it has one)."""
     import socket
 
-    from services.embedded_db import BINARY_NAME, EmbeddedMongo
+    from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
     data = Path(tempfile.mkdtemp(prefix="backoffice-mutation-db-"))
     binary = REPO / "var" / "bin" / BINARY_NAME

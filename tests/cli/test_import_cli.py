@@ -80,7 +80,7 @@ def _big_file(path: Path, rows: int) -> None:
 # with no batch in flight (no polling, no sleeps).
 KILL_CHILD = """
 import os, signal, sys
-from services.csv_import import runs
+from services.imports.csv_import import runs
 original = runs.progress
 def progress(run, **fields):
     original(run, **fields)

@@ -15,7 +15,7 @@ import pytest
 from jobs import ensure_registry
 from jobs.runner import claim_occurrence, execute
 from models import ArchivedFile, DeletionLogEntry
-from services.purge import purge_expired_files
+from services.archive.purge import purge_expired_files
 from tests.test_seed import store_file
 
 LAST_DAY, FIRST_DAY = date(2034, 12, 31), date(2035, 1, 1)

@@ -7,8 +7,8 @@ from bson import ObjectId
 from models import DeletionLogEntry
 from models.audit import AuditEntry
 from models.invoice import FrozenInvoiceError, Invoice
-from services import invoicing
-from services.errors import BusinessRuleError
+from services.invoicing import issuing as invoicing
+from services.core.errors import BusinessRuleError
 from tests.factories import make_company, make_invoice
 
 WRITES = {

@@ -6,7 +6,7 @@ import pytest
 
 from models import JournalEntry
 from models.ledger import JournalLine, PostedEntryError
-from services import posting
+from services.ledger import posting
 from tests.factories import make_entry
 
 WRITES = {

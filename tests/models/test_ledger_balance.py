@@ -7,8 +7,8 @@ import pytest
 
 from models import JournalEntry
 from models.ledger import JournalLine, balance_errors
-from services import posting
-from services.errors import BusinessRuleError
+from services.ledger import posting
+from services.core.errors import BusinessRuleError
 
 
 def lines(*pairs):

@@ -14,8 +14,8 @@ import pytest
 from bson import ObjectId
 
 from models import JournalEntry
-from services import posting
-from services.ledger_hash import canonical_content, chain_hash
+from services.ledger import posting
+from services.ledger.hash_chain import canonical_content, chain_hash
 
 PREV = "ab" * 32
 ENTRY = {

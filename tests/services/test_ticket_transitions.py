@@ -2,7 +2,7 @@
 import pytest
 
 from models.ticket import TICKET_STATUSES
-from services.tickets import allowed_transitions
+from services.operations.tickets import allowed_transitions
 
 # Written by hand from the support process: a ticket is taken up, may wait for the
 # customer, is resolved, then closed or reopened; a closed ticket is final.
