@@ -71,3 +71,27 @@ def test_the_nightly_job_counts_days_in_berlin_and_never_deletes_early(
     assert run.status == "ok", run.error
     assert run.summary["deleted"] == deleted
     assert exists(stale_invoice) is (deleted == 0)
+
+
+@pytest.mark.parametrize("start,unit,period,expected", [
+    # from a fixed date (e.g. the end of a contract): 30.06.2030 + 2 years
+    ("fixed_date", "years", 2, date(2032, 6, 30)),
+    # from the document date: 15.03.2026 + 18 months
+    ("document_date", "months", 18, date(2027, 9, 15)),
+    # from the end of the document's year: 31.12.2026 + 6 years
+    ("year_end", "years", 6, date(2032, 12, 31)),
+])
+def test_every_start_rule_read_from_the_database(app, start, unit, period, expected):
+    """The rule as stored (strings as the driver returns them), by hand per § 188 BGB."""
+    from models.archive import RetentionRule
+    from services.archive.retention_rules import keep_until_for
+
+    RetentionRule.objects(category="letter").update_one(
+        set__start=start, set__unit=unit, set__period=period,
+        set__fixed_start=date(2030, 6, 30) if start == "fixed_date" else None)
+    assert keep_until_for("letter", date(2026, 3, 15)) == expected
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2026, 3, 15))
+    assert record.keep_until == expected
+    assert purge_expired_files("last", today=expected).deleted == 0
+    assert purge_expired_files("next", today=date.fromordinal(expected.toordinal() + 1)) \
+        .deleted == 1
