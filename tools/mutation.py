@@ -7,6 +7,7 @@ killed mutant stops at its first failing test. One embedded database serves ever
     .venv/bin/python tools/mutation.py                 # every target, one after the other
     .venv/bin/python tools/mutation.py ledger_hash     # chosen targets
     .venv/bin/python tools/mutation.py --report        # only print the stored results
+    .venv/bin/python tools/mutation.py --retry-survivors retention  # after adding tests
 
 Results (sqlite sessions) stay in var/mutation/ so a run can be resumed (`cosmic-ray exec`
 continues where it stopped) and reported later.
@@ -92,6 +93,19 @@ def config(module: str, tests: list[str]) -> str:
             '[cosmic-ray.distributor]\nname = "local"\n')
 
 
+def retry_survivors(name: str) -> int:
+    """Make the surviving mutants of a stored session pending again (after new tests).
+
+    Also points the session at the module's current path (code moved with `git mv` keeps
+    its lines, so the stored positions still apply). Returns how many will run again.
+    """
+    import sqlite3
+
+    with sqlite3.connect(OUT / f"{name}.sqlite") as db:
+        db.execute("UPDATE mutation_specs SET module_path = ?", (TARGETS[name][0],))
+        return db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'").rowcount
+
+
 def run_target(name: str, work: Path) -> None:
     module, tests = TARGETS[name]
     cfg, session = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
@@ -137,12 +151,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", help="names from TARGETS (default: all)")
     parser.add_argument("--report", action="store_true", help="only report stored results")
+    parser.add_argument("--retry-survivors", action="store_true",
+                        help="run the surviving mutants of stored sessions again")
     args = parser.parse_args()
     names = args.targets or list(TARGETS)
     unknown = sorted(set(names) - set(TARGETS))
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.retry_survivors:
+        for name in names:
+            if (OUT / f"{name}.sqlite").exists():
+                print(f"{name}: {retry_survivors(name)} surviving mutant(s) to run again")
     if not args.report:
         _stop_on_sigterm()
         server = None
