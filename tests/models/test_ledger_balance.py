@@ -112,3 +112,19 @@ def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(app):
                        lines=lines(("0001", "1.00", "0"), ("1000", "0", "1.00")))
     with pytest.raises(me.ValidationError, match=r"unknown account\(s\): 0001;"):
         bad.save()
+
+
+def test_an_account_needs_a_name(app):
+    from models import Account
+
+    with pytest.raises(me.ValidationError, match="name"):
+        Account(number="4999", type="expense").save()
+    assert Account.objects(number="4999").count() == 0
+    Account(number="4999", name="Sonstiges", type="expense").save()
+    assert Account.objects(number="4999").count() == 1
+
+
+def test_an_entry_without_a_status_is_a_draft(app):
+    entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
+                         status=None).save()
+    assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
