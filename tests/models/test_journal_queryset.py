@@ -71,3 +71,13 @@ def test_a_posted_entry_is_never_inserted(app):
     assert JournalEntry.objects.count() == 0
     JournalEntry.objects.insert(draft)
     assert JournalEntry.objects.get().status == "draft"
+
+
+def test_a_copy_of_a_stored_posted_entry_is_never_inserted(posted_and_draft):
+    """The status as read from the database (not a literal in the code)."""
+    posted, _ = posted_and_draft
+    copy = JournalEntry.objects.get(pk=posted.pk)
+    copy.pk = None
+    with pytest.raises(PostedEntryError, match="only be posted through posting"):
+        JournalEntry.objects.insert(copy)
+    assert JournalEntry.objects(status="posted").count() == 1
