@@ -128,3 +128,17 @@ def test_an_entry_without_a_status_is_a_draft(app):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
                          status=None).save()
     assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
+
+
+@pytest.mark.parametrize("books,other", [("SKR03", "SKR04"), ("SKR04", "SKR03")])
+def test_an_account_of_the_other_chart_is_refused_either_way(app, books, other):
+    from models import Account
+
+    Account._get_collection().delete_many({})
+    Account._get_collection().insert_one({"number": "1000", "name": "Kasse", "type": "asset",
+                                          "chart": books, "active": True})
+    with pytest.raises(me.ValidationError, match=f"must be {books}, the chart of the other"):
+        Account(number="4999", name="Sonstiges", type="expense", chart=other).save()
+    Account(number="4999", name="Sonstiges", type="expense", chart=books).save()
+    assert Account(number="4998", name="Ohne Angabe", type="expense").save().chart == books
+    assert sorted(Account.objects.scalar("number")) == ["1000", "4998", "4999"]
