@@ -54,6 +54,7 @@ EXPECTED_READERS = {
 MODEL_WRITERS = {
     "employees": ({"admin", "hr"}, {"create", "edit", "delete"}),
     "payroll_parameters": ({"admin"}, {"create", "edit"}),
+    "health_funds": ({"admin", "hr"}, {"create", "edit"}),
     "accounts": ({"admin", "finance"}, {"create", "edit"}),
     "journal": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "invoice": ({"admin", "finance"}, {"create", "edit", "delete"}),
@@ -95,7 +96,7 @@ SCREEN_READERS = {
     "legal_holds.index": {"admin"},
     **{f"payroll.{name}": {"admin", "hr"} for name in (
         "index", "show", "payslip", "payslip_pdf", "payslips_zip", "journal_csv",
-        "journal_pdf")},
+        "journal_pdf", "calculator_screen")},
     "purchase_ops.index": SUPPLY_READ, "purchase_ops.pdf": SUPPLY_READ,
     "stock_ops.index": SUPPLY_READ, "stock_ops.count_view": SUPPLY_READ,
     "stock_ops.reorder_view": SUPPLY_READ, "stock_ops.valuation_view": SUPPLY_READ,
@@ -111,6 +112,8 @@ SCREEN_WRITERS = {
     "ledger.periods_view": {"admin", "finance"},
     "legal_holds.change": {"admin"},
     "payroll.create": {"admin", "hr"}, "payroll.act": {"admin", "hr"},
+    "payroll.pay": {"admin", "hr"},
+    "payroll.calculator_screen": {"admin", "hr"},  # computes only, stores nothing
     "purchase_ops.cancel": {"admin", "finance", "warehouse"},
     "purchase_ops.receive_view": {"admin", "finance", "warehouse"},
     "purchase_ops.send": {"admin", "finance", "warehouse"},
@@ -123,9 +126,10 @@ SCREEN_WRITERS = {
 # classified, so a new command that writes is noticed here.
 CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
+              "payroll pay",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
-             "scheduler list"}
+             "scheduler list", "payroll calc"}
 
 
 def model_views(app):
