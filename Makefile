@@ -66,3 +66,12 @@ translations: deps
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --omit-header
 	$(PY) tools/fill_translations.py translations/en/LC_MESSAGES/messages.po translations/en.tsv
 	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -l en
+
+# Mutation testing of the integrity core (issue 23; see TESTING.md). Not part of CI: it
+# runs for hours on two cores. `make mutation TARGETS="ledger_hash retention"` runs some.
+.PHONY: mutation mutation-report
+mutation: setup
+	$(PY) tools/mutation.py $(TARGETS)
+
+mutation-report:
+	$(PY) tools/mutation.py --report $(TARGETS)

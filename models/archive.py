@@ -2,6 +2,7 @@
 import mongoengine as me
 
 from models.base import utcnow
+from models.frozen import AppendOnlyQuerySet
 from models.user import ROLES
 
 RETENTION_UNITS = ("years", "months")
@@ -123,7 +124,7 @@ class DeletionLogEntry(me.Document):
     run_id = me.StringField(required=True)
 
     meta = {"collection": "archive_deletion_log", "ordering": ["-deleted_at"],
-            "indexes": ["-deleted_at", "run_id"]}
+            "indexes": ["-deleted_at", "run_id"], "queryset_class": AppendOnlyQuerySet}
 
     def save(self, *args, **kwargs):
         raise me.ValidationError("deletion log entries are written only by the cleanup")

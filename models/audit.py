@@ -3,6 +3,8 @@ from datetime import datetime, timezone
 
 import mongoengine as me
 
+from models.frozen import AppendOnlyQuerySet
+
 
 class FieldChange(me.EmbeddedDocument):
     field = me.StringField(required=True)
@@ -20,7 +22,7 @@ class AuditEntry(me.Document):
     changes = me.EmbeddedDocumentListField(FieldChange)
 
     meta = {"collection": "audit_log", "indexes": ["-at", "collection", "document_id"],
-            "ordering": ["-at"]}
+            "ordering": ["-at"], "queryset_class": AppendOnlyQuerySet}
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -7,6 +7,7 @@ from mongoengine.errors import SaveConditionError
 from models.base import TimestampedDocument
 from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
+from models.frozen import FrozenQuerySet
 from services.core.errors import BusinessRuleError
 
 INVOICE_STATUSES = ("draft", "issuing", "issued", "paid", "cancelled")
@@ -32,6 +33,19 @@ class VatRate(me.Document):
 
 class FrozenInvoiceError(BusinessRuleError):
     """Someone tried to change or delete an issued invoice."""
+
+
+class InvoiceQuerySet(FrozenQuerySet):
+    """Bulk writes reach drafts only; issued, paid and cancelled invoices are refused."""
+
+    open_filter = {"status": "draft"}
+    # Written by services.invoicing only (through the raw collection).
+    frozen_fields = ("status", "number", "issued_at", "issued_by", "journal_entry",
+                     "pdf_file", "xml_file", "pdf_sha256", "payments", "paid_total",
+                     "cancels", "cancelled_by", "tax_lines", "net_total", "vat_total",
+                     "gross_total", "due_date", "recipient", "supplier")
+    error = FrozenInvoiceError
+    message = "{doc} is issued and cannot be changed or deleted; cancel it with a credit note"
 
 
 class InvoiceLine(me.EmbeddedDocument):
@@ -97,7 +111,8 @@ class Invoice(TimestampedDocument):
     created_by = me.StringField()
 
     meta = {"collection": "invoices", "ordering": ["-created_at"],
-            "indexes": ["status", "number", "customer", "issue_date"]}
+            "indexes": ["status", "number", "customer", "issue_date"],
+            "queryset_class": InvoiceQuerySet}
 
     def __str__(self):
         label = self.number or "Entwurf"

@@ -9,7 +9,7 @@ Pure: no database, no Flask. Amounts are Decimal euro, rounded to the cent as fo
   laws drop fractions of a cent); the rate follows the workplace state;
 - a partial month (joining or leaving mid-month) pays gross × days / calendar days; the
   contribution ceilings become ceiling × SV days / 30 (§ 23a SGB IV practice: a full month
-  counts 30 days); wage tax uses the PAP's daily table (LZZ 3) on the daily wage (rounded
+  counts 30 days); wage tax uses the PAP's daily table (LZZ 4; 3 is the week) on the daily wage (rounded
   down to the cent) and multiplies the daily results by the calendar days (R 39b.5 LStR).
 - the kind of employment follows the contractual monthly gross: up to the minijob limit a
   minijob (flat tax, no wage tax), up to the Übergangsbereich's upper limit a Midijob.
@@ -106,7 +106,7 @@ def _wage_tax(result: PayResult, emp: EmployeePay, rates: Rates, year: int,
         wage_cent, lzz, factor = result.taxable_gross * HUNDRED, 2, 1
     else:  # daily table on the daily wage, times the calendar days
         daily = (result.taxable_gross / result.days).quantize(CENT, rounding=ROUND_DOWN)
-        wage_cent, lzz, factor = daily * HUNDRED, 3, result.days
+        wage_cent, lzz, factor = daily * HUNDRED, 4, result.days  # PAP: LZZ 4 = Tag
     out = lohnsteuer(year, **pap_inputs(emp, rates, year, first, wage_cent, lzz,
                                         result.subsidies * HUNDRED))
     result.wage_tax = (out["LSTLZZ"] * factor / HUNDRED).quantize(CENT)

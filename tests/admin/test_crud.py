@@ -280,16 +280,65 @@ def test_auditor_can_read_the_audit_log_but_not_change_it(client, login):
     assert client.get("/admin/journal/new/").status_code == 403
 
 
+def _search_pair(endpoint):
+    """Make two records; return (search term, text of the hit, text of the miss)."""
+    from models.audit import AuditEntry
+    from tests.factories import make_supplier, make_ticket, make_user
+    from tests.test_seed import store_file
+
+    if endpoint == "employees":
+        make_employee(last_name="Özdemir"), make_employee(last_name="Weber")
+        return "Özd", "Özdemir", "Weber"
+    if endpoint == "suppliers":
+        make_supplier(name="Özkan Metallbau"), make_supplier(name="Weber Holz")
+        return "Özkan", "Özkan Metallbau", "Weber Holz"
+    if endpoint == "stock":
+        make_stock_item(name="Kabeltrommel"), make_stock_item(name="Schraubendreher")
+        return "trommel", "Kabeltrommel", "Schraubendreher"
+    if endpoint == "tickets":
+        make_ticket(title="Überweisung hängt"), make_ticket(title="Drucker streikt")
+        return "Überweisung", "Überweisung hängt", "Drucker streikt"
+    if endpoint == "journal":
+        make_entry(text="Porto Ostern"), make_entry(text="Büromaterial bar")
+        return "Porto", "Porto Ostern", "Büromaterial bar"
+    if endpoint == "archive_files":
+        store_file("letter", "Brief Öl.txt", b"a"), store_file("letter", "Angebot.txt", b"b")
+        return "Öl", "Brief Öl.txt", "Angebot.txt"
+    if endpoint == "accounts":  # seeded SKR03
+        return "Kasse", "Kasse", "Geldtransit"
+    if endpoint == "users":
+        make_user("hr", email="oezlem@firma.example.com")
+        make_user("hr", email="weber@firma.example.com")
+        return "oezlem", "oezlem@firma.example.com", "weber@firma.example.com"
+    AuditEntry(user="u", action="update", collection="employees", document_id="1",
+               label="Mitarbeiter Özdemir").save()
+    AuditEntry(user="u", action="update", collection="stock_items", document_id="2",
+               label="Artikel Kabeltrommel").save()
+    return "Özdemir", "Mitarbeiter Özdemir", "Artikel Kabeltrommel"
+
+
 @pytest.mark.parametrize("endpoint", ["employees", "suppliers", "stock", "tickets", "journal",
                                       "archive_files", "accounts", "users", "audit"])
 def test_list_search_sort_and_export(client, login, endpoint):
-    make_employee(last_name="Özdemir")
-    make_stock_item(name="Kabeltrommel")
+    term, hit, miss = _search_pair(endpoint)
     login("admin")
-    assert client.get(f"/admin/{endpoint}/?search=Ö").status_code == 200
+    everything = client.get(f"/admin/{endpoint}/").get_data(as_text=True)
+    assert hit in everything and miss in everything
+    found = client.get(f"/admin/{endpoint}/?search={term}")
+    assert found.status_code == 200
+    page = found.get_data(as_text=True)
+    assert hit in page and miss not in page, (term, hit, miss)
+    nothing = client.get(f"/admin/{endpoint}/?search=QXZ-nirgends").get_data(as_text=True)
+    assert hit not in nothing and miss not in nothing
     assert client.get(f"/admin/{endpoint}/?sort=0&desc=1&page=0").status_code == 200
     export = client.get(f"/admin/{endpoint}/export/csv/")
-    assert export.status_code == 200
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    text = export.get_data(as_text=True)
+    rows = [line for line in text.splitlines() if line.strip()]
+    assert len(rows) >= 3  # header and both records
+    assert hit in text and miss in text
+    filtered = client.get(f"/admin/{endpoint}/export/csv/?search={term}").get_data(as_text=True)
+    assert hit in filtered and miss not in filtered
 
 
 def test_filters_on_dates_and_amounts(client, login):

@@ -123,7 +123,8 @@ def test_fifty_parallel_issue_requests_get_fifty_consecutive_numbers(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert statuses == [302] * 50
     numbers = sorted(Invoice.objects(kind="invoice").scalar("number"))
     assert numbers == [f"RE-2026-{n:05d}" for n in range(1, 51)]

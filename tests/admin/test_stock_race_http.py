@@ -25,7 +25,7 @@ def test_parallel_issue_requests_never_go_below_zero(app):
     barrier, pages = threading.Barrier(20), []
 
     def issue(client, token, key):
-        barrier.wait()
+        barrier.wait(timeout=60)
         response = client.post("/admin/stock-ops/", follow_redirects=True, data={
             "csrf_token": token, "key": key, "kind": "issue", "sku": "RACE-1",
             "quantity": "1", "reason": "Kommission"})
@@ -35,7 +35,8 @@ def test_parallel_issue_requests_never_go_below_zero(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     booked = sum("Bewegung gebucht" in page for page in pages)
     refused = sum("Nicht genug Bestand: RACE-1 hat 0 Stk" in page for page in pages)
     assert (booked, refused) == (10, 10)

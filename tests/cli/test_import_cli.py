@@ -3,7 +3,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import mongoengine as me
@@ -76,15 +75,23 @@ def _big_file(path: Path, rows: int) -> None:
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
 
 
-def _settled_count(quiet: float = 1.0) -> int:
-    """The number of employees once it has not changed for `quiet` seconds."""
-    count, since = Employee.objects.count(), time.monotonic()
-    while time.monotonic() - since < quiet:
-        time.sleep(0.1)
-        now = Employee.objects.count()
-        if now != count:
-            count, since = now, time.monotonic()
-    return count
+# The child runs the real CLI and kills itself with SIGKILL right after the progress
+# record of the batch that reaches 200 written rows: a deterministic point mid-import,
+# with no batch in flight (no polling, no sleeps).
+KILL_CHILD = """
+import os, signal, sys
+from services.imports.csv_import import runs
+original = runs.progress
+def progress(run, **fields):
+    original(run, **fields)
+    if "inserted" in fields and fields.get("rows_done", 0) >= 200:
+        os.kill(os.getpid(), signal.SIGKILL)
+runs.progress = progress
+from flask.cli import main
+sys.argv = ["flask", "--app", "app", "import-csv", "employees", sys.argv[1],
+            "--batch-size", "20"]
+main()
+"""
 
 
 def test_a_run_killed_half_way_is_completed_by_a_rerun_without_duplicates(app, runner, tmp_path):
@@ -94,22 +101,16 @@ def test_a_run_killed_half_way_is_completed_by_a_rerun_without_duplicates(app, r
     db = me.get_db()
     env = {**os.environ, "BACKOFFICE_ENV": "development", "SECRET_KEY": "x" * 32,
            "MONGODB_URI": app.config["MONGODB_EFFECTIVE_URI"], "MONGODB_DB": db.name,
-           "BACKOFFICE_DATA_DIR": str(tmp_path / "data")}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "import-csv", "employees", str(data_file),
-         "--batch-size", "20"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    runs = db["import_runs"]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and child.poll() is None:
-        run = runs.find_one({"phase": "writing", "rows_done": {"$gte": 200}})
-        if run is not None:
-            break
-        time.sleep(0.01)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    stored = _settled_count()  # a batch the child sent just before dying may still land
-    assert 0 < stored < rows, f"the kill did not land mid-import ({stored} rows stored)"
-    assert runs.find_one({})["status"] == "running"  # the dead run could not say so itself
+           "BACKOFFICE_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO)}
+    child = subprocess.run([sys.executable, "-c", KILL_CHILD, str(data_file)], cwd=REPO,
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=180)
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+    run = db["import_runs"].find_one({})
+    assert run["status"] == "running"  # the dead run could not say so itself
+    assert run["phase"] == "writing" and run["rows_done"] == 200  # 10 batches of 20
+    stored = Employee.objects.count()
+    assert stored == 200, f"the kill did not land after the 10th batch ({stored} rows stored)"
 
     result = invoke(runner, "employees", data_file)
     assert result.exit_code == 0, result.output

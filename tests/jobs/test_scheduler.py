@@ -36,7 +36,19 @@ CHILD = textwrap.dedent("""
         scheduler.add_listener(lambda e: attempts.append(e.job_id)
                                if e.job_id == "sample_count" else None, EVENT_JOB_EXECUTED)
         scheduler.start()
-        time.sleep(float(sys.argv[5]))
+        # Deterministic instead of "sleep 10 s": meet the other process, then run until two
+        # due times after the meeting are done (both schedulers were running for them).
+        import mongoengine as me
+        from datetime import datetime, timezone
+        from models.jobs import JobRun
+        db, deadline = me.get_db(), time.monotonic() + float(sys.argv[5])
+        db["scheduler_started"].insert_one({"at": datetime.now(timezone.utc)})
+        while db["scheduler_started"].count_documents({}) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        both = max(d["at"] for d in db["scheduler_started"].find())
+        while JobRun.objects(job="sample_count", status="ok", scheduled_for__gt=both).count() \
+                < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         scheduler.shutdown(wait=True)
     print("attempts", attempts.count("sample_count"))
 """)
@@ -51,7 +63,7 @@ def sample_registry(app):
     REGISTRY.update(saved)
 
 
-def start_child(app, db_server, store_collection, seconds=10.0):
+def start_child(app, db_server, store_collection, seconds=120.0):
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, db_server, app.config["MONGODB_DB"],
          str(app.config["DATA_DIR"]), store_collection, str(seconds)],
@@ -62,13 +74,20 @@ def start_child(app, db_server, store_collection, seconds=10.0):
                                     ("store_a", "store_b")])
 def test_two_scheduler_processes_run_each_due_time_once(app, db_server, stores):
     children = [start_child(app, db_server, store) for store in stores]
-    outputs = [child.communicate(timeout=90) for child in children]
+    try:
+        outputs = [child.communicate(timeout=180) for child in children]
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait(timeout=30)
     for child, (out, err) in zip(children, outputs):
         assert child.returncode == 0, err[-3000:]
     attempts = sum(int(out.split("attempts")[-1]) for out, _ in outputs)
     runs = JobRun.objects(job="sample_count")
     calls = list(me.get_db()["sample_job_calls"].find())
-    assert len(runs) >= 2  # several due times passed while both were running
+    both = max(d["at"] for d in me.get_db()["scheduler_started"].find())
+    assert runs.filter(scheduled_for__gt=both).count() >= 2  # (not the deadline)
     assert len(calls) == len(runs) == runs.filter(status="ok").count()
     assert len({c["run_id"] for c in calls}) == len(calls)  # no due time ran twice
     if stores[0] != stores[1]:  # separate stores: both fired every due time
@@ -141,6 +160,7 @@ def test_scheduler_process_starts_schedules_the_cleanup_at_2_and_stops_on_sigter
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait(timeout=30)
     assert child.returncode == 0, "".join(lines) + rest
     assert "scheduler stopped" in rest
     stored = me.get_db()["apscheduler_jobs"].find_one({"_id": "retention_cleanup"})

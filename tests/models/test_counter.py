@@ -18,7 +18,8 @@ def test_parallel_threads_get_consecutive_unique_numbers(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert not errors
     assert sorted(taken) == list(range(1, 81))
 

@@ -141,7 +141,8 @@ def test_parallel_issues_of_the_same_invoice_use_one_number(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert numbers == ["RE-2026-00001"] * 4
     assert invoicing.issue_invoice(make_invoice(), "fibu").number == "RE-2026-00002"
     assert JournalEntry.objects(status="posted").count() == 2
@@ -173,7 +174,7 @@ def test_parallel_payments_never_exceed_the_open_amount(app):
     ok, refused, barrier = [], [], threading.Barrier(6)
 
     def pay(n):
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             invoicing.record_payment(inv, amount=Decimal("100.00"), day=date(2026, 3, 20),
                                      user="fibu", key=f"parallel-{n}")
@@ -185,7 +186,8 @@ def test_parallel_payments_never_exceed_the_open_amount(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     final = Invoice.objects.get(pk=inv.pk)
     assert len(ok) == 3 and len(refused) == 3
     assert final.paid_total == Decimal("300.00") and len(final.payments) == 3

@@ -128,7 +128,8 @@ def test_concurrent_posting_gives_consecutive_numbers(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert not errors
     assert sorted(results) == list(range(1, 41))
     assert FiscalYear.objects.get(year=2026).last_number == 40
@@ -144,7 +145,8 @@ def test_concurrent_posting_of_the_same_draft_uses_one_number(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert numbers == [1] * 5
     assert post().number == 2 and posting.verify_chain(2026).ok
 
@@ -299,7 +301,8 @@ def test_closing_a_month_while_postings_run_leaves_it_final(app):
     posting.close_period(2026, 3, user="chefin")
     final = set(JournalEntry.objects(status="posted").scalar("id"))
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert not errors
     assert len(refused) == 6 and all("03/2026 is closed" in r for r in refused)
     assert set(JournalEntry.objects(status="posted").scalar("id")) == final == set(posted)

@@ -80,3 +80,24 @@ def test_every_day_of_a_leap_and_a_common_year_keeps_at_least_the_period():
         assert end >= day and (end.year * 12 + end.month) - (day.year * 12 + day.month) == 6
         assert end.day == day.day or end.day < day.day  # shorter month: its last day
         day = date.fromordinal(day.toordinal() + 1)
+
+
+@pytest.mark.parametrize("start", ["anfang", "moon", "year_end ", ""])
+def test_an_unknown_start_rule_is_named_not_taken_for_another(start):
+    """Also starts that sort before or after the known ones (no fixed date given)."""
+    with pytest.raises(BusinessRuleError, match=f"unknown retention start rule {start!r}"):
+        keep_until(Rule(1, "years", start), date(2026, 1, 1))
+
+
+def test_a_fixed_start_without_its_date_is_named():
+    with pytest.raises(BusinessRuleError, match="starts at a fixed date but has none"):
+        keep_until(Rule(1, "years", "fixed_date"), date(2026, 1, 1))
+
+
+def test_a_rule_is_a_value_that_the_computation_cannot_change():
+    import dataclasses
+
+    rule = Rule(10, "years", "year_end")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rule.period = 1
+    assert hash(rule) == hash(Rule(10, "years", "year_end"))

@@ -99,7 +99,7 @@ def test_ticket_numbers_stay_unique_and_gap_free_when_created_in_parallel(app):
     barrier, errors = threading.Barrier(12), []
 
     def create():
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             make_ticket()
         except Exception as exc:  # noqa: BLE001 - the test reports any failure
@@ -109,7 +109,8 @@ def test_ticket_numbers_stay_unique_and_gap_free_when_created_in_parallel(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert errors == []
     numbers = sorted(int(t.number.rsplit("-", 1)[1]) for t in Ticket.objects)
     assert numbers == list(range(8, 20))
@@ -124,7 +125,7 @@ def test_two_agents_changing_the_same_ticket_at_once_only_one_wins(app):
         barrier, outcomes = threading.Barrier(2), []
 
         def move(to):
-            barrier.wait()
+            barrier.wait(timeout=60)
             try:
                 change_status(ticket.pk, to, f"agent-{to}")
                 outcomes.append(to)
@@ -135,7 +136,8 @@ def test_two_agents_changing_the_same_ticket_at_once_only_one_wins(app):
         for t in threads:
             t.start()
         for t in threads:
-            t.join()
+            t.join(timeout=120)
+            assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
         assert outcomes.count("refused") == 1
         final = Ticket.objects.get(pk=ticket.pk)
         winner = next(o for o in outcomes if o != "refused")

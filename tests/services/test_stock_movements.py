@@ -97,7 +97,7 @@ def test_twenty_parallel_issues_from_ten_exactly_ten_succeed(app):
     barrier, results = threading.Barrier(20), []
 
     def issue_one():
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             move(item, "issue", "1")
             results.append("ok")
@@ -108,7 +108,8 @@ def test_twenty_parallel_issues_from_ten_exactly_ten_succeed(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert results.count("ok") == 10
     assert sum("Nicht genug Bestand" in r for r in results) == 10
     assert fresh(item).quantity == Decimal(0)

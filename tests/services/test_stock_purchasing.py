@@ -30,14 +30,15 @@ def test_numbers_are_gap_free_per_year_and_unique_under_concurrency(app):
     got, barrier = [], threading.Barrier(15)
 
     def one(i):
-        barrier.wait()
+        barrier.wait(timeout=60)
         got.append(next_number("purchase_order-2026", owner=f"owner-{i}"))
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(15)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert sorted(got) == list(range(1, 16))
     assert next_number("purchase_order-2026", owner="owner-3") in got  # its own number again
     assert len(set(got)) == 15

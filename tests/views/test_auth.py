@@ -36,14 +36,23 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client):
 
 def test_inactive_user_cannot_log_in(client):
     user = make_user("hr", active=False)
-    assert _post_login(client, user.email, PASSWORD).status_code == 200
+    response = _post_login(client, user.email, PASSWORD)
+    assert response.status_code == 200  # the form again, not the redirect of a success
+    assert "E-Mail-Adresse oder Passwort ist falsch." in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302
+    assert User.objects.get(pk=user.pk).last_login_at is None
+    User.objects(pk=user.pk).update_one(set__active=True)  # the same data, active: in
+    assert _post_login(client, user.email, PASSWORD).location.endswith("/admin/")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_deactivated_user_is_logged_out_on_next_request(client):
     user = make_user("admin")
-    _post_login(client, user.email, PASSWORD)
+    assert _post_login(client, user.email, PASSWORD).location.endswith("/admin/")
+    assert client.get("/admin/").status_code == 200  # logged in before ...
     User.objects(pk=user.pk).update_one(set__active=False)
-    assert client.get("/admin/").status_code == 302
+    response = client.get("/admin/")  # ... and out once deactivated
+    assert response.status_code == 302 and "/login" in response.location
 
 
 def test_next_parameter_only_redirects_inside_the_app(client):
@@ -60,6 +69,7 @@ def test_login_post_without_csrf_token_is_refused(client):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/admin/").status_code == 302
+    assert _post_login(client, user.email, PASSWORD).location.endswith("/admin/")  # with it
 
 
 def test_admin_form_post_without_csrf_token_is_refused(client, login):
@@ -82,6 +92,8 @@ def test_logout_requires_post(client, login):
 def test_session_cookie_flags(client):
     user = make_user("admin")
     response = _post_login(client, user.email, PASSWORD)
+    assert response.status_code == 302 and response.location.endswith("/admin/")
+    assert client.get("/admin/").status_code == 200  # the cookie carries a working login
     cookie = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")][0]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Expires=" in cookie  # the session ends after PERMANENT_SESSION_LIFETIME

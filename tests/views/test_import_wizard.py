@@ -157,7 +157,7 @@ def test_a_run_whose_process_died_shows_as_interrupted_and_a_restart_completes_i
     first_row_only = b"\r\n".join(data.split(b"\r\n")[:2]) + b"\r\n"
     run_import(first_row_only, "employees", ImportOptions(user="t"))  # what the dead run wrote
     dead = subprocess.Popen(["true"])
-    dead.wait()
+    dead.wait(timeout=30)
     killed = ImportRun(collection="employees", filename=upload_run.filename, sha256=upload_run.sha256,
                        size=len(data), mode="insert", user="hr", status="running", host=upload_run.host,
                        pid=dead.pid).save()

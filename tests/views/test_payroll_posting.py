@@ -66,7 +66,7 @@ def test_simultaneous_posts_make_one_entry(app):
     barrier, errors = threading.Barrier(3), []
 
     def post_it():
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             posting.post_run(run.pk, HR)
         except BusinessRuleError as exc:
@@ -76,7 +76,8 @@ def test_simultaneous_posts_make_one_entry(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert JournalEntry.objects(source="payroll").count() == 1
     assert PayrollRun.objects.get(pk=run.pk).status == "posted"
 

@@ -125,7 +125,7 @@ def test_two_simultaneous_approvals_approve_once(app):
     barrier, outcomes = threading.Barrier(4), []
 
     def approve(user):
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             runs.approve_run(run.pk, user)
             outcomes.append(("ok", user))
@@ -136,7 +136,8 @@ def test_two_simultaneous_approvals_approve_once(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"]
     winner = next(user for kind, user in outcomes if kind == "ok")
     assert PayrollRun.objects.get(pk=run.pk).approved_by == winner
@@ -146,7 +147,7 @@ def test_two_simultaneous_creates_open_one_run(app):
     barrier, outcomes = threading.Barrier(3), []
 
     def create():
-        barrier.wait()
+        barrier.wait(timeout=60)
         try:
             outcomes.append(runs.create_run(2026, 5, "a@x.de").pk)
         except BusinessRuleError:
@@ -156,7 +157,8 @@ def test_two_simultaneous_creates_open_one_run(app):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     assert len([o for o in outcomes if o]) == 1
     assert PayrollRun.objects(year=2026, month=5).count() == 1
 
@@ -273,7 +275,7 @@ def test_two_browsers_clicking_approve_together_approve_once(app, client, login)
     barrier, pages = threading.Barrier(2), []
 
     def click(browser, token):
-        barrier.wait()
+        barrier.wait(timeout=60)
         response = browser.post(f"/payroll/runs/{run.pk}/approve",
                                 data={"csrf_token": token})
         pages.append(browser.get(response.location).get_data(as_text=True))
@@ -282,7 +284,8 @@ def test_two_browsers_clicking_approve_together_approve_once(app, client, login)
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+        assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     approved = [p for p in pages if "Lohnlauf 03/2026: freigegeben" in p]
     refused = [p for p in pages if "cannot approve" in p or "already being approved" in p]
     assert len(approved) == 1 and len(refused) == 1

@@ -126,7 +126,7 @@ def test_no_secrets_in_the_repository():
     import re
     import subprocess
 
-    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True,
+    files = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, timeout=60,
                            check=True).stdout.split()
     suspicious = re.compile(rb"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----|AKIA[0-9A-Z]{16}|"
                             rb"mongodb(\+srv)?://[^\s:@/]+:(?!PASSWORD@|pass@)[^\s@/]{6,}@")

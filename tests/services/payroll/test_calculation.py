@@ -2,10 +2,12 @@
 from datetime import date
 from decimal import Decimal as D
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from seeds.payroll import PARAMETERS
-from services.payroll.lohnsteuer import calculate as pap
 from services.payroll.calculation import EmployeePay, calculate_pay, pap_inputs
 from services.payroll.rates import Rates
 
@@ -115,9 +117,15 @@ def test_joining_mid_month_is_paid_by_calendar_days():
     r = pay(monthly_gross=D("3100.00"), hire_date=date(2026, 3, 16))
     assert (r.days, r.days_in_month, r.gross) == (16, 31, D("1600.00"))  # 3100 × 16/31
     assert r.employee_pension == D("148.80")  # 1600 × 9.3 %
-    # daily table: the daily wage 100.00 through LZZ 3, times 16 days
-    daily = pap(2026, LZZ=3, RE4=D("10000"), STKL=1, KVZ=D("2.90"))
-    assert r.wage_tax == daily["LSTLZZ"] * 16 / 100
+
+
+def test_joining_mid_month_pays_wage_tax_from_the_daily_table():
+    """Daily wage 125.00 = 45,000 € a year (× 360, PAP): the BMF Prüftabelle 2026 (allgemein,
+    STKL 1, KVZ 2.9, PVZ 1, RE4 4500000) gives 5,570 € a year; the daily share is
+    557000 / 360 = 1547.2 → 15.47 € (PAP UPANTEIL, rounded down), times 16 days."""
+    r = pay(monthly_gross=D("3875.00"), hire_date=date(2026, 3, 16), childless=True)
+    assert (r.days, r.gross) == (16, D("2000.00"))  # 3875 × 16/31
+    assert r.wage_tax == D("247.52") and r.solidarity == D("0.00")
 
 
 def test_leaving_mid_month_and_pro_rata_ceilings():
@@ -148,8 +156,38 @@ def test_older_employee_gets_the_age_relief_inputs():
 
 
 def test_high_income_pays_solidarity_surcharge():
-    r = pay(monthly_gross=D("15000.00"))
-    out = pap(2026, LZZ=2, RE4=D("1500000"), STKL=1, KVZ=D("2.90"))
-    assert r.solidarity == out["SOLZLZZ"] / 100 and r.solidarity > 0
-    # net = gross − taxes − employee SI, to the cent
-    assert r.net == r.gross - r.wage_tax - r.solidarity - r.church_tax - r.employee_si
+    """105,000 € a year (8,750 € a month): BMF Prüftabelle 2026 (allgemein, STKL 1, KVZ 2.9,
+    PVZ 1, RE4 10500000) gives 25,293 € wage tax a year, monthly 2529300 / 12 → 2107.75.
+    Solidarity (§§ 3, 4 SolZG; PAP MSOLZ, free limit 20,350 €): min(5.5 % × 25,293 =
+    1391.11, 11.9 % × (25,293 − 20,350) = 588.21) = 588.21 a year, monthly 58821 / 12
+    → 49.01 (cents dropped)."""
+    r = pay(monthly_gross=D("8750.00"), childless=True)
+    assert r.wage_tax == D("2107.75") and r.solidarity == D("49.01")
+    assert r.church_tax == D("0.00")
+    # SI: RV, AV on the ceiling 8450 (785.85, 109.85); KV, PV on 5812.50: × 8.75 % =
+    # 508.59; PV × 1.8 % = 104.63 plus the childless surcharge × 0.6 % = 34.88, each share
+    # rounded on its own (module docstring) = 139.51; together 1543.80
+    assert r.employee_care == D("139.51") and r.employee_si == D("1543.80")
+    assert r.net == D("5049.44")  # 8750 − 2107.75 − 49.01 − 1543.80
+    just_below = pay(monthly_gross=D("7500.00"), childless=True)  # 90,000 €: 19,438 € tax
+    assert just_below.wage_tax == D("1619.83") and just_below.solidarity == D("0.00")
+
+
+PRUEFTABELLE = Path(__file__).resolve().parents[2] / "data" / "lohnsteuer-2026" / \
+    "prueftabelle-allgemein.csv"
+
+
+def _yearly_rows_with_whole_monthly_cents():
+    with open(PRUEFTABELLE, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    return [(int(r["RE4"]), int(r["LSTLZZ"])) for r in rows
+            if r["STKL"] == "1" and r["LZZ"] == "1" and r["KVZ"] == "2,9" and r["PVZ"] == "1"
+            and r["ZKF"] == "0" and r["R"] == "0" and int(r["RE4"]) % 1200 == 0]
+
+
+@pytest.mark.parametrize("yearly_cent,yearly_tax_cent", _yearly_rows_with_whole_monthly_cents())
+def test_a_full_month_pays_a_twelfth_of_the_official_yearly_tax(yearly_cent, yearly_tax_cent):
+    """BMF Prüftabelle 2026 (yearly, STKL 1, childless): the monthly wage tax of a twelfth
+    of the wage is the yearly tax / 12 in cent, rounded down (PAP UPANTEIL, LZZ 2)."""
+    r = pay(monthly_gross=D(yearly_cent // 12) / 100, childless=True)
+    assert r.wage_tax == D(yearly_tax_cent // 12) / 100

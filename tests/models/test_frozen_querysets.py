@@ -1,0 +1,106 @@
+"""Bulk writes on querysets never change a frozen document (issued invoices, logs)."""
+from datetime import date, datetime, timezone
+
+import pytest
+from bson import ObjectId
+
+from models import DeletionLogEntry
+from models.audit import AuditEntry
+from models.invoice import FrozenInvoiceError, Invoice
+from services.invoicing import issuing as invoicing
+from services.core.errors import BusinessRuleError
+from tests.factories import make_company, make_invoice
+
+WRITES = {
+    "update": lambda qs: qs.update(set__notes="geändert"),
+    "update_one": lambda qs: qs.update_one(set__notes="geändert"),
+    "modify": lambda qs: qs.modify(set__notes="geändert"),
+    "delete": lambda qs: qs.delete(),
+}
+
+
+@pytest.fixture
+def issued_and_draft(app):
+    make_company()
+    issued = invoicing.issue_invoice(make_invoice(), "fibu")
+    draft = make_invoice(notes="Entwurf")
+    return issued, draft
+
+
+def stored(inv) -> dict:
+    return Invoice._get_collection().find_one({"_id": inv.pk})
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+@pytest.mark.parametrize("status", ["issued", "paid", "cancelled", "issuing"])
+def test_a_bulk_write_on_a_non_draft_invoice_is_refused(issued_and_draft, write, status):
+    issued, draft = issued_and_draft
+    Invoice._get_collection().update_one({"_id": issued.pk}, {"$set": {"status": status}})
+    before = stored(issued)
+    with pytest.raises(FrozenInvoiceError, match="RE-2026-00001 is issued"):
+        WRITES[write](Invoice.objects(pk=issued.pk))
+    with pytest.raises(FrozenInvoiceError):  # mixed with a draft: nothing is written
+        WRITES[write](Invoice.objects(pk__in=[issued.pk, draft.pk]))
+    assert stored(issued) == before
+    assert stored(draft)["notes"] == "Entwurf"
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_the_same_bulk_write_on_a_draft_goes_through(issued_and_draft, write):
+    _, draft = issued_and_draft
+    WRITES[write](Invoice.objects(pk=draft.pk))
+    after = stored(draft)
+    if write == "delete":
+        assert after is None
+    else:
+        assert after["notes"] == "geändert" and after["status"] == "draft"
+
+
+@pytest.mark.parametrize("update", [
+    {"set__status": "issued"}, {"set__number": "RE-2026-09999"},
+    {"set__gross_total": 1}, {"set__paid_total": 1}, {"unset__journal_entry": True},
+])
+def test_fields_of_issuing_are_not_set_by_a_queryset_even_on_a_draft(issued_and_draft,
+                                                                     update):
+    _, draft = issued_and_draft
+    with pytest.raises(FrozenInvoiceError, match="only the business service"):
+        Invoice.objects(pk=draft.pk).update(**update)
+    assert stored(draft)["status"] == "draft" and "number" not in stored(draft)
+
+
+def test_an_upsert_or_an_issued_insert_is_refused(issued_and_draft):
+    issued, draft = issued_and_draft
+    with pytest.raises(FrozenInvoiceError):
+        Invoice.objects(pk=ObjectId()).upsert_one(set__notes="neu")
+    copy = Invoice.objects.get(pk=issued.pk)
+    copy.pk = None
+    with pytest.raises(FrozenInvoiceError):
+        Invoice.objects.insert(copy)
+    assert Invoice.objects.count() == 2
+
+
+def test_issuing_and_paying_still_work_through_the_service(issued_and_draft):
+    _, draft = issued_and_draft
+    second = invoicing.issue_invoice(draft, "fibu")
+    assert second.status == "issued" and second.number == "RE-2026-00002"
+
+
+def _log_entry():
+    now = datetime.now(timezone.utc)
+    DeletionLogEntry._get_collection().insert_one({
+        "_id": ObjectId(), "filename": "a.pdf", "category": "letter", "sha256": "0" * 64,
+        "document_date": datetime(2020, 1, 1), "keep_until": datetime(2026, 1, 1),
+        "deleted_at": now, "run_id": "run-1"})
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+def test_log_entries_refuse_every_bulk_write(app, write):
+    AuditEntry(user="u", action="create", collection="x", document_id="1").save()
+    _log_entry()
+    for document in (AuditEntry, DeletionLogEntry):
+        before = list(document._get_collection().find())
+        with pytest.raises(BusinessRuleError, match="can never be changed or deleted"):
+            WRITES[write](document.objects)
+        assert list(document._get_collection().find()) == before
+    assert AuditEntry.objects.count() == 1 and DeletionLogEntry.objects.count() == 1
+    assert DeletionLogEntry.objects.get().document_date == date(2020, 1, 1)

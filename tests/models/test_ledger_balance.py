@@ -1,0 +1,144 @@
+"""The balance rule of a journal entry from both sides and at its edges (one cent)."""
+from datetime import date
+from decimal import Decimal
+
+import mongoengine as me
+import pytest
+
+from models import JournalEntry
+from models.ledger import JournalLine, balance_errors
+from services.ledger import posting
+from services.core.errors import BusinessRuleError
+
+
+def lines(*pairs):
+    return [JournalLine(account=a, debit=Decimal(d), credit=Decimal(c)) for a, d, c in pairs]
+
+
+BALANCED = [("4930", "100.00", "0"), ("1576", "19.00", "0"), ("1000", "0", "119.00")]
+UNBALANCED = {
+    "debit one cent more": [("4930", "100.01", "0"), ("1000", "0", "100.00")],
+    "credit one cent more": [("4930", "100.00", "0"), ("1000", "0", "100.01")],
+    "debit far more": [("4930", "500.00", "0"), ("1000", "0", "100.00")],
+    "credit far more": [("4930", "100.00", "0"), ("1000", "0", "500.00")],
+    "three lines, credit one cent more": [("4930", "100.00", "0"), ("1576", "19.00", "0"),
+                                          ("1000", "0", "119.01")],
+    "three lines, debit one cent more": [("4930", "100.00", "0"), ("1576", "19.01", "0"),
+                                         ("1000", "0", "119.00")],
+}
+
+
+def test_a_balanced_entry_has_no_errors():
+    assert balance_errors(lines(*BALANCED)) == []
+    assert balance_errors(lines(("4930", "0.01", "0"), ("1000", "0", "0.01"))) == []
+
+
+@pytest.mark.parametrize("case", sorted(UNBALANCED))
+def test_unbalanced_either_way_is_refused(case):
+    pairs = UNBALANCED[case]
+    debit = sum(Decimal(d) for _, d, _ in pairs)
+    credit = sum(Decimal(c) for _, _, c in pairs)
+    assert balance_errors(lines(*pairs)) == [
+        f"debits ({debit:.2f}) and credits ({credit:.2f}) do not balance"]
+
+
+def test_the_message_names_both_sums():
+    errors = balance_errors(lines(("4930", "100.00", "0"), ("1000", "0", "100.01")))
+    assert errors == ["debits (100.00) and credits (100.01) do not balance"]
+
+
+def test_one_line_is_not_an_entry_and_two_are():
+    assert balance_errors(lines(("4930", "1.00", "0"))) == [
+        "an entry needs at least two lines",
+        "debits (1.00) and credits (0.00) do not balance"]
+    assert balance_errors([]) == ["an entry needs at least two lines"]
+    assert balance_errors(lines(("4930", "1.00", "0"), ("1000", "0", "1.00"))) == []
+
+
+@pytest.mark.parametrize("debit,credit,ok", [
+    ("0.01", "0", True), ("0", "0.01", True),   # the smallest amount on either side
+    ("0", "0", False), ("1.00", "1.00", False),  # neither, or both on one line
+])
+def test_each_line_has_exactly_one_side(debit, credit, ok):
+    other = ("1000", credit, debit)  # mirrors the line so the sums balance
+    errors = balance_errors(lines(("4930", debit, credit), other))
+    line_errors = [e for e in errors if e.startswith("line ")]
+    if ok:
+        assert errors == []
+    else:
+        assert line_errors == ["line 1: enter either a debit or a credit amount above zero",
+                               "line 2: enter either a debit or a credit amount above zero"]
+
+
+def test_missing_amounts_count_as_zero():
+    entry_lines = [JournalLine(account="4930", debit=Decimal("5.00"), credit=None),
+                   JournalLine(account="1000", debit=None, credit=Decimal("5.00"))]
+    assert balance_errors(entry_lines) == []
+
+
+def test_totals_add_every_line():
+    entry = JournalEntry(date=date(2026, 3, 1), text="x", lines=lines(*BALANCED))
+    assert entry.total_debit == Decimal("119.00") and entry.total_credit == Decimal("119.00")
+    assert JournalEntry(date=date(2026, 3, 1), text="x").total_debit == Decimal("0.00")
+
+
+# --------------------------------------------------------- through the database
+
+@pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
+def test_an_unbalanced_draft_is_not_saved(app, case):
+    entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*UNBALANCED[case]))
+    with pytest.raises(me.ValidationError, match="do not balance"):
+        entry.save()
+    assert JournalEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
+def test_an_unbalanced_entry_is_not_posted(app, case):
+    specs = [{"account": a, "debit": d, "credit": c} for a, d, c in UNBALANCED[case]]
+    with pytest.raises(BusinessRuleError, match="do not balance"):
+        posting.post_new_entry(date=date(2026, 3, 1), text="x", source="manual", user="u",
+                               lines=specs)
+    assert JournalEntry.objects(status="posted").count() == 0
+    ok = posting.post_new_entry(date=date(2026, 3, 1), text="x", source="manual", user="u",
+                                lines=[{"account": a, "debit": d, "credit": c}
+                                       for a, d, c in BALANCED])
+    assert ok.number == 1 and ok.status == "posted"
+
+
+def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(app):
+    entry = JournalEntry(date=date(2027, 1, 1), text="Test", lines=lines(*BALANCED)).save()
+    assert entry.fiscal_year == 2027
+    bad = JournalEntry(date=date(2026, 12, 31), text="Test",
+                       lines=lines(("0001", "1.00", "0"), ("1000", "0", "1.00")))
+    with pytest.raises(me.ValidationError, match=r"unknown account\(s\): 0001;"):
+        bad.save()
+
+
+def test_an_account_needs_a_name(app):
+    from models import Account
+
+    with pytest.raises(me.ValidationError, match="name"):
+        Account(number="4999", type="expense").save()
+    assert Account.objects(number="4999").count() == 0
+    Account(number="4999", name="Sonstiges", type="expense").save()
+    assert Account.objects(number="4999").count() == 1
+
+
+def test_an_entry_without_a_status_is_a_draft(app):
+    entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
+                         status=None).save()
+    assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
+
+
+@pytest.mark.parametrize("books,other", [("SKR03", "SKR04"), ("SKR04", "SKR03")])
+def test_an_account_of_the_other_chart_is_refused_either_way(app, books, other):
+    from models import Account
+
+    Account._get_collection().delete_many({})
+    Account._get_collection().insert_one({"number": "1000", "name": "Kasse", "type": "asset",
+                                          "chart": books, "active": True})
+    with pytest.raises(me.ValidationError, match=f"must be {books}, the chart of the other"):
+        Account(number="4999", name="Sonstiges", type="expense", chart=other).save()
+    Account(number="4999", name="Sonstiges", type="expense", chart=books).save()
+    assert Account(number="4998", name="Ohne Angabe", type="expense").save().chart == books
+    assert sorted(Account.objects.scalar("number")) == ["1000", "4998", "4999"]
