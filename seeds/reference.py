@@ -101,7 +101,12 @@ def seed_retention_rules() -> int:
 
 
 def seed_vat_rates(chart: str | None = None) -> int:
-    """Insert the VAT rates (and where they are posted in the chart) that are missing."""
+    """Insert the VAT rates that are missing; give older ones the legal data they lack.
+
+    Accounts of an existing rate are kept (the installation may have changed them); the
+    category's legal data (VATEX code, UStVA line, wording, VAT ID and Kleinbetrag
+    rules) is always set from the table.
+    """
     chart = chosen_chart(chart)
     suffix = "" if chart == "SKR03" else f"_{chart.lower()}"
     with open(DATA / "vat_rates.csv", encoding="utf-8") as fh:
@@ -109,12 +114,18 @@ def seed_vat_rates(chart: str | None = None) -> int:
     existing = set(VatRate.objects.scalar("code"))
     added = 0
     for row in rows:
-        if row["code"] not in existing:
-            VatRate(code=row["code"], rate=row["rate"], label=row["label"],
-                    revenue_account=row[f"revenue_account{suffix}"],
-                    vat_account=row[f"vat_account{suffix}"] or None,
-                    tax_key=row["tax_key"] or None, category=row["category"]).save()
-            added += 1
+        legal = {"category": row["category"], "vatex": row["vatex"] or None,
+                 "ustva_kz": row["ustva_kz"] or None, "invoice_text": row["invoice_text"] or None,
+                 "needs_buyer_vat_id": row["needs_buyer_vat_id"] == "1",
+                 "small_amount_allowed": row["small_amount_allowed"] == "1"}
+        if row["code"] in existing:
+            VatRate.objects(code=row["code"]).update(**{f"set__{k}": v for k, v in legal.items()})
+            continue
+        VatRate(code=row["code"], rate=row["rate"], label=row["label"],
+                revenue_account=row[f"revenue_account{suffix}"],
+                vat_account=row[f"vat_account{suffix}"] or None,
+                tax_key=row["tax_key"] or None, **legal).save()
+        added += 1
     return added
 
 
