@@ -123,6 +123,8 @@ def _line(trade, i, line, net, rates):
 def _party(parent, tag, party, with_vat_ids=True, contact=False):
     element = _el(parent, tag)
     _el(element, "ram:Name", party["name"])
+    if party.get("register"):  # BT-30: the commercial register entry (BR-CO-26 without VAT ID)
+        _el(_el(element, "ram:SpecifiedLegalOrganization"), "ram:ID", party["register"])
     if contact:  # BG-6 seller contact, required by XRechnung (BR-DE-2, -5, -6, -7)
         person = _el(element, "ram:DefinedTradeContact")
         _el(person, "ram:PersonName", party.get("contact_name") or party.get("name"))

@@ -1,7 +1,7 @@
 """Issuing, paying and cancelling invoices; every step is safe to repeat after a crash.
 
-Issuing: check §14 fields and the XML (with a provisional number, so a refusal takes
-no number) -> take the next number of the year's sequence, owned by the invoice (a
+Issuing: check §14 fields and the XML against the XSD and the EN 16931 Schematron
+(with a provisional number, so a refusal takes no number) -> take the next number of the year's sequence, owned by the invoice (a
 retry gets the same number) -> freeze the invoice (status `issuing`) -> post the
 journal entry (idempotency key `invoice:<id>`) -> render the PDF with the embedded
 XML and archive both (found again by their description) -> status `issued`.
@@ -19,11 +19,11 @@ from models.invoice import Invoice, Payment, VatRate
 from models.ledger import JournalEntry
 from models.posting import PostingKey
 from services.archive import store as archive_store
-from services.invoicing import einvoice
+from services.core.errors import BusinessRuleError
+from services.invoicing import einvoice, schematron
+from services.invoicing.totals import compute_totals, missing_fields
 from services.ledger import posting
 from services.ledger.charts import posting_account, posting_accounts
-from services.core.errors import BusinessRuleError
-from services.invoicing.totals import compute_totals, missing_fields
 
 PREFIX = {"invoice": "RE", "credit_note": "ST"}
 
@@ -168,7 +168,8 @@ def _freeze(inv: Invoice, user: str, today: date) -> None:
     frozen = _frozen_fields(inv, company, totals, rates, issue_date)
     sequence = f"{PREFIX[inv.kind]}-{issue_date.year}"
     # Check the XML with a provisional number first: a refusal must not use up a number.
-    _xml_for({**_as_dict(inv), **frozen, "number": f"{sequence}-99999"}, totals, rates)
+    xml = _xml_for({**_as_dict(inv), **frozen, "number": f"{sequence}-99999"}, totals, rates)
+    schematron.check_schematron(xml)
     number = next_number(f"invoice:{sequence}", owner=str(inv.pk))
     frozen.update(number=f"{sequence}-{number:05d}", status="issuing", issued_by=user)
     result = Invoice._get_collection().update_one({"_id": inv.pk, "status": "draft"},

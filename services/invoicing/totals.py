@@ -142,6 +142,10 @@ def _category_rules(invoice, company, totals: Totals, rate_info: dict) -> list[s
             missing.append("the company's IBAN: XRechnung needs the payment instructions")
         if not (invoice.customer.electronic_address or invoice.customer.email):
             missing.append("the customer's electronic address (BT-49) for XRechnung")
+    if "O" in categories and not company.register:
+        missing.append("the company's commercial register entry (Handelsregister): an "
+                       "invoice not subject to German VAT carries no VAT ID (BR-O-02), so "
+                       "EN 16931 needs the register to identify the seller (BR-CO-26)")
     if "O" in categories and len(categories) > 1:
         missing.append("lines that are not subject to German VAT (O) cannot share an "
                        "invoice with other VAT categories; issue them separately")

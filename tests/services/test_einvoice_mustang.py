@@ -6,6 +6,7 @@ One test issues all kinds and validates the PDFs (and the XRechnung XML) in one 
 from datetime import date
 from decimal import Decimal
 
+import pikepdf
 from lxml import etree
 
 from models.invoice import InvoiceLine
@@ -87,7 +88,17 @@ def test_every_document_kind_passes_mustang(app, tmp_path):
     xrechnung_xml.write_bytes(read_file(issued["xrechnung"].xml_file))
     files[str(xrechnung_xml)] = "xrechnung.xml"
 
-    errors = validate(files)
+    # Two broken copies show the check can fail: no OutputIntent, a unit outside Rec 20.
+    without_intent = tmp_path / "without_intent.pdf"
+    with pikepdf.open(tmp_path / "19.pdf") as pdf:
+        del pdf.Root["/OutputIntents"]
+        pdf.save(without_intent)
+    bad_unit = tmp_path / "bad_unit.xml"
+    bad_unit.write_bytes(read_file(issued["19"].xml_file).replace(b'"HUR"', b'"PK"'))
+
+    errors = validate([*files, without_intent, bad_unit])
+    assert any("PDF/A 6.2.4.3" in e for e in errors.pop(str(without_intent)))
+    assert any("unitCode" in e for e in errors.pop(str(bad_unit)))
     assert {files[path]: found for path, found in errors.items() if found} == {}
 
     # The amounts by hand: 3 x 95.00 = 285.00 net, 19 % = 54.15.
