@@ -129,6 +129,39 @@ def seed_vat_rates(chart: str | None = None) -> int:
     return added
 
 
+def migrate_units() -> int:
+    """Rewrite stored units of stock items and draft invoices as Rec 20 codes; return how many.
+
+    Issued invoices stay as they were issued (their XML already carries the code). A
+    unit no alias matches is left for the clerk: saving the item then asks for one.
+    """
+    from models.invoice import Invoice
+    from models.stock import StockItem
+    from services.core.units import UnknownUnitError, unit_code, units
+
+    known, changed = set(units()), 0
+    for raw in StockItem._get_collection().find({"unit": {"$nin": list(known)}}, {"unit": 1}):
+        try:
+            code = unit_code(raw.get("unit"))
+        except UnknownUnitError:
+            continue
+        changed += StockItem._get_collection().update_one(
+            {"_id": raw["_id"], "unit": raw.get("unit")}, {"$set": {"unit": code}}).modified_count
+    drafts = Invoice._get_collection().find({"status": "draft", "lines.unit": {"$nin": list(known)}},
+                                            {"lines": 1})
+    for raw in drafts:
+        lines = [dict(line) for line in raw["lines"]]
+        for line in lines:
+            try:
+                line["unit"] = unit_code(line.get("unit"))
+            except UnknownUnitError:
+                pass
+        changed += Invoice._get_collection().update_one(
+            {"_id": raw["_id"], "status": "draft", "lines": raw["lines"]},
+            {"$set": {"lines": lines}}).modified_count
+    return changed
+
+
 def seed_sla_policies() -> int:
     """Insert the SLA targets of priorities that have none; return how many were added."""
     from models.sla import DEFAULT_SLA, SlaPolicy
@@ -152,4 +185,4 @@ def seed_reference(chart: str | None = None) -> dict:
             "retention_rules": seed_retention_rules(),
             "sla_policies": seed_sla_policies(),
             "payroll_parameters": seed_payroll_parameters(),
-            "vat_rates": seed_vat_rates(chart)}
+            "vat_rates": seed_vat_rates(chart), "units_migrated": migrate_units()}

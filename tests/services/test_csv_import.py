@@ -297,3 +297,16 @@ def test_old_mac_line_ends_import_too(app):
     data = load("employees-excel-cp1252.csv").replace(b"\r\n", b"\r")
     assert do_import(data).summary == "inserted=3 updated=0 unchanged=0 rejected=0"
     assert employee_rows() == EXPECTED
+
+
+def test_stock_units_are_stored_as_rec20_codes_and_unknown_units_refused(app):
+    # "Stück" was refused before (a fixed list); every alias is taken and stored as its code.
+    data = ("Artikelnummer;Bezeichnung;Einheit;Bestand\r\n"
+            "U-1;Schraube;Stück;1\r\nU-2;Kabel;Rolle;1\r\nU-3;Öl;Liter;1\r\n"
+            "U-4;Band;Bündel;1\r\n").encode("utf-8")
+    result = do_import(data, "stock_items", skip_invalid=True)
+    assert result.summary == "inserted=3 updated=0 unchanged=0 rejected=1", result.errors
+    assert {i.sku: i.unit for i in StockItem.objects} == {"U-1": "H87", "U-2": "XRO",
+                                                         "U-3": "LTR"}
+    assert len(result.errors) == 1 and result.errors[0].startswith(
+        "Zeile 5, Einheit: Unbekannte Einheit „Bündel“")

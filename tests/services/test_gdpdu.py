@@ -6,8 +6,8 @@ from decimal import Decimal
 from lxml import etree
 
 from models.invoice import InvoiceLine
-from services import invoicing
-from services.gdpdu import export_gdpdu
+from services.invoicing import issuing as invoicing
+from services.ledger.gdpdu import export_gdpdu
 from tests.factories import make_company, make_customer, make_invoice, make_supplier
 
 

@@ -174,3 +174,26 @@ def test_invoice_lines_store_the_unit_code_and_refuse_unknown_units(app):
     assert inv.reload().lines[0].unit == "HUR"
     with pytest.raises(me.ValidationError, match="Unbekannte Einheit „Bündel“"):
         make_invoice([L("1", "10.00", unit="Bündel")])
+
+
+def test_stock_items_store_unit_codes_and_old_units_are_migrated(app):
+    from models.stock import StockItem
+    from seeds.reference import migrate_units
+    from tests.factories import make_stock_item
+
+    assert make_stock_item(unit="Karton").reload().unit == "XBX"
+    with pytest.raises(me.ValidationError, match="Unbekannte Einheit"):
+        make_stock_item(unit="Bündel")
+    # Units stored before the codes: rewritten once, an unknown one left for the clerk.
+    old = make_stock_item(unit="Stk")
+    StockItem._get_collection().update_one({"_id": old.pk}, {"$set": {"unit": "Pkt"}})
+    odd = make_stock_item(unit="Stk")
+    StockItem._get_collection().update_one({"_id": odd.pk}, {"$set": {"unit": "Fass"}})
+    draft = make_invoice()
+    from models.invoice import Invoice
+    Invoice._get_collection().update_one({"_id": draft.pk}, {"$set": {"lines.0.unit": "Std"}})
+    assert migrate_units() == 2
+    assert migrate_units() == 0
+    assert StockItem.objects.get(pk=old.pk).unit == "XPK"
+    assert StockItem.objects.get(pk=odd.pk).unit == "Fass"
+    assert [ln.unit for ln in Invoice.objects.get(pk=draft.pk).lines] == ["HUR", "H87"]
