@@ -147,8 +147,8 @@ def migrate_units() -> int:
             continue
         changed += StockItem._get_collection().update_one(
             {"_id": raw["_id"], "unit": raw.get("unit")}, {"$set": {"unit": code}}).modified_count
-    drafts = Invoice._get_collection().find({"status": "draft", "lines.unit": {"$nin": list(known)}},
-                                            {"lines": 1})
+    drafts = Invoice._get_collection().find(
+        {"status": "draft", "lines.unit": {"$nin": list(known)}}, {"lines": 1})
     for raw in drafts:
         lines = [dict(line) for line in raw["lines"]]
         for line in lines:

@@ -9,8 +9,6 @@ tables without drawing a glyph with it; such a name is pointed at an embedded fo
 import io
 from pathlib import Path
 
-import pikepdf
-
 from services.core.errors import BusinessRuleError
 
 ICC_PROFILE = Path(__file__).resolve().parents[2] / "static" / "icc" / "sRGB.icc"
@@ -19,6 +17,8 @@ OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
 def make_pdfa3b(pdf: bytes) -> bytes:
     """Return the PDF with an sRGB OutputIntent and only embedded fonts."""
+    import pikepdf  # imported when used: its import logs a line, which CLI help must not show
+
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         _add_output_intent(doc)
         for page in doc.pages:
@@ -28,7 +28,9 @@ def make_pdfa3b(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-def _add_output_intent(doc: pikepdf.Pdf) -> None:
+def _add_output_intent(doc) -> None:
+    import pikepdf
+
     profile = pikepdf.Stream(doc, ICC_PROFILE.read_bytes())
     profile.N = 3
     intent = pikepdf.Dictionary(
@@ -63,6 +65,8 @@ def _replace_unembedded_fonts(page) -> None:
 
 def _draws_text_with(page, name: str) -> bool:
     """Tell whether any text is shown while the font `name` is selected."""
+    import pikepdf
+
     selected = None
     for operands, operator in pikepdf.parse_content_stream(page):
         op = str(operator)

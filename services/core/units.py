@@ -51,7 +51,8 @@ def _key(text: str) -> str:
 def unit_code(text: str | None) -> str:
     """Return the Rec 20 code of a unit code, name or alias ('Std.' -> 'HUR'); refuse others."""
     if text is None or not str(text).strip():
-        raise UnknownUnitError("Einheit fehlt: bitte eine Einheit angeben (z. B. Stück, Std., kg).")
+        raise UnknownUnitError("Einheit fehlt: bitte eine Einheit angeben "
+                               "(z. B. Stück, Std., kg).")
     code = _lookup().get(_key(str(text)))
     if code is None:
         code = _lookup().get(_key(str(text)).rstrip("."))

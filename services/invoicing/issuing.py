@@ -1,8 +1,8 @@
 """Issuing, paying and cancelling invoices; every step is safe to repeat after a crash.
 
 Issuing: check §14 fields and the XML against the XSD and the EN 16931 Schematron
-(with a provisional number, so a refusal takes no number) -> take the next number of the year's sequence, owned by the invoice (a
-retry gets the same number) -> freeze the invoice (status `issuing`) -> post the
+(with a provisional number, so a refusal takes no number) -> take the next number of
+the year's sequence, owned by the invoice (a retry gets the same number) -> freeze the invoice (status `issuing`) -> post the
 journal entry (idempotency key `invoice:<id>`) -> render the PDF with the embedded
 XML and archive both (found again by their description) -> status `issued`.
 `resume_issuing()` finishes invoices a crash left in `issuing`.

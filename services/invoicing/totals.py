@@ -92,7 +92,8 @@ def missing_fields(invoice, company, totals: Totals, rate_info: dict | None = No
                         ("postal_code", "company postal code"), ("city", "company city")):
         if not getattr(company, attr):
             missing.append(label)
-    if not small and not (company.vat_id or company.tax_number):
+    if not (company.vat_id or company.tax_number):
+        # § 33 UStDV would allow a Kleinbetragsrechnung without, EN 16931 does not (BR-S-02).
         missing.append("company VAT ID or tax number")
     customer = invoice.customer
     if not small:

@@ -116,15 +116,21 @@ def test_issue_refuses_missing_mandatory_fields_and_takes_no_number(app, change,
 
 
 def test_small_amount_invoice_needs_no_customer_address(app):
-    make_company(vat_id=None, tax_number=None)
+    # Our tax number stays: § 33 UStDV would not need it, the e-invoice does (BR-S-02).
+    make_company(vat_id=None)
     customer = make_customer(street="", postal_code="", city="", vat_id=None)
     inv = invoicing.issue_invoice(make_invoice(customer=customer, service_date=None,
                                                lines=[L("2", "50.00")]), "fibu")
     assert inv.gross_total == Decimal("119.00") and inv.status == "issued"
     assert "Kleinbetragsrechnung" in pdf_text(read_file(inv.pdf_file))
     big = make_invoice(customer=customer, lines=[L("3", "100.00")])
-    with pytest.raises(BusinessRuleError, match="company VAT ID or tax number"):
+    with pytest.raises(BusinessRuleError, match=r"customer address \(street\)"):
         invoicing.issue_invoice(big, "fibu")
+    from models.company import Company
+    Company.objects.update(set__tax_number=None)
+    small = make_invoice(customer=customer, service_date=None, lines=[L("2", "50.00")])
+    with pytest.raises(BusinessRuleError, match="company VAT ID or tax number"):
+        invoicing.issue_invoice(small, "fibu")
 
 
 def test_missing_company_data_is_named(app):
