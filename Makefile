@@ -9,16 +9,28 @@ FLASK := BACKOFFICE_ENV=$${BACKOFFICE_ENV:-development} $(VENV)/bin/flask --app 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup browser deps launcher db-start db-stop seed bench lint clean
+.PHONY: run test setup browser deps launcher mustang db-start db-stop seed bench lint clean
 
 run: setup db-start seed
 	@echo "Backoffice: http://$(HOST):$(PORT)/  (log in with one of the demo accounts above; Ctrl-C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-test: setup browser
+test: setup browser mustang
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: deps launcher
+setup: deps launcher mustang
+
+# The e-invoice validator the tests run (Mustang-CLI: veraPDF PDF/A + EN 16931 XSD,
+# Schematron and XRechnung rules), fetched once from the Maven repository with mvn.
+MUSTANG_VERSION := 2.26.0
+MUSTANG_JAR := $(DATA_DIR)/tools/Mustang-CLI-$(MUSTANG_VERSION).jar
+
+mustang: $(MUSTANG_JAR)
+
+$(MUSTANG_JAR):
+	@mkdir -p $(DATA_DIR)/tools
+	mvn -B -q dependency:copy -Dartifact=org.mustangproject:Mustang-CLI:$(MUSTANG_VERSION):jar \
+	  -DoutputDirectory=$(DATA_DIR)/tools
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is not used.
 browser:

@@ -99,8 +99,8 @@ class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
             run_step(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
                      "ausgestellt", name_result=True)
 
-    @action("cancel", "Stornieren (Gutschrift)",
-            "Die markierten Rechnungen mit einer Gutschrift stornieren?")
+    @action("cancel", "Stornieren (Stornorechnung)",
+            "Die markierten Rechnungen mit einer Stornorechnung stornieren?")
     def action_cancel(self, ids):
         """Cancel the selected invoices by credit notes."""
         for inv in Invoice.objects(pk__in=ids):

@@ -47,7 +47,7 @@ def close_period(year: int, month: int | None, user: str) -> None:
 @click.argument("year", type=int)
 @click.argument("directory", type=click.Path(file_okay=False))
 def export_gdpdu(year: int, directory: str) -> None:
-    """Write YEAR's accounts and journal as CSV plus index.xml (GDPdU) into DIRECTORY."""
+    """Write YEAR's books, customers, suppliers and invoices as GDPdU into DIRECTORY."""
     from pathlib import Path
 
     from services.ledger.gdpdu import export_gdpdu as run_export
@@ -55,4 +55,4 @@ def export_gdpdu(year: int, directory: str) -> None:
     counts = run_export(year, Path(directory))
     for name, rows in counts.items():
         click.echo(f"{name}: {rows} rows")
-    click.echo(f"index.xml written to {directory}")
+    click.echo(f"index.xml and gdpdu-01-09-2004.dtd written to {directory}")

@@ -1,4 +1,4 @@
-"""Customers we invoice: name, address, VAT ID (validated), e-mail."""
+"""Customers we invoice: name, address, VAT ID (validated), e-mail, Leitweg-ID."""
 import mongoengine as me
 
 from models.base import TimestampedDocument, clean_vat_id_and_postal_code
@@ -13,6 +13,9 @@ class Customer(TimestampedDocument):
     country = me.StringField(default="DE", regex=r"^[A-Z]{2}$")
     vat_id = me.StringField(max_length=20)
     email = me.EmailField()
+    # Public-sector buyers (XRechnung): Leitweg-ID (BT-10) and electronic address (BT-49).
+    leitweg_id = me.StringField(max_length=46, regex=r"^[0-9]{2,12}(-[0-9A-Za-z]{1,30})?-[0-9]{2}$")
+    electronic_address = me.EmailField()
     active = me.BooleanField(default=True)
 
     meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name"]}

@@ -9,21 +9,33 @@ from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
 from models.frozen import FrozenQuerySet
 from services.core.errors import BusinessRuleError
+from services.core.units import UnknownUnitError, unit_code
 
 INVOICE_STATUSES = ("draft", "issuing", "issued", "paid", "cancelled")
 INVOICE_KINDS = ("invoice", "credit_note")
 
 
+VAT_CATEGORIES = ("S", "Z", "E", "AE", "K", "G", "O")  # EN 16931 / UNTDID 5305
+
+
 class VatRate(me.Document):
-    """A VAT rate the law allows and where it is posted (seeded from vat_rates.csv)."""
+    """A VAT treatment the law allows: rate, EN 16931 category, wording, accounts, UStVA line.
+
+    Seeded from seeds/data/vat_rates.csv; README "VAT categories" explains each one.
+    """
 
     code = me.StringField(primary_key=True, max_length=10)
     rate = FixedDecimalField(places=2, required=True, min_value=0)
-    label = me.StringField(required=True, max_length=80)
+    label = me.StringField(required=True, max_length=120)
     revenue_account = me.StringField(required=True)
     vat_account = me.StringField()
     tax_key = me.StringField()
-    category = me.StringField(required=True, max_length=2)  # EN 16931 VAT category
+    category = me.StringField(required=True, max_length=2, choices=VAT_CATEGORIES)
+    vatex = me.StringField(max_length=30)  # exemption reason code (BT-121), e.g. VATEX-EU-IC
+    ustva_kz = me.StringField(max_length=4)  # line of the VAT return (Kennzahl) for the base
+    invoice_text = me.StringField(max_length=200)  # wording the law asks for on the invoice
+    needs_buyer_vat_id = me.BooleanField(default=False)  # § 14a UStG: both VAT IDs
+    small_amount_allowed = me.BooleanField(default=True)  # § 33 UStDV Kleinbetragsrechnung
 
     meta = {"collection": "vat_rates"}
 
@@ -51,7 +63,7 @@ class InvoiceQuerySet(FrozenQuerySet):
 class InvoiceLine(me.EmbeddedDocument):
     description = me.StringField(required=True, max_length=500)
     quantity = FixedDecimalField(places=3, required=True, min_value=Decimal("0.001"))
-    unit = me.StringField(default="Stk", max_length=20)
+    unit = me.StringField(default="H87", max_length=20)  # UN/ECE Rec 20 (services.core.units)
     unit_price = FixedDecimalField(places=4, required=True, min_value=0)
     vat_rate = me.StringField(required=True, default="19", max_length=10)
     exemption_reason = me.StringField(max_length=200)
@@ -66,6 +78,8 @@ class TaxLine(me.EmbeddedDocument):
     net = MoneyField(required=True)
     vat = MoneyField(required=True)
     exemption_reason = me.StringField()
+    category = me.StringField()  # frozen with the invoice for the VAT return
+    ustva_kz = me.StringField()
 
 
 class Payment(me.EmbeddedDocument):
@@ -116,7 +130,7 @@ class Invoice(TimestampedDocument):
 
     def __str__(self):
         label = self.number or "Entwurf"
-        kind = "Gutschrift" if self.kind == "credit_note" else "Rechnung"
+        kind = "Stornorechnung" if self.kind == "credit_note" else "Rechnung"
         return f"{kind} {label}"
 
     def save(self, *args, **kwargs):
@@ -144,6 +158,11 @@ class Invoice(TimestampedDocument):
     def clean(self):
         known = set(VatRate.objects.scalar("code"))
         for i, line in enumerate(self.lines, start=1):
+            try:
+                line.unit = unit_code(line.unit)
+            except UnknownUnitError as exc:
+                msg = f"line {i}: {exc}"
+                raise me.ValidationError(msg, errors={"lines": msg}) from None
             if line.vat_rate not in known:
                 msg = f"line {i}: VAT rate '{line.vat_rate}' is unknown; use one of " \
                       f"{', '.join(sorted(known))}"

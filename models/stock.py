@@ -6,8 +6,8 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.fields import FixedDecimalField
 from models.supplier import Supplier
+from services.core.units import UnknownUnitError, unit_code
 
-UNITS = ("Stk", "kg", "g", "m", "l", "Pkt", "Karton", "Rolle", "Paar")
 
 
 class StockBin(me.EmbeddedDocument):
@@ -20,7 +20,7 @@ class StockBin(me.EmbeddedDocument):
 class StockItem(TimestampedDocument):
     sku = me.StringField(required=True, unique=True, max_length=40)
     name = me.StringField(required=True, max_length=160)
-    unit = me.StringField(required=True, default="Stk", choices=UNITS)
+    unit = me.StringField(required=True, default="H87", max_length=3)  # UN/ECE Rec 20 code
     quantity = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
     reorder_point = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
     reorder_qty = FixedDecimalField(places=3, default=Decimal("0"), min_value=0)
@@ -39,6 +39,13 @@ class StockItem(TimestampedDocument):
 
     def __str__(self):
         return f"{self.sku} {self.name}"
+
+    def clean(self):
+        """Store the unit as its Rec 20 code ("Stück" -> H87); refuse an unknown unit."""
+        try:
+            self.unit = unit_code(self.unit)
+        except UnknownUnitError as exc:
+            raise me.ValidationError(str(exc), errors={"unit": str(exc)}) from None
 
     @property
     def stock_value(self) -> Decimal:

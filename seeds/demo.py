@@ -128,7 +128,7 @@ def _seed_stock(rng, suppliers) -> int:
         base = PRODUCTS[(n - 1) % len(PRODUCTS)]
         item = StockItem(
             sku=f"A-{10000 + n}", name=f"{base} (Variante {(n - 1) // len(PRODUCTS) + 1})",
-            unit=rng.choice(("Stk", "Stk", "Pkt", "Karton", "kg", "m")),
+            unit=rng.choice(("H87", "H87", "XPK", "XBX", "KGM", "MTR")),
             quantity=Decimal(rng.randrange(0, 500)), reorder_point=Decimal(rng.randrange(5, 60)),
             reorder_qty=Decimal(rng.randrange(50, 300, 10)),
             unit_cost=Decimal(rng.randrange(5, 25000)) / 100, supplier=rng.choice(suppliers),

@@ -30,9 +30,9 @@ def seed_demo_books() -> dict:
                               ).save() for no, name, street, plz, city, vat in CUSTOMERS]
         for customer in customers[:2]:
             Invoice(customer=customer, service_date=date.today(), lines=[
-                InvoiceLine(description="Beratung", quantity=Decimal("4"), unit="Std",
+                InvoiceLine(description="Beratung", quantity=Decimal("4"), unit="HUR",
                             unit_price=Decimal("95.00"), vat_rate="19"),
-                InvoiceLine(description="Fachbuch", quantity=Decimal("1"), unit="Stk",
+                InvoiceLine(description="Fachbuch", quantity=Decimal("1"), unit="H87",
                             unit_price=Decimal("39.90"), vat_rate="7")],
                 created_by="demo").save()
         added["customers"] = len(customers)

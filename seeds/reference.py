@@ -101,7 +101,12 @@ def seed_retention_rules() -> int:
 
 
 def seed_vat_rates(chart: str | None = None) -> int:
-    """Insert the VAT rates (and where they are posted in the chart) that are missing."""
+    """Insert the VAT rates that are missing; give older ones the legal data they lack.
+
+    Accounts of an existing rate are kept (the installation may have changed them); the
+    category's legal data (VATEX code, UStVA line, wording, VAT ID and Kleinbetrag
+    rules) is always set from the table.
+    """
     chart = chosen_chart(chart)
     suffix = "" if chart == "SKR03" else f"_{chart.lower()}"
     with open(DATA / "vat_rates.csv", encoding="utf-8") as fh:
@@ -109,13 +114,52 @@ def seed_vat_rates(chart: str | None = None) -> int:
     existing = set(VatRate.objects.scalar("code"))
     added = 0
     for row in rows:
-        if row["code"] not in existing:
-            VatRate(code=row["code"], rate=row["rate"], label=row["label"],
-                    revenue_account=row[f"revenue_account{suffix}"],
-                    vat_account=row[f"vat_account{suffix}"] or None,
-                    tax_key=row["tax_key"] or None, category=row["category"]).save()
-            added += 1
+        legal = {"category": row["category"], "vatex": row["vatex"] or None,
+                 "ustva_kz": row["ustva_kz"] or None, "invoice_text": row["invoice_text"] or None,
+                 "needs_buyer_vat_id": row["needs_buyer_vat_id"] == "1",
+                 "small_amount_allowed": row["small_amount_allowed"] == "1"}
+        if row["code"] in existing:
+            VatRate.objects(code=row["code"]).update(**{f"set__{k}": v for k, v in legal.items()})
+            continue
+        VatRate(code=row["code"], rate=row["rate"], label=row["label"],
+                revenue_account=row[f"revenue_account{suffix}"],
+                vat_account=row[f"vat_account{suffix}"] or None,
+                tax_key=row["tax_key"] or None, **legal).save()
+        added += 1
     return added
+
+
+def migrate_units() -> int:
+    """Rewrite stored units of stock items and draft invoices as Rec 20 codes; return how many.
+
+    Issued invoices stay as they were issued (their XML already carries the code). A
+    unit no alias matches is left for the clerk: saving the item then asks for one.
+    """
+    from models.invoice import Invoice
+    from models.stock import StockItem
+    from services.core.units import UnknownUnitError, unit_code, units
+
+    known, changed = set(units()), 0
+    for raw in StockItem._get_collection().find({"unit": {"$nin": list(known)}}, {"unit": 1}):
+        try:
+            code = unit_code(raw.get("unit"))
+        except UnknownUnitError:
+            continue
+        changed += StockItem._get_collection().update_one(
+            {"_id": raw["_id"], "unit": raw.get("unit")}, {"$set": {"unit": code}}).modified_count
+    drafts = Invoice._get_collection().find(
+        {"status": "draft", "lines.unit": {"$nin": list(known)}}, {"lines": 1})
+    for raw in drafts:
+        lines = [dict(line) for line in raw["lines"]]
+        for line in lines:
+            try:
+                line["unit"] = unit_code(line.get("unit"))
+            except UnknownUnitError:
+                pass
+        changed += Invoice._get_collection().update_one(
+            {"_id": raw["_id"], "status": "draft", "lines": raw["lines"]},
+            {"$set": {"lines": lines}}).modified_count
+    return changed
 
 
 def seed_sla_policies() -> int:
@@ -142,4 +186,4 @@ def seed_reference(chart: str | None = None) -> dict:
             "sla_policies": seed_sla_policies(),
             "payroll_parameters": seed_payroll_parameters(),
             "health_funds": seed_health_funds(),
-            "vat_rates": seed_vat_rates(chart)}
+            "vat_rates": seed_vat_rates(chart), "units_migrated": migrate_units()}

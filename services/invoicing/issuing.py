@@ -1,8 +1,8 @@
 """Issuing, paying and cancelling invoices; every step is safe to repeat after a crash.
 
-Issuing: check §14 fields and the XML (with a provisional number, so a refusal takes
-no number) -> take the next number of the year's sequence, owned by the invoice (a
-retry gets the same number) -> freeze the invoice (status `issuing`) -> post the
+Issuing: check §14 fields and the XML against the XSD and the EN 16931 Schematron
+(with a provisional number, so a refusal takes no number) -> take the next number of
+the year's sequence, owned by the invoice (a retry gets the same number) -> freeze the invoice (status `issuing`) -> post the
 journal entry (idempotency key `invoice:<id>`) -> render the PDF with the embedded
 XML and archive both (found again by their description) -> status `issued`.
 `resume_issuing()` finishes invoices a crash left in `issuing`.
@@ -19,13 +19,13 @@ from models.invoice import Invoice, Payment, VatRate
 from models.ledger import JournalEntry
 from models.posting import PostingKey
 from services.archive import store as archive_store
-from services.invoicing import einvoice
+from services.core.errors import BusinessRuleError
+from services.invoicing import einvoice, schematron
+from services.invoicing.totals import compute_totals, missing_fields
 from services.ledger import posting
 from services.ledger.charts import posting_account, posting_accounts
-from services.core.errors import BusinessRuleError
-from services.invoicing.totals import compute_totals, missing_fields
 
-PREFIX = {"invoice": "RE", "credit_note": "GS"}
+PREFIX = {"invoice": "RE", "credit_note": "ST"}
 
 
 @dataclass
@@ -41,8 +41,14 @@ def rate_table() -> dict[str, VatRate]:
 
 def totals_of(invoice: Invoice):
     """Totals of an invoice's current lines (for drafts and live previews)."""
-    rates = rate_table()
-    return compute_totals(invoice.lines, {code: r.rate for code, r in rates.items()})
+    return totals_for(invoice.lines, rate_table())
+
+
+def totals_for(lines, rates: dict[str, VatRate]):
+    """Totals of lines under the VAT rates (zero-rate lines keep their legal wording)."""
+    return compute_totals(lines, {code: r.rate for code, r in rates.items()},
+                          {code: r.invoice_text for code, r in rates.items()
+                           if r.category != "E" and r.invoice_text})
 
 
 def issue_invoice(invoice: Invoice, user: str, *, today: date | None = None) -> Invoice:
@@ -151,8 +157,8 @@ def _freeze(inv: Invoice, user: str, today: date) -> None:
     """Check everything, take the number, and write the frozen invoice (status issuing)."""
     rates = rate_table()
     company = Company.current()
-    totals = compute_totals(inv.lines, {code: r.rate for code, r in rates.items()})
-    missing = missing_fields(inv, company, totals)
+    totals = totals_for(inv.lines, rates)
+    missing = missing_fields(inv, company, totals, rates)
     if missing:
         raise BusinessRuleError(f"{inv} cannot be issued, missing: " + "; ".join(missing))
     issue_date = inv.issue_date or today
@@ -162,7 +168,8 @@ def _freeze(inv: Invoice, user: str, today: date) -> None:
     frozen = _frozen_fields(inv, company, totals, rates, issue_date)
     sequence = f"{PREFIX[inv.kind]}-{issue_date.year}"
     # Check the XML with a provisional number first: a refusal must not use up a number.
-    _xml_for({**_as_dict(inv), **frozen, "number": f"{sequence}-99999"}, totals, rates)
+    xml = _xml_for({**_as_dict(inv), **frozen, "number": f"{sequence}-99999"}, totals, rates)
+    schematron.check_schematron(xml)
     number = next_number(f"invoice:{sequence}", owner=str(inv.pk))
     frozen.update(number=f"{sequence}-{number:05d}", status="issuing", issued_by=user)
     result = Invoice._get_collection().update_one({"_id": inv.pk, "status": "draft"},
@@ -198,7 +205,7 @@ def finish_issue_in_open_period(invoice: Invoice, user: str, post_date: date) ->
 
 def _finish_issue(inv: Invoice, user: str, post_date: date | None = None) -> Invoice:
     rates = rate_table()
-    totals = compute_totals(inv.lines, {code: r.rate for code, r in rates.items()})
+    totals = totals_for(inv.lines, rates)
     try:
         entry = _post_invoice(inv, totals, rates, user, post_date)
     except BusinessRuleError:
@@ -238,7 +245,7 @@ def _post_invoice(inv: Invoice, totals, rates, user: str,
         entry = JournalEntry.objects.get(pk=original.journal_entry)
         if entry.reversed_by:
             return JournalEntry.objects.get(pk=entry.reversed_by)
-        text = f"Gutschrift {inv.number}{dated} zu {original.number}"
+        text = f"Stornorechnung {inv.number}{dated} zu {original.number}"
         _redate_draft(f"reversal:{entry.pk}", day, text, post_date)
         return posting.reverse_entry(entry, user, date=day, text=text)
     lines = [{"account": posting_account("receivables"), "debit": totals.gross,
@@ -278,22 +285,24 @@ def render_documents(inv: Invoice, totals=None, rates=None) -> IssuedDocuments:
     from services.invoicing.pdf import render_invoice_pdf
 
     rates = rates or rate_table()
-    totals = totals or compute_totals(inv.lines, {c: r.rate for c, r in rates.items()})
+    totals = totals or totals_for(inv.lines, rates)
     xml = _xml_for(_as_dict(inv), totals, rates)
-    pdf = render_invoice_pdf(inv, totals, rates)
-    title = f"{'Gutschrift' if inv.kind == 'credit_note' else 'Rechnung'} {inv.number}"
+    original = inv.cancels and Invoice.objects(pk=inv.cancels).only("number", "issue_date").first()
+    pdf = render_invoice_pdf(inv, totals, rates, original)
+    title = f"{'Stornorechnung' if inv.kind == 'credit_note' else 'Rechnung'} {inv.number}"
     return IssuedDocuments(einvoice.embed_xml(pdf, xml, title=title,
                                               author=inv.supplier.get("name", "")), xml)
 
 
 def _xml_for(data: dict, totals, rates) -> bytes:
-    categories = {code: r.category for code, r in rates.items()}
     for line in data["lines"]:
         line["rate"] = rates[line["vat_rate"]].rate
     original = None
     if data.get("cancels"):
-        original = Invoice.objects(pk=data["cancels"]).scalar("number").first()
-    xml = einvoice.build_cii_xml(data, totals, categories, original_number=original)
+        original = Invoice.objects(pk=data["cancels"]).only("number", "issue_date").first()
+    xml = einvoice.build_cii_xml(data, totals, rates,
+                                 original_number=original and original.number,
+                                 original_date=original and _day(original.issue_date))
     einvoice.check_xml(xml)
     return xml
 
@@ -306,13 +315,15 @@ def _frozen_fields(inv, company, totals, rates, issue_date) -> dict:
                                      datetime.min.time()),
         "recipient": {k: getattr(customer, k) or "" for k in
                       ("customer_no", "name", "street", "postal_code", "city", "country",
-                       "vat_id", "email")},
-        "supplier": {k: getattr(company, k) or "" for k in
-                     ("name", "street", "postal_code", "city", "country", "vat_id",
-                      "tax_number", "email", "phone", "managing_director", "register",
-                      "bank_name", "iban", "bic")},
+                       "vat_id", "email", "leitweg_id", "electronic_address")},
+        "supplier": {**{k: getattr(company, k) or "" for k in
+                        ("name", "street", "postal_code", "city", "country", "vat_id",
+                         "tax_number", "email", "phone", "managing_director", "register",
+                         "bank_name", "iban", "bic")},
+                     "contact_name": company.managing_director or company.name},
         "tax_lines": [{"rate_code": r.code, "rate": int(r.rate * 100), "net": _cents(r.net),
-                       "vat": _cents(r.vat), "exemption_reason": r.exemption_reason or None}
+                       "vat": _cents(r.vat), "exemption_reason": r.exemption_reason or None,
+                       "category": rates[r.code].category, "ustva_kz": rates[r.code].ustva_kz}
                       for r in totals.rates],
         "net_total": _cents(totals.net), "vat_total": _cents(totals.vat),
         "gross_total": _cents(totals.gross), "paid_total": 0,
@@ -328,7 +339,8 @@ def _as_dict(inv: Invoice) -> dict:
         "recipient": dict(inv.recipient or {}), "supplier": dict(inv.supplier or {}),
         "cancels": inv.cancels,
         "lines": [{"description": ln.description, "quantity": ln.quantity, "unit": ln.unit,
-                   "unit_price": ln.unit_price, "vat_rate": ln.vat_rate} for ln in inv.lines],
+                   "unit_price": ln.unit_price, "vat_rate": ln.vat_rate,
+                   "exemption_reason": ln.exemption_reason} for ln in inv.lines],
     }
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.core.formatting import format_date_de, format_decimal_de
-from services.invoicing.totals import is_small_amount
 from services.core.pdf import FONT_CSS, html_to_pdf
+from services.core.units import unit_code, unit_name
+from services.invoicing.totals import is_small_amount
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 CHUNK = 40
@@ -18,18 +19,21 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 _env.filters["money"] = lambda v: format_decimal_de(v)
 _env.filters["qty"] = lambda v: format_decimal_de(v, 3).rstrip("0").rstrip(",")
 _env.filters["de_date"] = lambda v: format_date_de(v) if v else ""
+_env.filters["unit_name"] = lambda v: unit_name(unit_code(v))
 
 
-def invoice_html(inv, totals, rates) -> str:
-    """Render the invoice's HTML for the PDF."""
+def invoice_html(inv, totals, rates, original=None) -> str:
+    """Render the invoice's HTML for the PDF (`original`: the invoice a Stornorechnung cancels)."""
     rows = [(i, line, net) for i, (line, net)
             in enumerate(zip(inv.lines, totals.line_nets), start=1)]
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)] or [[]]
     return _env.get_template("pdf/invoice.html").render(
         inv=inv, totals=totals, rates=rates, chunks=chunks, font_css=FONT_CSS,
-        small=is_small_amount(totals) and inv.kind == "invoice")
+        small=is_small_amount(totals, rates) and inv.kind == "invoice", original=original,
+        reverse_charge=any(rates[r.code].category == "AE" for r in totals.rates),
+        intra_eu=any(rates[r.code].category == "K" for r in totals.rates))
 
 
-def render_invoice_pdf(inv, totals, rates) -> bytes:
+def render_invoice_pdf(inv, totals, rates, original=None) -> bytes:
     """Render the invoice as PDF bytes."""
-    return html_to_pdf(invoice_html(inv, totals, rates))
+    return html_to_pdf(invoice_html(inv, totals, rates, original))

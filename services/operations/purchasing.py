@@ -15,6 +15,7 @@ from services.core.formatting import format_decimal_de
 from services.core.messages import N_, RuleError
 from models.counter import next_number
 from services.operations.stock import MovementRequest, post_movement
+from services.core.units import unit_name
 
 QTY = FixedDecimalField(places=3)
 
@@ -113,7 +114,7 @@ def _receipt_doc(order, n, head, wanted, token, user) -> dict:
             raise RuleError(N_("Position %(pos)s (%(sku)s): höchstens %(open)s %(unit)s "
                                "sind noch offen."), pos=i + 1, sku=line.item.sku,
                             open=format_decimal_de(open_qty, 3).rstrip("0").rstrip(","),
-                            unit=line.item.unit)
+                            unit=unit_name(line.item.unit))
     return {"order": order.pk, "number": n, "token": token, "quantities": wanted,
             "received_after": after, "state": "pending", "user": user, "at": utcnow()}
 

@@ -29,6 +29,7 @@ from services.core.claims import AlreadyClaimed, claim_next, find_head
 from services.core.errors import BusinessRuleError
 from services.core.formatting import format_decimal_de
 from services.core.messages import N_, RuleError
+from services.core.units import unit_name
 
 QTY = FixedDecimalField(places=3)
 
@@ -180,7 +181,8 @@ def _ledger_entry(movement: StockMovement, version: int, head: dict | None) -> d
 def _shortage(movement: StockMovement, bins: dict, location: str, available: int) -> RuleError:
     wanted = QTY.to_mongo(movement.moved) if movement.kind == "transfer" else -QTY.to_mongo(
         movement.quantity)
-    params = {"sku": movement.item.sku, "have": _fmt(available), "unit": movement.item.unit,
+    params = {"sku": movement.item.sku, "have": _fmt(available),
+              "unit": unit_name(movement.item.unit),
               "want": _fmt(wanted), "location": location}
     # Name the location only when the item lies in other places too.
     if movement.kind == "transfer":

@@ -9,6 +9,7 @@ from models.stock import StockItem
 from models.supplier import Supplier
 from services.core.errors import BusinessRuleError
 from services.core.messages import N_, RuleError
+from services.core.units import unit_name
 
 QTY, COST = FixedDecimalField(places=3), FixedDecimalField(places=4)
 CENT = Decimal("0.01")
@@ -86,7 +87,8 @@ def reorder_list(on_order: dict) -> dict:
         ordered = on_order.get(raw["_id"], Decimal(0))
         suggested = suggest_quantity(qty, ordered, point, QTY.to_python(raw.get("reorder_qty") or 0))
         groups[raw.get("supplier")].append(ReorderLine(
-            raw["_id"], raw["sku"], raw["name"], raw.get("unit", ""), qty, ordered, point,
+            raw["_id"], raw["sku"], raw["name"], unit_name(raw.get("unit", "")), qty, ordered,
+            point,
             suggested, COST.to_python(raw.get("unit_cost") or 0)))
     return dict(groups)
 
@@ -118,7 +120,8 @@ def count_sheet(location: str | None = None) -> list[dict]:
             if location and bin_location != location:
                 continue
             rows.append({"id": raw["_id"], "sku": raw["sku"], "name": raw["name"],
-                         "unit": raw.get("unit"), "location": bin_location, "quantity": qty})
+                         "unit": unit_name(raw.get("unit") or ""), "location": bin_location,
+                         "quantity": qty})
     return rows
 
 

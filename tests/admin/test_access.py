@@ -128,7 +128,8 @@ SCREEN_WRITERS = {
 CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay",
-              "scheduler run", "scheduler run-now", "seed-demo", "seed-reference"}
+              "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
+              "deactivate-user", "reset-password", "set-roles"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc"}
 

@@ -72,7 +72,7 @@ def test_cancel_through_the_screen_and_a_refused_issue_is_explained(client, logi
     assert "date of supply or service" in page
     _action(client, "issue", [inv.pk])
     page = _action(client, "cancel", [inv.pk]).get_data(as_text=True)
-    assert "GS-2026-00001" in page
+    assert "ST-2026-00001" in page
     assert Invoice.objects.get(pk=inv.pk).status == "cancelled"
     assert JournalEntry.objects(status="posted").count() == 2
 

@@ -30,7 +30,7 @@ def test_movement_screen_books_and_refuses_with_a_clear_message(client, login):
     assert StockItem.objects.get(pk=item.pk).quantity == Decimal("1000.5")
     text = form_post(client, "/admin/stock-ops/", "/admin/stock-ops/", {
         "kind": "issue", "sku": "SCR-1", "quantity": "2000", "reason": "Auftrag"}).get_data(as_text=True)
-    assert "Nicht genug Bestand: SCR-1 hat 1.000,5 Stk, angefordert 2.000 Stk." in text
+    assert "Nicht genug Bestand: SCR-1 hat 1.000,5 Stück, angefordert 2.000 Stück." in text
     assert StockItem.objects.get(pk=item.pk).quantity == Decimal("1000.5")
 
 

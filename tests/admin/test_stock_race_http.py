@@ -38,7 +38,7 @@ def test_parallel_issue_requests_never_go_below_zero(app):
         t.join(timeout=120)
         assert not t.is_alive(), "a thread still runs after 120 s (deadlock?)"
     booked = sum("Bewegung gebucht" in page for page in pages)
-    refused = sum("Nicht genug Bestand: RACE-1 hat 0 Stk" in page for page in pages)
+    refused = sum("Nicht genug Bestand: RACE-1 hat 0 Stück" in page for page in pages)
     assert (booked, refused) == (10, 10)
     assert StockItem.objects.get(pk=item.pk).quantity == Decimal(0)
     assert movement_balance(item.pk) == Decimal(0)

@@ -312,3 +312,16 @@ def test_employees_name_their_health_fund_by_betriebsnummer(app):
     emp = Employee.objects.get(personnel_no="P7001")
     assert (emp.health_fund.name, emp.church_denomination, emp.church_tax,
             emp.workplace_state) == ("Techniker Krankenkasse", "rk", True, "BY")
+
+
+def test_stock_units_are_stored_as_rec20_codes_and_unknown_units_refused(app):
+    # "Stück" was refused before (a fixed list); every alias is taken and stored as its code.
+    data = ("Artikelnummer;Bezeichnung;Einheit;Bestand\r\n"
+            "U-1;Schraube;Stück;1\r\nU-2;Kabel;Rolle;1\r\nU-3;Öl;Liter;1\r\n"
+            "U-4;Band;Bündel;1\r\n").encode("utf-8")
+    result = do_import(data, "stock_items", skip_invalid=True)
+    assert result.summary == "inserted=3 updated=0 unchanged=0 rejected=1", result.errors
+    assert {i.sku: i.unit for i in StockItem.objects} == {"U-1": "H87", "U-2": "XRO",
+                                                         "U-3": "LTR"}
+    assert len(result.errors) == 1 and result.errors[0].startswith(
+        "Zeile 5, Einheit: Unbekannte Einheit „Bündel“")

@@ -116,15 +116,21 @@ def test_issue_refuses_missing_mandatory_fields_and_takes_no_number(app, change,
 
 
 def test_small_amount_invoice_needs_no_customer_address(app):
-    make_company(vat_id=None, tax_number=None)
+    # Our tax number stays: § 33 UStDV would not need it, the e-invoice does (BR-S-02).
+    make_company(vat_id=None)
     customer = make_customer(street="", postal_code="", city="", vat_id=None)
     inv = invoicing.issue_invoice(make_invoice(customer=customer, service_date=None,
                                                lines=[L("2", "50.00")]), "fibu")
     assert inv.gross_total == Decimal("119.00") and inv.status == "issued"
     assert "Kleinbetragsrechnung" in pdf_text(read_file(inv.pdf_file))
     big = make_invoice(customer=customer, lines=[L("3", "100.00")])
-    with pytest.raises(BusinessRuleError, match="company VAT ID or tax number"):
+    with pytest.raises(BusinessRuleError, match=r"customer address \(street\)"):
         invoicing.issue_invoice(big, "fibu")
+    from models.company import Company
+    Company.objects.update(set__tax_number=None)
+    small = make_invoice(customer=customer, service_date=None, lines=[L("2", "50.00")])
+    with pytest.raises(BusinessRuleError, match="company VAT ID or tax number"):
+        invoicing.issue_invoice(small, "fibu")
 
 
 def test_missing_company_data_is_named(app):
@@ -201,7 +207,7 @@ def test_cancel_creates_a_credit_note_that_reverses_the_posting(app):
     make_company()
     inv = invoicing.issue_invoice(make_invoice(), "fibu")
     note = invoicing.cancel_invoice(inv, "fibu", today=date(2026, 3, 31))
-    assert note.kind == "credit_note" and note.number == "GS-2026-00001"
+    assert note.kind == "credit_note" and note.number == "ST-2026-00001"
     assert note.cancels == inv.pk and note.gross_total == inv.gross_total
     original = Invoice.objects.get(pk=inv.pk)
     assert original.status == "cancelled" and original.cancelled_by == note.pk
@@ -209,7 +215,7 @@ def test_cancel_creates_a_credit_note_that_reverses_the_posting(app):
     reversal = JournalEntry.objects.get(pk=note.journal_entry)
     assert entry.reversed_by == reversal.pk and reversal.reversal_of == entry.pk
     text = pdf_text(read_file(note.pdf_file))
-    assert "Gutschrift (Stornorechnung) GS-2026-00001" in text and "RE-2026-00001" in text
+    assert "Stornorechnung ST-2026-00001" in text and "RE-2026-00001" in text
     _, xml = facturx.get_xml_from_pdf(read_file(note.pdf_file), check_xsd=True)
     assert b"<ram:TypeCode>381</ram:TypeCode>" in xml
     assert invoicing.cancel_invoice(original, "fibu").pk == note.pk  # once only
@@ -283,13 +289,13 @@ def test_a_credit_note_caught_by_a_month_close_is_finished_and_cancels_its_invoi
     note = invoicing._credit_note_for(inv, "fibu", date(2026, 4, 10))
     invoicing._freeze(note, "fibu", date(2026, 4, 10))
     posting.close_period(2026, 4, user="chefin")
-    with pytest.raises(BusinessRuleError, match="invoice finish GS-2026-00001"):
+    with pytest.raises(BusinessRuleError, match="invoice finish ST-2026-00001"):
         invoicing.cancel_invoice(inv, "fibu")
     done = invoicing.finish_issue_in_open_period(note, "fibu", date(2026, 5, 2))
     assert done.status == "issued" and Invoice.objects.get(pk=inv.pk).status == "cancelled"
     reversal = JournalEntry.objects.get(pk=done.journal_entry)
     assert reversal.date == date(2026, 5, 2) and reversal.reversal_of is not None
-    assert reversal.text == "Gutschrift GS-2026-00001 vom 10.04.2026 zu RE-2026-00001"
+    assert reversal.text == "Stornorechnung ST-2026-00001 vom 10.04.2026 zu RE-2026-00001"
     assert posting.verify_chain(2026).ok
 
 

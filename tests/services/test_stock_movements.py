@@ -39,7 +39,7 @@ def test_receipt_issue_adjustment_change_quantity_and_history_matches(app):
 def test_issue_larger_than_stock_is_refused_with_a_clear_message(app):
     item = make_stock_item(quantity=Decimal(0), sku="A-1")
     move(item, "receipt", "2")
-    with pytest.raises(BusinessRuleError, match=r"Nicht genug Bestand: A-1 hat 2 Pkt, angefordert 5"):
+    with pytest.raises(BusinessRuleError, match=r"Nicht genug Bestand: A-1 hat 2 Paket, angefordert 5"):
         move(item, "issue", "5")
     assert fresh(item).quantity == Decimal(2)
     refused = StockMovement.objects.get(state="refused")
@@ -76,14 +76,14 @@ def test_partial_transfer_splits_the_stock_over_two_locations(app):
     assert fresh(item).quantity == Decimal(5) and fresh(item).location == "Regal A-01"
     move(item, "issue", "2", location="Regal B-02")
     with pytest.raises(BusinessRuleError,
-                       match=r"Nicht genug Bestand: TR-1 hat 0 Stk auf 'Regal B-02', angefordert 1 Stk"):
+                       match=r"Nicht genug Bestand: TR-1 hat 0 Stück auf 'Regal B-02', angefordert 1 Stück"):
         move(item, "issue", "1", location="Regal B-02")
     assert bins(item) == {"Regal A-01": Decimal(3)}
 
 
 def test_transferring_everything_moves_the_main_location(app):
     item = make_stock_item(quantity=Decimal(4), location="Alt", sku="TR-2", unit="Stk")
-    with pytest.raises(BusinessRuleError, match="Umlagerung abgelehnt: TR-2 hat 4 Stk"):
+    with pytest.raises(BusinessRuleError, match="Umlagerung abgelehnt: TR-2 hat 4 Stück"):
         move(item, "transfer", "5", to_location="Neu")
     move(item, "transfer", "4", to_location="Neu")
     assert (fresh(item).location, bins(item)) == ("Neu", {"Neu": Decimal(4)})

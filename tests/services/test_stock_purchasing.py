@@ -159,5 +159,5 @@ def test_inventory_count_posts_differences_once_and_refuses_moved_items(app):
     assert {x.location: x.quantity for x in StockItem.objects.get(pk=a.pk).bins} == {
         "R1": D(6), "R2": D("3.5")}
     assert StockItem.objects.get(pk=c.pk).quantity == D(6)
-    assert count_sheet("R2") == [{"id": a.pk, "sku": "INV-A", "name": a.name, "unit": a.unit,
+    assert count_sheet("R2") == [{"id": a.pk, "sku": "INV-A", "name": a.name, "unit": "Paket",
                                   "location": "R2", "quantity": D("3.5")}]

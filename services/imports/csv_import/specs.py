@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from models.employee import DENOMINATIONS, EMPLOYEE_STATUSES, STATES, Employee
 from models.health_fund import HealthFund
 from models.ledger import JournalEntry
-from models.stock import UNITS, StockItem
+from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import TICKET_STATUSES, Ticket
 from services.imports.csv_reader import Column
@@ -124,7 +124,7 @@ STOCK_ITEMS = ImportSpec(
     columns=(
         _c("sku", "Artikelnummer", required=True, max_length=40),
         _c("name", "Bezeichnung", required=True, max_length=160),
-        _c("unit", "Einheit", choices=UNITS),
+        _c("unit", "Einheit", max_length=20),  # code or alias; StockItem.clean stores the code
         _c("quantity", "Bestand", kind="decimal"),
         _c("reorder_point", "Meldebestand", kind="decimal"),
         _c("reorder_qty", "Bestellmenge", kind="decimal"),
