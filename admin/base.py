@@ -16,6 +16,8 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from admin.filters import BackofficeFilterConverter
+from admin.labels import code_choices, code_label, field_label
+from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from models.audit import AuditEntry, FieldChange
 from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
@@ -46,12 +48,17 @@ def _format_decimal(view, value, *args):
     return format_decimal_de(value, min(places, 4))
 
 
+def _list_of_codes(view, value, *args):
+    return ", ".join(str(code_label(v)) for v in value)
+
+
 FORMATTERS = dict(DEFAULT_FORMATTERS)
 FORMATTERS.update({
     date: lambda view, value, *a: format_date_de(value),
     datetime: _format_datetime,
     Decimal: _format_decimal,
     bool: lambda view, value, *a: Markup("&#10003;") if value else "",
+    list: _list_of_codes,
 })
 EXPORT_FORMATTERS = {
     date: lambda view, value, *a: format_date_de(value),
@@ -72,8 +79,24 @@ def current_user_label() -> str:
     return current_user.email if current_user.is_authenticated else "anonymous"
 
 
+class LabelledModelConverter(CustomModelConverter):
+    """Form fields with the German (translatable) label and enumeration labels over codes."""
+
+    def convert(self, model, field, field_args):
+        args = dict(field_args or {})
+        if not args.get("label") and getattr(field, "name", None):
+            args["label"] = self.view.get_column_name(field.name) if hasattr(
+                self.view, "get_column_name") else field_label(field.name)
+        if getattr(field, "choices", None) and "choices" not in args:
+            args["choices"] = code_choices(field.choices)
+        return super().convert(model, field, args)
+
+
+
 class SecuredModelView(ModelView):
     """A CRUD view whose read and write access is limited to named roles."""
+
+    model_form_converter = LabelledModelConverter
 
     read_roles: tuple[str, ...] = ("admin",)
     write_roles: tuple[str, ...] = ("admin",)
@@ -88,6 +111,19 @@ class SecuredModelView(ModelView):
     column_type_formatters_export = EXPORT_FORMATTERS
     column_type_formatters_detail = FORMATTERS
     filter_converter = BackofficeFilterConverter()
+
+    def __init__(self, model, *args, **kwargs):
+        # Enumeration fields show their labels; the stored codes stay as they are.
+        choices = {name: code_choices(field.choices) for name, field in model._fields.items()
+                   if getattr(field, "choices", None)}
+        self.column_choices = {**choices, **(self.column_choices or {})}
+        super().__init__(model, *args, **kwargs)
+
+    def get_column_name(self, field):
+        """The view's own label, else the field's German label, never the code name."""
+        if self.column_labels and field in self.column_labels:
+            return self.column_labels[field]
+        return field_label(field) or self._prettify_name(field)
 
     def may_read(self) -> bool:
         return current_user.is_authenticated and current_user.has_role(*self.read_roles)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from admin.labels import menu_label
+from views.i18n import _l
 from admin.base import (FrozenDocumentsMixin, SecuredModelView, current_user_label,
                         money_formatter, run_step)
 from models.ledger import JournalEntry
@@ -103,7 +104,7 @@ class FinanceLink(MenuLink):
 
 def add_ledger_links(admin) -> None:
     """Add the ledger report and period screens to the Finance menu."""
-    for name, url in (("Summen- und Saldenliste", "/ledger/trial-balance"),
-                      ("Kontoblatt", "/ledger/account-ledger"),
-                      ("Perioden und Hash-Kette", "/ledger/periods")):
+    for name, url in ((_l("Summen- und Saldenliste"), "/ledger/trial-balance"),
+                      (_l("Kontoblatt"), "/ledger/account-ledger"),
+                      (_l("Perioden und Hash-Kette"), "/ledger/periods")):
         admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))
