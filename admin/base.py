@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from admin.dates import LocaleDateField
 from admin.filters import BackofficeFilterConverter
 from admin.labels import code_choices, code_label, field_label
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
@@ -87,9 +88,13 @@ class LabelledModelConverter(CustomModelConverter):
         if not args.get("label") and getattr(field, "name", None):
             args["label"] = self.view.get_column_name(field.name) if hasattr(
                 self.view, "get_column_name") else field_label(field.name)
-        if getattr(field, "choices", None) and "choices" not in args:
-            args["choices"] = code_choices(field.choices)
         return super().convert(model, field, args)
+
+    def _convert_choices(self, choices):
+        return code_choices(choices)
+
+    def conv_Date(self, model, field, kwargs):
+        return LocaleDateField(**kwargs)
 
 
 
@@ -118,6 +123,12 @@ class SecuredModelView(ModelView):
                    if getattr(field, "choices", None)}
         self.column_choices = {**choices, **(self.column_choices or {})}
         super().__init__(model, *args, **kwargs)
+
+    def _get_list_value(self, context, model, name, column_formatters,
+                        column_type_formatters):
+        value = super()._get_list_value(context, model, name, column_formatters,
+                                        column_type_formatters)
+        return "" if value is None else value  # an empty choice field, never "None"
 
     def get_column_name(self, field):
         """The view's own label, else the field's German label, never the code name."""
@@ -174,7 +185,10 @@ class SecuredModelView(ModelView):
     def handle_view_exception(self, exc):
         """Show a validation failure as the fields and what to fix, not as an exception."""
         if isinstance(exc, me.ValidationError):
-            flash("Not saved – please correct: " + validation_message(exc), "error")
+            from views.i18n import gettext
+
+            flash(gettext("Nicht gespeichert – bitte korrigieren: %(problems)s",
+                          problems=validation_message(exc)), "error")
             return True
         return super().handle_view_exception(exc)
     def get_export_value(self, model, name):
@@ -215,7 +229,7 @@ def validation_message(exc) -> str:
     """Turn a mongoengine ValidationError into 'Field: problem; Field: problem'."""
     parts = []
     for field, error in _field_errors(exc):
-        label = "" if field in (None, "__all__") else field.replace("_", " ").capitalize() + ": "
+        label = "" if field in (None, "__all__") else f"{field_label(field) or field}: "
         parts.append(label + error)
     return "; ".join(parts) or str(exc)
 
@@ -286,7 +300,9 @@ def run_step(step, subject, done: str, name_result: bool = False):
     try:
         result = step()
     except BusinessRuleError as exc:
-        flash(f"{subject}: {exc}", "error")
+        from views.i18n import translated
+
+        flash(f"{subject}: {translated(exc)}", "error")
         return None
     flash(f"{result if name_result else subject}: {done}", "success")
     return result

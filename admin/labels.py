@@ -127,7 +127,14 @@ FIELDS = {
     "user": _l("Benutzer"), "valid_from": _l("Gültig ab"), "valid_to": _l("Gültig bis"),
     "value": _l("Wert"), "vat": _l("USt"), "vat_id": _l("USt-IdNr."), "vat_key": _l("USt-Schlüssel"),
     "vat_rate": _l("USt-Satz"), "vat_total": _l("USt"), "voucher_ref": _l("Belegnummer"),
-    "year": _l("Jahr"), "password": _l("Passwort"),
+    "year": _l("Jahr"), "password": _l("Passwort"), "event_count": _l("Ereignisse"),
+    "waiting_since": _l("Wartet seit"), "receipt_count": _l("Wareneingänge"),
+    "moved": _l("Umgebucht"), "pdf_sha256": _l("PDF-Prüfsumme"), "pdf_file": _l("PDF-Datei"),
+    "xml_file": _l("XML-Datei"), "ledger_version": _l("Version"), "account": _l("Konto"),
+    "quantities": _l("Mengen"), "content": _l("Inhalt"), "password_hash": _l("Passwort"),
+    "heartbeat_at": _l("Lebenszeichen"), "pid": _l("Prozess"), "resumed_run": _l("Fortgesetzter Lauf"),
+    "entry_ids": _l("Buchungen"), "problems": _l("Probleme"), "totals": _l("Summen"),
+    "month_key": _l("Monat"), "reversal_entry_ids": _l("Storno-Buchungen"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
@@ -168,6 +175,7 @@ CODES = {
     # audit
     "create": _l("angelegt"), "update": _l("geändert"), "delete": _l("gelöscht"),
     # archive retention
+    "de": "Deutsch", "en": "English",
     "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
     "document_date": _l("Belegdatum"), "fixed_date": _l("festes Datum"),
 }
@@ -239,14 +247,16 @@ def job_description(name: str, fallback: str = ""):
 
 def schedule_label(trigger) -> str:
     """A trigger as a clerk reads it: "täglich 02:00", "alle 15 Minuten"."""
-    from flask_babel import gettext, ngettext
+    from flask_babel import gettext
 
     interval = getattr(trigger, "interval", None)
     if interval is not None:
         minutes = int(interval.total_seconds() // 60)
+        if minutes == 60:
+            return gettext("stündlich")
         if minutes % 60 == 0:
-            return ngettext("jede Stunde", "alle %(num)s Stunden", minutes // 60)
-        return ngettext("jede Minute", "alle %(num)s Minuten", minutes)
+            return gettext("alle %(num)s Stunden", num=minutes // 60)
+        return gettext("alle %(num)s Minuten", num=minutes)
     fields = {f.name: str(f) for f in getattr(trigger, "fields", ())}
     hour, minute = fields.get("hour", "*"), fields.get("minute", "0")
     if hour.isdigit() and minute.isdigit():
@@ -259,3 +269,22 @@ def schedule_label(trigger) -> str:
         return gettext("monatlich am %(day)s. um %(time)s", day=fields["day"], time=time)
     return gettext("nach Zeitplan (%(rule)s)", rule=", ".join(
         f"{k}={v}" for k, v in fields.items() if v != "*"))
+
+
+# Archive document categories (reference data, seeds.reference) by code.
+CATEGORIES = {
+    "books": _l("Bücher, Journale, Jahresabschlüsse"),
+    "invoice": _l("Rechnungen (ausgestellt und erhalten)"),
+    "voucher": _l("Buchungsbelege"), "payslip": _l("Entgeltabrechnungen"),
+    "payroll_account": _l("Lohnkonten"), "application": _l("Bewerbungsunterlagen"),
+    "letter": _l("Geschäftsbriefe"), "delivery_note": _l("Lieferscheine"),
+    "it": _l("IT-Dokumentation"),
+}
+
+
+def category_label(category):
+    """A document category (object or code) by its translated label; its stored name else."""
+    code = getattr(category, "code", category)
+    if code in CATEGORIES:
+        return CATEGORIES[code]
+    return getattr(category, "name", None) or code or ""

@@ -27,6 +27,8 @@ class UserView(SecuredModelView):
             _l("Passwort"), validators=[validators.Optional()],
             description=_l("Leer lassen, um das bisherige Passwort zu behalten")),
     }
+    column_details_list = ("email", "name", "roles", "active", "locale", "last_login_at",
+                           "created_at")
 
     def on_model_change(self, form, model, is_created):
         password = form.password.data
