@@ -135,6 +135,7 @@ FIELDS = {
     "heartbeat_at": _l("Lebenszeichen"), "pid": _l("Prozess"), "resumed_run": _l("Fortgesetzter Lauf"),
     "entry_ids": _l("Buchungen"), "problems": _l("Probleme"), "totals": _l("Summen"),
     "month_key": _l("Monat"), "reversal_entry_ids": _l("Storno-Buchungen"),
+    "documents": _l("Dokumente"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
