@@ -72,8 +72,12 @@ def _slug(path: str) -> str:
 
 def _serious_violations(page) -> list[str]:
     page.add_script_tag(path=str(axe_script()))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})")
+    # axe gets 60 s per page; a page it cannot finish is reported, the run goes on.
+    result = page.evaluate("""async () => await Promise.race([
+        axe.run(document, {resultTypes: ['violations']}),
+        new Promise(done => setTimeout(() => done({violations: [{impact: 'critical',
+            id: 'axe-timeout', help: 'axe-core did not finish within 60 s', nodes: []}]}),
+            60000))])""")
     return [f"{v['impact']} {v['id']}: {v['help']} — "
             + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
             for v in result["violations"] if v["impact"] in SERIOUS]
