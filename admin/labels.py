@@ -136,6 +136,24 @@ FIELDS = {
     "entry_ids": _l("Buchungen"), "problems": _l("Probleme"), "totals": _l("Summen"),
     "month_key": _l("Monat"), "reversal_entry_ids": _l("Storno-Buchungen"),
     "documents": _l("Dokumente"),
+    # payroll (issue payroll merge)
+    "addon_rate": _l("Zusatzbeitrag (%)"), "betriebsnummer": _l("Betriebsnummer"),
+    "church_denomination": _l("Konfession"), "health_fund": _l("Krankenkasse"),
+    "health_insurance_threshold": _l("Versicherungspflichtgrenze KV (Jahr)"),
+    "midijob_employee_factor": _l("Midijob Faktor Arbeitnehmer"),
+    "midijob_employee_offset": _l("Midijob Abzug Arbeitnehmer"),
+    "midijob_factor_f": _l("Midijob Faktor F"),
+    "midijob_total_factor": _l("Midijob Faktor gesamt"),
+    "midijob_total_offset": _l("Midijob Abzug gesamt"),
+    "midijob_upper_limit": _l("Midijob Obergrenze"),
+    "minijob_pension_exempt": _l("Minijob: von der RV befreit"),
+    "minijob_pension_min_base": _l("Minijob RV-Mindestbemessung"),
+    "minijob_u1_rate": _l("Minijob Umlage U1 (%)"), "minijob_u2_rate": _l("Minijob Umlage U2 (%)"),
+    "private_care_premium": _l("Beitrag private Pflegeversicherung"),
+    "private_health_premium": _l("Beitrag private Krankenversicherung"),
+    "social_security_no": _l("Sozialversicherungsnummer"), "tax_id": _l("Steuer-ID"),
+    "u1_levy": _l("Umlage U1 (Entgeltfortzahlung)"), "u1_rate": _l("Umlage U1 (%)"),
+    "u2_rate": _l("Umlage U2 (%)"), "workplace_state": _l("Bundesland der Arbeitsstätte"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
