@@ -9,13 +9,13 @@ FLASK := BACKOFFICE_ENV=$${BACKOFFICE_ENV:-development} $(VENV)/bin/flask --app 
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup browser deps launcher mustang db-start db-stop seed bench lint clean
+.PHONY: run test setup browser axe deps launcher mustang db-start db-stop seed bench lint clean
 
 run: setup db-start seed
 	@echo "Backoffice: http://$(HOST):$(PORT)/  (log in with one of the demo accounts above; Ctrl-C stops)"
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-test: setup browser mustang
+test: setup browser mustang axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: deps launcher mustang
@@ -39,6 +39,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
+
+# axe-core (accessibility rules) for the browser tests, from npm at a pinned version.
+AXE_VERSION := 4.14.1
+AXE := $(DATA_DIR)/axe-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE):
+	mkdir -p $(DATA_DIR)/axe-$(AXE_VERSION)
+	cd $(DATA_DIR)/axe-$(AXE_VERSION) && npm install --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
+	test -f $@
 
 deps: $(DEPS_STAMP)
 

@@ -6,6 +6,8 @@ from flask_admin.contrib.mongoengine.ajax import QueryAjaxModelLoader
 from bson import ObjectId
 from mongoengine import Q
 
+from views.i18n import _l
+
 
 class ReferenceLookup(QueryAjaxModelLoader):
     """Search a referenced collection by a few text fields, one page at a time.
@@ -15,7 +17,8 @@ class ReferenceLookup(QueryAjaxModelLoader):
     """
 
     def __init__(self, name, model, fields, page_size=20):
-        super().__init__(name, model, fields=fields, page_size=page_size)
+        super().__init__(name, model, fields=fields, page_size=page_size,
+                         placeholder=_l("Zum Suchen tippen …"))
 
     def base_query(self):
         """The documents the form may offer (subclasses narrow it)."""

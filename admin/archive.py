@@ -13,6 +13,8 @@ from services.core.errors import BusinessRuleError
 from services.archive.holds import being_deleted
 from services.archive.retention_rules import keep_until_for, refresh_category
 from seeds.reference import DOCUMENT_CATEGORIES
+from views.i18n import _, _l
+from admin.labels import category_label
 
 ARCHIVE_READ = ("admin", "finance", "hr", "warehouse", "support", "auditor")
 ARCHIVE_WRITE = ("admin", "finance", "hr", "warehouse", "support")
@@ -25,7 +27,7 @@ def readable_categories(user) -> list[str]:
             if any(role in c.read_roles for role in user.roles)]
 
 
-_SEEDED_CATEGORIES = tuple((code, name) for code, name, _ in DOCUMENT_CATEGORIES)
+_SEEDED_CATEGORIES = tuple((code, category_label(code)) for code, _name, _roles in DOCUMENT_CATEGORIES)
 
 
 def _category_options():
@@ -46,26 +48,32 @@ def _hold(view, context, model, name):
     return Markup(f'<span class="badge badge-warning">{escape(reason)}</span>') if reason else ""
 
 
+def _category(view, context, model, name):
+    return category_label(getattr(model, name))
+
+
 class ArchivedFileView(SecuredModelView):
     read_roles, write_roles = ARCHIVE_READ, ARCHIVE_WRITE
     allow_delete = False  # deletion only by the retention job
     column_list = ("filename", "category", "document_date", "keep_until", "hold_reason",
                    "size", "content_type", "uploaded_by", "uploaded_at")
-    column_labels = {"keep_until": "Keep until", "hold_reason": "Legal hold"}
+    column_labels = {"upload": _l("Dateien")}
     column_searchable_list = ("filename", "sha256", "uploaded_by")
     # Static options: Flask-Admin builds filters when the app starts, before any query may run.
-    column_filters = (FilterEqual("category", "Category", options=_SEEDED_CATEGORIES),
+    column_filters = (FilterEqual("category", _l("Kategorie"), options=_SEEDED_CATEGORIES),
                       "filename", "document_date", "uploaded_by", "uploaded_at",
                       "keep_until", "sha256", "content_type")
     column_default_sort = ("uploaded_at", True)
-    column_formatters = {"filename": _download_link, "hold_reason": _hold}
+    column_formatters = {"filename": _download_link, "hold_reason": _hold,
+                         "category": _category}
     column_details_list = ("filename", "category", "document_date", "keep_until",
                            "hold_reason", "hold_by", "hold_at", "description", "size",
                            "content_type", "sha256", "uploaded_by", "uploaded_at")
-    column_formatters_detail = {"filename": _download_link}
+    column_formatters_detail = {"filename": _download_link, "category": _category}
     form_columns = ("upload", "category", "document_date", "description")
-    form_extra_fields = {"upload": MultipleFileField("Files", render_kw={"multiple": True})}
-    form_args = {"document_date": {"validators": [validators.InputRequired()]}}
+    form_extra_fields = {"upload": MultipleFileField(_l("Dateien"), render_kw={"multiple": True})}
+    form_args = {"document_date": {"validators": [validators.InputRequired()]},
+                 "category": {"label_modifier": category_label}}
 
     def get_query(self):
         return super().get_query().filter(category__in=readable_categories(current_user))
@@ -77,14 +85,14 @@ class ArchivedFileView(SecuredModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.upload.validators = [validators.InputRequired("choose at least one file")]
+        form.upload.validators = [validators.InputRequired(_l("Bitte mindestens eine Datei auswählen."))]
         return form
 
     def create_model(self, form):
         """Archive every chosen file; report each refusal by name."""
         category = form.category.data
         if category and not set(category.read_roles) & set(current_user.roles):
-            flash("you may not file documents in this category", "error")
+            flash(_("In dieser Kategorie dürfen Sie keine Dokumente ablegen."), "error")
             return False
         stored, refused = [], []
         for upload in [f for f in form.upload.data or [] if getattr(f, "filename", None)]:
@@ -103,18 +111,18 @@ class ArchivedFileView(SecuredModelView):
 
     def _report(self, stored, refused):
         if stored:
-            flash(f"archived: {', '.join(r.filename for r in stored)}", "success")
+            flash(_("Archiviert: %(files)s", files=", ".join(r.filename for r in stored)), "success")
         for message in refused:
-            flash(f"refused: {message}", "error")
+            flash(_("Abgelehnt: %(reason)s", reason=message), "error")
         if not stored and not refused:
-            flash("choose at least one file", "error")
+            flash(_("Bitte mindestens eine Datei auswählen."), "error")
         return stored[-1] if stored and not refused else False
 
     def on_model_change(self, form, model, is_created):
         if not is_created and being_deleted(model.pk):
-            raise validators.ValidationError("this file is being deleted by the cleanup")
+            raise validators.ValidationError(_("Diese Datei wird gerade von der Aufbewahrungsbereinigung gelöscht."))
         if model.category and not set(model.category.read_roles) & set(current_user.roles):
-            raise validators.ValidationError("you may not file documents in this category")
+            raise validators.ValidationError(_("In dieser Kategorie dürfen Sie keine Dokumente ablegen."))
         model.keep_until = keep_until_for(model.category.pk, model.document_date)
 
 
@@ -123,6 +131,8 @@ class RetentionRuleView(SecuredModelView):
     write_roles = ("admin",)
     allow_delete = False  # a category without a rule is kept forever; change, don't drop
     column_list = ("category", "period", "unit", "start", "fixed_start", "legal_basis")
+    column_formatters = {"category": _category}
+    column_formatters_detail = {"category": _category}
     form_columns = ("category", "period", "unit", "start", "fixed_start", "legal_basis")
 
     def create_form(self, obj=None):
@@ -133,12 +143,12 @@ class RetentionRuleView(SecuredModelView):
 
     def _with_category_check(self, form):
         form.category.validators = [validators.InputRequired(), validators.AnyOf(
-            [c for c, _ in _category_options()], message="choose an existing category code")]
+            [c for c, _ in _category_options()], message=_l("Bitte eine vorhandene Kategorie wählen."))]
         return form
 
     def after_model_change(self, form, model, is_created):
         changed = refresh_category(model.category)
-        flash(f"keep-until dates recomputed: {changed} file(s) changed", "info")
+        flash(_("Aufbewahrungsfristen neu berechnet: %(count)s Datei(en) geändert.", count=changed), "info")
 
 
 class DeletionLogView(SecuredModelView):
@@ -150,3 +160,4 @@ class DeletionLogView(SecuredModelView):
     column_searchable_list = ("filename", "sha256", "run_id", "category")
     column_filters = ("category", "deleted_at", "document_date", "run_id")
     column_default_sort = ("deleted_at", True)
+    column_formatters = {"category": _category}

@@ -15,7 +15,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from admin.dates import LocaleDateField
 from admin.filters import BackofficeFilterConverter
+from admin.labels import code_choices, code_label, field_label
+from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from models.audit import AuditEntry, FieldChange
 from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
@@ -46,12 +49,17 @@ def _format_decimal(view, value, *args):
     return format_decimal_de(value, min(places, 4))
 
 
+def _list_of_codes(view, value, *args):
+    return ", ".join(str(code_label(v)) for v in value)
+
+
 FORMATTERS = dict(DEFAULT_FORMATTERS)
 FORMATTERS.update({
     date: lambda view, value, *a: format_date_de(value),
     datetime: _format_datetime,
     Decimal: _format_decimal,
     bool: lambda view, value, *a: Markup("&#10003;") if value else "",
+    list: _list_of_codes,
 })
 EXPORT_FORMATTERS = {
     date: lambda view, value, *a: format_date_de(value),
@@ -72,8 +80,28 @@ def current_user_label() -> str:
     return current_user.email if current_user.is_authenticated else "anonymous"
 
 
+class LabelledModelConverter(CustomModelConverter):
+    """Form fields with the German (translatable) label and enumeration labels over codes."""
+
+    def convert(self, model, field, field_args):
+        args = dict(field_args or {})
+        if not args.get("label") and getattr(field, "name", None):
+            args["label"] = self.view.get_column_name(field.name) if hasattr(
+                self.view, "get_column_name") else field_label(field.name)
+        return super().convert(model, field, args)
+
+    def _convert_choices(self, choices):
+        return code_choices(choices)
+
+    def conv_Date(self, model, field, kwargs):
+        return LocaleDateField(**kwargs)
+
+
+
 class SecuredModelView(ModelView):
     """A CRUD view whose read and write access is limited to named roles."""
+
+    model_form_converter = LabelledModelConverter
 
     read_roles: tuple[str, ...] = ("admin",)
     write_roles: tuple[str, ...] = ("admin",)
@@ -88,6 +116,25 @@ class SecuredModelView(ModelView):
     column_type_formatters_export = EXPORT_FORMATTERS
     column_type_formatters_detail = FORMATTERS
     filter_converter = BackofficeFilterConverter()
+
+    def __init__(self, model, *args, **kwargs):
+        # Enumeration fields show their labels; the stored codes stay as they are.
+        choices = {name: code_choices(field.choices) for name, field in model._fields.items()
+                   if getattr(field, "choices", None)}
+        self.column_choices = {**choices, **(self.column_choices or {})}
+        super().__init__(model, *args, **kwargs)
+
+    def _get_list_value(self, context, model, name, column_formatters,
+                        column_type_formatters):
+        value = super()._get_list_value(context, model, name, column_formatters,
+                                        column_type_formatters)
+        return "" if value is None else value  # an empty choice field, never "None"
+
+    def get_column_name(self, field):
+        """The view's own label, else the field's German label, never the code name."""
+        if self.column_labels and field in self.column_labels:
+            return self.column_labels[field]
+        return field_label(field) or self._prettify_name(field)
 
     def may_read(self) -> bool:
         return current_user.is_authenticated and current_user.has_role(*self.read_roles)
@@ -138,7 +185,10 @@ class SecuredModelView(ModelView):
     def handle_view_exception(self, exc):
         """Show a validation failure as the fields and what to fix, not as an exception."""
         if isinstance(exc, me.ValidationError):
-            flash("Not saved – please correct: " + validation_message(exc), "error")
+            from views.i18n import gettext
+
+            flash(gettext("Nicht gespeichert – bitte korrigieren: %(problems)s",
+                          problems=validation_message(exc)), "error")
             return True
         return super().handle_view_exception(exc)
     def get_export_value(self, model, name):
@@ -179,7 +229,7 @@ def validation_message(exc) -> str:
     """Turn a mongoengine ValidationError into 'Field: problem; Field: problem'."""
     parts = []
     for field, error in _field_errors(exc):
-        label = "" if field in (None, "__all__") else field.replace("_", " ").capitalize() + ": "
+        label = "" if field in (None, "__all__") else f"{field_label(field) or field}: "
         parts.append(label + error)
     return "; ".join(parts) or str(exc)
 
@@ -250,7 +300,9 @@ def run_step(step, subject, done: str, name_result: bool = False):
     try:
         result = step()
     except BusinessRuleError as exc:
-        flash(f"{subject}: {exc}", "error")
+        from views.i18n import translated
+
+        flash(f"{subject}: {translated(exc)}", "error")
         return None
     flash(f"{result if name_result else subject}: {done}", "success")
     return result

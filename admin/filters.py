@@ -2,8 +2,8 @@
 from decimal import Decimal
 
 from flask_admin.babel import lazy_gettext
-from flask_admin.contrib.mongoengine.filters import (BaseMongoEngineFilter,
-                                                      FilterConverter)
+from flask_admin.contrib.mongoengine.filters import (BaseMongoEngineFilter, FilterConverter,
+                                                      FilterEqual, FilterNotEqual)
 from flask_admin.model import filters
 
 from services.imports.csv_reader import parse_decimal
@@ -48,7 +48,17 @@ DECIMAL_FILTERS = tuple(_range_filter(op, label, _DecimalFilter) for op, label i
 
 
 class BackofficeFilterConverter(FilterConverter):
-    """Flask-Admin's converter plus DateField and our fixed-decimal fields."""
+    """Flask-Admin's converter plus DateField, our fixed-decimal fields and choice lists."""
+
+    def convert(self, type_name, column, name):
+        """A field with choices filters by its labelled codes (a select, not free text)."""
+        if getattr(column, "choices", None):
+            from admin.labels import code_choices
+
+            options = code_choices(column.choices)
+            return [FilterEqual(column, name, options=options),
+                    FilterNotEqual(column, name, options=options)]
+        return super().convert(type_name, column, name)
 
     @filters.convert("DateField")
     def conv_date(self, column, name):

@@ -8,6 +8,7 @@ from admin.jobs import AdminOnlyView
 from models.archive import ArchivedFile, DocumentCategory
 from services.archive import holds as legal_hold
 from services.core.errors import BusinessRuleError
+from views.i18n import _
 
 ACTIONS = {("file", "set"): legal_hold.set_file_hold,
            ("file", "lift"): legal_hold.lift_file_hold,
@@ -28,12 +29,13 @@ class LegalHoldView(AdminOnlyView):
         form = request.form
         action = ACTIONS.get((form.get("target"), form.get("action")))
         if action is None:
-            flash("unknown hold action", "error")
+            flash(_("Unbekannte Aktion."), "error")
             return redirect(url_for(".index"))
         try:
             action(form.get("key", "").strip(), form.get("reason", ""), current_user_label())
         except BusinessRuleError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"legal hold {'set' if form['action'] == 'set' else 'lifted'}", "success")
+            flash(_("Sperrvermerk gesetzt.") if form["action"] == "set" else
+                  _("Sperrvermerk aufgehoben."), "success")
         return redirect(url_for(".index"))

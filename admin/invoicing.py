@@ -12,6 +12,7 @@ from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
 from services.invoicing import issuing as invoicing
 from services.core.formatting import format_money_de
+from views.i18n import _, _l
 
 
 class CustomerView(SecuredModelView):
@@ -92,18 +93,18 @@ class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
     def is_action_allowed(self, name):
         return self.may_write() and super().is_action_allowed(name)
 
-    @action("issue", "Ausstellen", "Die markierten Entwürfe ausstellen (Nummer, Buchung, PDF)?")
+    @action("issue", _l("Ausstellen"), _l("Die markierten Entwürfe ausstellen (Nummer, Buchung, PDF)?"))
     def action_issue(self, ids):
         """Issue the selected drafts."""
         for inv in Invoice.objects(pk__in=ids).order_by("created_at"):
             run_step(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
-                     "ausgestellt", name_result=True)
+                     _("ausgestellt"), name_result=True)
 
-    @action("cancel", "Stornieren (Stornorechnung)",
-            "Die markierten Rechnungen mit einer Stornorechnung stornieren?")
+    @action("cancel", _l("Stornieren (Stornorechnung)"),
+            _l("Die markierten Rechnungen mit einer Stornorechnung stornieren?"))
     def action_cancel(self, ids):
         """Cancel the selected invoices by credit notes."""
         for inv in Invoice.objects(pk__in=ids):
             run_step(lambda i=inv: invoicing.cancel_invoice(i, current_user_label()), inv,
-                     "storniert", name_result=True)
+                     _("storniert"), name_result=True)
 

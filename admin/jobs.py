@@ -5,7 +5,10 @@ from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
+from flask_babel import gettext
+
 from admin.base import SecuredModelView, current_user_label, deny_or_login
+from admin.labels import job_title
 from jobs import ensure_registry
 from jobs.runner import queue_manual_run
 from jobs.scheduler import JOBSTORE_COLLECTION
@@ -46,11 +49,12 @@ class JobsView(AdminOnlyView):
     def run(self):
         name = request.form.get("job", "")
         if name not in ensure_registry():
-            flash(f"unknown job {name!r}", "error")
+            flash(gettext("Unbekannter Job: %(name)s", name=name), "error")
         else:
             run = queue_manual_run(name, current_user_label())
-            flash(f"{name} queued as {run.run_id}; the scheduler process starts it within "
-                  "seconds (it waits if a run is in progress)", "success")
+            flash(gettext("%(job)s ist eingereiht (Lauf %(run)s); der Scheduler-Prozess startet "
+                          "ihn in wenigen Sekunden (läuft gerade einer, danach).",
+                          job=job_title(name), run=run.run_id), "success")
         return redirect(url_for(".index"))
 
 
@@ -63,6 +67,7 @@ class JobRunView(SecuredModelView):
     column_filters = ("job", "status", "trigger", "scheduled_for")
     column_searchable_list = ("job", "run_id", "status")
     column_default_sort = ("scheduled_for", True)
+    column_formatters = {"job": lambda view, context, model, name: job_title(model.job)}
     column_details_list = ("run_id", "job", "scheduled_for", "trigger", "status",
                            "started_at", "finished_at", "summary", "error", "requested_by",
                            "host")

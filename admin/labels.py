@@ -27,6 +27,193 @@ COMMON = {
 }
 STOCK = {**COMMON, "name": _l("Bezeichnung")}
 
+# German labels of the model fields, by field name (the same name means the same thing in
+# every collection); a view's column_labels override these. English comes from the catalog.
+FIELDS = {
+    "active": _l("Aktiv"), "action": _l("Aktion"), "amount": _l("Betrag"),
+    "applied_at": _l("Ausgeführt"), "approved_at": _l("Freigegeben am"),
+    "approved_by": _l("Freigegeben von"), "assignee": _l("Bearbeitung"), "at": _l("Zeitpunkt"),
+    "author": _l("Verfasst von"), "bank_name": _l("Bank"), "bic": _l("BIC"),
+    "bins": _l("Bestand je Lagerplatz"), "birth_date": _l("Geburtsdatum"),
+    "calculated_at": _l("Berechnet am"), "cancelled_by": _l("Storniert durch"),
+    "cancels": _l("Storniert Rechnung"), "care_child_reduction": _l("PV-Abschlag je Kind (%)"),
+    "care_child_reduction_max_children": _l("PV-Abschlag höchstens für Kinder"),
+    "care_childless_min_age": _l("PV-Kinderlosenzuschlag ab Alter"),
+    "care_childless_surcharge": _l("PV-Kinderlosenzuschlag (%)"),
+    "care_employer_rate_saxony": _l("PV-Arbeitgeberanteil Sachsen (%)"),
+    "care_rate": _l("Pflegeversicherung (%)"), "category": _l("Kategorie"),
+    "ceiling_health": _l("BBG Kranken-/Pflegeversicherung (Monat)"),
+    "ceiling_pension": _l("BBG Renten-/Arbeitslosenversicherung (Monat)"),
+    "change": _l("Änderung"), "changes": _l("Änderungen"), "chart": _l("Kontenrahmen"),
+    "child_allowances": _l("Kinderfreibeträge"), "childless": _l("Kinderlos"),
+    "children_under_25": _l("Kinder unter 25"), "church_tax": _l("Kirchensteuer"),
+    "church_tax_rate": _l("Kirchensteuersatz (%)"),
+    "church_tax_rate_reduced": _l("Kirchensteuersatz ermäßigt (%)"),
+    "church_tax_reduced_states": _l("Bundesländer mit ermäßigter Kirchensteuer"),
+    "city": _l("Ort"), "code": _l("Kürzel"), "collection": _l("Datenbestand"),
+    "comments": _l("Kommentare"), "contact_name": _l("Ansprechpartner"),
+    "content_type": _l("Dateityp"), "country": _l("Land"), "created_at": _l("Angelegt"),
+    "created_by": _l("Angelegt von"), "credit": _l("Haben"), "customer": _l("Kunde"),
+    "customer_no": _l("Kundennummer"), "date": _l("Datum"), "debit": _l("Soll"),
+    "deleted_at": _l("Gelöscht am"), "delimiter": _l("Trennzeichen"),
+    "department": _l("Abteilung"), "description": _l("Beschreibung"),
+    "document_date": _l("Belegdatum"), "document_id": _l("Dokument-ID"),
+    "dry_run": _l("Probelauf"), "due_at": _l("Lösung fällig"), "due_date": _l("Fällig am"),
+    "email": _l("E-Mail"), "encoding": _l("Zeichensatz"), "error": _l("Fehler"),
+    "error_count": _l("Fehler"), "errors": _l("Fehlermeldungen"),
+    "exemption_reason": _l("Befreiungsgrund"), "exit_date": _l("Austrittsdatum"),
+    "expected_quantity": _l("Erwarteter Bestand"), "field": _l("Feld"),
+    "file_id": _l("Datei-ID"), "filename": _l("Dateiname"), "finished_at": _l("Beendet"),
+    "first_name": _l("Vorname"), "first_response_at": _l("Erste Reaktion"),
+    "fiscal_year": _l("Geschäftsjahr"), "fixed_start": _l("Fester Fristbeginn"),
+    "from_location": _l("Von Lagerplatz"), "from_status": _l("Von Status"),
+    "gross": _l("Brutto"), "gross_total": _l("Brutto"), "hash": _l("Prüfsumme"),
+    "health_average_addon": _l("Durchschnittlicher KV-Zusatzbeitrag (%)"),
+    "health_general_rate": _l("KV allgemeiner Beitragssatz (%)"),
+    "health_insurance_addon": _l("KV-Zusatzbeitrag (%)"), "hire_date": _l("Eintrittsdatum"),
+    "history": _l("Verlauf"), "hold_at": _l("Sperrvermerk seit"),
+    "hold_by": _l("Sperrvermerk von"), "hold_reason": _l("Sperrvermerk"),
+    "holiday_subdivision": _l("Feiertage des Bundeslands"), "host": _l("Rechner"),
+    "iban": _l("IBAN"), "inserted": _l("Neu angelegt"),
+    "insolvency_rate": _l("Insolvenzgeldumlage (%)"), "internal": _l("Intern"),
+    "issue_date": _l("Rechnungsdatum"), "issued_at": _l("Ausgestellt am"),
+    "issued_by": _l("Ausgestellt von"), "item": _l("Artikel"), "job": _l("Job"),
+    "journal_entry": _l("Buchung"), "keep_until": _l("Aufbewahren bis"), "key": _l("Schlüssel"),
+    "kind": _l("Art"), "label": _l("Bezeichnung"), "last_login_at": _l("Letzte Anmeldung"),
+    "last_name": _l("Nachname"), "legal_basis": _l("Rechtsgrundlage"), "lines": _l("Positionen"),
+    "locale": _l("Sprache"), "location": _l("Lagerplatz"),
+    "managing_director": _l("Geschäftsführung"), "message": _l("Meldung"),
+    "minijob_flat_tax_rate": _l("Minijob Pauschsteuer (%)"),
+    "minijob_health_rate": _l("Minijob Pauschale KV (%)"),
+    "minijob_limit": _l("Minijob-Grenze (Monat)"),
+    "minijob_pension_rate": _l("Minijob Pauschale RV (%)"), "mode": _l("Modus"),
+    "month": _l("Monat"), "monthly_gross": _l("Monatsbrutto"), "name": _l("Name"),
+    "net": _l("Netto"), "net_total": _l("Netto"), "new": _l("Neu"), "note": _l("Bemerkung"),
+    "notes": _l("Hinweise"), "number": _l("Nummer"), "old": _l("Alt"),
+    "order_date": _l("Bestelldatum"), "paid_total": _l("Bezahlt"),
+    "paused_minutes": _l("Pausiert (Minuten)"), "payment_days": _l("Zahlungsziel (Tage)"),
+    "payment_terms": _l("Zahlungsbedingungen"), "payment_terms_days": _l("Zahlungsziel (Tage)"),
+    "payments": _l("Zahlungen"), "pension_rate": _l("Rentenversicherung (%)"),
+    "period": _l("Frist"), "personnel_no": _l("Personalnummer"), "phase": _l("Phase"),
+    "phone": _l("Telefon"), "position": _l("Position"), "postal_code": _l("PLZ"),
+    "posted_at": _l("Gebucht am"), "posted_by": _l("Gebucht von"),
+    "prev_hash": _l("Vorherige Prüfsumme"), "priority": _l("Priorität"),
+    "quantity": _l("Menge"), "rate": _l("Satz"), "reason": _l("Grund"),
+    "received": _l("Geliefert"), "recipient": _l("Empfänger"), "recorded_by": _l("Erfasst von"),
+    "reference": _l("Referenz"), "refusal": _l("Ablehnung"), "register": _l("Handelsregister"),
+    "rejected": _l("Abgelehnt"), "reorder_point": _l("Meldebestand"),
+    "reorder_qty": _l("Bestellmenge"), "requested_by": _l("Angefordert von"),
+    "requester": _l("Anfragende Person"), "resolution_minutes": _l("Lösungszeit (Geschäftsminuten)"),
+    "resolved_at": _l("Gelöst am"), "response_due_at": _l("Reaktion fällig"),
+    "response_minutes": _l("Reaktionszeit (Geschäftsminuten)"),
+    "reversal_of": _l("Storno von"), "reversed_by": _l("Storniert durch"),
+    "roles": _l("Rollen"), "rows_done": _l("Zeilen verarbeitet"),
+    "rows_total": _l("Zeilen gesamt"), "run_id": _l("Lauf-ID"),
+    "scheduled_for": _l("Geplant für"), "sent_at": _l("Versendet am"),
+    "service_date": _l("Leistungsdatum"), "service_date_end": _l("Leistungszeitraum bis"),
+    "sha256": _l("SHA-256-Prüfsumme"), "size": _l("Größe (Bytes)"), "sku": _l("Artikelnummer"),
+    "skip_invalid": _l("Ungültige Zeilen überspringen"), "source": _l("Herkunft"),
+    "start": _l("Fristbeginn"), "started_at": _l("Gestartet"), "state": _l("Zustand"),
+    "status": _l("Status"), "street": _l("Straße"), "summary": _l("Ergebnis"),
+    "supplier": _l("Lieferant"), "supplier_no": _l("Lieferantennummer"),
+    "tax_class": _l("Steuerklasse"), "tax_key": _l("Steuerschlüssel"),
+    "tax_lines": _l("Steuerbeträge"), "tax_number": _l("Steuernummer"), "text": _l("Text"),
+    "title": _l("Titel"), "to_location": _l("Nach Lagerplatz"), "to_status": _l("Nach Status"),
+    "total": _l("Betrag"), "trigger": _l("Auslöser"), "type": _l("Kontoart"),
+    "unchanged": _l("Unverändert"), "unemployment_rate": _l("Arbeitslosenversicherung (%)"),
+    "unit": _l("Einheit"), "unit_cost": _l("Einstandspreis"), "unit_price": _l("Einzelpreis"),
+    "updated": _l("Aktualisiert"), "updated_at": _l("Geändert"), "upload": _l("Datei"),
+    "uploaded_at": _l("Hochgeladen am"), "uploaded_by": _l("Hochgeladen von"),
+    "user": _l("Benutzer"), "valid_from": _l("Gültig ab"), "valid_to": _l("Gültig bis"),
+    "value": _l("Wert"), "vat": _l("USt"), "vat_id": _l("USt-IdNr."), "vat_key": _l("USt-Schlüssel"),
+    "vat_rate": _l("USt-Satz"), "vat_total": _l("USt"), "voucher_ref": _l("Belegnummer"),
+    "year": _l("Jahr"), "password": _l("Passwort"), "event_count": _l("Ereignisse"),
+    "waiting_since": _l("Wartet seit"), "receipt_count": _l("Wareneingänge"),
+    "moved": _l("Umgebucht"), "pdf_sha256": _l("PDF-Prüfsumme"), "pdf_file": _l("PDF-Datei"),
+    "xml_file": _l("XML-Datei"), "ledger_version": _l("Version"), "account": _l("Konto"),
+    "quantities": _l("Mengen"), "content": _l("Inhalt"), "password_hash": _l("Passwort"),
+    "heartbeat_at": _l("Lebenszeichen"), "pid": _l("Prozess"), "resumed_run": _l("Fortgesetzter Lauf"),
+    "entry_ids": _l("Buchungen"), "problems": _l("Probleme"), "totals": _l("Summen"),
+    "month_key": _l("Monat"), "reversal_entry_ids": _l("Storno-Buchungen"),
+    "documents": _l("Dokumente"),
+    # payroll (issue payroll merge)
+    "addon_rate": _l("Zusatzbeitrag (%)"), "betriebsnummer": _l("Betriebsnummer"),
+    "church_denomination": _l("Konfession"), "health_fund": _l("Krankenkasse"),
+    "health_insurance_threshold": _l("Versicherungspflichtgrenze KV (Jahr)"),
+    "midijob_employee_factor": _l("Midijob Faktor Arbeitnehmer"),
+    "midijob_employee_offset": _l("Midijob Abzug Arbeitnehmer"),
+    "midijob_factor_f": _l("Midijob Faktor F"),
+    "midijob_total_factor": _l("Midijob Faktor gesamt"),
+    "midijob_total_offset": _l("Midijob Abzug gesamt"),
+    "midijob_upper_limit": _l("Midijob Obergrenze"),
+    "minijob_pension_exempt": _l("Minijob: von der RV befreit"),
+    "minijob_pension_min_base": _l("Minijob RV-Mindestbemessung"),
+    "minijob_u1_rate": _l("Minijob Umlage U1 (%)"), "minijob_u2_rate": _l("Minijob Umlage U2 (%)"),
+    "private_care_premium": _l("Beitrag private Pflegeversicherung"),
+    "private_health_premium": _l("Beitrag private Krankenversicherung"),
+    "social_security_no": _l("Sozialversicherungsnummer"), "tax_id": _l("Steuer-ID"),
+    "u1_levy": _l("Umlage U1 (Entgeltfortzahlung)"), "u1_rate": _l("Umlage U1 (%)"),
+    "u2_rate": _l("Umlage U2 (%)"), "workplace_state": _l("Bundesland der Arbeitsstätte"),
+}
+
+# Enumerations: stable codes in the database, these labels on screen (by code, the same
+# code means the same thing in every collection).
+CODES = {
+    # ticket priorities and statuses
+    "low": _l("niedrig"), "normal": _l("normal"), "high": _l("hoch"), "critical": _l("kritisch"),
+    "new": _l("neu"), "in_progress": _l("in Bearbeitung"), "waiting": _l("wartet"),
+    "resolved": _l("gelöst"), "closed": _l("geschlossen"), "reopened": _l("wiedereröffnet"),
+    # roles
+    "admin": _l("Administration"), "finance": _l("Finanzen"), "hr": _l("Personal"),
+    "warehouse": _l("Lager"), "support": _l("Support"), "auditor": _l("Prüfung"),
+    # documents and runs
+    "draft": _l("Entwurf"), "issuing": _l("wird ausgestellt"), "issued": _l("ausgestellt"),
+    "paid": _l("bezahlt"), "cancelled": _l("storniert"), "posted": _l("gebucht"),
+    "invoice": _l("Rechnung"), "credit_note": _l("Gutschrift"),
+    "calculating": _l("wird berechnet"), "calculated": _l("berechnet"),
+    "approved": _l("freigegeben"), "posting": _l("wird gebucht"), "reversing": _l("wird storniert"),
+    "reversed": _l("storniert"), "discarded": _l("verworfen"),
+    "sent": _l("versendet"), "partly_received": _l("teilweise geliefert"),
+    "received": _l("geliefert"),
+    # ledger
+    "asset": _l("Aktiva"), "liability": _l("Passiva"), "equity": _l("Eigenkapital"),
+    "revenue": _l("Erlös"), "expense": _l("Aufwand"), "manual": _l("manuell"),
+    "payment": _l("Zahlung"), "payroll": _l("Lohn"), "import": _l("Import"),
+    # employees
+    "active": _l("aktiv"), "inactive": _l("inaktiv"), "left": _l("ausgeschieden"),
+    # stock
+    "receipt": _l("Zugang"), "issue": _l("Abgang"), "adjustment": _l("Inventurkorrektur"),
+    "transfer": _l("Umlagerung"), "pending": _l("offen"), "done": _l("erledigt"),
+    "refused": _l("abgelehnt"),
+    # jobs and imports
+    "queued": _l("in Warteschlange"), "running": _l("läuft"), "ok": _l("erfolgreich"),
+    "failed": _l("fehlgeschlagen"), "skipped": _l("übersprungen"), "schedule": _l("Zeitplan"),
+    "uploaded": _l("hochgeladen"), "succeeded": _l("erfolgreich"),
+    "partial": _l("teilweise"), "interrupted": _l("abgebrochen"),
+    "insert": _l("nur neue Zeilen"), "upsert": _l("neue und geänderte Zeilen"),
+    # audit
+    "create": _l("angelegt"), "update": _l("geändert"), "delete": _l("gelöscht"),
+    # archive retention
+    "de": "Deutsch", "en": "English",
+    "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
+    "document_date": _l("Belegdatum"), "fixed_date": _l("festes Datum"),
+}
+
+
+def field_label(name: str):
+    """The label of a model field by name (the last part of a dotted name); None if unknown."""
+    return FIELDS.get(name.rsplit(".", 1)[-1]) if name else None
+
+
+def code_label(code):
+    """The label of an enumeration code (status, priority, role, ...); the code if unknown."""
+    return CODES.get(code, code) if isinstance(code, str) else code
+
+
+def code_choices(codes):
+    """(code, label) pairs for a field's choices; pairs already labelled stay."""
+    return [c if isinstance(c, (tuple, list)) else (c, code_label(c)) for c in codes]
+
 # Menu entries and categories registered in admin.VIEWS (English there) in German;
 # labels not listed here stay as registered.
 MENU = {
@@ -44,9 +231,79 @@ MENU = {
     "Import": _l("Import"), "Retention rules": _l("Aufbewahrungsregeln"),
     "Deletion log": _l("Löschprotokoll"), "Job runs": _l("Joblauf-Protokoll"),
     "Legal holds": _l("Sperrvermerke"), "Jobs": _l("Jobs"),
+    "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"),
+    "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 
 
 def menu_label(label):
     """The German (translatable) menu label for a label registered in English."""
     return MENU.get(label, label) if label else label
+
+
+# Scheduled jobs (jobs.register_jobs) by name: a German title and what the job does.
+JOBS = {
+    "retention_cleanup": (_l("Aufbewahrung: abgelaufene Archivdateien löschen"),
+                          _l("Löscht archivierte Dateien, deren Aufbewahrungsfrist abgelaufen "
+                             "ist und die keinen Sperrvermerk tragen.")),
+    "sla_escalation": (_l("Überfällige Tickets eskalieren"),
+                       _l("Hebt die Priorität von Tickets über ihrer SLA-Frist um eine Stufe.")),
+    "reorder_report": (_l("Nachbestellliste"),
+                       _l("Artikel am oder unter dem Meldebestand, je bevorzugtem Lieferanten.")),
+    "stock_recovery": (_l("Lagerbewegungen nachholen"),
+                       _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
+}
+
+
+def job_title(name: str):
+    """The German (translatable) title of a scheduled job; the name if it has none yet."""
+    return JOBS[name][0] if name in JOBS else name
+
+
+def job_description(name: str, fallback: str = ""):
+    return JOBS[name][1] if name in JOBS else fallback
+
+
+def schedule_label(trigger) -> str:
+    """A trigger as a clerk reads it: "täglich 02:00", "alle 15 Minuten"."""
+    from flask_babel import gettext
+
+    interval = getattr(trigger, "interval", None)
+    if interval is not None:
+        minutes = int(interval.total_seconds() // 60)
+        if minutes == 60:
+            return gettext("stündlich")
+        if minutes % 60 == 0:
+            return gettext("alle %(num)s Stunden", num=minutes // 60)
+        return gettext("alle %(num)s Minuten", num=minutes)
+    fields = {f.name: str(f) for f in getattr(trigger, "fields", ())}
+    hour, minute = fields.get("hour", "*"), fields.get("minute", "0")
+    if hour.isdigit() and minute.isdigit():
+        time = f"{int(hour):02d}:{int(minute):02d}"
+        if fields.get("day_of_week", "*") == "*" and fields.get("day", "*") == "*":
+            return gettext("täglich %(time)s", time=time)
+        if fields.get("day", "*") == "*":
+            return gettext("wöchentlich (%(days)s) %(time)s", days=fields["day_of_week"],
+                           time=time)
+        return gettext("monatlich am %(day)s. um %(time)s", day=fields["day"], time=time)
+    return gettext("nach Zeitplan (%(rule)s)", rule=", ".join(
+        f"{k}={v}" for k, v in fields.items() if v != "*"))
+
+
+# Archive document categories (reference data, seeds.reference) by code.
+CATEGORIES = {
+    "books": _l("Bücher, Journale, Jahresabschlüsse"),
+    "invoice": _l("Rechnungen (ausgestellt und erhalten)"),
+    "voucher": _l("Buchungsbelege"), "payslip": _l("Entgeltabrechnungen"),
+    "payroll_account": _l("Lohnkonten"), "application": _l("Bewerbungsunterlagen"),
+    "letter": _l("Geschäftsbriefe"), "delivery_note": _l("Lieferscheine"),
+    "it": _l("IT-Dokumentation"),
+}
+
+
+def category_label(category):
+    """A document category (object or code) by its translated label; its stored name else."""
+    code = getattr(category, "code", category)
+    if code in CATEGORIES:
+        return CATEGORIES[code]
+    return getattr(category, "name", None) or code or ""

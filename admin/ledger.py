@@ -6,6 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from admin.labels import menu_label
+from views.i18n import _, _l
 from admin.base import (FrozenDocumentsMixin, SecuredModelView, current_user_label,
                         money_formatter, run_step)
 from models.ledger import JournalEntry
@@ -56,32 +57,33 @@ class JournalEntryView(FrozenDocumentsMixin, SecuredModelView):
     def is_action_allowed(self, name):
         return self.may_write() and super().is_action_allowed(name)
 
-    @action("post", "Buchen (festschreiben)",
-            "Die markierten Entwürfe buchen? Gebuchte Einträge sind danach unveränderlich.")
+    @action("post", _l("Buchen (festschreiben)"),
+            _l("Die markierten Entwürfe buchen? Gebuchte Einträge sind danach unveränderlich."))
     def action_post(self, ids):
         """Post the selected drafts; each one that cannot be posted is named."""
         for entry in JournalEntry.objects(pk__in=ids).order_by("date"):
             run_step(lambda e=entry: posting.post_entry(e, current_user_label()),
-                     entry, "gebucht")
+                     entry, _("gebucht"))
 
-    @action("reverse", "Stornieren",
-            "Die markierten gebuchten Einträge mit heutigem Datum stornieren?")
+    @action("reverse", _l("Stornieren"),
+            _l("Die markierten gebuchten Einträge mit heutigem Datum stornieren?"))
     def action_reverse(self, ids):
         """Post a reversal entry for each selected posted entry."""
         for entry in JournalEntry.objects(pk__in=ids):
             run_step(lambda e=entry: posting.reverse_entry(e, current_user_label()),
-                     entry, "storniert")
+                     entry, _("storniert"))
 
-    @action("correct", "Stornieren und korrigieren",
-            "Stornieren und einen neuen Entwurf mit denselben Zeilen zur Korrektur anlegen?")
+    @action("correct", _l("Stornieren und korrigieren"),
+            _l("Stornieren und einen neuen Entwurf mit denselben Zeilen zur Korrektur anlegen?"))
     def action_correct(self, ids):
         """Reverse each selected entry and open a draft copy of it for the correction."""
         for entry in JournalEntry.objects(pk__in=ids):
             draft = run_step(lambda e=entry: posting.reverse_and_copy(
-                e, current_user_label()), entry, "storniert")
+                e, current_user_label()), entry, _("storniert"))
             if draft is not None:
-                flash(Markup('Korrektur-Entwurf angelegt: <a href="{}">bearbeiten</a>').format(
-                    self.get_url(".edit_view", id=draft.pk)), "info")
+                flash(Markup('{}: <a href="{}">{}</a>').format(
+                    _("Korrektur-Entwurf angelegt"), self.get_url(".edit_view", id=draft.pk),
+                    _("bearbeiten")), "info")
 
 
 
@@ -103,7 +105,7 @@ class FinanceLink(MenuLink):
 
 def add_ledger_links(admin) -> None:
     """Add the ledger report and period screens to the Finance menu."""
-    for name, url in (("Summen- und Saldenliste", "/ledger/trial-balance"),
-                      ("Kontoblatt", "/ledger/account-ledger"),
-                      ("Perioden und Hash-Kette", "/ledger/periods")):
+    for name, url in ((_l("Summen- und Saldenliste"), "/ledger/trial-balance"),
+                      (_l("Kontoblatt"), "/ledger/account-ledger"),
+                      (_l("Perioden und Hash-Kette"), "/ledger/periods")):
         admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))

@@ -6,6 +6,8 @@ from bson import ObjectId
 from flask_login import current_user
 
 from admin.base import SecuredModelView
+from admin.labels import code_choices
+from views.i18n import _l, gettext
 from models.user import ROLES
 
 
@@ -19,17 +21,19 @@ class UserView(SecuredModelView):
     # `roles` replaces the generated field: Flask-Admin gives a required ListField a
     # validator for list widgets (FieldListInputRequired) that fails on a select (500).
     form_extra_fields = {
-        "roles": SelectMultipleField("Roles", choices=[(r, r) for r in ROLES],
+        "roles": SelectMultipleField(_l("Rollen"), choices=code_choices(ROLES),
                                      validators=[validators.InputRequired()]),
         "password": PasswordField(
-            "Password", validators=[validators.Optional()],
-            description="Leave empty to keep the current password"),
+            _l("Passwort"), validators=[validators.Optional()],
+            description=_l("Leer lassen, um das bisherige Passwort zu behalten")),
     }
+    column_details_list = ("email", "name", "roles", "active", "locale", "last_login_at",
+                           "created_at")
 
     def on_model_change(self, form, model, is_created):
         password = form.password.data
         if is_created and not password:
-            raise validators.ValidationError("a new user needs a password")
+            raise validators.ValidationError(gettext("Ein neuer Benutzer braucht ein Passwort."))
         if password:
             try:
                 model.set_password(password)

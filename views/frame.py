@@ -22,3 +22,49 @@ def render_error(template: str, **context) -> str:
     except Exception:  # the bare page is the last resort, never a second error
         log.warning("error page %s rendered without the frame", template, exc_info=True)
         return render_template(template, framed=False, **context)
+
+
+def brand_name() -> str:
+    """The company's name from its master data for the page header; "Backoffice" before."""
+    from flask import g
+
+    if "brand_name" not in g:
+        try:
+            from models.company import Company
+
+            company = Company.current()
+        except Exception:  # the header of an error page must not need the database
+            log.warning("company name not readable for the page header", exc_info=True)
+            company = None
+        g.brand_name = company.name if company and company.name else "Backoffice"
+    return g.brand_name
+
+
+def role_labels(roles) -> str:
+    """A user's roles as labels ("Finanzen, Prüfung"), not as codes."""
+    from admin.labels import code_label
+
+    return ", ".join(str(code_label(role)) for role in roles or ())
+
+
+def short_money(value) -> str:
+    """An axis label for an amount: 12.500 €, 1,2 Mio. € (German grouping in both languages)."""
+    from decimal import Decimal
+
+    from services.core.formatting import format_decimal_de
+
+    value = Decimal(str(value))
+    if value >= 1_000_000:
+        return f"{format_decimal_de(value / 1_000_000, 1)} Mio. €"
+    return f"{format_decimal_de(value.quantize(Decimal(1)), 0)} €"
+
+
+def view_url(endpoint: str, **values):
+    """The URL of an admin view if the current user may open it, else None (tiles link only
+    where the user may go)."""
+    from flask import url_for
+
+    for view in current_app.extensions["admin"][0]._views:
+        if view.endpoint == endpoint.split(".", 1)[0]:
+            return url_for(endpoint, **values) if view.is_accessible() else None
+    return None

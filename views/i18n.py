@@ -45,7 +45,16 @@ def init_app(app) -> None:
     """Register the template helpers."""
     from flask_babel import get_locale
 
-    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale)
+    from admin.labels import (category_label, code_label, job_description, job_title,
+                              schedule_label)
+    from views.frame import brand_name, role_labels, short_money, view_url
+
+    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
+                                 code_label=code_label, job_title=job_title,
+                                 job_description=job_description, schedule_label=schedule_label,
+                                 brand_name=brand_name, role_labels=role_labels,
+                                 short_money=short_money, view_url=view_url,
+                                 category_label=category_label)
     from services.core.formatting import format_date_de, format_decimal_de
     app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
                                  money=money, de_datetime=de_datetime)
@@ -83,4 +92,9 @@ def translated(error: Exception) -> str:
 PARAMETER_LABELS = (
     _l("neu"), _l("in Bearbeitung"), _l("wartet"), _l("gelöst"), _l("geschlossen"),
     _l("wiedereröffnet"), _l("keine"),
+    # import targets (services.imports.csv_import.specs labels)
+    _l("Mitarbeiter"), _l("Lieferanten"), _l("Artikel"), _l("Tickets"), _l("Buchungen"),
+    # month names (services.payroll.render.MONTHS)
+    _l("Januar"), _l("Februar"), _l("März"), _l("April"), _l("Mai"), _l("Juni"), _l("Juli"),
+    _l("August"), _l("September"), _l("Oktober"), _l("November"), _l("Dezember"),
 )

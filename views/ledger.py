@@ -14,6 +14,8 @@ from services.core.formatting import format_date_de, format_decimal_de
 from services.ledger.reports import account_ledger, trial_balance
 from services.core.pdf import FONT_CSS, html_to_pdf
 from views.frame import render_page
+from views.i18n import _
+from services.core.formatting import parse_date
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 READERS = ("admin", "finance", "auditor")
@@ -107,10 +109,10 @@ def periods_view():
 def _period_args() -> tuple[int, date | None, date | None]:
     try:
         year = int(request.args.get("year") or date.today().year)
-        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else None
-        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else None
+        start = parse_date(request.args["from"]) if request.args.get("from") else None
+        end = parse_date(request.args["to"]) if request.args.get("to") else None
     except ValueError:
-        abort(400, "year must be a number, from/to dates as YYYY-MM-DD")
+        abort(400, _("Das Jahr als Zahl angeben, Datumsangaben wie 31.12.2026."))
     return year, start, end
 
 

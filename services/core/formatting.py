@@ -1,4 +1,5 @@
 """German number and date formats for display and for typed-in values."""
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,3 +19,20 @@ def format_money_de(value: Decimal) -> str:
 def format_date_de(value: date | datetime) -> str:
     """Format a date as 31.12.2026."""
     return value.strftime("%d.%m.%Y")
+
+
+DATE_GERMAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(text: str) -> date:
+    """Read 31.12.2026 or 2026-12-31; ValueError for anything else or an impossible date."""
+    text = (text or "").strip()
+    german, iso = DATE_GERMAN.match(text), DATE_ISO.match(text)
+    if german:
+        day, month, year = map(int, german.groups())
+    elif iso:
+        year, month, day = map(int, iso.groups())
+    else:
+        raise ValueError(text)
+    return date(year, month, day)

@@ -1,8 +1,19 @@
 """Structured logs: one JSON object per line on stdout, for any log collector."""
 import json
 import logging
+import re
 import sys
 from datetime import datetime, timezone
+
+# Terminal colour and style codes (werkzeug colours its request lines and its warnings).
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _level(record, message: str) -> str:
+    """The dev server's "do not use in production" notice is information, not a problem."""
+    if record.name == "werkzeug" and "development server" in message:
+        return "INFO"
+    return record.levelname
 
 
 class JsonFormatter(logging.Formatter):
@@ -11,17 +22,18 @@ class JsonFormatter(logging.Formatter):
     EXTRA = ("method", "path", "status", "duration_ms", "user", "remote_addr")
 
     def format(self, record):
+        message = ANSI.sub("", record.getMessage())
         data = {
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
-            "level": record.levelname,
+            "level": _level(record, message),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": message,
         }
         for key in self.EXTRA:
             if hasattr(record, key):
                 data[key] = getattr(record, key)
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+            data["exception"] = ANSI.sub("", self.formatException(record.exc_info))
         return json.dumps(data, ensure_ascii=False)
 
 

@@ -107,8 +107,8 @@ def test_validation_failure_names_field_and_problem(client, login):
         "hire_date": "2026-01-01", "monthly_gross": "2000", "tax_class": "1",
         "state": "NW", "status": "active", "exit_date": "2025-12-31"})
     text = response.get_data(as_text=True)
-    assert "Not saved – please correct: Exit date: the exit date lies before the hire date" \
-        in text
+    assert "Nicht gespeichert – bitte korrigieren: Austrittsdatum: the exit date lies before " \
+        "the hire date" in text
     assert "ValidationError (" not in text
 
 

@@ -24,7 +24,7 @@ def test_admin_sets_and_lifts_a_file_hold_with_reasons_in_the_audit_log(client, 
     login("admin")
     page = change_hold(client, target="file", action="set", key=str(record.pk),
                        reason="Klage vor dem Arbeitsgericht").get_data(as_text=True)
-    assert "legal hold set" in page and "Klage vor dem Arbeitsgericht" in page
+    assert "Sperrvermerk gesetzt." in page and "Klage vor dem Arbeitsgericht" in page
     assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 0
     change_hold(client, target="file", action="lift", key=str(record.pk),
                 reason="Verfahren abgeschlossen")

@@ -52,7 +52,7 @@ def test_refused_files_are_named_and_the_others_archived(client, login):
                                (io.BytesIO(b"MZ\x90\x00evil"), "virus.pdf"),
                                (io.BytesIO(b""), "leer.txt")], follow_redirects=True)
     text = response.get_data(as_text=True)
-    assert "archived: gut.pdf" in text
+    assert "Archiviert: gut.pdf" in text
     assert "&#39;virus.pdf&#39; is not an allowed type" in text
     assert "&#39;leer.txt&#39; is empty" in text
     assert list(ArchivedFile.objects.scalar("filename")) == ["gut.pdf"]
@@ -197,10 +197,10 @@ def test_search_by_filename_sha_uploader_category_and_date_range(app, client, lo
     assert listed(f"?search={a.sha256}") == {"Alpha"}
     assert listed("?search=bernd") == {"Beta"}
     page = client.get("/admin/archive_files/").get_data(as_text=True)
-    assert "Category" in page
+    assert "Kategorie" in page
     view_filters = _filter_indexes(app)
-    assert listed(f"?flt0_{min(view_filters['Category'])}=letter") == {"Gamma"}
-    between = max(view_filters["Document Date"])  # the last date filter is "between"
+    assert listed(f"?flt0_{min(view_filters['Kategorie'])}=letter") == {"Gamma"}
+    between = max(view_filters["Belegdatum"])  # the last date filter is "between"
     assert listed(f"?flt0_{between}=2026-01-01+to+2026-12-31") == {"Beta", "Gamma"}
 
 
