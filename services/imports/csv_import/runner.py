@@ -224,7 +224,7 @@ class _Import:
         if stored is None:
             raise RowProblem([(key_label, f"„{key}“ ist in der Datenbank mehrfach vorhanden; "
                                           "bitte zuerst im Panel bereinigen.")])
-        _id, fingerprint, status = stored
+        fingerprint, status = stored.fingerprint, stored.status
         if fingerprint is not None and digest(document, self.fields) == fingerprint:
             self.result.unchanged += rows
             self.outcome[line] = UNCHANGED
@@ -235,7 +235,8 @@ class _Import:
         if status == "posted" and self.spec.name == "journal_entries":
             raise RowProblem([(key_label, f"Beleg „{key}“ ist bereits gebucht und kann nicht geändert "
                                           "werden; Korrekturen nur per Stornobuchung.")])
-        return self._spool(spool, b"U", line, rows, {"_id": _id, "doc": document})
+        return self._spool(spool, b"U", line, rows,
+                           {"if": store.precondition(self.spec, stored), "doc": document})
 
     def _spool(self, spool, action: bytes, line: int, rows: int, document: dict) -> None:
         write_record(spool, action, line, rows, document)
@@ -293,12 +294,20 @@ class _Import:
                       unchanged=self.result.unchanged, rejected=self.result.rejected)
         spool.seek(0)
         done = 0
+        self.report("writing", 0, self.result.rows)  # the check pass is over; nothing written yet
         for inserts, updates in read_batches(spool, self.options.batch_size, self.skip_lines):
             self._write_batch(inserts, updates)
             done += sum(r for _, r, _ in inserts) + sum(r for _, r, _ in updates)
             self.report("writing", done, self.result.rows)
             runs.progress(self.run, rows_done=done, inserted=self.result.inserted,
                           updated=self.result.updated, rejected=self.result.rejected)
+
+    def _changed_meanwhile(self, document: dict) -> str:
+        if self.spec.name == "journal_entries":
+            return (f"Beleg „{document.get('voucher_ref')}“ wurde während des Imports gebucht oder "
+                    "geändert und wird nicht überschrieben; Korrekturen nur per Stornobuchung.")
+        return ("Der Datensatz wurde während des Imports von anderer Stelle geändert und wurde "
+                "nicht überschrieben; bitte die Datei erneut importieren.")
 
     def _write_batch(self, inserts: list, updates: list) -> None:
         _, duplicates = store.insert_batch(self.spec, [raw for _, _, raw in inserts])
@@ -310,9 +319,14 @@ class _Import:
                                            "Stelle angelegt; bitte erneut importieren.")])
             self.result.rejected += rows - 1
         if updates:
-            decoded = [(bson.decode(raw)) for _, _, raw in updates]
-            store.update_batch(self.spec, [(d["_id"], d["doc"]) for d in decoded], self.fields,
-                               self.options.user)
+            decoded = [bson.decode(raw) for _, _, raw in updates]
+            stale = store.update_batch(self.spec, [(d["if"], d["doc"]) for d in decoded],
+                                       self.fields, self.options.user)
             self.result.updated += sum(rows for _, rows, _ in updates)
+            for (line, rows, _), record in zip(updates, decoded):
+                if record["if"]["_id"] in stale:  # changed (e.g. posted) since the check pass
+                    self.result.updated -= rows
+                    self._refuse(line, (), [(None, self._changed_meanwhile(record["doc"]))])
+                    self.result.rejected += rows - 1
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])
