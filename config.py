@@ -53,6 +53,8 @@ class Config:
         self.ARCHIVE_MAX_FILE_BYTES = int(
             env.get("BACKOFFICE_ARCHIVE_MAX_FILE_MB", env.get("BACKOFFICE_MAX_UPLOAD_MB", "50"))
         ) * 1024 * 1024
+        # Days the cleanup keeps a file whose keep-until was shortened (unless released).
+        self.RETENTION_GRACE_DAYS = int(env.get("BACKOFFICE_RETENTION_GRACE_DAYS", "30"))
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",

@@ -53,6 +53,7 @@ def archive_file(stream, filename: str, *, category: str, document_date: date,
             size=sniffed.size, sha256=sniffed.sha256, category=cat,
             document_date=document_date, description=description or None,
             uploaded_by=uploaded_by, keep_until=keep_until_for(cat.pk, document_date))
+        record.keep_until_min = record.keep_until  # the lawful floor: never shortened silently
         record.content = GridFSProxy(content.grid_id, collection_name=BUCKET)
         record.save(force_insert=True)
         confirm_record(sniffed.sha256, record_id)
