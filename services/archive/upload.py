@@ -61,6 +61,36 @@ MIMETYPE_MAX = 100
 CONTENT_TYPES_MAX = 256 * 1024
 
 
+# The file name extensions each allowed type may carry; the first is added when the
+# client's name has another one, so a download opens as what the bytes are.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/tiff": (".tif", ".tiff"),
+    "application/xml": (".xml",),
+    "text/csv": (".csv",),
+    "text/plain": (".txt", ".text"),
+    "application/msword": (".doc",),
+    "application/vnd.ms-excel": (".xls",),
+    OOXML_PARTS[0][1]: (".docx",),
+    OOXML_PARTS[1][1]: (".xlsx",),
+    OOXML_PARTS[2][1]: (".pptx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": (".ods",),
+    "application/vnd.oasis.opendocument.presentation": (".odp",),
+}
+
+
+def filename_for(filename: str, content_type: str) -> str:
+    """Return the name with an extension that matches the sniffed type (x.html → x.html.txt)."""
+    allowed = EXTENSIONS.get(content_type)
+    if not allowed:
+        return filename
+    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return filename if ext in allowed else f"{filename[:250 - len(allowed[0])]}{allowed[0]}"
+
+
 class ArchiveError(BusinessRuleError, ValueError):
     """An upload was refused; the message says why and what to do."""
 
