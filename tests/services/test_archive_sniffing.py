@@ -11,7 +11,7 @@ import zipfile
 import olefile
 import pytest
 
-from services.archive import ArchiveError, sniff_content_type
+from services.archive.upload import ArchiveError, sniff_content_type
 
 DOCX = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w/>"}
 XLSX = {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from models import AuditEntry, Employee, JournalEntry
 from models.import_run import ImportRun
-from services import posting
-from services.csv_import import ImportOptions, run_import
+from services.ledger import posting
+from services.imports.csv_import import ImportOptions, run_import
 from tests.factories import make_employee, make_entry
 
 JOURNAL = ("Datum;Soll;Haben;Betrag;Buchungstext;Belegnummer\r\n"

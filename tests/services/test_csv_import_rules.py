@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from models import StockItem, Ticket
 from models.stock_movement import StockMovement
-from services.csv_import import ImportOptions, run_import
-from services.stock import MovementRequest, post_movement
-from services.tickets import change_status
+from services.imports.csv_import import ImportOptions, run_import
+from services.operations.stock import MovementRequest, post_movement
+from services.operations.tickets import change_status
 from tests.factories import make_stock_item, make_ticket
 
 STOCK_HEAD = "Artikelnummer;Bezeichnung;Einheit;Bestand\r\n"
