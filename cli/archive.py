@@ -80,7 +80,11 @@ def release_deletion(file_id, reason, as_user):
     from services.archive.metadata import release_shortened_file
 
     try:
-        record = release_shortened_file(ObjectId(file_id), as_user, ("admin",), reason)
-    except (InvalidId, BusinessRuleError) as exc:
+        pk = ObjectId(file_id)
+    except (InvalidId, TypeError):
+        raise click.BadParameter("not an archived file's id (24 hex digits)", param_hint="FILE_ID")
+    try:
+        record = release_shortened_file(pk, as_user, ("admin",), reason)
+    except BusinessRuleError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"released {record.filename} ({record.pk}) for deletion after {record.keep_until}")

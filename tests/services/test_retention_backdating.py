@@ -118,3 +118,15 @@ def test_a_shorter_retention_rule_applies_after_the_grace_period(app):
     assert stored.keep_until_shortened_reason == "retention rule changed: Gesetzesänderung"
     assert purge_expired_files("t1", today=TODAY, grace_days=30).deleted == 0
     assert purge_expired_files("t2", today=TODAY + timedelta(days=31), grace_days=30).deleted == 1
+
+
+def test_the_cli_releases_a_shortened_file(runner):
+    record = store_file("invoice", "Doppelt.pdf", document_date=date(2026, 3, 15))
+    refused = runner.invoke(args=["archive", "release-deletion", str(record.pk), "--reason", "doppelt"])
+    assert refused.exit_code == 1 and "was not shortened" in refused.output
+    change_file_metadata(record.pk, category="invoice", document_date=date(2012, 6, 1),
+                         description=None, user="chef", roles=["admin"], reason="falsch erfasst")
+    done = runner.invoke(args=["archive", "release-deletion", str(record.pk), "--reason", "doppelt"])
+    assert done.exit_code == 0 and "released Doppelt.pdf" in done.output
+    assert ArchivedFile.objects.get(pk=record.pk).deletion_released_by == "cli"
+    assert runner.invoke(args=["archive", "release-deletion", "kein-id", "--reason", "x"]).exit_code == 2
