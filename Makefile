@@ -13,7 +13,7 @@ PORT ?= 5000
 
 run: setup db-start seed
 	@echo "Backoffice: http://$(HOST):$(PORT)/  (log in with one of the demo accounts above; Ctrl-C stops)"
-	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: setup browser mustang axe
 	$(PY) -m pytest $(PYTEST_ARGS)

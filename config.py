@@ -53,6 +53,12 @@ class Config:
         self.ARCHIVE_MAX_FILE_BYTES = int(
             env.get("BACKOFFICE_ARCHIVE_MAX_FILE_MB", env.get("BACKOFFICE_MAX_UPLOAD_MB", "50"))
         ) * 1024 * 1024
+        # CSV import uploads: largest file; how long and how much of them is kept on disk.
+        self.IMPORT_MAX_BYTES = int(env.get("BACKOFFICE_IMPORT_MAX_MB", "20")) * 2**20
+        self.IMPORT_UPLOAD_KEEP_HOURS = int(env.get("BACKOFFICE_IMPORT_KEEP_HOURS", "24"))
+        self.IMPORT_UPLOAD_MAX_TOTAL_BYTES = int(env.get("BACKOFFICE_IMPORT_KEEP_MB", "500")) * 2**20
+        # Days the cleanup keeps a file whose keep-until was shortened (unless released).
+        self.RETENTION_GRACE_DAYS = int(env.get("BACKOFFICE_RETENTION_GRACE_DAYS", "30"))
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",

@@ -3,15 +3,15 @@ from flask import current_app, flash, url_for
 from flask_admin.contrib.mongoengine.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms import MultipleFileField, validators
+from wtforms import MultipleFileField, StringField, validators
 
 from admin.base import SecuredModelView, current_user_label, record_audit
 from models.archive import DocumentCategory
+from services.archive.metadata import change_file_metadata
+from services.archive.retention_rules import refresh_category
 from services.archive.store import archive_file
 from services.core.audit import snapshot
 from services.core.errors import BusinessRuleError
-from services.archive.holds import being_deleted
-from services.archive.retention_rules import keep_until_for, refresh_category
 from seeds.reference import DOCUMENT_CATEGORIES
 from views.i18n import _, _l
 from admin.labels import category_label
@@ -70,8 +70,14 @@ class ArchivedFileView(SecuredModelView):
                            "hold_reason", "hold_by", "hold_at", "description", "size",
                            "content_type", "sha256", "uploaded_by", "uploaded_at")
     column_formatters_detail = {"filename": _download_link, "category": _category}
-    form_columns = ("upload", "category", "document_date", "description")
-    form_extra_fields = {"upload": MultipleFileField(_l("Dateien"), render_kw={"multiple": True})}
+    form_columns = ("upload", "category", "document_date", "description", "retention_reason")
+    form_extra_fields = {
+        "upload": MultipleFileField(_l("Dateien"), render_kw={"multiple": True}),
+        "retention_reason": StringField(
+            _l("Grund für die kürzere Aufbewahrung"),
+            description=_l("Nur die Administration darf Datum oder Kategorie so ändern, dass die "
+                           "Datei kürzer aufbewahrt wird; der Grund steht im Audit-Log.")),
+    }
     form_args = {"document_date": {"validators": [validators.InputRequired()]},
                  "category": {"label_modifier": category_label}}
 
@@ -81,10 +87,13 @@ class ArchivedFileView(SecuredModelView):
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         del form.upload  # archived content is immutable; only metadata can change
+        if "admin" not in current_user.roles:
+            del form.retention_reason
         return form
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
+        del form.retention_reason
         form.upload.validators = [validators.InputRequired(_l("Bitte mindestens eine Datei auswählen."))]
         return form
 
@@ -118,12 +127,23 @@ class ArchivedFileView(SecuredModelView):
             flash(_("Bitte mindestens eine Datei auswählen."), "error")
         return stored[-1] if stored and not refused else False
 
-    def on_model_change(self, form, model, is_created):
-        if not is_created and being_deleted(model.pk):
-            raise validators.ValidationError(_("Diese Datei wird gerade von der Aufbewahrungsbereinigung gelöscht."))
-        if model.category and not set(model.category.read_roles) & set(current_user.roles):
-            raise validators.ValidationError(_("In dieser Kategorie dürfen Sie keine Dokumente ablegen."))
-        model.keep_until = keep_until_for(model.category.pk, model.document_date)
+    def update_model(self, form, model):
+        """Change the metadata through the service: retention is never shortened silently."""
+        category = form.category.data
+        if not category or not set(category.read_roles) & set(current_user.roles):
+            flash(_("In dieser Kategorie dürfen Sie keine Dokumente ablegen."), "error")
+            return False
+        reason_field = getattr(form, "retention_reason", None)
+        reason = reason_field.data if reason_field is not None else None
+        try:
+            change_file_metadata(model.pk, category=category.pk,
+                                 document_date=form.document_date.data,
+                                 description=form.description.data, user=current_user_label(),
+                                 roles=current_user.roles, reason=reason)
+        except BusinessRuleError as exc:
+            flash(_("Nicht gespeichert: %(reason)s", reason=str(exc)), "error")
+            return False
+        return True
 
 
 class RetentionRuleView(SecuredModelView):
@@ -147,7 +167,7 @@ class RetentionRuleView(SecuredModelView):
         return form
 
     def after_model_change(self, form, model, is_created):
-        changed = refresh_category(model.category)
+        changed = refresh_category(model.category, current_user_label())
         flash(_("Aufbewahrungsfristen neu berechnet: %(count)s Datei(en) geändert.", count=changed), "info")
 
 

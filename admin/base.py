@@ -283,16 +283,23 @@ class FrozenDocumentsMixin:
                 for a in super().get_list_row_actions()]
 
     def _requested_document_frozen(self) -> bool:
-        """Tell whether the document named in this request (?id= or form id) is frozen."""
+        """Tell whether any document this request names (?id= and form id) is frozen.
+
+        Flask-Admin's edit view acts on ?id=, its delete view on the form's id: every id
+        the request carries is checked, so naming a draft in one place cannot cover a
+        frozen document in the other.
+        """
         if not has_request_context():
             return False
-        raw = request.args.get("id") or request.form.get("id")
-        try:
-            pk = ObjectId(raw) if raw else None
-        except InvalidId:
-            return False
-        return pk is not None and self.model.objects(
-            pk=pk, status__in=list(self.frozen_statuses)).count() > 0
+        raw = request.args.getlist("id") + (request.form.getlist("id") if request.form else [])
+        pks = []
+        for value in raw:
+            try:
+                pks.append(ObjectId(value))
+            except (InvalidId, TypeError):
+                continue  # not an id of ours: the view answers 404 for it
+        return bool(pks) and self.model.objects(
+            pk__in=pks, status__in=list(self.frozen_statuses)).count() > 0
 
 
 def run_step(step, subject, done: str, name_result: bool = False):

@@ -1,4 +1,4 @@
-"""`flask --app app archive add | purge`: file a document, run the retention cleanup."""
+"""`flask --app app archive add | purge | release-deletion`: file, clean up, release."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -52,7 +52,8 @@ def purge(dry_run, today):
 
     if dry_run:
         day = today.date() if today else today_berlin()
-        result = purge_expired_files("dry-run", today=day, dry_run=True)
+        result = purge_expired_files("dry-run", today=day, dry_run=True,
+                                     grace_days=current_app.config["RETENTION_GRACE_DAYS"])
         for item in result.would_delete:
             click.echo(f"{item['id']}  {item['category']:<16} {item['document_date']}  "
                        f"keep-until {item['keep_until']}  {item['filename']}")
@@ -65,3 +66,25 @@ def purge(dry_run, today):
     click.echo(f"{run.run_id}: {run.status} {run.summary or ''} {run.error or ''}".strip())
     if run.status == "failed":
         raise click.exceptions.Exit(1)
+
+
+@group.command("release-deletion")
+@click.argument("file_id")
+@click.option("--reason", required=True, help="Why the file may go before the grace period ends.")
+@click.option("--as-user", default="cli", help="Recorded in the audit log.")
+def release_deletion(file_id, reason, as_user):
+    """Let the cleanup delete a file whose retention an admin shortened, before the grace ends."""
+    from bson import ObjectId
+    from bson.errors import InvalidId
+
+    from services.archive.metadata import release_shortened_file
+
+    try:
+        pk = ObjectId(file_id)
+    except (InvalidId, TypeError):
+        raise click.BadParameter("not an archived file's id (24 hex digits)", param_hint="FILE_ID")
+    try:
+        record = release_shortened_file(pk, as_user, ("admin",), reason)
+    except BusinessRuleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"released {record.filename} ({record.pk}) for deletion after {record.keep_until}")

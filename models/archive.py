@@ -82,6 +82,16 @@ class ArchivedFile(me.Document):
     uploaded_by = me.StringField(required=True)
     uploaded_at = me.DateTimeField(required=True, default=utcnow)
     keep_until = me.DateField()  # last day it must be kept; None = no rule, kept
+    # Retention may not be shortened by editing the document date or category
+    # (services.archive.metadata): keep_until_min is the lawful floor (the value computed
+    # at filing, lowered only by an admin with a reason); a shortening starts a grace
+    # period in which the cleanup does not delete the file unless an admin released it.
+    keep_until_min = me.DateField()
+    keep_until_shortened_at = me.DateTimeField()
+    keep_until_shortened_by = me.StringField()
+    keep_until_shortened_reason = me.StringField(max_length=500)
+    deletion_released_at = me.DateTimeField()
+    deletion_released_by = me.StringField()
     hold_reason = me.StringField(max_length=500)
     hold_by = me.StringField()
     hold_at = me.DateTimeField()

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from models.archive import ArchivedFile
+from services.archive.upload import filename_for
 from views.params import document_or_404
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
@@ -37,7 +38,9 @@ def _send(record: ArchivedFile, inline: bool) -> Response:
 
     response = Response(chunks(), mimetype=record.content_type)
     response.headers["Content-Length"] = str(record.size)
-    response.headers["Content-Disposition"] = content_disposition(record.filename, inline)
+    # Files archived before the name followed the type: the download still does.
+    name = filename_for(record.filename, record.content_type)
+    response.headers["Content-Disposition"] = content_disposition(name, inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

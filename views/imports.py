@@ -5,6 +5,7 @@ the run's progress lives in its ImportRun, so the page survives a reload (it pol
 the small JSON status URL).
 """
 import threading
+import time
 from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, request,
@@ -19,11 +20,16 @@ from services.imports.csv_import import (MODES, SPECS, ImportFileError, ImportOp
 from services.imports.csv_import.rejects import REASON_COLUMN
 from services.imports.csv_import.runs import mark_if_dead, new_run
 from services.imports.csv_reader import CsvFormatError, read_rows, write_template
+from services.imports.csv_reader.detect import detect_encoding
 
 from views.frame import render_page
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 PREVIEW_ROWS = 5
+# Kept uploads (BACKOFFICE_DATA_DIR/imports): defaults of the IMPORT_* settings in config.py.
+DEFAULT_MAX_BYTES = 20 * 2**20
+DEFAULT_KEEP_HOURS = 24
+DEFAULT_MAX_TOTAL = 500 * 2**20
 
 
 def _render(template: str, **context) -> str:
@@ -60,6 +66,42 @@ def _rejects_path(run: ImportRun) -> Path:
     return _import_dir() / f"{run.pk}-rejects.csv"
 
 
+def _refusal(data: bytes, limit: int) -> str | None:
+    """Say why an upload is not kept (too large, not a text file), or None."""
+    if len(data) > limit:
+        return (f"Die Datei ist größer als {limit / 2**20:g} MB; bitte aufteilen "
+                "(oder BACKOFFICE_IMPORT_MAX_MB erhöhen lassen).")
+    try:
+        detect_encoding(data)
+    except CsvFormatError as error:
+        return str(error)
+    return None
+
+
+def _prune_uploads(incoming: int) -> None:
+    """Delete kept uploads and rejects files past their age, then the oldest over the cap."""
+    config = current_app.config
+    keep = config.get("IMPORT_UPLOAD_KEEP_HOURS", DEFAULT_KEEP_HOURS) * 3600
+    cap = config.get("IMPORT_UPLOAD_MAX_TOTAL_BYTES", DEFAULT_MAX_TOTAL)
+    now = time.time()
+    files = []
+    for path in _import_dir().glob("*.csv"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        if now - stat.st_mtime > keep:
+            path.unlink(missing_ok=True)
+        else:
+            files.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in files) + incoming
+    for _, size, path in sorted(files):
+        if total <= cap:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -82,8 +124,14 @@ def upload(collection):
     if upload_file is None or not upload_file.filename:
         flash("Bitte eine CSV-Datei auswählen.", "error")
         return redirect(url_for(".upload", collection=collection))
-    data = upload_file.read()
+    limit = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    data = upload_file.read(limit + 1)
+    refusal = _refusal(data, limit)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for(".upload", collection=collection))
     sha256 = sha256_of(data)
+    _prune_uploads(len(data))
     _upload_path(sha256).write_bytes(data)
     run = new_run(collection, secure_filename(upload_file.filename) or "upload.csv", sha256, len(data),
                   mode="insert", dry_run=True, skip_invalid=False, user=current_user.email,

@@ -31,7 +31,8 @@ from services.archive.retention import Rule, is_expired, keep_until
 BATCH = 2000
 PENDING_STALE = timedelta(hours=1)  # an upload unconfirmed this long has crashed
 FIELDS = {"filename": 1, "category": 1, "sha256": 1, "document_date": 1, "keep_until": 1,
-          "content": 1, "hold_reason": 1}
+          "content": 1, "hold_reason": 1, "keep_until_min": 1}
+SHORTENED_GRACE_DAYS = 30  # default of BACKOFFICE_RETENTION_GRACE_DAYS
 
 # Fault-injection point for the crash tests: called after every write.
 after_write = None
@@ -84,37 +85,56 @@ def open_batches() -> list[dict]:
     return list(PurgeBatch._get_collection().find({"done": False}))
 
 
-def expired_candidates(today: date) -> Iterator[dict]:
+def deletable_filter(today: date, grace_days: int = SHORTENED_GRACE_DAYS) -> dict:
+    """The conditions a record must meet in the database to be deleted today.
+
+    Expired, also by its lawful floor, and not shortened within the grace period
+    unless an admin released it.
+    """
+    cutoff = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    recent = cutoff - timedelta(days=grace_days)
+    return {"keep_until": {"$lt": cutoff},
+            "$and": [{"$or": [{"keep_until_min": None}, {"keep_until_min": {"$lt": cutoff}}]},
+                     {"$or": [{"keep_until_shortened_at": None},
+                              {"keep_until_shortened_at": {"$lt": recent}},
+                              {"deletion_released_at": {"$ne": None}}]}]}
+
+
+def expired_candidates(today: date, grace_days: int = SHORTENED_GRACE_DAYS) -> Iterator[dict]:
     """Yield the raw records that may be deleted today (expired, not held)."""
     held, rules = held_categories(), current_rules()
-    cutoff = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
     cursor = ArchivedFile._get_collection().find(
-        {"keep_until": {"$lt": cutoff}}, FIELDS, batch_size=BATCH)
+        deletable_filter(today, grace_days), FIELDS, batch_size=BATCH)
     for doc in cursor:
         if doc.get("hold_reason") or doc["category"] in held:
             continue
-        # Recompute from the current rule: a stale stored date must never delete early.
+        # Recompute from the current rule: a stale stored date must never delete early,
+        # nor one below the floor fixed at filing (a backdated document date).
         rule = rules.get(doc["category"])
         current = keep_until(rule, _as_date(doc["document_date"])) if rule else None
+        floor = _as_date(doc.get("keep_until_min"))
+        if current is not None and floor is not None:
+            current = max(current, floor)
         if is_expired(current, today):
             doc["keep_until"] = current
             yield doc
 
 
 def purge_expired_files(run_id: str, today: date, dry_run: bool = False,
-                        batch_size: int = BATCH) -> PurgeResult:
+                        batch_size: int = BATCH,
+                        grace_days: int = SHORTENED_GRACE_DAYS) -> PurgeResult:
     """Delete every expired, non-held archived file (or list them when dry_run)."""
     result = PurgeResult()
     if dry_run:
-        result.would_delete = [_describe(doc) for doc in expired_candidates(today)]
+        result.would_delete = [_describe(doc) for doc in expired_candidates(today, grace_days)]
         return result
     finish_interrupted(result)
     result.swept_uploads = sweep_pending()
     # Streamed: memory stays flat however many files expire (deleted ones simply do not
     # come back from the cursor).
-    for number, batch in enumerate(_batches(expired_candidates(today), batch_size)):
+    for number, batch in enumerate(_batches(expired_candidates(today, grace_days), batch_size)):
         batch_id = f"{run_id}#{number}"
-        docs = _claim(batch_id, run_id, batch, result)
+        docs = _claim(batch_id, run_id, batch, result, deletable_filter(today, grace_days))
         _finish_batch(batch_id, run_id, docs, [], result)
         result.deleted += len(docs)
     return result
@@ -125,17 +145,28 @@ def _describe(doc: dict) -> dict:
             "document_date": _as_date(doc["document_date"]), "keep_until": doc["keep_until"]}
 
 
-def _claim(batch_id: str, run_id: str, batch: list[dict], result: PurgeResult) -> list[dict]:
-    """Insert the batch document, then drop the files a hold reached meanwhile."""
+def _claim(batch_id: str, run_id: str, batch: list[dict], result: PurgeResult,
+           deletable: dict) -> list[dict]:
+    """Insert the batch document, then drop the files a hold or an edit reached meanwhile.
+
+    After the claim, metadata edits and holds are refused (services.archive.holds.being_deleted);
+    what changed before it is seen here, as the database has it now.
+    """
     coll = PurgeBatch._get_collection()
-    coll.insert_one({"_id": batch_id, "run_id": run_id, "ids": [d["_id"] for d in batch],
+    ids = [d["_id"] for d in batch]
+    coll.insert_one({"_id": batch_id, "run_id": run_id, "ids": ids,
                      "doomed": [], "done": False, "created_at": datetime.now(timezone.utc)})
     _wrote()
     held_cats = held_categories()
-    held = {d["_id"] for d in ArchivedFile._get_collection().find(
-        {"_id": {"$in": [d["_id"] for d in batch]}, "hold_reason": {"$nin": [None, ""]}},
-        {"_id": 1})}
+    still = {d["_id"]: d for d in ArchivedFile._get_collection().find(
+        {"_id": {"$in": ids}, **deletable}, {"hold_reason": 1, "category": 1,
+                                             "document_date": 1})}
+    held = {i for i, d in still.items() if d.get("hold_reason")}
     held |= {d["_id"] for d in batch if d["category"] in held_cats}
+    # gone from the deletable set, or re-dated / re-filed since it was read: it stays
+    held |= {d["_id"] for d in batch if d["_id"] not in still
+             or still[d["_id"]]["category"] != d["category"]
+             or still[d["_id"]]["document_date"] != d["document_date"]}
     if held:
         coll.update_one({"_id": batch_id}, {"$pullAll": {"ids": list(held)}})
         result.skipped_held += len(held)

@@ -21,8 +21,8 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models.archive import ArchiveContent, ArchivedFile, DocumentCategory
-from services.archive.upload import ArchiveError, Sniffed, read_upload, safe_filename
 from services.archive.retention_rules import keep_until_for
+from services.archive.upload import ArchiveError, Sniffed, filename_for, read_upload, safe_filename
 
 BUCKET = "archive"
 WRITER_STALE = timedelta(minutes=30)  # a writer silent this long is taken over
@@ -45,6 +45,7 @@ def archive_file(stream, filename: str, *, category: str, document_date: date,
     if not isinstance(document_date, date):
         raise ArchiveError("the document date is missing")
     sniffed = read_upload(stream, name, max_bytes)
+    name = filename_for(name, sniffed.content_type)
     try:
         record_id = record_id or ObjectId()
         content = store_content(sniffed, name, record_id)
@@ -53,6 +54,7 @@ def archive_file(stream, filename: str, *, category: str, document_date: date,
             size=sniffed.size, sha256=sniffed.sha256, category=cat,
             document_date=document_date, description=description or None,
             uploaded_by=uploaded_by, keep_until=keep_until_for(cat.pk, document_date))
+        record.keep_until_min = record.keep_until  # the lawful floor: never shortened silently
         record.content = GridFSProxy(content.grid_id, collection_name=BUCKET)
         record.save(force_insert=True)
         confirm_record(sniffed.sha256, record_id)

@@ -29,6 +29,26 @@ def test_posted_entry_has_no_edit_or_delete_and_urls_refuse(client, login):
     assert posting.verify_chain(2026).ok and date(2026, 3, 15) == posted.date
 
 
+def test_delete_checks_the_id_it_deletes_not_the_one_in_the_url(client, login):
+    """A draft's id in the URL must not cover a posted entry's id in the form (issue 13.12)."""
+    draft = make_entry(text="Entwurf Porto")
+    posted = posting.post_entry(make_entry(text="Gebuchte Miete"), "fibu")
+    login("finance")
+    token = csrf_token_from(client.get("/admin/journal/").data)
+    response = client.post(f"/admin/journal/delete/?id={draft.pk}",
+                           data={"id": str(posted.pk), "csrf_token": token})
+    assert response.status_code == 403  # refused by the view, not only by the model
+    response = client.post(f"/admin/journal/edit/?id={posted.pk}",
+                           data={"id": str(draft.pk), "text": "manipuliert", "csrf_token": token})
+    assert response.status_code == 403
+    assert JournalEntry.objects.get(pk=posted.pk).text == "Gebuchte Miete"
+    # the other side: a draft named in both places is deleted
+    response = client.post(f"/admin/journal/delete/?id={draft.pk}",
+                           data={"id": str(draft.pk), "csrf_token": token})
+    assert response.status_code == 302 and JournalEntry.objects(pk=draft.pk).count() == 0
+    assert posting.verify_chain(2026).ok
+
+
 def _action(client, name, ids):
     token = csrf_token_from(client.get("/admin/journal/").data)
     return client.post("/admin/journal/action/", data={

@@ -17,7 +17,7 @@ from models.import_run import MAX_STORED_ERRORS, ImportRun
 from services.imports.csv_reader import CsvReader, read_rows
 from services.core.errors import BusinessRuleError
 
-from . import runs, store
+from . import rules, runs, store
 from .duplicates import KeyTracker, repeated
 from .journal import ENTRY_FIELDS, JournalBuilder
 from .rejects import REASON_COLUMN, RejectsWriter
@@ -111,6 +111,8 @@ class _Import:
         self.lines = max(data.count(b"\n"), data.count(b"\r")) + 1  # CR-only files exist too
         self.outcome = bytearray(self.lines + 1)  # per physical line: what became of it
         self.skip_lines: set[int] = set()
+        self.openings: dict[int, int] = {}  # line of a new stock item → its opening stock (raw)
+        self.header_map = None
 
     def execute(self) -> ImportResult:
         reader = self._open()
@@ -128,6 +130,7 @@ class _Import:
             reader = read_rows(self.data, (*self.spec.columns, REASON_COLUMN), keep_cells=True)
         except BusinessRuleError as error:
             raise ImportFileError(str(error)) from None
+        self.header_map = reader.header_map
         runs.progress(self.run, encoding=reader.encoding, delimiter=reader.delimiter, phase="checking",
                       rows_total=max(self.lines - reader.header_line, 1))
         if self.rejects_stream is not None:
@@ -219,12 +222,15 @@ class _Import:
         """Spool the document as an insert or update, count it unchanged, or refuse it."""
         if key not in existing:
             document.setdefault("_id", ObjectId())
+            if self.spec.name == "stock_items" and rules.opening_quantity(document):
+                self.openings[line] = document["quantity"]  # booked as a movement once stored
+                document["quantity"] = 0
             return self._spool(spool, b"I", line, rows, document)
         stored = existing[key]
         if stored is None:
             raise RowProblem([(key_label, f"„{key}“ ist in der Datenbank mehrfach vorhanden; "
                                           "bitte zuerst im Panel bereinigen.")])
-        _id, fingerprint, status = stored
+        fingerprint, status = stored.fingerprint, stored.status
         if fingerprint is not None and digest(document, self.fields) == fingerprint:
             self.result.unchanged += rows
             self.outcome[line] = UNCHANGED
@@ -235,7 +241,15 @@ class _Import:
         if status == "posted" and self.spec.name == "journal_entries":
             raise RowProblem([(key_label, f"Beleg „{key}“ ist bereits gebucht und kann nicht geändert "
                                           "werden; Korrekturen nur per Stornobuchung.")])
-        return self._spool(spool, b"U", line, rows, {"_id": _id, "doc": document})
+        opening = rules.check_update(self.spec.name, key, stored.extra, document, self.fields,
+                                     self._label)
+        record = {"if": store.precondition(self.spec, stored), "doc": document}
+        if opening is not None:
+            record["opening"] = document["quantity"]
+        return self._spool(spool, b"U", line, rows, record)
+
+    def _label(self, column: str) -> str:
+        return self.header_map.label(column) if column in self.header_map else column
 
     def _spool(self, spool, action: bytes, line: int, rows: int, document: dict) -> None:
         write_record(spool, action, line, rows, document)
@@ -293,6 +307,7 @@ class _Import:
                       unchanged=self.result.unchanged, rejected=self.result.rejected)
         spool.seek(0)
         done = 0
+        self.report("writing", 0, self.result.rows)  # the check pass is over; nothing written yet
         for inserts, updates in read_batches(spool, self.options.batch_size, self.skip_lines):
             self._write_batch(inserts, updates)
             done += sum(r for _, r, _ in inserts) + sum(r for _, r, _ in updates)
@@ -300,19 +315,45 @@ class _Import:
             runs.progress(self.run, rows_done=done, inserted=self.result.inserted,
                           updated=self.result.updated, rejected=self.result.rejected)
 
+    def _book_opening(self, line: int, item_id, raw_quantity: int) -> None:
+        quantity = rules.opening_quantity({"quantity": raw_quantity})
+        try:
+            rules.book_opening_stock(item_id, quantity, self.options.user)
+        except BusinessRuleError as error:
+            self._refuse(line, (), [(self._label("quantity"), f"Anfangsbestand nicht gebucht: {error}")])
+
+    def _changed_meanwhile(self, document: dict) -> str:
+        if self.spec.name == "journal_entries":
+            return (f"Beleg „{document.get('voucher_ref')}“ wurde während des Imports gebucht oder "
+                    "geändert und wird nicht überschrieben; Korrekturen nur per Stornobuchung.")
+        return ("Der Datensatz wurde während des Imports von anderer Stelle geändert und wurde "
+                "nicht überschrieben; bitte die Datei erneut importieren.")
+
     def _write_batch(self, inserts: list, updates: list) -> None:
         _, duplicates = store.insert_batch(self.spec, [raw for _, _, raw in inserts])
         self.result.inserted += sum(rows for _, rows, _ in inserts)
         for index in duplicates:  # only when someone else stored the same key meanwhile
             line, rows, _ = inserts[index]
             self.result.inserted -= rows
+            self.openings.pop(line, None)
             self._refuse(line, (), [(None, "Der Schlüssel wurde während des Imports von anderer "
                                            "Stelle angelegt; bitte erneut importieren.")])
             self.result.rejected += rows - 1
+        for line, _, raw in inserts:
+            if line in self.openings:
+                self._book_opening(line, bson.decode(raw)["_id"], self.openings.pop(line))
         if updates:
-            decoded = [(bson.decode(raw)) for _, _, raw in updates]
-            store.update_batch(self.spec, [(d["_id"], d["doc"]) for d in decoded], self.fields,
-                               self.options.user)
+            decoded = [bson.decode(raw) for _, _, raw in updates]
+            stale = store.update_batch(self.spec, [(d["if"], d["doc"]) for d in decoded],
+                                       rules.write_fields(self.spec.name, self.fields),
+                                       self.options.user)
             self.result.updated += sum(rows for _, rows, _ in updates)
+            for (line, rows, _), record in zip(updates, decoded):
+                if record["if"]["_id"] in stale:  # changed (e.g. posted) since the check pass
+                    self.result.updated -= rows
+                    self._refuse(line, (), [(None, self._changed_meanwhile(record["doc"]))])
+                    self.result.rejected += rows - 1
+                elif "opening" in record:
+                    self._book_opening(line, record["if"]["_id"], record["opening"])
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])

@@ -4,6 +4,7 @@ FerretDB scans the whole collection for any filter other than _id, so everything
 import needs is read once, as one projection, and every write is keyed by _id.
 """
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from bson import ObjectId
 from bson.raw_bson import RawBSONDocument
@@ -36,11 +37,13 @@ def load_accounts() -> set[str]:
 
 
 def load_existing(spec: ImportSpec, key_field: str, fields: tuple[str, ...] | None) -> dict:
-    """Return natural key → (_id, fingerprint of `fields`, status) of the stored documents.
+    """Return natural key → Stored(_id, fingerprint of `fields`, status, updated_at, ...).
 
     With fields=None only the keys are read (insert mode into a collection).
     """
-    projection = {key_field: 1, "status": 1, **{name: 1 for name in fields or ()}}
+    extra = EXTRA_FIELDS.get(spec.name, ())
+    projection = {key_field: 1, "status": 1, "updated_at": 1,
+                  **{name: 1 for name in (*(fields or ()), *extra)}}
     existing = {}
     for doc in spec.document._get_collection().find({}, projection):
         key = doc.get(key_field)
@@ -48,8 +51,36 @@ def load_existing(spec: ImportSpec, key_field: str, fields: tuple[str, ...] | No
             continue
         print_ = digest(doc, fields) if fields else None
         # A key stored twice (possible for vouchers typed by hand) cannot be updated safely.
-        existing[key] = None if key in existing else (doc["_id"], print_, doc.get("status"))
+        existing[key] = None if key in existing else Stored(
+            doc["_id"], print_, doc.get("status"), doc.get("updated_at"),
+            {name: doc.get(name) for name in extra})
     return existing
+
+
+class Stored(NamedTuple):
+    """What the check pass read of a stored document; `updated_at` is the write's precondition."""
+
+    id: ObjectId
+    fingerprint: str | None
+    status: str | None
+    updated_at: datetime | None
+    extra: dict
+
+
+# Read besides the compared fields: what the business rules of an update need to see.
+EXTRA_FIELDS = {"stock_items": ("quantity", "ledger_version"), "tickets": ("status",)}
+
+
+def precondition(spec: ImportSpec, stored: Stored) -> dict:
+    """Return the filter under which an update may still be written (compare-and-set).
+
+    The document must be as the check pass saw it (same `updated_at`); a journal entry
+    must moreover still be a draft, whoever changed it meanwhile.
+    """
+    condition = {"_id": stored.id, "updated_at": stored.updated_at}
+    if spec.name == "journal_entries":
+        condition["status"] = "draft"
+    return condition
 
 
 def insert_batch(spec: ImportSpec, documents: list[bytes]) -> tuple[int, list[int]]:
@@ -68,32 +99,55 @@ def insert_batch(spec: ImportSpec, documents: list[bytes]) -> tuple[int, list[in
         return details["nInserted"], duplicates
 
 
-def update_batch(spec: ImportSpec, updates: list[tuple[ObjectId, dict]], fields: tuple[str, ...],
-                 user: str) -> int:
-    """Set the given fields of stored documents by _id and log each change in the audit log."""
+def update_batch(spec: ImportSpec, updates: list[tuple[dict, dict]], fields: tuple[str, ...],
+                 user: str) -> set[ObjectId]:
+    """Set the given fields of stored documents under their preconditions; log each change.
+
+    `updates` are (precondition filter, new document) pairs. Return the ids whose
+    precondition no longer held: those documents were left untouched and not logged.
+    """
     if not updates:
-        return 0
+        return set()
     collection = spec.document._get_collection()
-    before = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": [i for i, _ in updates]}})}
+    ids = [condition["_id"] for condition, _ in updates]
+    before = {doc["_id"]: doc for doc in collection.find({"_id": {"$in": ids}})}
+    # Millisecond precision, as stored: the marker that tells afterwards which writes took.
     now = datetime.now(timezone.utc)
-    requests, audits = [], []
-    for _id, new in updates:
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    requests, audits = [], {}
+    for condition, new in updates:
+        _id = condition["_id"]
         changes = {name: new[name] for name in fields if name in new}
         removed = {name: "" for name in fields if name not in new}
         operation = {"$set": {**changes, "updated_at": now}}
         if removed:
             operation["$unset"] = removed
-        requests.append(UpdateOne({"_id": _id}, operation))
+        requests.append(UpdateOne(condition, operation))
         old = before.get(_id, {})
         field_changes = [FieldChange(field=f, old=o, new=n)
                          for f, o, n in diff(_snapshot(old, fields), _snapshot(new, fields))]
-        audits.append(AuditEntry(
+        audits[_id] = AuditEntry(
             at=now, user=user, action="update", collection=collection.name, document_id=str(_id),
             label=f"CSV-Import {new.get(spec_key(spec), '')}"[:200], changes=field_changes,
-        ).to_mongo())
+        ).to_mongo()
     result = collection.bulk_write(requests, ordered=False)
-    AuditEntry._get_collection().insert_many(audits, ordered=False)
-    return result.matched_count
+    stale = set()
+    if result.matched_count < len(requests):  # someone changed some of them meanwhile
+        written = {doc["_id"] for doc in collection.find({"_id": {"$in": ids}}, {"updated_at": 1})
+                   if _same_instant(doc.get("updated_at"), now)}
+        stale = set(ids) - written
+    logged = [entry for _id, entry in audits.items() if _id not in stale]
+    if logged:
+        AuditEntry._get_collection().insert_many(logged, ordered=False)
+    return stale
+
+
+def _same_instant(stored: datetime | None, now: datetime) -> bool:
+    if stored is None:
+        return False
+    if stored.tzinfo is None:
+        stored = stored.replace(tzinfo=timezone.utc)
+    return stored == now
 
 
 def _snapshot(document: dict, fields: tuple[str, ...]) -> dict:
