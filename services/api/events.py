@@ -65,8 +65,14 @@ def invoice_data(inv: Invoice) -> dict:
     """The payload of an invoice event: amounts as decimal strings, dates ISO 8601."""
     return {"invoice_id": str(inv.pk), "number": inv.number, "status": inv.status,
             "customer_id": str(inv.customer.pk),
-            "issue_date": inv.issue_date.date().isoformat() if inv.issue_date else None,
+            "issue_date": _day(inv.issue_date),
             "gross_total": _dec(inv.gross_total), "paid_total": _dec(inv.paid_total)}
+
+
+def _day(value) -> str | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def _dec(value) -> str | None:
