@@ -3,19 +3,18 @@
 
 from flask import current_app, g, request, url_for
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from models.archive import ArchivedFile
 from services.core.errors import BusinessRuleError
-from werkzeug.exceptions import HTTPException
-
 from views.api import schemas as s
-from views.api.problems import handle_http_exception
+from views.api.problems import register_problem_handlers
 from views.api.paging import get_or_404
 from views.api.security import actor, audit, scope
 
 bp = Blueprint("Archive", __name__, url_prefix="/api/v1/archive-documents",
                description="Archive documents: upload to an allowed category, read metadata")
-bp.register_error_handler(HTTPException, handle_http_exception)
+register_problem_handlers(bp)
 
 
 def dump_file(f: ArchivedFile) -> dict:
@@ -27,7 +26,7 @@ def dump_file(f: ArchivedFile) -> dict:
 
 @bp.route("", methods=["POST"])
 @scope("archive:write")
-@bp.arguments(s.ArchiveUploadArgs, location="query")
+@bp.arguments(s.ArchiveUploadArgs, location="query", unknown=RAISE)
 @bp.response(201, s.ArchiveDocumentSchema)
 @bp.doc(requestBody={"required": True, "content": {"application/octet-stream": {
     "schema": {"type": "string", "format": "binary"}}}})

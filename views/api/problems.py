@@ -50,3 +50,13 @@ def handle_http_exception(error: HTTPException):
         detail = "Die Anfrage enthält ungültige Felder; siehe errors."
     headers = dict(data.get("headers") or {})
     return problem(error.code or 500, error.name, detail, errors, headers)
+
+
+def register_problem_handlers(blueprint) -> None:
+    """Answer every HTTP error in the blueprint as a problem (code-specific handlers of the
+    app, e.g. its HTML 400 and 500 pages, would otherwise win over a class handler)."""
+    from werkzeug.exceptions import default_exceptions
+
+    blueprint.register_error_handler(HTTPException, handle_http_exception)
+    for code in default_exceptions:
+        blueprint.register_error_handler(code, handle_http_exception)

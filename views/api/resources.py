@@ -6,14 +6,13 @@ import mongoengine as me
 from bson import ObjectId
 from flask import Response, url_for
 from flask_smorest import Blueprint, abort
+from marshmallow import RAISE
 
 from models import Customer, Employee, Invoice, StockItem, Supplier, Ticket
 from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
-from werkzeug.exceptions import HTTPException
-
 from views.api import schemas as s
-from views.api.problems import handle_http_exception
+from views.api.problems import register_problem_handlers
 from views.api.paging import get_or_404, page
 from views.api.security import actor, audit, scope
 
@@ -34,7 +33,7 @@ employees = Blueprint("Employees", __name__, url_prefix="/api/v1/employees",
 
 BLUEPRINTS = (customers, suppliers, stock, invoices, payments, tickets, employees)
 for _blp in BLUEPRINTS:
-    _blp.register_error_handler(HTTPException, handle_http_exception)
+    register_problem_handlers(_blp)
 
 
 def _unprocessable(exc: Exception):
@@ -68,7 +67,7 @@ def dump_customer(c: Customer) -> dict:
 
 @customers.route("", methods=["GET"])
 @scope("customers:read")
-@customers.arguments(s.CustomerListArgs, location="query")
+@customers.arguments(s.CustomerListArgs, location="query", unknown=RAISE)
 @customers.response(200, s.CustomerPageSchema)
 def list_customers(args):
     """List customers (cursor pagination, filter by customer number)."""
@@ -132,7 +131,7 @@ def dump_supplier(x: Supplier) -> dict:
 
 @suppliers.route("", methods=["GET"])
 @scope("suppliers:read")
-@suppliers.arguments(s.PageArgs, location="query")
+@suppliers.arguments(s.PageArgs, location="query", unknown=RAISE)
 @suppliers.response(200, s.SupplierPageSchema)
 def list_suppliers(args):
     """List suppliers (no bank details)."""
@@ -158,7 +157,7 @@ def dump_item(item: StockItem) -> dict:
 
 @stock.route("", methods=["GET"])
 @scope("stock:read")
-@stock.arguments(s.StockListArgs, location="query")
+@stock.arguments(s.StockListArgs, location="query", unknown=RAISE)
 @stock.response(200, s.StockItemPageSchema)
 def list_stock_items(args):
     """List stock items with their quantity on hand per location."""
@@ -235,7 +234,7 @@ def dump_payment(inv: Invoice, p) -> dict:
 
 @invoices.route("", methods=["GET"])
 @scope("invoices:read")
-@invoices.arguments(s.InvoiceListArgs, location="query")
+@invoices.arguments(s.InvoiceListArgs, location="query", unknown=RAISE)
 @invoices.response(200, s.InvoicePageSchema)
 def list_invoices(args):
     """List invoices and credit notes (filter by status or customer)."""
@@ -334,7 +333,7 @@ def invoice_xml(invoice_id):
 
 @payments.route("", methods=["GET"])
 @scope("payments:read")
-@payments.arguments(s.PageArgs, location="query")
+@payments.arguments(s.PageArgs, location="query", unknown=RAISE)
 @payments.response(200, s.PaymentPageSchema)
 def list_payments(args):
     """List payments, grouped by invoice (the cursor pages over invoices with payments)."""
@@ -361,7 +360,7 @@ def _own_ticket(ticket_id) -> Ticket:
 
 @tickets.route("", methods=["GET"])
 @scope("tickets:read")
-@tickets.arguments(s.PageArgs, location="query")
+@tickets.arguments(s.PageArgs, location="query", unknown=RAISE)
 @tickets.response(200, s.TicketPageSchema)
 def list_tickets(args):
     """List the tickets this token opened."""
@@ -427,7 +426,7 @@ def dump_employee(e: Employee) -> dict:
 
 @employees.route("", methods=["GET"])
 @scope("employees:read")
-@employees.arguments(s.PageArgs, location="query")
+@employees.arguments(s.PageArgs, location="query", unknown=RAISE)
 @employees.response(200, s.EmployeePageSchema)
 def list_employees(args):
     """List employees (master data only; no bank details, no pay)."""

@@ -1,4 +1,6 @@
 """Marshmallow schemas of the API: the product's vocabulary, decimals as strings, ISO dates."""
+from decimal import Decimal
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -14,6 +16,22 @@ class StrictSchema(ma.Schema):
 
 def money(**kw):
     return ma.fields.Decimal(as_string=True, places=2, **kw)
+
+
+def decimal_in(places: int, minimum, maximum, signed: bool = False, **kw):
+    """A decimal given as a string (or number) with at most `places` decimals, in a range."""
+    low, high = Decimal(str(minimum)), Decimal(str(maximum))
+
+    def in_range(value):
+        if value.as_tuple().exponent < -places:
+            raise ma.ValidationError(f"höchstens {places} Nachkommastellen")
+        if not low <= value <= high:
+            raise ma.ValidationError(f"muss zwischen {low} und {high} liegen")
+
+    sign = "-?" if signed else ""
+    return ma.fields.Decimal(as_string=True, validate=in_range, metadata={
+        "pattern": rf"^{sign}[0-9]{{1,9}}(\.[0-9]{{1,{places}}})?$",
+        "description": f"decimal string, at most {places} decimals, {low} to {high}"}, **kw)
 
 
 class ProblemFieldSchema(ma.Schema):
@@ -141,8 +159,7 @@ class StockListArgs(PageArgs):
 class MovementInSchema(StrictSchema):
     kind = ma.fields.String(required=True, validate=validate.OneOf(
         ("receipt", "issue", "adjustment")))
-    quantity = ma.fields.Decimal(required=True, as_string=True, places=3,
-                                 validate=validate.Range(min=-1_000_000, max=1_000_000))
+    quantity = decimal_in(3, -1_000_000, 1_000_000, signed=True, required=True)
     reason = ma.fields.String(required=True, validate=validate.Length(1, 200))
     reference = ma.fields.String(validate=validate.Length(max=80))
     location = ma.fields.String(validate=validate.Length(max=40))
@@ -162,11 +179,9 @@ class MovementSchema(ma.Schema):
 
 class InvoiceLineSchema(StrictSchema):
     description = ma.fields.String(required=True, validate=validate.Length(1, 500))
-    quantity = ma.fields.Decimal(required=True, as_string=True, places=3,
-                                 validate=validate.Range(min=0.001, max=1_000_000))
+    quantity = decimal_in(3, "0.001", 1_000_000, required=True)
     unit = ma.fields.String(load_default="Stk", validate=validate.Length(1, 20))
-    unit_price = ma.fields.Decimal(required=True, as_string=True, places=4,
-                                   validate=validate.Range(min=0, max=10_000_000))
+    unit_price = decimal_in(4, 0, 10_000_000, required=True)
     vat_rate = ma.fields.String(load_default="19", validate=validate.Length(1, 10))
     exemption_reason = ma.fields.String(validate=validate.Length(max=200))
 
