@@ -53,6 +53,10 @@ class Config:
         self.ARCHIVE_MAX_FILE_BYTES = int(
             env.get("BACKOFFICE_ARCHIVE_MAX_FILE_MB", env.get("BACKOFFICE_MAX_UPLOAD_MB", "50"))
         ) * 1024 * 1024
+        # The REST API (issue 21): requests per token and minute; HTTPS webhook hosts.
+        self.API_RATE_LIMIT_PER_MINUTE = int(env.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+        self.API_WEBHOOK_HOSTS = tuple(
+            h.strip() for h in env.get("API_WEBHOOK_HOSTS", "").split(",") if h.strip())
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",
