@@ -31,8 +31,9 @@ class BackofficeApi(Api):
 
 def init_api(app) -> BackofficeApi:
     """Attach the API (blueprints, spec, docs page, request checks) to the app."""
-    from app import csrf
-    from views.api import resources, security, archive
+    from views.api import archive, resources, security
+
+    csrf = app.extensions["csrf"]  # CSRFProtect: the API authenticates by token, not cookie
 
     app.config.setdefault("API_TITLE", "Backoffice API")
     app.config.setdefault("API_VERSION", "v1")
