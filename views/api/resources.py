@@ -184,7 +184,7 @@ def post_stock_movement(data, item_id):
     from services.operations.stock import MovementRequest, post_movement
 
     item = get_or_404(StockItem, item_id)
-    key = f"api:{actor()}:{request.headers.get('Idempotency-Key', '')}"[:120]
+    key = f"{actor()}:{request.headers.get('Idempotency-Key', '')}"[:120]
     try:
         movement = post_movement(MovementRequest(
             kind=data["kind"], item_id=item.pk, quantity=data["quantity"],

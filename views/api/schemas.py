@@ -4,10 +4,6 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import validate
 
-from models.api import API_SCOPES  # noqa: F401  (documented in the token schema)
-
-DecimalStr = ma.fields.Decimal
-
 
 class StrictSchema(ma.Schema):
     class Meta:

@@ -1,6 +1,4 @@
 """Every API request: token (401), IP range and scope (403), rate limit (429), idempotency."""
-import functools
-
 from flask import Response, current_app, g, request
 
 from models.audit import AuditEntry
@@ -107,8 +105,3 @@ def init_app(app) -> None:
     app.before_request(before_api_request)
     app.after_request(after_api_request)
     app.teardown_request(teardown_api_request)
-
-
-def wraps_keep_doc(view):
-    """functools.wraps that keeps smorest's _apidoc attribute."""
-    return functools.wraps(view)

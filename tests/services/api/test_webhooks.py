@@ -104,3 +104,27 @@ def test_stock_below_reorder_point_is_one_event_per_ledger_version(app):
     assert events.stock_level_changed(item) is False
     above = make_stock_item(quantity=6, reorder_point=5)
     assert events.stock_level_changed(above) is False
+
+
+def test_events_are_found_in_the_data_once_whoever_caused_them(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from models.api import ApiEvent
+    from services.invoicing import issuing
+    from services.operations.tickets import change_status
+    from tests.factories import make_company, make_invoice, make_ticket
+
+    make_company()
+    inv = issuing.issue_invoice(make_invoice(), "fibu")  # issued in the panel, not the API
+    ticket = make_ticket()
+    change_status(ticket.pk, "in_progress", "support")
+    assert events.collect_events() == 2
+    issuing.record_payment(inv, amount=inv.gross_total, day=date.today(), user="fibu", key="p")
+    assert events.collect_events() == 1
+    assert events.collect_events() == 0
+    kinds = {e.type: e for e in ApiEvent.objects}
+    assert set(kinds) == {"invoice.issued", "invoice.paid", "ticket.status_changed"}
+    paid = kinds["invoice.paid"].data
+    assert paid["status"] == "paid" and Decimal(paid["paid_total"]) == inv.gross_total
+    assert kinds["ticket.status_changed"].data["to_status"] == "in_progress"
