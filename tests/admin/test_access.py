@@ -80,6 +80,9 @@ MODEL_WRITERS = {
     "sla_policies": ({"admin"}, {"create", "edit"}),
     "my_tickets": ({"admin", "support"}, {"edit", "delete"}),
     "import_runs": (set(), set()),
+    "api_tokens": ({"admin"}, {"create"}),  # revoked by an action, never edited or deleted
+    "webhooks": ({"admin"}, {"create", "edit", "delete"}),
+    "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -132,10 +135,12 @@ SCREEN_WRITERS = {
 # classified, so a new command that writes is noticed here.
 CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
-              "payroll pay",
+              "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
-             "scheduler list", "payroll calc"}
+             "scheduler list", "payroll calc",
+             # flask-smorest's: print / write the OpenAPI document (no database)
+             "openapi print", "openapi write", "openapi list-config-prefixes"}
 
 
 def model_views(app):
