@@ -25,6 +25,9 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _init_blueprints(app)
 
+    from views.api import init_api
+    init_api(app)
+
     from admin import init_admin
     init_admin(app)
 

@@ -59,6 +59,10 @@ class Config:
         self.IMPORT_UPLOAD_MAX_TOTAL_BYTES = int(env.get("BACKOFFICE_IMPORT_KEEP_MB", "500")) * 2**20
         # Days the cleanup keeps a file whose keep-until was shortened (unless released).
         self.RETENTION_GRACE_DAYS = int(env.get("BACKOFFICE_RETENTION_GRACE_DAYS", "30"))
+        # The REST API (issue 21): requests per token and minute; HTTPS webhook hosts.
+        self.API_RATE_LIMIT_PER_MINUTE = int(env.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+        self.API_WEBHOOK_HOSTS = tuple(
+            h.strip() for h in env.get("API_WEBHOOK_HOSTS", "").split(",") if h.strip())
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",

@@ -2,6 +2,7 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.base import HomeView
 from views.errors import csp_nonce
@@ -23,6 +24,7 @@ from models.import_run import ImportRun
 from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
 from models import Company, Customer, Invoice
+from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -52,6 +54,10 @@ PAGES = (
     (JobsView, "Jobs", "System", "jobs"),
 )
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
+VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
+          (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
+          (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
+           "webhook_deliveries"))
 
 
 def init_admin(app) -> Admin:

@@ -3,6 +3,8 @@ import mongoengine as me
 
 from models import compat
 
+from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, WebhookDelivery,
+                        WebhookSubscription)
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
@@ -41,6 +43,8 @@ ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
+ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
+                  WebhookDelivery)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

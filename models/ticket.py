@@ -59,6 +59,8 @@ class Ticket(TimestampedDocument):
     waiting_since = me.DateTimeField()
     paused_minutes = me.IntField(default=0, min_value=0)
     resolved_at = me.DateTimeField()
+    # The API token that opened the ticket (its name): the token reads only its own tickets.
+    opened_via = me.StringField(max_length=80)
 
     meta = {"collection": "tickets", "ordering": ["-created_at"],
             "indexes": ["status", "priority", "assignee", "requester"]}

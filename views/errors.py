@@ -67,6 +67,9 @@ def bad_request(error):
 @bp.app_errorhandler(404)
 def not_found(error):
     """An unknown address or record: the normal error page with the way back."""
+    if request.path.startswith("/api/"):
+        from views.api import api_not_found
+        return api_not_found()
     return render_error("errors/404.html"), 404
 
 

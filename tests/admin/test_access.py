@@ -22,7 +22,9 @@ WRITE_ENDPOINTS = {"create_view": ("GET", "create"), "edit_view": ("GET", "edit"
 ALL = set(ROLES)
 # Non-admin endpoints and what an anonymous visitor gets from them.
 PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": None,
-          "admin.static": None, "_debug_toolbar": None}
+          "admin.static": None, "_debug_toolbar": None,
+          # the API's description (no data; test_api_basics checks it)
+          "api-docs.openapi_json": 200, "api_docs.docs": 200}
 # The policy the business asked for, stated independently of the view classes.
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
@@ -41,6 +43,9 @@ EXPECTED_READERS = {
     "deletion_log": {"admin", "auditor"},
     "job_runs": {"admin"},
     "users": {"admin"},
+    "api_tokens": {"admin"},
+    "webhooks": {"admin"},
+    "webhook_deliveries": {"admin"},
     "audit": {"admin", "auditor"},
     # issue 7: operations
     "stock_movements": {"admin", "finance", "warehouse", "auditor"},
@@ -75,6 +80,9 @@ MODEL_WRITERS = {
     "sla_policies": ({"admin"}, {"create", "edit"}),
     "my_tickets": ({"admin", "support"}, {"edit", "delete"}),
     "import_runs": (set(), set()),
+    "api_tokens": ({"admin"}, {"create"}),  # revoked by an action, never edited or deleted
+    "webhooks": ({"admin"}, {"create", "edit", "delete"}),
+    "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -127,11 +135,13 @@ SCREEN_WRITERS = {
 # classified, so a new command that writes is noticed here.
 CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
-              "payroll pay",
+              "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
-             "scheduler list", "payroll calc"}
+             "scheduler list", "payroll calc",
+             # flask-smorest's: print / write the OpenAPI document (no database)
+             "openapi print", "openapi write", "openapi list-config-prefixes"}
 
 
 def model_views(app):
@@ -200,6 +210,8 @@ def _requests(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC or rule.endpoint.endswith(".static"):
             continue
+        if rule.rule.startswith("/api/v1/"):
+            continue  # tokens, not roles (401 to any session): tests/views/api/test_scope_matrix.py
         view_name, _, method_name = rule.endpoint.partition(".")
         view = views.get(view_name)
         if view is not None:

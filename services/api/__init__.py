@@ -1,0 +1,1 @@
+"""The front-office API's rules: tokens and scopes, idempotency keys, rate limits, webhooks."""
