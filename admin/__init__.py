@@ -62,6 +62,13 @@ VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
 
 def init_admin(app) -> Admin:
     """Create the admin panel with every CRUD view and attach it to the app."""
+    from admin.labels import (category_label, code_label, job_description, job_title,
+                              schedule_label)
+
+    # the labels of codes and jobs, for the panel's templates (admin.labels imports views.i18n)
+    app.jinja_env.globals.update(code_label=code_label, job_title=job_title,
+                                 job_description=job_description, schedule_label=schedule_label,
+                                 category_label=category_label)
     admin = Admin(
         app, name="Backoffice", url="/admin",
         index_view=HomeView(name=menu_label("Home"), url="/admin"),

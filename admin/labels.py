@@ -1,5 +1,5 @@
 """German column and form labels (translated to English by the catalog) for issue 7's views."""
-from views.i18n import _l
+from flask_babel import lazy_gettext as _l
 
 COMMON = {
     "sku": _l("Artikelnummer"), "name": _l("Name"), "unit": _l("Einheit"),
@@ -30,6 +30,30 @@ STOCK = {**COMMON, "name": _l("Bezeichnung")}
 # German labels of the model fields, by field name (the same name means the same thing in
 # every collection); a view's column_labels override these. English comes from the catalog.
 FIELDS = {
+    "electronic_address": _l("Elektronische Adresse (BT-49)"),
+    "leitweg_id": _l("Leitweg-ID"),
+    "retention_reason": _l("Grund für die kürzere Aufbewahrung"),
+    "archive_categories_text": _l("Erlaubte Archivkategorien"),
+    "expires_at": _l("Läuft ab am"),
+    "expires_on": _l("Gültig bis"),
+    "ip_ranges_text": _l("Erlaubte IP-Bereiche"),
+    "last_used_at": _l("Zuletzt benutzt am"),
+    "last_used_ip": _l("Zuletzt benutzt von IP"),
+    "prefix": _l("Präfix"),
+    "rate_limit": _l("Anfragen je Minute"),
+    "revoked_at": _l("Widerrufen am"),
+    "scopes": _l("Berechtigungen"),
+    "events": _l("Ereignisse"),
+    "secret": _l("Signaturschlüssel"),
+    "url": _l("Adresse (URL)"),
+    "attempts": _l("Versuche"),
+    "body": _l("Inhalt"),
+    "event": _l("Ereignis"),
+    "event_type": _l("Ereignistyp"),
+    "last_status": _l("Letzte Antwort"),
+    "lease_until": _l("In Zustellung bis"),
+    "log": _l("Protokoll"),
+    "next_attempt_at": _l("Nächster Versuch"),
     "active": _l("Aktiv"), "action": _l("Aktion"), "amount": _l("Betrag"),
     "applied_at": _l("Ausgeführt"), "approved_at": _l("Freigegeben am"),
     "approved_by": _l("Freigegeben von"), "assignee": _l("Bearbeitung"), "at": _l("Zeitpunkt"),

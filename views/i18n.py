@@ -45,16 +45,11 @@ def init_app(app) -> None:
     """Register the template helpers."""
     from flask_babel import get_locale
 
-    from admin.labels import (category_label, code_label, job_description, job_title,
-                              schedule_label)
     from views.frame import brand_name, role_labels, short_money, view_url
 
     app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
-                                 code_label=code_label, job_title=job_title,
-                                 job_description=job_description, schedule_label=schedule_label,
                                  brand_name=brand_name, role_labels=role_labels,
-                                 short_money=short_money, view_url=view_url,
-                                 category_label=category_label)
+                                 short_money=short_money, view_url=view_url)
     from services.core.formatting import format_date_de, format_decimal_de
     app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
                                  money=money, de_datetime=de_datetime)
