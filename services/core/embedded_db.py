@@ -198,19 +198,22 @@ FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 
 
 def _source_digest() -> str:
-    """A digest of everything the binary is built from (launcher source and patches)."""
+    """A digest of everything the binary is built from (launcher source, patches, overlay)."""
     digest = hashlib.sha256()
-    for path in sorted(LAUNCHER_SRC.iterdir()):
+    for path in sorted(LAUNCHER_SRC.rglob("*")):
         if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(LAUNCHER_SRC).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def _patched_modfile(go: str, env: dict, work: Path) -> Path:
-    """Copy FerretDB's module, apply tools/ferretdb/*.patch, return a go.mod using it.
+    """Copy FerretDB's module, apply tools/ferretdb/*.patch, add tools/ferretdb/overlay/.
 
-    The patches only widen FerretDB's SQLite filter pushdown (see the patch files);
-    FerretDB re-checks every filter in full, so results are the same, only faster.
+    Return a go.mod using that copy. The patches and the overlay's new files (same
+    paths as in the module) only widen FerretDB's SQLite pushdown: `_id` look-ups, and
+    filters, sorts, skip/limit and counts on indexed fields (overlay/.../pushdown.go).
+    FerretDB re-checks every filter in full unless the translation was exact.
     """
     version = _required_version(LAUNCHER_SRC / "go.mod", FERRETDB_MODULE)
     result = subprocess.run([go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{version}"],
@@ -226,6 +229,12 @@ def _patched_modfile(go: str, env: dict, work: Path) -> Path:
         path.chmod(path.stat().st_mode | stat.S_IWUSR)  # the module cache is read-only
     for patch in sorted(LAUNCHER_SRC.glob("*.patch")):
         apply_patch(patch.read_text(), patched)
+    overlay = LAUNCHER_SRC / "overlay"
+    for path in sorted(overlay.rglob("*.go")):
+        target = patched / path.relative_to(overlay)
+        if target.exists():
+            raise EmbeddedDatabaseError(f"overlay file {path} would replace a FerretDB file")
+        shutil.copyfile(path, target)
     modfile = work / "go.mod"
     modfile.write_text((LAUNCHER_SRC / "go.mod").read_text()
                        + f"\nreplace {FERRETDB_MODULE} => {patched}\n")
