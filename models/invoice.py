@@ -97,7 +97,7 @@ class Invoice(TimestampedDocument):
     created_by = me.StringField()
 
     meta = {"collection": "invoices", "ordering": ["-created_at"],
-            "indexes": ["status", "number", "customer", "issue_date"]}
+            "indexes": ["status", "number", "customer", "issue_date", "-created_at"]}
 
     def __str__(self):
         label = self.number or "Entwurf"
