@@ -121,11 +121,14 @@ func planPushdown(ctx context.Context, db *fsql.DB, table string, filter, sort *
 		field := sort.Keys()[0]
 		dir, _ := sort.Get(field)
 		if p.fields[field] {
+			// Ties stay in index order (MongoDB does not define their order either, and
+			// the same query always pages the same way); a rowid tie-break would make
+			// SQLite sort every group of equal keys when it walks an index backwards.
 			switch dir {
 			case int64(1):
-				p.orderBy = fmt.Sprintf(" ORDER BY %s, rowid", metadata.KeyExpr(field))
+				p.orderBy = fmt.Sprintf(" ORDER BY %s", metadata.KeyExpr(field))
 			case int64(-1):
-				p.orderBy = fmt.Sprintf(" ORDER BY %s DESC, rowid", metadata.KeyExpr(field))
+				p.orderBy = fmt.Sprintf(" ORDER BY %s DESC", metadata.KeyExpr(field))
 			}
 		}
 	}
