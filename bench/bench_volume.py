@@ -208,11 +208,11 @@ def part2(uri, db_name, n, repeat):
     with app.app_context():
         for label, model, url, sort, direction in pages:
             coll = model._get_collection()
-            for page_no in (0, 99):
+            for page_no in (0, min(99, n // 20 - 1)):
                 target = url + (f"?page={page_no}" if page_no else "")
                 html = client.get(target)
                 assert html.status_code == 200, (target, html.status_code)
-                assert re.search(rb"<tbody", html.data), target
+                assert len(re.findall(rb"<td", html.data)) >= 20, target  # rows were rendered
 
                 def panel(target=target):
                     assert client.get(target).status_code == 200
