@@ -62,7 +62,7 @@ $(DEPS_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 launcher: $(LAUNCHER)
 
-$(LAUNCHER): $(wildcard tools/ferretdb/*)
+$(LAUNCHER): $(shell find tools/ferretdb -type f)
 	@if [ -z "$$MONGODB_URI" ]; then \
 	  rm -f $@; BACKOFFICE_DATA_DIR=$(DATA_DIR) $(PY) -m services.core.embedded_db build; \
 	else echo "MONGODB_URI is set: the embedded database is not needed"; fi

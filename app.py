@@ -67,10 +67,9 @@ def _init_database(app: Flask) -> None:
     from services.core.embedded_db import embedded_uri, ensure_database, start_pending
 
     if app.config["MONGODB_URI"] or os.environ.get("FLASK_RUN_FROM_CLI") != "true":
-        uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"],
-                              app.config["EMBEDDED_DB_PORT"])
+        uri = ensure_database(app.config["MONGODB_URI"], app.config["DATA_DIR"])
     else:
-        uri = embedded_uri(app.config["DATA_DIR"], app.config["EMBEDDED_DB_PORT"])
+        uri = embedded_uri(app.config["DATA_DIR"])
         app.config["EMBEDDED_DB_PENDING"] = True
         app.before_request(lambda: start_pending(app.config))
     app.config["MONGODB_EFFECTIVE_URI"] = uri

@@ -25,7 +25,6 @@ class Config:
         self.MONGODB_DB = env.get("MONGODB_DB", "backoffice")
         self.MONGODB_TIMEOUT_MS = int(env.get("MONGODB_TIMEOUT_MS", "5000"))
         self.DATA_DIR = Path(env.get("BACKOFFICE_DATA_DIR", BASE_DIR / "var")).resolve()
-        self.EMBEDDED_DB_PORT = int(env.get("BACKOFFICE_DB_PORT", "27027"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = env.get("SESSION_COOKIE_SECURE", "1") == "1"

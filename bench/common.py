@@ -16,10 +16,10 @@ def free_port() -> int:
 
 
 def embedded_server(prefix: str):
-    """A fresh embedded FerretDB (not started yet) in a temp directory, on a free port."""
+    """A fresh embedded FerretDB (not started yet) in a temp directory (its own socket)."""
     from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
-    return EmbeddedMongo(Path(tempfile.mkdtemp(prefix=prefix)), free_port(),
+    return EmbeddedMongo(Path(tempfile.mkdtemp(prefix=prefix)),
                          binary_path=ROOT / "var" / "bin" / BINARY_NAME)
 
 

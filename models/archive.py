@@ -97,7 +97,8 @@ class ArchivedFile(me.Document):
     hold_at = me.DateTimeField()
 
     meta = {"collection": "archived_files", "ordering": ["-uploaded_at"],
-            "indexes": ["sha256", "category", "document_date", "filename", "keep_until"]}
+            "indexes": ["sha256", "category", "document_date", "filename", "keep_until",
+                        "-uploaded_at"]}
 
     def __str__(self):
         return self.filename

@@ -125,7 +125,7 @@ class Invoice(TimestampedDocument):
     created_by = me.StringField()
 
     meta = {"collection": "invoices", "ordering": ["-created_at"],
-            "indexes": ["status", "number", "customer", "issue_date"],
+            "indexes": ["status", "number", "customer", "issue_date", "-created_at"],
             "queryset_class": InvoiceQuerySet}
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Fixtures: one real database server per session, a fresh database per test.
 
-Without MONGODB_URI the embedded FerretDB launcher is started on a free loopback
-port with its own data directory; with MONGODB_URI that server is used.
+Without MONGODB_URI the embedded FerretDB launcher is started with its own data
+directory (and so its own Unix socket); with MONGODB_URI that server is used.
 """
 import os
 import re
@@ -32,7 +32,7 @@ def db_server():
 
     data_dir = Path(tempfile.mkdtemp(prefix="backoffice-testdb-"))
     binary = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME
-    server = EmbeddedMongo(data_dir, _free_port(), binary_path=binary)
+    server = EmbeddedMongo(data_dir, binary_path=binary)
     uri = server.start()
     yield uri
     server.stop()

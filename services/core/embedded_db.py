@@ -1,8 +1,10 @@
 """Lifecycle of the embedded MongoDB-protocol server (FerretDB with SQLite).
 
 The server is our own launcher under tools/ferretdb, built with Go on first use.
-It listens on 127.0.0.1 only and keeps its data, pid file and log under one
-directory. Nothing here runs at import time.
+It keeps its data, pid file and log under one directory and listens on nothing but
+a Unix socket in that directory, mode 0600 (directory 0700): only the user who runs
+the Backoffice (and root) can connect, no other local user or process. Clients use
+`mongodb://%2F...%2Fbackoffice.sock/`. Nothing here runs at import time.
 """
 import hashlib
 import json
@@ -15,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -22,6 +25,8 @@ from pymongo.errors import PyMongoError
 REPO_DIR = Path(__file__).resolve().parents[2]
 LAUNCHER_SRC = REPO_DIR / "tools" / "ferretdb"
 BINARY_NAME = "ferretdb-embedded"
+SOCKET_NAME = "backoffice.sock"
+MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes with the terminating NUL
 GO_MISSING = (
     "Go is not installed, so the embedded database cannot be built: "
     "install Go >= 1.24 or set MONGODB_URI to a MongoDB server"
@@ -34,10 +39,13 @@ class EmbeddedDatabaseError(RuntimeError):
 
 @dataclass
 class EmbeddedMongo:
-    """One FerretDB process bound to a data directory and a loopback port."""
+    """One FerretDB process bound to a data directory, reached through its Unix socket.
+
+    `port` is accepted for old call sites and ignored: there is no TCP listener.
+    """
 
     data_dir: Path
-    port: int = 27027
+    port: int | None = None
     binary_path: Path | None = None
 
     @property
@@ -53,8 +61,16 @@ class EmbeddedMongo:
         return self.data_dir / "ferretdb.log"
 
     @property
+    def db_dir(self) -> Path:
+        return self.data_dir / "ferretdb"
+
+    @property
+    def socket_path(self) -> Path:
+        return self.db_dir / SOCKET_NAME
+
+    @property
     def uri(self) -> str:
-        return f"mongodb://127.0.0.1:{self.port}/"
+        return "mongodb://" + quote(str(self.socket_path), safe="") + "/"
 
     def build(self) -> Path:
         """Build the launcher (with FerretDB's patched source) unless it is up to date."""
@@ -97,6 +113,8 @@ class EmbeddedMongo:
 
     def ping(self, timeout: float = 0.5) -> bool:
         """Return True when the server answers a ping."""
+        if not self.socket_path.exists():
+            return False
         client = MongoClient(self.uri, serverSelectionTimeoutMS=int(timeout * 1000),
                              connectTimeoutMS=int(timeout * 1000))
         try:
@@ -119,17 +137,23 @@ class EmbeddedMongo:
                 f"the embedded database (pid file {self.pid_file}) does not answer; "
                 f"see {self.log_file}"
             )
+        if len(os.fsencode(self.socket_path)) > MAX_SOCKET_PATH:
+            raise EmbeddedDatabaseError(
+                f"the database socket path {self.socket_path} is longer than "
+                f"{MAX_SOCKET_PATH} bytes; set BACKOFFICE_DATA_DIR to a shorter directory"
+            )
         if self.ping():
             raise EmbeddedDatabaseError(
-                f"port {self.port} on 127.0.0.1 is used by another server; "
-                "set BACKOFFICE_DB_PORT to a free port or MONGODB_URI to use that server"
+                f"another server answers on {self.socket_path} without our pid file "
+                f"{self.pid_file}; stop it, or set MONGODB_URI to use that server"
             )
         binary = self.build()
-        (self.data_dir / "ferretdb").mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db_dir.mkdir(mode=0o700, exist_ok=True)
         with open(self.log_file, "ab") as log:
             proc = subprocess.Popen(
-                [str(binary), "--data-dir", str(self.data_dir / "ferretdb"),
-                 "--port", str(self.port)],
+                [str(binary), "--data-dir", str(self.db_dir),
+                 "--socket", str(self.socket_path)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, env={**os.environ, "DO_NOT_TRACK": "1"},
             )
@@ -174,19 +198,22 @@ FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
 
 
 def _source_digest() -> str:
-    """A digest of everything the binary is built from (launcher source and patches)."""
+    """A digest of everything the binary is built from (launcher source, patches, overlay)."""
     digest = hashlib.sha256()
-    for path in sorted(LAUNCHER_SRC.iterdir()):
+    for path in sorted(LAUNCHER_SRC.rglob("*")):
         if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            name = path.relative_to(LAUNCHER_SRC).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def _patched_modfile(go: str, env: dict, work: Path) -> Path:
-    """Copy FerretDB's module, apply tools/ferretdb/*.patch, return a go.mod using it.
+    """Copy FerretDB's module, apply tools/ferretdb/*.patch, add tools/ferretdb/overlay/.
 
-    The patches only widen FerretDB's SQLite filter pushdown (see the patch files);
-    FerretDB re-checks every filter in full, so results are the same, only faster.
+    Return a go.mod using that copy. The patches and the overlay's new files (same
+    paths as in the module) only widen FerretDB's SQLite pushdown: `_id` look-ups, and
+    filters, sorts, skip/limit and counts on indexed fields (overlay/.../pushdown.go).
+    FerretDB re-checks every filter in full unless the translation was exact.
     """
     version = _required_version(LAUNCHER_SRC / "go.mod", FERRETDB_MODULE)
     result = subprocess.run([go, "mod", "download", "-json", f"{FERRETDB_MODULE}@{version}"],
@@ -202,6 +229,12 @@ def _patched_modfile(go: str, env: dict, work: Path) -> Path:
         path.chmod(path.stat().st_mode | stat.S_IWUSR)  # the module cache is read-only
     for patch in sorted(LAUNCHER_SRC.glob("*.patch")):
         apply_patch(patch.read_text(), patched)
+    overlay = LAUNCHER_SRC / "overlay"
+    for path in sorted(overlay.rglob("*.go")):
+        target = patched / path.relative_to(overlay)
+        if target.exists():
+            raise EmbeddedDatabaseError(f"overlay file {path} would replace a FerretDB file")
+        shutil.copyfile(path, target)
     modfile = work / "go.mod"
     modfile.write_text((LAUNCHER_SRC / "go.mod").read_text()
                        + f"\nreplace {FERRETDB_MODULE} => {patched}\n")
@@ -274,36 +307,34 @@ def _is_our_process(pid: int) -> bool:
     return BINARY_NAME.encode() in cmdline
 
 
-def embedded_uri(data_dir: Path, port: int) -> str:
-    """The URI the embedded server answers on, without starting it."""
-    return EmbeddedMongo(Path(data_dir), port).uri
+def embedded_uri(data_dir: Path, port: int | None = None) -> str:
+    """The URI the embedded server answers on (its socket), without starting it."""
+    return EmbeddedMongo(Path(data_dir)).uri
 
 
 def start_pending(config) -> None:
     """Start the embedded server an app deferred to its first use (see app._init_database)."""
     if config.pop("EMBEDDED_DB_PENDING", False):
-        ensure_database(None, config["DATA_DIR"], config["EMBEDDED_DB_PORT"])
+        ensure_database(None, config["DATA_DIR"])
 
 
-def ensure_database(mongodb_uri: str | None, data_dir: Path, port: int) -> str:
+def ensure_database(mongodb_uri: str | None, data_dir: Path, port: int | None = None) -> str:
     """Return the URI to use: MONGODB_URI as is, else the started embedded server."""
     if mongodb_uri:
         return mongodb_uri
-    return EmbeddedMongo(Path(data_dir), port).start()
+    return EmbeddedMongo(Path(data_dir)).start()
 
 
 def main(argv=None) -> int:
-    """python -m services.core.embedded_db start|stop|status [--data-dir D] [--port P]."""
+    """python -m services.core.embedded_db start|stop|status|build [--data-dir D]."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m services.core.embedded_db")
     parser.add_argument("action", choices=("start", "stop", "status", "build"))
     parser.add_argument("--data-dir", default=os.environ.get(
         "BACKOFFICE_DATA_DIR", str(REPO_DIR / "var")))
-    parser.add_argument("--port", type=int,
-                        default=int(os.environ.get("BACKOFFICE_DB_PORT", "27027")))
     args = parser.parse_args(argv)
-    server = EmbeddedMongo(Path(args.data_dir).resolve(), args.port)
+    server = EmbeddedMongo(Path(args.data_dir).resolve())
     try:
         if args.action == "build":
             print(f"launcher: {server.build()}")

@@ -1,18 +1,27 @@
 """The embedded database's lifecycle against the real launcher binary."""
 import os
+import pwd
+import select
+import shutil
+import socket
+import stat
 import subprocess
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
+from pymongo import MongoClient
 
 from services.core.embedded_db import BINARY_NAME, EmbeddedDatabaseError, EmbeddedMongo, GO_MISSING
-from tests.conftest import REPO, _free_port
+from tests.conftest import REPO
 
 BINARY = REPO / os.environ.get("BACKOFFICE_DATA_DIR", "var") / "bin" / BINARY_NAME
 
 
 @pytest.fixture
 def server(tmp_path):
-    srv = EmbeddedMongo(tmp_path, _free_port(), binary_path=BINARY)
+    srv = EmbeddedMongo(tmp_path, binary_path=BINARY)
     yield srv
     srv.stop()
 
@@ -20,7 +29,7 @@ def server(tmp_path):
 def test_start_ping_stop_restart(server):
     assert not server.is_running()
     uri = server.start()
-    assert uri == f"mongodb://127.0.0.1:{server.port}/"
+    assert uri == "mongodb://" + str(server.socket_path).replace("/", "%2F") + "/"
     assert server.is_running() and server.pid_file.exists()
     assert server.start() == uri  # a second start finds the running server
     assert server.stop() is True
@@ -60,33 +69,129 @@ def test_garbage_pid_file_is_ignored(server):
     assert server.is_running()
 
 
-def test_port_taken_by_another_server_is_reported(server, tmp_path):
+def test_a_live_socket_without_our_pid_file_is_reported(server):
     server.start()
-    other = EmbeddedMongo(tmp_path / "other", server.port, binary_path=BINARY)
-    with pytest.raises(EmbeddedDatabaseError, match="used by another server"):
-        other.start()
+    pid = server.read_pid()
+    server.pid_file.unlink()  # e.g. started by hand from another checkout
+    try:
+        with pytest.raises(EmbeddedDatabaseError, match="another server answers on"):
+            server.start()
+        direct = subprocess.run([str(BINARY), "--data-dir", str(server.db_dir)],
+                                capture_output=True, text=True, timeout=60)
+        assert direct.returncode != 0
+        assert "another server is listening on" in direct.stderr
+    finally:
+        server.pid_file.write_text(str(pid))
+    assert server.ping()  # the running server was left alone
+
+
+def test_a_stale_socket_file_is_replaced(server):
+    server.start()
+    server.stop()
+    server.socket_path.parent.mkdir(parents=True, exist_ok=True)
+    server.socket_path.touch()  # left behind by a crash
+    server.start()
+    assert server.ping()
 
 
 def test_missing_go_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no go on PATH
-    srv = EmbeddedMongo(tmp_path, _free_port())  # no binary built here yet
+    srv = EmbeddedMongo(tmp_path)  # no binary built here yet
     with pytest.raises(EmbeddedDatabaseError) as info:
         srv.start()
     assert str(info.value) == GO_MISSING
     assert "install Go >= 1.24 or set MONGODB_URI" in GO_MISSING
 
 
-def test_listens_on_loopback_only(server):
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
+def test_listens_on_a_private_unix_socket_and_no_tcp_port(server):
+    """Issue 13 item 14: no TCP listener; the socket and its directory are the owner's only."""
     server.start()
-    port_hex = f"{server.port:04X}"
-    listening = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+    mode = server.socket_path.stat().st_mode
+    assert stat.S_ISSOCK(mode) and stat.S_IMODE(mode) == 0o600
+    assert stat.S_IMODE(server.db_dir.stat().st_mode) == 0o700
+    for path in server.db_dir.iterdir():  # SQLite files and FerretDB's own socket too
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+    ours = _socket_inodes(server.read_pid())
+    assert ours
+    for table in ("/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6"):
         with open(table) as fh:
-            for row in fh.readlines()[1:]:
-                local, state = row.split()[1], row.split()[3]
-                if state == "0A" and local.endswith(":" + port_hex):  # 0A = LISTEN
-                    listening.append(local.split(":")[0])
-    assert listening == ["0100007F"]  # 127.0.0.1 and nothing else
+            inodes = {row.split()[9] for row in fh.readlines()[1:]}
+        assert not ours & inodes, table
+
+
+def _connect_as_nobody(path: Path) -> str:
+    """Connect to a Unix socket from a child process that dropped root for `nobody`."""
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never returns into pytest
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(5)
+                try:
+                    sock.connect(str(path))
+                    answer = b"connected"
+                except PermissionError:
+                    answer = b"refused"
+            os.write(write_end, answer)
+        except BaseException as exc:  # noqa: BLE001 - report anything to the parent
+            os.write(write_end, repr(exc).encode()[:200])
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 20)
+        assert ready, "the child did not answer within 20 s"
+        return os.read(read_end, 256).decode()
+    finally:
+        os.close(read_end)
+        deadline = time.monotonic() + 10
+        while os.waitpid(pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to another user needs root")
+def test_another_local_user_cannot_connect():
+    """Issue 13 item 14: a process of another OS user is refused, by the socket's mode alone."""
+    data_dir = Path(tempfile.mkdtemp(prefix="backoffice-perm-"))  # right under /tmp
+    server = EmbeddedMongo(data_dir, binary_path=BINARY)
+    try:
+        _refuses_nobody(server)
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _refuses_nobody(server):
+    server.start()
+    for directory in (server.data_dir, server.db_dir):  # let `nobody` reach the socket...
+        directory.chmod(0o711)
+    open_socket = server.db_dir / "control.sock"
+    with socket.socket(socket.AF_UNIX) as control:
+        control.bind(str(open_socket))
+        control.listen(1)
+        open_socket.chmod(0o666)
+        assert _connect_as_nobody(open_socket) == "connected"  # ... so the test can fail
+    assert _connect_as_nobody(server.socket_path) == "refused"
+    server.db_dir.chmod(0o700)
+    with MongoClient(server.uri, serverSelectionTimeoutMS=5000) as client:
+        assert client.admin.command("ping")["ok"] == 1  # the owner still gets in
 
 
 def test_single_document_writes_are_atomic_under_concurrency(db_server):

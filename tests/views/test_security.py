@@ -3,7 +3,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tests.conftest import PASSWORD, REPO, _free_port, csrf_token_from
+from tests.conftest import PASSWORD, REPO, csrf_token_from
 from tests.factories import make_user
 
 
@@ -63,7 +63,7 @@ def test_database_outage_gives_503_and_recovers_without_restart():
     from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
     data_dir = Path(tempfile.mkdtemp(prefix="backoffice-outage-"))
-    server = EmbeddedMongo(data_dir, _free_port(), binary_path=REPO / "var" / "bin" / BINARY_NAME)
+    server = EmbeddedMongo(data_dir, binary_path=REPO / "var" / "bin" / BINARY_NAME)
     try:
         uri = server.start()
         app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": "outage",

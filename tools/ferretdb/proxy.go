@@ -5,10 +5,11 @@ package main
 // time lose updates (measured: 8 clients x 50 $inc ended at 43, not 400). MongoDB
 // makes every single-document write atomic, and Backoffice relies on that.
 //
-// The proxy below is the only TCP listener. It forwards each wire-protocol message
-// to FerretDB's private Unix socket and holds one process-wide lock from a write
-// command's request until its reply, so writes run one at a time (SQLite has a
-// single writer anyway) while reads stay concurrent.
+// The proxy below is the only listener clients reach (a Unix socket, see main.go).
+// It forwards each wire-protocol message to FerretDB's private Unix socket and
+// holds one process-wide lock from a write command's request until its reply, so
+// writes run one at a time (SQLite has a single writer anyway) while reads stay
+// concurrent.
 
 import (
 	"bytes"
@@ -37,7 +38,7 @@ var writeCommands = map[string]bool{
 
 type writeLock struct{ mu sync.Mutex }
 
-// serve accepts TCP clients and pipes each to a new backend connection.
+// serve accepts clients and pipes each to a new backend connection.
 func serve(ln net.Listener, backend string, lock *writeLock) error {
 	for {
 		client, err := ln.Accept()
