@@ -56,8 +56,9 @@ class BackofficeFilterConverter(FilterConverter):
             from admin.labels import code_choices
 
             options = code_choices(column.choices)
-            return [FilterEqual(column, name, options=options),
-                    FilterNotEqual(column, name, options=options)]
+            field = column if isinstance(column, str) else column.name  # the filter's query key
+            return [FilterEqual(field, name, options=options),
+                    FilterNotEqual(field, name, options=options)]
         return super().convert(type_name, column, name)
 
     @filters.convert("DateField")

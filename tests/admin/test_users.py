@@ -54,7 +54,7 @@ def test_admin_creates_a_user_who_can_log_in(app, client, login):
 @pytest.mark.parametrize("change, message", [
     ({"roles": []}, "Dieses Feld wird benötigt."),
     ({"roles": ["boss"]}, "&#39;boss&#39; is not a valid choice"),
-    ({"password": ""}, "a new user needs a password"),
+    ({"password": ""}, "Ein neuer Benutzer braucht ein Passwort"),
     ({"password": "kurz"}, "at least 10 characters"),
 ])
 def test_a_wrong_new_user_is_refused_with_the_reason(client, login, change, message):
