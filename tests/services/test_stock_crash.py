@@ -1,5 +1,4 @@
 """A process killed in the middle of a stock movement leaves nothing lost or doubled."""
-import os
 import subprocess
 import sys
 import textwrap
@@ -40,23 +39,17 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def _run_child(item, target):
+def _run_child(item, target, uri):
     db = me.get_db()
-    uri = os.environ.get("MONGODB_URI") or _uri_of(db.client)
     script = CHILD.format(repo=str(REPO), uri=uri, db=db.name, target=target, item=str(item.pk))
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
     assert result.returncode == 9, result.stderr.decode()[-2000:]
 
 
-def _uri_of(client):
-    host, port = client.address
-    return f"mongodb://{host}:{port}/"
-
-
 @pytest.mark.parametrize("point", CRASH_POINTS)
 def test_crash_at_every_step_is_completed_once_by_recovery(app, point):
     item = make_stock_item(quantity=Decimal(10), sku=f"CR-{point}")
-    _run_child(item, CRASH_POINTS[point])
+    _run_child(item, CRASH_POINTS[point], app.config["MONGODB_URI"])
     movement = StockMovement.objects.get(key="crash-key")
     assert movement.state == "pending"  # the crash is visible, not silent
     later = movement.created_at + timedelta(minutes=5)
