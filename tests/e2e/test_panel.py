@@ -105,7 +105,7 @@ def test_journal_entry_with_inline_lines_and_a_list_filter(session, live_app):
     page = session.page
     page.fill("#date", "2026-04-30")
     page.fill("#text", "Miete April – Büro Köln")
-    add = page.locator("a, button", has_text="Lines").first
+    add = page.locator("a, button", has_text="Positionen").first
     add.click()
     add.click()
     page.fill("#lines-0-account", "4210")

@@ -116,7 +116,7 @@ def test_create_issue_and_download_an_invoice(session, live_app):
     page.evaluate("([id]) => { document.querySelector('input[name=customer]').value = id; }",
                   [str(customer.pk)])
     page.fill("#service_date", "2026-11-20")
-    page.locator("a, button", has_text="Lines").first.click()
+    page.locator("a, button", has_text="Positionen").first.click()
     page.fill("#lines-0-description", "Beratung Büroorganisation – Größenordnung")
     page.fill("#lines-0-quantity", "3")
     page.fill("#lines-0-unit_price", "95,00")
@@ -165,7 +165,7 @@ def test_invoice_editor_live_totals_match_the_issuing_rounding(session, live_app
              ("2,5", "19,99", "7"),        # 49,975 -> 49,98
              ("1", "1.234,56", "19")]      # thousands separator as clerks type it
     for i, (qty, price, rate) in enumerate(typed):
-        page.locator("a, button", has_text="Lines").first.click()
+        page.locator("a, button", has_text="Positionen").first.click()
         page.fill(f"#lines-{i}-description", f"Position {i + 1}")
         page.fill(f"#lines-{i}-quantity", qty)
         page.fill(f"#lines-{i}-unit_price", price)
