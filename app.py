@@ -97,7 +97,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import archive, auth, errors, health, i18n, imports, invoices, ledger, payroll
+    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
+                       tasks)
 
     for module in (
         auth,
@@ -109,5 +110,6 @@ def _init_blueprints(app: Flask) -> None:
         invoices,
         ledger,
         payroll,
+        tasks,
     ):
         app.register_blueprint(module.bp)

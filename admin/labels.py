@@ -222,6 +222,10 @@ CODES = {
     "de": "Deutsch", "en": "English",
     "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
     "document_date": _l("Belegdatum"), "fixed_date": _l("festes Datum"),
+    # task list (services/core/tasks.py KINDS)
+    "approval": _l("Freigabe"), "assigned": _l("zugewiesen"), "overdue": _l("überfällig"),
+    "deadline": _l("Frist"), "failed_job": _l("fehlgeschlagener Job"),
+    "reminder": _l("Erinnerung"),
 }
 
 

@@ -89,6 +89,8 @@ FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance"
 # Custom screens (not CRUD): who gets each GET ...
 SCREEN_READERS = {
     "admin.index": ALL,
+    # every user has a task list and a search box (hits filtered by the pages' read rules)
+    "tasks.index": ALL, "tasks.search_view": ALL,
     # An unknown file id: 404 for everyone logged in (per-category access is tested in
     # tests/views/test_archive_views.py).
     "archive.download": ALL, "archive.preview": ALL,

@@ -1,0 +1,58 @@
+"""'Meine Aufgaben' (the user's task list) and the global search, for every logged-in user."""
+from flask import Blueprint, current_app, g, request
+from flask_login import current_user, login_required
+
+from services.core.search import MIN_LENGTH, search
+from services.core.tasks import tasks_for
+from views.frame import render_page
+from views.i18n import _
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.route("/tasks")
+@login_required
+def index():
+    """The logged-in user's tasks from every area, overdue first."""
+    return render_page("tasks/index.html", task_list=my_tasks())
+
+
+@bp.route("/search")
+@login_required
+def search_view():
+    """Search document numbers, names, personnel numbers, SKUs and IBANs the user may read."""
+    term = request.args.get("q", "").strip()[:100]
+    hits = search(term, readable_endpoints())
+    return render_page("tasks/search.html", term=term, hits=hits, min_length=MIN_LENGTH)
+
+
+def readable_endpoints() -> set[str]:
+    """The admin endpoints the logged-in user may open (the pages' own access rule)."""
+    admin = current_app.extensions["admin"][0]
+    return {view.endpoint for view in admin._views
+            if getattr(view, "may_read", None) and view.may_read()}
+
+
+def my_tasks():
+    """The task list of this request's user, computed once per request."""
+    if "task_list" not in g:
+        g.task_list = tasks_for(current_user._get_current_object())
+    return g.task_list
+
+
+@bp.app_context_processor
+def task_badge():
+    def task_count():
+        if not current_user.is_authenticated:
+            return None
+        return my_tasks().count
+    return {"task_count": task_count}
+
+
+def task_title(task) -> str:
+    """A task's title in the user's language."""
+    from services.core.messages import join_lists
+    return _(task.title, **join_lists(task.params, _)) if task.params else _(task.title)
+
+
+bp.add_app_template_global(task_title, "task_title")
