@@ -62,6 +62,17 @@ class Config:
         self.API_RATE_LIMIT_PER_MINUTE = int(env.get("API_RATE_LIMIT_PER_MINUTE", "600"))
         self.API_WEBHOOK_HOSTS = tuple(
             h.strip() for h in env.get("API_WEBHOOK_HOSTS", "").split(",") if h.strip())
+        # Outgoing mail (issue 20): sent by the scheduler process only, never in a request.
+        # MAIL_SECURITY: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on
+        # loopback only). Credentials come from the environment, never from the database.
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_SECURITY = env.get("MAIL_SECURITY", "starttls")
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
+        self.MAIL_FROM = env.get("MAIL_FROM", "")
+        # Where links in mails point to (the panel's public address).
+        self.PUBLIC_URL = env.get("BACKOFFICE_PUBLIC_URL", "http://127.0.0.1:5000")
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",

@@ -25,6 +25,8 @@ from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
 from models import Company, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
+from models.mail import OutgoingMail
+from admin.mail import OutgoingMailView
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -58,6 +60,7 @@ VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
            "webhook_deliveries"))
+VIEWS += ((OutgoingMailView, OutgoingMail, "Sent mail", "System", "outgoing_mail"),)
 
 
 def init_admin(app) -> Admin:

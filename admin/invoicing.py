@@ -100,6 +100,16 @@ class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
             run_step(lambda i=inv: invoicing.issue_invoice(i, current_user_label()), inv,
                      _("ausgestellt"), name_result=True)
 
+    @action("mail", _l("Per E-Mail senden"),
+            _l("Die markierten ausgestellten Rechnungen per E-Mail an die Kunden senden?"))
+    def action_mail(self, ids):
+        """Queue the selected issued invoices for e-mail (the scheduler sends them)."""
+        from services.invoicing.mailing import queue_invoice_mail
+
+        for inv in Invoice.objects(pk__in=ids):
+            run_step(lambda i=inv: queue_invoice_mail(i, current_user_label()), inv,
+                     _("zum Versand per E-Mail eingereiht"))
+
     @action("cancel", _l("Stornieren (Stornorechnung)"),
             _l("Die markierten Rechnungen mit einer Stornorechnung stornieren?"))
     def action_cancel(self, ids):

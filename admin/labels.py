@@ -30,6 +30,13 @@ STOCK = {**COMMON, "name": _l("Bezeichnung")}
 # German labels of the model fields, by field name (the same name means the same thing in
 # every collection); a view's column_labels override these. English comes from the catalog.
 FIELDS = {
+    # e-mail (models/mail.py) and the customer's mail language
+    "mail_language": _l("Sprache für E-Mails"), "attachments": _l("Anhänge"),
+    "attempt_log": _l("Versuche (Protokoll)"), "document_kind": _l("Belegart"),
+    "document_label": _l("Beleg"), "idempotency_key": _l("Idempotenzschlüssel"),
+    "language": _l("Sprache"), "message_id": _l("Message-ID"), "subject": _l("Betreff"),
+    "to": _l("Empfänger"), "sent_at": _l("Gesendet am"), "body": _l("Text"),
+    "next_attempt_at": _l("Nächster Versuch"),
     "opened_via": _l("Angelegt über"),
     "electronic_address": _l("Elektronische Adresse (BT-49)"),
     "leitweg_id": _l("Leitweg-ID"),
@@ -246,7 +253,7 @@ def code_choices(codes):
 # Menu entries and categories registered in admin.VIEWS (English there) in German;
 # labels not listed here stay as registered.
 MENU = {
-    "Home": _l("Übersicht"), "Chart of accounts": _l("Kontenrahmen"),
+    "Home": _l("Übersicht"), "Sent mail": _l("E-Mail-Protokoll"), "Chart of accounts": _l("Kontenrahmen"),
     "Journal entries": _l("Buchungen"), "Employees": _l("Mitarbeitende"),
     "Suppliers": _l("Lieferanten"), "Stock items": _l("Artikel"), "Tickets": _l("Tickets"),
     "Archived files": _l("Archiv"), "Users": _l("Benutzer"), "Audit log": _l("Änderungsprotokoll"),
@@ -281,6 +288,13 @@ JOBS = {
                        _l("Artikel am oder unter dem Meldebestand, je bevorzugtem Lieferanten.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
+    "webhooks": (_l("Webhooks zustellen"),
+                 _l("Sammelt neue API-Ereignisse und stellt fällige Webhooks zu.")),
+    "send_mail": (_l("E-Mails versenden"),
+                  _l("Versendet wartende E-Mails über den eingerichteten Mailserver; "
+                     "fehlgeschlagene werden später erneut versucht.")),
+    "task_digest": (_l("Aufgaben per E-Mail"),
+                    _l("Schickt jedem Benutzer werktags morgens seine offenen Aufgaben.")),
 }
 
 

@@ -49,6 +49,11 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))
+    add_job(scheduler, "send_mail", "jobs.mail:send_mail",
+            "Send queued e-mails (due retries included)", minutes=1,
+            lease=timedelta(minutes=10))
+    add_job(scheduler, "task_digest", "jobs.mail:task_digest",
+            "Mail every user their open tasks", day_of_week="mon-fri", hour=7, minute=0)
 
 
 def add_job(scheduler, name: str, func: str, description: str,

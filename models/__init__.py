@@ -18,6 +18,7 @@ from models.jobs import JobLease, JobRun
 from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
+from models.mail import OutgoingMail
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
@@ -45,6 +46,7 @@ ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
+ALL_DOCUMENTS += (OutgoingMail,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -16,6 +16,8 @@ class Customer(TimestampedDocument):
     # Public-sector buyers (XRechnung): Leitweg-ID (BT-10) and electronic address (BT-49).
     leitweg_id = me.StringField(max_length=46, regex=r"^[0-9]{2,12}(-[0-9A-Za-z]{1,30})?-[0-9]{2}$")
     electronic_address = me.EmailField()
+    # the language of mails and letters to this customer
+    mail_language = me.StringField(default="de", choices=("de", "en"))
     active = me.BooleanField(default=True)
 
     meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name"]}

@@ -65,6 +65,7 @@ class TaskList:
 # Modules that register task sources; one line per area.
 TASK_MODULES = (
     "services.operations.ticket_tasks",
+    "services.core.system_tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

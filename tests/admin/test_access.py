@@ -46,6 +46,7 @@ EXPECTED_READERS = {
     "api_tokens": {"admin"},
     "webhooks": {"admin"},
     "webhook_deliveries": {"admin"},
+    "outgoing_mail": {"admin", "auditor"},
     "audit": {"admin", "auditor"},
     # issue 7: operations
     "stock_movements": {"admin", "finance", "warehouse", "auditor"},
@@ -83,6 +84,7 @@ MODEL_WRITERS = {
     "api_tokens": ({"admin"}, {"create"}),  # revoked by an action, never edited or deleted
     "webhooks": ({"admin"}, {"create", "edit", "delete"}),
     "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
+    "outgoing_mail": ({"admin"}, set()),  # queued by the areas; failed ones re-queued by an action
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}

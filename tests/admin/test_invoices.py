@@ -131,3 +131,23 @@ def test_fifty_parallel_issue_requests_get_fifty_consecutive_numbers(app):
     assert Invoice.objects(status="issued").count() == 50
     assert JournalEntry.objects(status="posted").count() == 50
     assert posting.verify_chain(2026).ok
+
+
+def test_finance_queues_an_issued_invoice_for_mail_and_the_log_shows_it(client, login):
+    from models.mail import OutgoingMail
+    from services.invoicing import issuing
+
+    make_company()
+    inv = issuing.issue_invoice(make_invoice(), "fibu")
+    draft = make_invoice()
+    login("finance")
+    page = _action(client, "mail", [inv.pk, draft.pk]).get_data(as_text=True)
+    assert "zum Versand per E-Mail eingereiht" in page
+    assert "Nur ausgestellte Rechnungen können versendet werden." in page
+    mail = OutgoingMail.objects.get()
+    assert mail.document_id == inv.pk and mail.state == "queued" and mail.created_by
+    # the auditor reads the log with the link to the invoice; nothing was sent in the request
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/admin/").data)})
+    login("auditor")
+    log = client.get("/admin/outgoing_mail/").get_data(as_text=True)
+    assert inv.number in log and f"/admin/invoice/details/?id={inv.pk}" in log
