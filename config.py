@@ -71,6 +71,7 @@ class Config:
         self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
         self.MAIL_FROM = env.get("MAIL_FROM", "")
+        self.MAIL_CA_FILE = env.get("MAIL_CA_FILE", "")
         # Where links in mails point to (the panel's public address).
         self.PUBLIC_URL = env.get("BACKOFFICE_PUBLIC_URL", "http://127.0.0.1:5000")
         # The employer named on payslips (issue 5).

@@ -39,13 +39,19 @@ class SmtpSettings:
     password: str = ""
     sender: str = ""
     timeout: float = 30.0
+    cafile: str = ""                # a private CA for an internal relay; system CAs otherwise
 
     @classmethod
     def from_config(cls, config) -> "SmtpSettings":
         return cls(server=config.get("MAIL_SERVER", ""), port=int(config.get("MAIL_PORT", 587)),
                    security=config.get("MAIL_SECURITY", "starttls"),
                    username=config.get("MAIL_USERNAME", ""),
-                   password=config.get("MAIL_PASSWORD", ""), sender=config.get("MAIL_FROM", ""))
+                   password=config.get("MAIL_PASSWORD", ""), sender=config.get("MAIL_FROM", ""),
+                   cafile=config.get("MAIL_CA_FILE", ""))
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificate and host name are always checked; only the trusted CAs can change."""
+        return ssl.create_default_context(cafile=self.cafile or None)
 
     def check(self) -> None:
         if not self.server or not self.sender:
@@ -159,12 +165,12 @@ def _build(mail: OutgoingMail, settings: SmtpSettings, message_id: str, read_fil
 def _deliver(settings: SmtpSettings, message: EmailMessage) -> None:
     if settings.security == "ssl":
         smtp = smtplib.SMTP_SSL(settings.server, settings.port, timeout=settings.timeout,
-                                context=ssl.create_default_context())
+                                context=settings.tls_context())
     else:
         smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
     with smtp:
         if settings.security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=settings.tls_context())
         if settings.username:
             smtp.login(settings.username, settings.password)
         smtp.send_message(message)

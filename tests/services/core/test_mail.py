@@ -207,3 +207,61 @@ def test_the_digest_mails_each_user_their_tasks_once_a_day(app, smtp):
     assert "Ticket T-1 bearbeiten: Drucker" in by_rcpt["sup@example.com"].get_content()
     assert by_rcpt["en@example.com"]["Subject"] == "Your open tasks on 2026-12-01: 1"
     assert "Work on ticket T-2: Beamer" in by_rcpt["en@example.com"].get_content()
+
+
+@pytest.fixture
+def tls_smtp(tmp_path):
+    """A server that requires STARTTLS and a login, with a certificate from a test CA."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True,
+                   timeout=60)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"backoffice" \
+            and auth_data.password == b"geheim-123"
+        logins.append((auth_data.login, ok))
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), tls_context=context,
+                            require_starttls=True, auth_require_tls=True,
+                            authenticator=authenticator)
+    controller.start()
+    inbox.logins, inbox.cert, inbox.port = logins, str(cert), controller.port
+    yield inbox
+    controller.stop()
+
+
+def test_starttls_with_login_is_used_and_the_certificate_checked(app, tls_smtp):
+    queue_mail(key="tls", kind="other", to=["a@example.com"], subject="TLS", body="b", user="t")
+    good = SmtpSettings(server="127.0.0.1", port=tls_smtp.port, security="starttls",
+                        username="backoffice", password="geheim-123", sender="bo@example.com",
+                        cafile=tls_smtp.cert, timeout=10)
+    # without the CA the certificate is refused: nothing sent, retried later
+    untrusted = SmtpSettings(**{**good.__dict__, "cafile": ""})
+    assert send_due(untrusted, read_file, now=NOW)["retry"] == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in OutgoingMail.objects.get().attempt_log[0].error
+    # a wrong password: refused by the server
+    wrong = SmtpSettings(**{**good.__dict__, "password": "falsch"})
+    assert send_due(wrong, read_file, now=NOW + timedelta(minutes=1))["retry"] == 1
+    assert tls_smtp.messages == []
+    assert send_due(good, read_file, now=NOW + timedelta(minutes=3))["sent"] == 1
+    assert tls_smtp.logins[-1] == (b"backoffice", True) and len(tls_smtp.messages) == 1
+
+
+def test_plain_connection_to_a_starttls_server_is_refused(app, tls_smtp):
+    queue_mail(key="plain", kind="other", to=["a@example.com"], subject="x", body="b", user="t")
+    plain = SmtpSettings(server="127.0.0.1", port=tls_smtp.port, security="none",
+                         sender="bo@example.com", timeout=10)
+    assert send_due(plain, read_file, now=NOW)["retry"] == 1
+    assert tls_smtp.messages == []
