@@ -72,6 +72,8 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
         self.MAIL_FROM = env.get("MAIL_FROM", "")
         self.MAIL_CA_FILE = env.get("MAIL_CA_FILE", "")
+        # Invoices the demo company's year of history gets (seed-demo).
+        self.DEMO_INVOICES = int(env.get("BACKOFFICE_DEMO_INVOICES", "200"))
         # Where links in mails point to (the panel's public address).
         self.PUBLIC_URL = env.get("BACKOFFICE_PUBLIC_URL", "http://127.0.0.1:5000")
         # The employer named on payslips (issue 5).
@@ -121,6 +123,8 @@ class TestConfig(DevConfig):
         self.SECRET_KEY = "test-secret-key-not-for-production"
         self.MONGODB_DB = "backoffice_test"
         self.PASSWORD_HASH_FAST = True
+        # the demo's year keeps every path (paid, late, open, cancelled) with fewer invoices
+        self.DEMO_INVOICES = int(os.environ.get("BACKOFFICE_DEMO_INVOICES", "24"))
 
 
 def _local_secret(path: Path) -> str:

@@ -136,8 +136,13 @@ def seed_demo_cmd(chart):
                                fast_hash=current_app.config.get("PASSWORD_HASH_FAST", False))
     added = seed_demo_company()
     if added:  # like the demo company: never into a database already in use
+        from datetime import date
+
         from seeds.demo_books import seed_demo_books
+        from seeds.demo_history import seed_demo_history
         added.update(seed_demo_books())
+        added.update(seed_demo_history(date.today(),
+                                       invoices=current_app.config.get("DEMO_INVOICES", 200)))
     if added:
         click.echo("demo company loaded: " + ", ".join(f"{k} {v}" for k, v in added.items()))
     else:

@@ -25,13 +25,6 @@ DEPARTMENTS = (("Geschäftsführung", ("Geschäftsführer",)),
                ("Lager", ("Lagerist", "Fachkraft für Lagerlogistik", "Lagerleiter")),
                ("IT", ("Systemadministrator", "IT-Support")),
                ("Produktion", ("Maschinenführer", "Mechatroniker", "Schichtleiter")))
-PRODUCTS = ("Schraube M8x40", "Mutter M8", "Unterlegscheibe 8,4", "Kabelbinder 200 mm",
-            "Druckerpapier A4", "Toner schwarz", "Schutzhandschuhe Gr. 9", "Klebeband 50 m",
-            "Karton 600x400", "Palette EUR", "Hydrauliköl HLP 46", "Reinigungstuch",
-            "Sicherung 16 A", "Netzwerkkabel Cat6 5 m", "USB-C-Ladegerät", "Kugellager 6204",
-            "Dichtungsring 40 mm", "Schweißdraht 1,0 mm", "Schleifscheibe 125 mm",
-            "Warnweste gelb", "Folie Stretch 23 µm", "Etiketten 100x50", "Ordner breit",
-            "Batterie AA", "Zahnriemen HTD 5M")
 TICKET_TITLES = ("Drucker im 2. OG druckt nicht", "Passwort zurücksetzen",
                  "VPN-Verbindung bricht ab", "Neuer Laptop für Mitarbeiterin",
                  "Outlook startet nicht", "Zugang zum Lagerprogramm", "Monitor flackert",
@@ -117,21 +110,26 @@ def _seed_suppliers(rng, fake) -> list[Supplier]:
                                    account_code=str(rng.randrange(10**8, 10**9)))),
             contact_name=fake.name(), email=f"einkauf{n}@lieferant.example.com",
             phone=fake.phone_number(), payment_terms_days=rng.choice((14, 30, 30, 60)),
-            category=rng.choice(categories),
+            category=categories[(n - 1) % len(categories)],  # every category has suppliers
         ).save())
     return suppliers
 
 
 def _seed_stock(rng, suppliers) -> int:
+    """The catalogue (seeds/catalogue.py): each article from a supplier of its category."""
+    from seeds.catalogue import articles
+
+    by_category = {}
+    for supplier in suppliers:
+        by_category.setdefault(supplier.category, []).append(supplier)
     items = []
-    for n in range(1, 201):
-        base = PRODUCTS[(n - 1) % len(PRODUCTS)]
+    for n, (name, unit, cost, category) in enumerate(articles(), start=1):
+        typical = max(10, int(1500 / (float(cost) + 5)))     # cheap articles: more on hand
         item = StockItem(
-            sku=f"A-{10000 + n}", name=f"{base} (Variante {(n - 1) // len(PRODUCTS) + 1})",
-            unit=rng.choice(("H87", "H87", "XPK", "XBX", "KGM", "MTR")),
-            quantity=Decimal(rng.randrange(0, 500)), reorder_point=Decimal(rng.randrange(5, 60)),
-            reorder_qty=Decimal(rng.randrange(50, 300, 10)),
-            unit_cost=Decimal(rng.randrange(5, 25000)) / 100, supplier=rng.choice(suppliers),
+            sku=f"A-{10000 + n}", name=name, unit=unit,
+            quantity=Decimal(rng.randrange(0, typical * 2)),
+            reorder_point=Decimal(max(2, typical // 4)), reorder_qty=Decimal(typical),
+            unit_cost=cost, supplier=rng.choice(by_category.get(category) or suppliers),
             location=f"Regal {rng.choice('ABCDE')}-{rng.randrange(1, 20):02d}")
         item.validate()
         items.append(item)
@@ -139,19 +137,34 @@ def _seed_stock(rng, suppliers) -> int:
     return len(items)
 
 
+# The way each final status is reached, through the workflow (every step an event).
+TICKET_PATHS = {"new": (), "in_progress": ("in_progress",),
+                "waiting": ("in_progress", "waiting"),
+                "resolved": ("in_progress", "resolved"),
+                "closed": ("in_progress", "resolved", "closed")}
+
+
 def _seed_tickets(rng, employees) -> int:
+    """100 tickets of the last 90 days whose history follows the workflow, with resolution times."""
+    from services.operations.tickets import apply_sla, change_status
+
     support = User.objects(roles="support").first()
+    agent = support.email if support else "support"
     now = utcnow()
     for n in range(100):
         created = now - timedelta(days=rng.randrange(0, 90), hours=rng.randrange(0, 24))
-        status = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed"))
+        final = rng.choice(("new", "in_progress", "waiting", "resolved", "closed", "closed"))
         ticket = Ticket(title=rng.choice(TICKET_TITLES), description="Bitte um Unterstützung.",
                         requester=rng.choice(employees),
-                        assignee=support if status != "new" else None,
+                        assignee=support if final != "new" else None,
                         priority=rng.choice(("low", "normal", "normal", "high", "critical")),
-                        status=status, created_at=created)
-        _with_sla(ticket, created)
+                        status="new", created_at=created)
+        apply_sla(ticket)
         ticket.save()
+        at = created
+        for step in TICKET_PATHS[final]:
+            at = min(at + timedelta(minutes=rng.randrange(15, 60 * 30)), now)
+            change_status(ticket.pk, step, agent, now=at)
     return 100
 
 
@@ -170,17 +183,6 @@ def _seed_purchase_orders() -> int:
                 for line in orders[2].lines]
         receive(orders[2].pk, half, "seed-receipt-1", "seed")
     return len(orders)
-
-
-def _with_sla(ticket, created) -> None:
-    """Due times from the seeded SLA targets; waiting tickets have their clock stopped."""
-    from services.operations.tickets import apply_sla
-
-    apply_sla(ticket)
-    if ticket.status != "new":
-        ticket.first_response_at = created + timedelta(minutes=20)
-    if ticket.status == "waiting":
-        ticket.waiting_since, ticket.due_at = created + timedelta(hours=1), None
 
 
 def _seed_archive(fake) -> int:

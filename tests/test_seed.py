@@ -52,6 +52,52 @@ def test_demo_data_is_plausible_and_valid(runner, app):
         for obj in doc.objects.limit(30):
             obj.validate()
     assert all(item.supplier for item in StockItem.objects.limit(20))
+    _the_year_is_consistent(date.today())
+
+
+def _the_year_is_consistent(today):
+    """The demo's year (issue 20): checked against rules stated here, not the seed's code."""
+    from decimal import Decimal
+
+    from models.invoice import Invoice
+    from models.payroll import PayrollRun
+    from models.posting import FiscalYear
+    from services.ledger.posting import verify_chain
+    from services.ledger.reports import trial_balance
+    from services.operations.stock_reports import valuation
+
+    # a coherent catalogue: every article's supplier sells its category, no absurd values
+    for item in StockItem.objects:
+        assert Decimal("0.30") <= item.unit_cost <= Decimal("120.00"), item.name
+        assert "Variante" not in item.name
+    assert Decimal("20000") < valuation().total < Decimal("250000")  # was 6.3 M€ (issue 20)
+    assert StockItem.objects(name__startswith="Europalette").first().unit == "H87"
+    # tickets: the history follows the workflow; closed ones were resolved first
+    for ticket in Ticket.objects(status__in=["resolved", "closed"]):
+        steps = [change.to_status for change in ticket.history]
+        assert steps[:2] == ["in_progress", "resolved"], steps
+        assert ticket.resolved_at is not None
+    assert Ticket.objects(status="closed").count() > 0
+    # invoices over the past year: issued, paid, open and cancelled ones, none in the future
+    issued = Invoice.objects(kind="invoice", status__ne="draft")
+    assert issued.count() >= 20
+    assert {inv.status for inv in issued} >= {"paid", "issued"}
+    assert all(inv.issue_date <= today for inv in issued)
+    assert min(inv.issue_date for inv in issued) < today.replace(day=1)
+    for inv in Invoice.objects(status="paid"):
+        assert sum(p.amount for p in inv.payments) == inv.gross_total
+        assert all(p.date >= inv.issue_date for p in inv.payments)
+    # payroll: one posted run for every past month of this year, its liabilities paid
+    runs = PayrollRun.objects(year=today.year)
+    assert sorted(r.month for r in runs) == list(range(1, today.month))
+    assert all(r.status == "posted" and r.payments for r in runs)
+    # the books: every chain verifies, the trial balance balances, past months are closed
+    for year in FiscalYear.objects:
+        assert verify_chain(year.year).ok
+    report = trial_balance(today.year, date(today.year, 1, 1), today)
+    assert report.total("debit") == report.total("credit")
+    this_year = FiscalYear.objects.get(year=today.year)
+    assert set(this_year.closed_months) == set(range(1, today.month))
 
 
 def test_demo_company_is_not_loaded_into_a_used_database(runner, app):

@@ -51,6 +51,10 @@ def demo_live_app(db_server):
         seed_reference()
         seed_demo_company()
         seed_demo_books()
+        from datetime import date
+
+        from seeds.demo_history import seed_demo_history
+        seed_demo_history(date.today(), invoices=12)  # the screenshots show a year of books
         for role in ROLES:
             make_user(role, email=f"a11y-{role}@firma.example.com", name=f"Demo {role}")
     server = make_server("127.0.0.1", 0, app, threaded=True)
