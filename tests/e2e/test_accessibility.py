@@ -23,7 +23,9 @@ SCREENS = REPO / "test-output" / "screens"
 SERIOUS = ("serious", "critical")
 # Forms where labels matter most, opened besides the menu entries (if the role may).
 FORMS = ("/admin/employees/new/", "/admin/invoice/new/", "/admin/tickets/new/",
-         "/admin/stock/new/", "/admin/users/new/", "/admin/journal/new/")
+         "/admin/stock/new/", "/admin/users/new/", "/admin/journal/new/",
+         # every role: the task list and a search with hits (issue 20)
+         "/tasks", "/search?q=Sch")
 
 
 def axe_script() -> Path:
@@ -87,6 +89,7 @@ def _serious_violations(page) -> list[str]:
             for v in result["violations"] if v["impact"] in SERIOUS]
 
 
+@pytest.mark.timeout(1200)  # the demo year is seeded in the first one; admin opens every page
 @pytest.mark.parametrize("locale", ("de", "en"))
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_axe_and_is_photographed(browser, demo_live_app, role, locale):
