@@ -4,6 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
+from admin.backup import BackupRunView
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
@@ -27,6 +28,7 @@ from models import Company, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
+from models.backup import BackupRun
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -61,6 +63,7 @@ VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
            "webhook_deliveries"))
 VIEWS += ((OutgoingMailView, OutgoingMail, "Sent mail", "System", "outgoing_mail"),)
+VIEWS += ((BackupRunView, BackupRun, "Backups", "System", "backup_runs"),)
 
 
 def init_admin(app) -> Admin:

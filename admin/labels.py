@@ -38,6 +38,9 @@ FIELDS = {
     "to": _l("Empfänger"), "sent_at": _l("Gesendet am"), "body": _l("Text"),
     "next_attempt_at": _l("Nächster Versuch"),
     "opened_via": _l("Angelegt über"),
+    # backups (issue 19)
+    "path": _l("Datei"), "collections": _l("Sammlungen"),
+    "method": _l("Verfahren"), "encrypted": _l("Verschlüsselt"),
     "electronic_address": _l("Elektronische Adresse (BT-49)"),
     "leitweg_id": _l("Leitweg-ID"),
     "retention_reason": _l("Grund für die kürzere Aufbewahrung"),
@@ -268,6 +271,7 @@ MENU = {
     "Deletion log": _l("Löschprotokoll"), "Job runs": _l("Joblauf-Protokoll"),
     "Legal holds": _l("Sperrvermerke"), "Jobs": _l("Jobs"),
     "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"),
+    "Backups": _l("Datensicherungen"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 
@@ -286,6 +290,9 @@ JOBS = {
                        _l("Hebt die Priorität von Tickets über ihrer SLA-Frist um eine Stufe.")),
     "reorder_report": (_l("Nachbestellliste"),
                        _l("Artikel am oder unter dem Meldebestand, je bevorzugtem Lieferanten.")),
+    "nightly_backup": (_l("Nächtliche Datensicherung"),
+                       _l("Sichert alle Sammlungen und das Archiv in das Sicherungsverzeichnis "
+                          "und löscht Sicherungen, die die Aufbewahrung nicht mehr braucht.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
     "webhooks": (_l("Webhooks zustellen"),

@@ -8,6 +8,7 @@ from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, Webh
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
+from models.backup import BackupRun
 from models.company import Company
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
@@ -44,6 +45,7 @@ ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
+ALL_DOCUMENTS += (BackupRun,)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

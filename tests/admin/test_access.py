@@ -42,6 +42,7 @@ EXPECTED_READERS = {
     "retention_rules": {"admin", "finance", "hr", "auditor"},
     "deletion_log": {"admin", "auditor"},
     "job_runs": {"admin"},
+    "backup_runs": {"admin"},
     "users": {"admin"},
     "api_tokens": {"admin"},
     "webhooks": {"admin"},
@@ -74,6 +75,7 @@ MODEL_WRITERS = {
     "retention_rules": ({"admin"}, {"create", "edit"}),
     "deletion_log": (set(), set()),
     "job_runs": (set(), set()),
+    "backup_runs": (set(), set()),  # written by `backup create` and the nightly job only
     "users": ({"admin"}, {"create", "edit"}),
     "audit": (set(), set()),
     "stock_movements": ({"admin", "warehouse"}, set()),  # booked through actions only
@@ -141,9 +143,11 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
-              "deactivate-user", "reset-password", "set-roles", "archive release-deletion"}
+              "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
+              "backup create", "backup restore"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
-             "scheduler list", "payroll calc", "serve",
+             "scheduler list", "payroll calc", "serve", "backup verify",
+             "backup keygen",  # prints a random key, touches no data
              # flask-smorest's: print / write the OpenAPI document (no database)
              "openapi print", "openapi write", "openapi list-config-prefixes"}
 
