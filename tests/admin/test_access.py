@@ -148,6 +148,7 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data
+             "privacy export",
              # flask-smorest's: print / write the OpenAPI document (no database)
              "openapi print", "openapi write", "openapi list-config-prefixes"}
 
