@@ -21,6 +21,7 @@ from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.mail import OutgoingMail
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
+from models.privacy import DataBreach, ProcessingActivity
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.purchase_order import PurchaseOrder, PurchaseReceipt
@@ -45,7 +46,7 @@ ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
-ALL_DOCUMENTS += (BackupRun,)
+ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -65,6 +65,7 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "backup_runs": _users("requested_by"),
     "fiscal_years": _users("closed_by"),
     "document_categories": _users("hold_by"),
+    "data_breaches": _users("created_by"),
     # keys "user:<e-mail>", "pair:<e-mail>|<address>": kept at most one 15-minute window
     "login_throttle": (_r("_id", "user", "contains"),),
 }
@@ -83,6 +84,7 @@ EXEMPT: dict[str, str] = {
     "job_leases": "Sperren laufender Jobs",
     "journal_chain": "Hash-Kette des Journals (nur Prüfsummen)",
     "payroll_parameters": "SV-Rechengrößen",
+    "processing_activities": "Verzeichnis der Verarbeitungstätigkeiten: Kategorien, keine Personen",
     "posting_keys": "Idempotenzschlüssel von Buchungen",
     "retention_rules": "Aufbewahrungsregeln",
     "sla_policies": "SLA-Ziele je Priorität",

@@ -43,6 +43,8 @@ EXPECTED_READERS = {
     "deletion_log": {"admin", "auditor"},
     "job_runs": {"admin"},
     "backup_runs": {"admin"},
+    "processing_activities": {"admin", "auditor"},
+    "data_breaches": {"admin", "auditor"},
     "users": {"admin"},
     "api_tokens": {"admin"},
     "webhooks": {"admin"},
@@ -76,6 +78,8 @@ MODEL_WRITERS = {
     "deletion_log": (set(), set()),
     "job_runs": (set(), set()),
     "backup_runs": (set(), set()),  # written by `backup create` and the nightly job only
+    "processing_activities": ({"admin"}, {"create", "edit"}),  # Art. 30: kept, not deleted
+    "data_breaches": ({"admin"}, {"create", "edit"}),  # Art. 33 (5): every breach stays
     "users": ({"admin"}, {"create", "edit"}),
     "audit": (set(), set()),
     "stock_movements": ({"admin", "warehouse"}, set()),  # booked through actions only
@@ -116,6 +120,8 @@ SCREEN_READERS = {
     "stock_ops.index": SUPPLY_READ, "stock_ops.count_view": SUPPLY_READ,
     "stock_ops.reorder_view": SUPPLY_READ, "stock_ops.valuation_view": SUPPLY_READ,
     "ticket_ops.index": {"admin", "support", "auditor"},
+    "privacy.subject_access": {"admin"},
+    "privacy.processing_pdf": {"admin", "auditor"},
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -136,6 +142,7 @@ SCREEN_WRITERS = {
     "stock_ops.reorder_view": {"admin", "warehouse"},
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
+    "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
