@@ -247,6 +247,10 @@ CODES = {
     # data breaches (Art. 33 DSGVO)
     "open": _l("offen"), "reported": _l("gemeldet"),
     "not_reportable": _l("nicht meldepflichtig"),
+    # kinds of data subjects (subject access)
+    "employee": _l("Mitarbeiter/in"), "applicant": _l("Bewerber/in"),
+    "customer": _l("Kunde (Ansprechperson)"), "supplier": _l("Lieferant (Ansprechperson)"),
+    "user": _l("Benutzerkonto"),
     # archive retention
     "de": "Deutsch", "en": "English",
     "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
