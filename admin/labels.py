@@ -56,6 +56,8 @@ FIELDS = {
     "not_reportable_reason": _l("Begründung: nicht meldepflichtig"),
     "subjects_informed_at": _l("Betroffene benachrichtigt am"),
     "report_due": _l("Meldefrist (72 Stunden)"),
+    "restricted_until": _l("Verarbeitung eingeschränkt bis (Art. 18)"),
+    "erased_at": _l("Gelöscht/anonymisiert am"),
     "electronic_address": _l("Elektronische Adresse (BT-49)"),
     "leitweg_id": _l("Leitweg-ID"),
     "retention_reason": _l("Grund für die kürzere Aufbewahrung"),
@@ -319,6 +321,9 @@ JOBS = {
     "nightly_backup": (_l("Nächtliche Datensicherung"),
                        _l("Sichert alle Sammlungen und das Archiv in das Sicherungsverzeichnis "
                           "und löscht Sicherungen, die die Aufbewahrung nicht mehr braucht.")),
+    "privacy_erasure": (_l("Datenschutz: eingeschränkte Daten löschen"),
+                        _l("Anonymisiert ehemalige Mitarbeitende, deren Aufbewahrungsfrist "
+                           "(Lohnkonto) abgelaufen ist.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
     "webhooks": (_l("Webhooks zustellen"),

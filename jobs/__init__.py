@@ -49,6 +49,9 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "nightly_backup", "jobs.backup:nightly_backup",
             "Back up the whole database and the archive; prune old backups",
             hour=1, minute=30, lease=timedelta(hours=2))
+    add_job(scheduler, "privacy_erasure", "jobs.privacy:privacy_erasure",
+            "Anonymise former employees whose retention ended (DSGVO Art. 17/18)",
+            hour=2, minute=30)
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))

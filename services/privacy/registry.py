@@ -66,6 +66,7 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "fiscal_years": _users("closed_by"),
     "document_categories": _users("hold_by"),
     "data_breaches": _users("created_by"),
+    "privacy_erasure_log": (_r("document_id", "employee", "id_str"),) + _users("by"),
     # keys "user:<e-mail>", "pair:<e-mail>|<address>": kept at most one 15-minute window
     "login_throttle": (_r("_id", "user", "contains"),),
 }

@@ -151,7 +151,7 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
-              "backup create", "backup restore"}
+              "backup create", "backup restore", "privacy erase"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data
