@@ -11,7 +11,8 @@ How a field refers to a subject:
   self   the document is the subject (its _id)
   id     the field holds the subject's _id (a ReferenceField)
   id_str the field holds the subject's _id as text (the audit log's document_id)
-  email  the field holds a user's e-mail (who created, posted, changed ...)
+  email  the field holds the subject's e-mail (a user who created, posted, changed ...;
+         a mail's recipients)
   contains the field contains a user's e-mail within other text (throttle keys)
 """
 from dataclasses import dataclass
@@ -66,6 +67,9 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "fiscal_years": _users("closed_by"),
     "document_categories": _users("hold_by"),
     "data_breaches": _users("created_by"),
+    "outgoing_mail": tuple(_r("to", kind, "email") for kind in ("employee", "customer",
+                                                                  "supplier", "user"))
+    + _users("created_by"),
     "privacy_erasure_log": (_r("document_id", "employee", "id_str"),) + _users("by"),
     # keys "user:<e-mail>", "pair:<e-mail>|<address>": kept at most one 15-minute window
     "login_throttle": (_r("_id", "user", "contains"),),

@@ -73,7 +73,7 @@ def collect(kind: str, key: str) -> SubjectData:
 
 def _collect_into(data: SubjectData, kind: str, subject: dict) -> None:
     db = me.get_db()
-    ident, email = subject["_id"], subject.get("email") if kind == "user" else None
+    ident, email = subject["_id"], subject.get("email")
     for coll, refs in refs_for(kind).items():
         clauses = [c for c in (_clause(r, ident, email) for r in refs) if c]
         if not clauses:

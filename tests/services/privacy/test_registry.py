@@ -17,7 +17,7 @@ from services.privacy.registry import EXEMPT, PERSONAL_DATA, SUBJECTS
 PERSON_LIKE = re.compile(
     r"(^|_)(name|first|last|email|mail|iban|bic|street|address|phone|birth|"
     r"employee|customer|supplier|applicant|requester|assignee|recipient|user|author|"
-    r"contact|person|social|tax_id|by)(_|$)")
+    r"contact|person|social|tax_id|by|to|cc|bcc)(_|$)")
 
 
 def _person_fields(document) -> set[str]:
