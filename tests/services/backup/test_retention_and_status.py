@@ -94,3 +94,14 @@ def test_task_list_tells_admins_only(app):
         assert not [t for t in tasks_for(clerk).tasks if t.ref.startswith("backup:")]
         _run("ok", datetime.now(UTC))
         assert not [t for t in tasks_for(admin).tasks if t.ref.startswith("backup:")]
+
+
+def test_the_admin_start_page_shows_the_last_backup(app, client, login):
+    login("admin")
+    body = client.get("/admin/").get_data(as_text=True)
+    assert "Letzte Datensicherung" in body and "noch keine" in body
+    with app.app_context():
+        _run("failed", datetime(2026, 11, 30, 1, 30, tzinfo=UTC), error="Platte voll")
+    body = client.get("/admin/").get_data(as_text=True)
+    assert 'text-danger" href="/admin/backup_runs/" id="last-backup"' in body
+    assert "30.11.2026" in body and "fehlgeschlagen" in body
