@@ -98,7 +98,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _init_blueprints(app: Flask) -> None:
     from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
-                       tasks)
+                       privacy, tasks)
 
     for module in (
         auth,
@@ -111,5 +111,6 @@ def _init_blueprints(app: Flask) -> None:
         ledger,
         payroll,
         tasks,
+        privacy,
     ):
         app.register_blueprint(module.bp)

@@ -76,6 +76,13 @@ class Config:
         self.DEMO_INVOICES = int(env.get("BACKOFFICE_DEMO_INVOICES", "200"))
         # Where links in mails point to (the panel's public address).
         self.PUBLIC_URL = env.get("BACKOFFICE_PUBLIC_URL", "http://127.0.0.1:5000")
+        # Backups (issue 19): target directory (may be a mounted share), the optional
+        # encryption key (urlsafe base64 of 32 bytes) and how many to keep.
+        self.BACKUP_DIR = Path(env.get("BACKOFFICE_BACKUP_DIR", self.DATA_DIR / "backups"))
+        self.BACKUP_KEY = env.get("BACKOFFICE_BACKUP_KEY") or None
+        self.BACKUP_KEEP_DAILY = int(env.get("BACKOFFICE_BACKUP_KEEP_DAILY", "7"))
+        self.BACKUP_KEEP_WEEKLY = int(env.get("BACKOFFICE_BACKUP_KEEP_WEEKLY", "4"))
+        self.BACKUP_KEEP_MONTHLY = int(env.get("BACKOFFICE_BACKUP_KEEP_MONTHLY", "12"))
         # The employer named on payslips (issue 5).
         self.COMPANY_NAME = env.get("BACKOFFICE_COMPANY_NAME", "Muster Handels GmbH")
         self.COMPANY_ADDRESS = env.get("BACKOFFICE_COMPANY_ADDRESS",

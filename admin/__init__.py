@@ -4,6 +4,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
+from admin.backup import BackupRunView
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
@@ -13,6 +14,7 @@ from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView, add_ledger_links
+from admin.privacy import DataBreachView, ProcessingActivityView, subject_access_menu_link
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
@@ -27,6 +29,8 @@ from models import Company, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
+from models.backup import BackupRun
+from models.privacy import DataBreach, ProcessingActivity
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -61,6 +65,10 @@ VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
            "webhook_deliveries"))
 VIEWS += ((OutgoingMailView, OutgoingMail, "Sent mail", "System", "outgoing_mail"),)
+VIEWS += ((BackupRunView, BackupRun, "Backups", "System", "backup_runs"),
+          (ProcessingActivityView, ProcessingActivity, "Processing activities",
+           "Data protection", "processing_activities"),
+          (DataBreachView, DataBreach, "Data breaches", "Data protection", "data_breaches"))
 
 
 def init_admin(app) -> Admin:
@@ -90,5 +98,6 @@ def init_admin(app) -> Admin:
     admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
+    admin.add_link(subject_access_menu_link())
     add_ledger_links(admin)
     return admin

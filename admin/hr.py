@@ -24,4 +24,4 @@ class EmployeeView(SecuredModelView):
         "social_security_no": "Versicherungsnummer, e.g. 15070649C103",
         "tax_id": "Steuer-Identifikationsnummer, 11 digits",
     }
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at")

@@ -38,6 +38,26 @@ FIELDS = {
     "to": _l("Empfänger"), "sent_at": _l("Gesendet am"), "body": _l("Text"),
     "next_attempt_at": _l("Nächster Versuch"),
     "opened_via": _l("Angelegt über"),
+    # backups (issue 19)
+    "path": _l("Datei"), "collections": _l("Sammlungen"),
+    "method": _l("Verfahren"), "encrypted": _l("Verschlüsselt"),
+    # data protection (issue 19)
+    "purpose": _l("Zweck"), "legal_basis": _l("Rechtsgrundlage"),
+    "data_subjects": _l("Betroffene Personen"), "data_categories": _l("Datenkategorien"),
+    "recipients": _l("Empfänger"), "third_country_transfers": _l("Übermittlung in Drittländer"),
+    "deletion_periods": _l("Löschfristen"),
+    "retention_categories": _l("Aufbewahrungskategorien"),
+    "toms": _l("Technische und organisatorische Maßnahmen"),
+    "aware_at": _l("Bekannt geworden am"), "occurred_at": _l("Eingetreten am"),
+    "affected_count": _l("Anzahl Betroffene"), "consequences": _l("Folgen"),
+    "measures": _l("Maßnahmen"), "reported_at": _l("Gemeldet am"),
+    "authority_reference": _l("Aktenzeichen der Aufsichtsbehörde"),
+    "delay_reason": _l("Grund der verspäteten Meldung"),
+    "not_reportable_reason": _l("Begründung: nicht meldepflichtig"),
+    "subjects_informed_at": _l("Betroffene benachrichtigt am"),
+    "report_due": _l("Meldefrist (72 Stunden)"),
+    "restricted_until": _l("Verarbeitung eingeschränkt bis (Art. 18)"),
+    "erased_at": _l("Gelöscht/anonymisiert am"),
     "electronic_address": _l("Elektronische Adresse (BT-49)"),
     "leitweg_id": _l("Leitweg-ID"),
     "retention_reason": _l("Grund für die kürzere Aufbewahrung"),
@@ -225,6 +245,14 @@ CODES = {
     "insert": _l("nur neue Zeilen"), "upsert": _l("neue und geänderte Zeilen"),
     # audit
     "create": _l("angelegt"), "update": _l("geändert"), "delete": _l("gelöscht"),
+    "export": _l("ausgegeben"),
+    # data breaches (Art. 33 DSGVO)
+    "open": _l("offen"), "reported": _l("gemeldet"),
+    "not_reportable": _l("nicht meldepflichtig"),
+    # kinds of data subjects (subject access)
+    "employee": _l("Mitarbeiter/in"), "applicant": _l("Bewerber/in"),
+    "customer": _l("Kunde (Ansprechperson)"), "supplier": _l("Lieferant (Ansprechperson)"),
+    "user": _l("Benutzerkonto"),
     # archive retention
     "de": "Deutsch", "en": "English",
     "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
@@ -268,6 +296,10 @@ MENU = {
     "Deletion log": _l("Löschprotokoll"), "Job runs": _l("Joblauf-Protokoll"),
     "Legal holds": _l("Sperrvermerke"), "Jobs": _l("Jobs"),
     "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"),
+    "Backups": _l("Datensicherungen"),
+    "Data protection": _l("Datenschutz"),
+    "Processing activities": _l("Verarbeitungsverzeichnis"),
+    "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 
@@ -286,6 +318,12 @@ JOBS = {
                        _l("Hebt die Priorität von Tickets über ihrer SLA-Frist um eine Stufe.")),
     "reorder_report": (_l("Nachbestellliste"),
                        _l("Artikel am oder unter dem Meldebestand, je bevorzugtem Lieferanten.")),
+    "nightly_backup": (_l("Nächtliche Datensicherung"),
+                       _l("Sichert alle Sammlungen und das Archiv in das Sicherungsverzeichnis "
+                          "und löscht Sicherungen, die die Aufbewahrung nicht mehr braucht.")),
+    "privacy_erasure": (_l("Datenschutz: eingeschränkte Daten löschen"),
+                        _l("Anonymisiert ehemalige Mitarbeitende, deren Aufbewahrungsfrist "
+                           "(Lohnkonto) abgelaufen ist.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
     "webhooks": (_l("Webhooks zustellen"),

@@ -46,6 +46,12 @@ def register_jobs(scheduler, app) -> None:
             "Items at or below reorder point, by preferred supplier", hour=6, minute=0)
     add_job(scheduler, "stock_recovery", "jobs.operations:stock_recovery_job",
             "Complete stock movements a crash left pending", hour=3, minute=30)
+    add_job(scheduler, "nightly_backup", "jobs.backup:nightly_backup",
+            "Back up the whole database and the archive; prune old backups",
+            hour=1, minute=30, lease=timedelta(hours=2))
+    add_job(scheduler, "privacy_erasure", "jobs.privacy:privacy_erasure",
+            "Anonymise former employees whose retention ended (DSGVO Art. 17/18)",
+            hour=2, minute=30)
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))

@@ -8,6 +8,7 @@ from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, Webh
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
+from models.backup import BackupRun
 from models.company import Company
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
@@ -20,6 +21,8 @@ from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.mail import OutgoingMail
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
+from models.privacy import DataBreach, ProcessingActivity
+from models.privacy_log import ErasureLogEntry
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
 from models.purchase_order import PurchaseOrder, PurchaseReceipt
@@ -44,6 +47,7 @@ ALL_DOCUMENTS += (ImportRun,)
 ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
+ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

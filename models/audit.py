@@ -15,7 +15,8 @@ class FieldChange(me.EmbeddedDocument):
 class AuditEntry(me.Document):
     at = me.DateTimeField(required=True, default=lambda: datetime.now(timezone.utc))
     user = me.StringField(required=True)
-    action = me.StringField(required=True, choices=("create", "update", "delete"))
+    # "export": personal data handed out (subject access, Art. 15 DSGVO)
+    action = me.StringField(required=True, choices=("create", "update", "delete", "export"))
     collection = me.StringField(required=True)
     document_id = me.StringField(required=True)
     label = me.StringField()

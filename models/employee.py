@@ -60,6 +60,10 @@ class Employee(TimestampedDocument):
     minijob_pension_exempt = me.BooleanField(default=False)  # Befreiung von der RV-Pflicht
     iban = me.StringField(max_length=34)
     status = me.StringField(required=True, default="active", choices=EMPLOYEE_STATUSES)
+    # erasure request (Art. 17/18 DSGVO, services.privacy.erasure): kept restricted until
+    # the payroll account's retention ends, then anonymised by the job `privacy_erasure`
+    restricted_until = me.DateField()
+    erased_at = me.DateTimeField()
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
             "indexes": ["last_name", "department", "status"]}

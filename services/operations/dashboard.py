@@ -107,6 +107,9 @@ def finance_figures(today: date) -> dict:
 def admin_figures() -> dict:
     from models.jobs import JobRun
 
+    from services.backup.runs import last_ok, last_run, needs_attention
+
     runs = list(JobRun.objects.order_by("-started_at").limit(10))
     return {"available": True, "runs": runs,
-            "failures": sum(1 for r in runs if r.status == "failed")}
+            "failures": sum(1 for r in runs if r.status == "failed"),
+            "backup": {"last": last_run(), "last_ok": last_ok(), "attention": needs_attention()}}

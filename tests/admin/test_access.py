@@ -42,6 +42,9 @@ EXPECTED_READERS = {
     "retention_rules": {"admin", "finance", "hr", "auditor"},
     "deletion_log": {"admin", "auditor"},
     "job_runs": {"admin"},
+    "backup_runs": {"admin"},
+    "processing_activities": {"admin", "auditor"},
+    "data_breaches": {"admin", "auditor"},
     "users": {"admin"},
     "api_tokens": {"admin"},
     "webhooks": {"admin"},
@@ -74,6 +77,9 @@ MODEL_WRITERS = {
     "retention_rules": ({"admin"}, {"create", "edit"}),
     "deletion_log": (set(), set()),
     "job_runs": (set(), set()),
+    "backup_runs": (set(), set()),  # written by `backup create` and the nightly job only
+    "processing_activities": ({"admin"}, {"create", "edit"}),  # Art. 30: kept, not deleted
+    "data_breaches": ({"admin"}, {"create", "edit"}),  # Art. 33 (5): every breach stays
     "users": ({"admin"}, {"create", "edit"}),
     "audit": (set(), set()),
     "stock_movements": ({"admin", "warehouse"}, set()),  # booked through actions only
@@ -114,6 +120,8 @@ SCREEN_READERS = {
     "stock_ops.index": SUPPLY_READ, "stock_ops.count_view": SUPPLY_READ,
     "stock_ops.reorder_view": SUPPLY_READ, "stock_ops.valuation_view": SUPPLY_READ,
     "ticket_ops.index": {"admin", "support", "auditor"},
+    "privacy.subject_access": {"admin"},
+    "privacy.processing_pdf": {"admin", "auditor"},
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -134,6 +142,7 @@ SCREEN_WRITERS = {
     "stock_ops.reorder_view": {"admin", "warehouse"},
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
+    "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
@@ -141,9 +150,12 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
-              "deactivate-user", "reset-password", "set-roles", "archive release-deletion"}
+              "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
+              "backup create", "backup restore", "privacy erase"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
-             "scheduler list", "payroll calc", "serve",
+             "scheduler list", "payroll calc", "serve", "backup verify",
+             "backup keygen",  # prints a random key, touches no data
+             "privacy export",
              # flask-smorest's: print / write the OpenAPI document (no database)
              "openapi print", "openapi write", "openapi list-config-prefixes"}
 

@@ -1,0 +1,106 @@
+"""Which collections refer to which person, and how (the registry subject access walks).
+
+Every collection with personal data is listed in PERSONAL_DATA with the stored fields
+that point at a data subject; every other collection is in EXEMPT with the reason it
+holds none. `tests/services/privacy/test_registry.py` walks all mongoengine documents
+and fails on a collection with person-like fields that is in neither map, so a new
+collection cannot be forgotten by subject access (or, later, erasure).
+
+Subjects: employee, applicant, customer, supplier (their contact data), user.
+How a field refers to a subject:
+  self   the document is the subject (its _id)
+  id     the field holds the subject's _id (a ReferenceField)
+  id_str the field holds the subject's _id as text (the audit log's document_id)
+  email  the field holds the subject's e-mail (a user who created, posted, changed ...;
+         a mail's recipients)
+  contains the field contains a user's e-mail within other text (throttle keys)
+"""
+from dataclasses import dataclass
+
+SUBJECTS = ("employee", "applicant", "customer", "supplier", "user")
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    field: str      # dotted path as stored (db field names)
+    subject: str    # one of SUBJECTS
+    by: str         # self | id | id_str | email
+
+
+def _r(field, subject, by="id"):
+    return PersonRef(field, subject, by)
+
+
+def _users(*fields):
+    return tuple(_r(f, "user", "email") for f in fields)
+
+
+PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
+    "employees": (_r("_id", "employee", "self"),),
+    "customers": (_r("_id", "customer", "self"),),
+    "suppliers": (_r("_id", "supplier", "self"),),
+    "users": (_r("_id", "user", "self"),),
+    "payslips": (_r("employee", "employee"),),
+    "tickets": (_r("requester", "employee"), _r("assignee", "user"))
+    + _users("comments.author", "history.user"),
+    "ticket_events": _users("user"),
+    "invoices": (_r("customer", "customer"),) + _users("created_by", "issued_by",
+                                                        "cancelled_by"),
+    "purchase_orders": (_r("supplier", "supplier"),) + _users("created_by"),
+    "stock_items": (_r("supplier", "supplier"),),
+    "audit_log": (_r("document_id", "employee", "id_str"), _r("document_id", "customer",
+                                                                "id_str"),
+                  _r("document_id", "supplier", "id_str"), _r("document_id", "user", "id_str"))
+    + _users("user"),
+    "journal_entries": _users("created_by", "posted_by"),
+    "payroll_runs": _users("created_by", "approved_by", "posted_by", "reversed_by"),
+    "payroll_locks": _users("user"),
+    "archived_files": _users("uploaded_by", "hold_by", "keep_until_shortened_by",
+                             "deletion_released_by"),
+    "stock_movements": _users("user"),
+    "purchase_receipts": _users("user"),
+    "import_runs": _users("user"),
+    "api_tokens": _users("created_by", "revoked_by"),
+    "webhook_subscriptions": _users("created_by"),
+    "job_runs": _users("requested_by"),
+    "backup_runs": _users("requested_by"),
+    "fiscal_years": _users("closed_by"),
+    "document_categories": _users("hold_by"),
+    "data_breaches": _users("created_by"),
+    "outgoing_mail": tuple(_r("to", kind, "email") for kind in ("employee", "customer",
+                                                                  "supplier", "user"))
+    + _users("created_by"),
+    "privacy_erasure_log": (_r("document_id", "employee", "id_str"),) + _users("by"),
+    # keys "user:<e-mail>", "pair:<e-mail>|<address>": kept at most one 15-minute window
+    "login_throttle": (_r("_id", "user", "contains"),),
+}
+
+EXEMPT: dict[str, str] = {
+    "accounts": "Kontenrahmen: Konten, keine Personen",
+    "api_events": "Ereignisse nennen nur Nummern und Ids von Rechnungen, Tickets, Artikeln",
+    "api_idempotency": "gespeicherte API-Antworten, nach 24 Stunden gelöscht",
+    "api_rate_counters": "Zähler je Token und Minute",
+    "archive_contents": "Dateiinhalte nach SHA-256; die Person steht am Archiveintrag",
+    "archive_deletion_log": "Löschnachweis (Dateiname, Prüfsumme, Frist), gesetzlich zu führen",
+    "archive_purge_batches": "interne Arbeitsliste der Aufbewahrungsbereinigung",
+    "company": "Stammdaten des eigenen Unternehmens (juristische Person)",
+    "counters": "Nummernkreise", "counter_owners": "Nummernkreise", "counter_slots": "Nummernkreise",
+    "health_funds": "Krankenkassen (Körperschaften)",
+    "job_leases": "Sperren laufender Jobs",
+    "journal_chain": "Hash-Kette des Journals (nur Prüfsummen)",
+    "payroll_parameters": "SV-Rechengrößen",
+    "processing_activities": "Verzeichnis der Verarbeitungstätigkeiten: Kategorien, keine Personen",
+    "posting_keys": "Idempotenzschlüssel von Buchungen",
+    "retention_rules": "Aufbewahrungsregeln",
+    "sla_policies": "SLA-Ziele je Priorität",
+    "stock_ledger": "Bestandsfortschreibung je Artikel",
+    "vat_rates": "Steuersätze",
+    "webhook_deliveries": "Zustellversuche von Ereignissen (nur Ids und Nummern)",
+}
+
+
+def refs_for(subject: str) -> dict[str, tuple[PersonRef, ...]]:
+    """Per collection, the references that can point at a subject of this kind."""
+    return {coll: tuple(r for r in refs if r.subject == subject)
+            for coll, refs in PERSONAL_DATA.items()
+            if any(r.subject == subject for r in refs)}
