@@ -46,6 +46,7 @@ class Allocation(me.EmbeddedDocument):
     account = me.StringField(regex=r"^\d{4,8}$")
     tax_key = me.StringField(max_length=10)
     amount = MoneyField(required=True)         # always positive, in the transaction's direction
+    discount = MoneyField()                    # Skonto granted on top of the amount
     entry_id = me.ObjectIdField()
 
 
@@ -69,6 +70,7 @@ class BankTransaction(TimestampedDocument):
     booking_text = me.StringField(max_length=140)
     gvc = me.StringField(max_length=3)
     batch_reference = me.StringField(max_length=140)  # the batch entry it was split from
+    batch_count = me.IntField()                 # >1: a batch booking standing for several
     is_return = me.BooleanField(default=False)
     status = me.StringField(default="open", choices=TRANSACTION_STATUSES)
     confidence = me.IntField()                  # of the best proposal, percent
