@@ -74,9 +74,9 @@ class OpenItemIndex:
         found, seen = [], set()
         texts = [tx.end_to_end_id or "", tx.purpose or ""]
         for text in texts:
-            candidates = {normalize_ref(text)} | {normalize_ref(m) for m in _TOKEN.findall(text)}
-            candidates |= {normalize_ref(w) for w in text.split()}
-            for token in candidates:
+            tokens = [normalize_ref(m) for m in _TOKEN.findall(text)]
+            tokens += [normalize_ref(w) for w in text.split()] + [normalize_ref(text)]
+            for token in dict.fromkeys(tokens):  # in reading order, once each
                 for item in self.by_ref.get(token, ()):
                     if item.key not in seen and item.open_amount > 0:
                         seen.add(item.key)

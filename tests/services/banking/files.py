@@ -11,11 +11,11 @@ OTHER_IBAN = "DE12500105170648489890"
 
 def tx(amount, day=date(2026, 3, 20), *, name="Bäckerei Größer KG", iban=CUSTOMER_IBAN,
        purpose="", e2e="", ref="", mandate="", batch=None, reversal=False, gvc="166",
-       returned=False):
+       returned=False, batch_count=0):
     """One transaction for a camt file; batch: a list of tx dicts booked as one entry."""
     return dict(amount=Decimal(str(amount)), day=day, name=name, iban=iban, purpose=purpose,
                 e2e=e2e, ref=ref, mandate=mandate, batch=batch, reversal=reversal, gvc=gvc,
-                returned=returned)
+                returned=returned, batch_count=batch_count)
 
 
 def camt(transactions, *, version="001.08", kind="053", opening="1000.00", closing=None,
@@ -68,6 +68,9 @@ def _entry(E, version, t):
         children.append(E("AcctSvcrRef", text=t["ref"]))
     children.append(E("BkTxCd", E("Prtry", E("Cd", text=f"NTRF+{t['gvc']}+9310+931"),
                                   E("Issr", text="DK"))))
+    if t["batch_count"]:  # a batch booked as one entry, its details come by camt.054
+        children.append(E("NtryDtls", E("Btch", E("NbOfTxs", text=str(t["batch_count"])))))
+        return E("Ntry", *children)
     details = t["batch"] or [t]
     dtls = [E("Btch", E("NbOfTxs", text=str(len(details))))] if t["batch"] else []
     dtls += [_details(E, old, version, d, with_amount=bool(t["batch"])) for d in details]
