@@ -54,6 +54,12 @@ EXPECTED_READERS = {
     "sla_policies": {"admin", "support", "auditor"},
     "my_tickets": {"admin", "support"},
     "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
+    # issue 16: bank
+    "bank_accounts": {"admin", "finance", "auditor"},
+    "bank_statements": {"admin", "finance", "auditor"},
+    "bank_transactions": {"admin", "finance", "auditor"},
+    "bank_rules": {"admin", "finance", "auditor"},
+    "bank_csv_mappings": {"admin", "finance", "auditor"},
 }
 
 
@@ -85,6 +91,11 @@ MODEL_WRITERS = {
     "webhooks": ({"admin"}, {"create", "edit", "delete"}),
     "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
     "outgoing_mail": ({"admin"}, set()),  # queued by the areas; failed ones re-queued by an action
+    "bank_accounts": ({"admin", "finance"}, {"create", "edit"}),  # deactivated, never deleted
+    "bank_statements": (set(), set()),  # written by the import only
+    "bank_transactions": (set(), set()),  # booked on the reconciliation screen only
+    "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -114,6 +125,7 @@ SCREEN_READERS = {
     "stock_ops.index": SUPPLY_READ, "stock_ops.count_view": SUPPLY_READ,
     "stock_ops.reorder_view": SUPPLY_READ, "stock_ops.valuation_view": SUPPLY_READ,
     "ticket_ops.index": {"admin", "support", "auditor"},
+    "bank.index": FINANCE_READ, "bank.transaction": FINANCE_READ,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -134,6 +146,8 @@ SCREEN_WRITERS = {
     "stock_ops.reorder_view": {"admin", "warehouse"},
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
+    "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
+    "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
@@ -141,7 +155,8 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
-              "deactivate-user", "reset-password", "set-roles", "archive release-deletion"}
+              "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
+              "bank import", "bank reconcile", "bank recover"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve",
              # flask-smorest's: print / write the OpenAPI document (no database)
