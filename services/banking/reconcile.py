@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from bson import ObjectId
+from pymongo import UpdateOne
 
 from models.bank_account import BankAccount
 from models.bank_rule import BankRule
@@ -22,6 +23,9 @@ from services.banking.reconcile_match import OpenItemIndex, Part, Proposal, Rule
 from services.core.errors import BusinessRuleError
 from services.ledger.charts import posting_accounts
 from services.ledger.posting import post_new_entry
+
+
+NOTE_BATCH = 500
 
 
 @dataclass
@@ -48,17 +52,18 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
     index, rules, result = build_index(), RuleSet(BankRule.objects(active=True)), RunResult()
     thresholds = {a.pk: a.auto_book_from for a in BankAccount.objects.only("auto_book_from")}
     query = transactions if transactions is not None else BankTransaction.objects(status="open")
-    for tx in query:
+    notes = []
+    for tx in query.no_dereference():
         best = next(iter(propose(tx, index, rules)), None)
-        BankTransaction._get_collection().update_one(
-            {"_id": tx.pk, "status": "open"},
-            {"$set": {"confidence": best.confidence if best else 0,
-                      "proposal": best.text if best else ""}})
+        notes.append(UpdateOne({"_id": tx.pk, "status": "open"},
+                               {"$set": {"confidence": best.confidence if best else 0,
+                                         "proposal": best.text if best else ""}}))
         result.proposed += 1
-        threshold = thresholds.get(tx.account.pk if tx.account else None)
+        threshold = thresholds.get(getattr(tx.account, "id", tx.account))
         if best and threshold and best.confidence >= threshold:
             try:
-                book(tx.pk, parts_to_allocations(best.parts), user)
+                book(tx.pk, parts_to_allocations(best.parts), user, confidence=best.confidence,
+                     proposal=best.text)
             except BusinessRuleError:
                 result.failed += 1
                 continue
@@ -66,7 +71,17 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
                 if part.item:
                     index.consume(part.item, part.amount + (part.discount or 0))
             result.booked += 1
+        if len(notes) >= NOTE_BATCH:
+            _write_notes(notes)
+    _write_notes(notes)
     return result
+
+
+def _write_notes(notes: list) -> None:
+    """Store the best proposals of still open transactions, many per round trip."""
+    if notes:
+        BankTransaction._get_collection().bulk_write(notes, ordered=False)
+        notes.clear()
 
 
 def parts_to_allocations(parts: list[Part]) -> list[dict]:
@@ -83,7 +98,8 @@ def parts_to_allocations(parts: list[Part]) -> list[dict]:
     return result
 
 
-def book(tx_id, allocations: list[dict], user: str) -> BankTransaction:
+def book(tx_id, allocations: list[dict], user: str, *, confidence: int | None = None,
+         proposal: str = "") -> BankTransaction:
     """Book a transaction over open items and/or accounts; exactly once under concurrency."""
     tx = BankTransaction.objects(pk=tx_id).first()
     if tx is None:
@@ -100,7 +116,9 @@ def book(tx_id, allocations: list[dict], user: str) -> BankTransaction:
     won = BankTransaction._get_collection().update_one(
         {"_id": tx.pk, "status": "open"},
         {"$set": {"status": "booking", "claim": claim, "reconciled_by": user,
-                  "allocations": [d.to_mongo() for d in docs]}})
+                  "allocations": [d.to_mongo() for d in docs],
+                  **({"confidence": confidence, "proposal": proposal[:300]}
+                     if confidence is not None else {})}})
     if not won.modified_count:
         raise BusinessRuleError("Der Bankumsatz wurde gerade von jemand anderem zugeordnet.")
     try:

@@ -73,16 +73,21 @@ def _invoice_items() -> Iterable[OpenItem]:
 
     fields = ("number", "customer", "gross_total", "paid_total", "due_date", "recipient",
               "issue_date")
-    for inv in Invoice.objects(status="issued", kind="invoice").only(*fields):
+    for inv in Invoice.objects(status="issued", kind="invoice").only(*fields).no_dereference():
         open_amount = inv.gross_total - (inv.paid_total or Decimal("0.00"))
         if open_amount <= 0:
             continue
         discount, until = _skonto_terms(inv, open_amount)
         yield OpenItem(key=f"invoice:{inv.pk}", kind="invoice", direction=1,
-                       open_amount=open_amount, party=f"customer:{inv.customer.pk}",
+                       open_amount=open_amount, party=f"customer:{_ref_id(inv.customer)}",
                        party_name=(inv.recipient or {}).get("name", ""),
                        references=(inv.number,), due=inv.due_date, skonto_amount=discount,
                        skonto_until=until, label=f"Rechnung {inv.number}")
+
+
+def _ref_id(value):
+    """The id behind a not dereferenced reference (DBRef, ObjectId or document)."""
+    return getattr(value, "id", None) or getattr(value, "pk", None) or value
 
 
 def _skonto_terms(inv, open_amount: Decimal):

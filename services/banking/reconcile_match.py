@@ -178,13 +178,18 @@ def _by_sum(items, amount, direction) -> list[Proposal]:
     if sum(i.open_amount for i in items) == amount:
         return [Proposal(85, "Alle offenen Posten des Zahlers",
                          [Part(i.open_amount, i) for i in items])]
-    target = _cents(amount)
-    pool = items[:MAX_SUBSET_ITEMS]
-    for size in range(2, len(pool)):
-        for combo in combinations(pool, size):
-            if sum(_cents(i.open_amount) for i in combo) == target:
-                return [Proposal(75, "Summe mehrerer offener Posten des Zahlers",
-                                 [Part(i.open_amount, i) for i in combo])]
+    target, pool = _cents(amount), items[:MAX_SUBSET_ITEMS]
+    # The oldest first (how customers usually pay), then any two: bounded work per party.
+    running = 0
+    for size, item in enumerate(pool, start=1):
+        running += _cents(item.open_amount)
+        if running == target and size > 1:
+            return [Proposal(75, "Summe der ältesten offenen Posten des Zahlers",
+                             [Part(i.open_amount, i) for i in pool[:size]])]
+    for first, second in combinations(pool, 2):
+        if _cents(first.open_amount) + _cents(second.open_amount) == target:
+            return [Proposal(75, "Summe zweier offener Posten des Zahlers",
+                             [Part(first.open_amount, first), Part(second.open_amount, second)])]
     return []
 
 

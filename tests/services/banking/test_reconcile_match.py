@@ -114,6 +114,10 @@ def test_several_open_items_of_the_payer_add_up():
     assert some.confidence == 75
     assert keys(some) == [("invoice:1", D("10.00")), ("invoice:3", D("40.00"))]
     assert best(Tx(D("51.00"), counterparty_iban=IBAN), items, {IBAN: "customer:1"}) is None
+    oldest = best(Tx(D("30.00"), counterparty_iban=IBAN), items + [inv(5, "7.00")],
+                  {IBAN: "customer:1"})
+    assert "ältesten" in oldest.reason
+    assert keys(oldest) == [("invoice:1", D("10.00")), ("invoice:2", D("20.00"))]
 
 
 def test_learned_rules_by_iban_and_pattern_and_direction():
