@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from admin.base import SecuredModelView, money_formatter
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
+from views.i18n import _, _l
 
 
 class BankAccountView(SecuredModelView):
@@ -20,7 +21,7 @@ def _open_link(view, context, model, name):
     if model.status != "open" or not view.may_write():
         return ""
     return Markup('<a href="{}">{}</a>').format(url_for("bank.transaction", tx_id=model.pk),
-                                                 "Abgleichen")
+                                                 _("Abgleichen"))
 
 
 class BankStatementView(SecuredModelView):
@@ -44,7 +45,7 @@ class BankTransactionView(SecuredModelView):
     column_filters = ("status", "booking_date", "is_return")
     column_default_sort = ("booking_date", True)
     column_formatters = {"amount": money_formatter("amount"), "reconcile": _open_link}
-    column_labels = {"reconcile": "Abgleich"}
+    column_labels = {"reconcile": _l("Abgleich")}
 
 
 class BankRuleView(SecuredModelView):

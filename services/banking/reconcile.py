@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from bson import ObjectId
-from pymongo import UpdateOne
 
 from models.bank_account import BankAccount
 from models.bank_rule import BankRule
@@ -23,9 +22,6 @@ from services.banking.reconcile_match import OpenItemIndex, Part, Proposal, Rule
 from services.core.errors import BusinessRuleError
 from services.ledger.charts import posting_accounts
 from services.ledger.posting import post_new_entry
-
-
-NOTE_BATCH = 500
 
 
 @dataclass
@@ -52,12 +48,14 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
     index, rules, result = build_index(), RuleSet(BankRule.objects(active=True)), RunResult()
     thresholds = {a.pk: a.auto_book_from for a in BankAccount.objects.only("auto_book_from")}
     query = transactions if transactions is not None else BankTransaction.objects(status="open")
-    notes = []
     for tx in query.no_dereference():
         best = next(iter(propose(tx, index, rules)), None)
-        notes.append(UpdateOne({"_id": tx.pk, "status": "open"},
-                               {"$set": {"confidence": best.confidence if best else 0,
-                                         "proposal": best.text if best else ""}}))
+        # One small write per transaction: a bulk update of many statements stalled the
+        # embedded server's write lock in the bench (not investigated further).
+        BankTransaction._get_collection().update_one(
+            {"_id": tx.pk, "status": "open"},
+            {"$set": {"confidence": best.confidence if best else 0,
+                      "proposal": best.text if best else ""}})
         result.proposed += 1
         threshold = thresholds.get(getattr(tx.account, "id", tx.account))
         if best and threshold and best.confidence >= threshold:
@@ -71,17 +69,7 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
                 if part.item:
                     index.consume(part.item, part.amount + (part.discount or 0))
             result.booked += 1
-        if len(notes) >= NOTE_BATCH:
-            _write_notes(notes)
-    _write_notes(notes)
     return result
-
-
-def _write_notes(notes: list) -> None:
-    """Store the best proposals of still open transactions, many per round trip."""
-    if notes:
-        BankTransaction._get_collection().bulk_write(notes, ordered=False)
-        notes.clear()
 
 
 def parts_to_allocations(parts: list[Part]) -> list[dict]:
