@@ -116,8 +116,12 @@ def run(uri, n, m, items, data) -> None:
               f"ratio {t_import / t_raw:5.1f} x")
         t_match, outcome = timed(lambda: reconcile.reconcile_open("bench"))
         sure = BankTransaction.objects(confidence__gte=90).count()
+        ids = [d["_id"] for d in coll.find({}, {"_id": 1})]
+        t_raw_upd, _ = timed(lambda: [coll.update_one({"_id": i, "key": {"$ne": None}},
+                                                      {"$set": {"proposal": "x"}}) for i in ids])
         print(f"reconcile_open      {t_match:8.2f} s   ({outcome.proposed} proposed, {sure} at >= 90 %, "
-              f"{t_match / n * 1000:.2f} ms per transaction)")
+              f"{t_match / n * 1000:.2f} ms per transaction)   raw update_one per transaction "
+              f"{t_raw_upd:6.2f} s   ratio {t_match / t_raw_upd:5.1f} x")
         txs = list(BankTransaction.objects.no_dereference())
         for factor in (1, 4, 1):
             pool = [OpenItem(key=f"invoice:{k}", kind="invoice", direction=1, open_amount=amount,
