@@ -3,6 +3,8 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
+from admin.banking import (BankAccountView, BankCsvMappingView, BankRuleView,
+                           BankStatementView, BankTransactionView)
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
 from admin.base import HomeView
@@ -31,6 +33,10 @@ from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
 from models.backup import BackupRun
 from models.privacy import DataBreach, ProcessingActivity
+from models.bank_account import BankAccount
+from models.bank_csv_mapping import BankCsvMapping
+from models.bank_rule import BankRule
+from models.bank_statement import BankStatement, BankTransaction
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -59,6 +65,12 @@ PAGES = (
     (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
     (JobsView, "Jobs", "System", "jobs"),
 )
+VIEWS += ((BankAccountView, BankAccount, "Bank accounts", "Bank", "bank_accounts"),
+          (BankStatementView, BankStatement, "Bank statements", "Bank", "bank_statements"),
+          (BankTransactionView, BankTransaction, "Bank transactions", "Bank",
+           "bank_transactions"),
+          (BankRuleView, BankRule, "Booking rules", "Bank", "bank_rules"),
+          (BankCsvMappingView, BankCsvMapping, "Bank CSV mappings", "Bank", "bank_csv_mappings"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
@@ -100,4 +112,7 @@ def init_admin(app) -> Admin:
     admin.add_link(payroll_menu_link())
     admin.add_link(subject_access_menu_link())
     add_ledger_links(admin)
+    from admin.banking import bank_menu_link
+
+    admin.add_link(bank_menu_link())
     return admin

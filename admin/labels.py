@@ -206,11 +206,37 @@ FIELDS = {
     "social_security_no": _l("Sozialversicherungsnummer"), "tax_id": _l("Steuer-ID"),
     "u1_levy": _l("Umlage U1 (Entgeltfortzahlung)"), "u1_rate": _l("Umlage U1 (%)"),
     "u2_rate": _l("Umlage U2 (%)"), "workplace_state": _l("Bundesland der Arbeitsstätte"),
+    # bank (issue 16)
+    "ledger_account": _l("Sachkonto"),
+    "currency": _l("Währung"), "auto_book_from": _l("Automatisch buchen ab Sicherheit (%)"),
+    "statement_id": _l("Auszugsnummer"), "format": _l("Dateiformat"),
+    "from_date": _l("Von"), "to_date": _l("Bis"), "opening_balance": _l("Anfangssaldo"),
+    "closing_balance": _l("Endsaldo"), "transaction_count": _l("Umsätze"),
+    "balance_ok": _l("Saldo stimmt"), "file_name": _l("Datei"),
+    "booking_date": _l("Buchungstag"), "counterparty_name": _l("Zahler/Empfänger"),
+    "counterparty_iban": _l("IBAN Zahler/Empfänger"), "purpose": _l("Verwendungszweck"),
+    "confidence": _l("Sicherheit (%)"), "proposal": _l("Vorschlag"),
+    "is_return": _l("Rückbuchung"), "purpose_pattern": _l("Muster im Verwendungszweck"),
+    "direction": _l("Richtung"), "value_date": _l("Valuta"),
+    "end_to_end_id": _l("End-to-End-Referenz"), "account_iban": _l("Spalte mit der eigenen IBAN"),
+    "complete": _l("Vollständig eingelesen"), "credit_sum": _l("Summe Eingänge"),
+    "debit_sum": _l("Summe Ausgänge"), "imported_by": _l("Eingelesen von"),
+    "allocations": _l("Zuordnung"), "bank_reference": _l("Referenz der Bank"),
+    "batch_count": _l("Posten der Sammelbuchung"), "batch_reference": _l("Sammelbuchung"),
+    "booking_text": _l("Buchungstext"), "claim": _l("Buchungskennung"),
+    "counterparty_bic": _l("BIC Zahler/Empfänger"), "creditor_id": _l("Gläubiger-ID"),
+    "gvc": _l("Geschäftsvorfallcode"), "mandate_id": _l("Mandatsreferenz"),
+    "reconciled_at": _l("Abgeglichen am"), "reconciled_by": _l("Abgeglichen von"),
+    "statement": _l("Kontoauszug"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
 # code means the same thing in every collection).
 CODES = {
+    # bank transactions and rules (issue 16)
+    "in": _l("Eingang"), "out": _l("Ausgang"), "any": _l("beide"),
+    "open": _l("offen"), "booking": _l("wird gebucht"), "booked": _l("gebucht"),
+    "ignored": _l("ohne Buchung"),
     # ticket priorities and statuses
     "low": _l("niedrig"), "normal": _l("normal"), "high": _l("hoch"), "critical": _l("kritisch"),
     "new": _l("neu"), "in_progress": _l("in Bearbeitung"), "waiting": _l("wartet"),
@@ -301,6 +327,9 @@ MENU = {
     "Processing activities": _l("Verarbeitungsverzeichnis"),
     "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
+    "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),
+    "Bank transactions": _l("Bankumsätze"), "Booking rules": _l("Buchungsregeln"),
+    "Bank CSV mappings": _l("CSV-Zuordnungen der Banken"), "Reconciliation": _l("Bankabgleich"),
 }
 
 

@@ -9,6 +9,10 @@ from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, Docu
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
 from models.backup import BackupRun
+from models.bank_account import BankAccount
+from models.bank_csv_mapping import BankCsvMapping
+from models.bank_rule import BankRule
+from models.bank_statement import BankCounterparty, BankStatement, BankTransaction
 from models.company import Company
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
@@ -48,6 +52,8 @@ ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
+ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsvMapping,
+                  BankCounterparty)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -65,3 +65,21 @@ def normalize_tax_id(value: str) -> str:
     except Exception:  # stdnum raises several ValidationError subclasses
         raise ValueError(f"Steuer-ID '{value}' ist nicht gültig (11 Ziffern mit "
                          "Prüfziffer)") from None
+
+
+def normalize_bic(value: str | None, iban: str | None = None) -> str | None:
+    """Return a valid BIC (given, or derived from a German IBAN) or raise ValueError."""
+    from schwifty import BIC
+
+    if value and value.strip():
+        try:
+            return str(BIC(value.strip().upper().replace(" ", "")))
+        except SchwiftyException as exc:
+            raise ValueError(f"BIC '{value}' is not valid: {exc}") from None
+    if iban:
+        try:
+            bic = IBAN(iban).bic
+        except SchwiftyException:
+            bic = None
+        return str(bic) if bic else None
+    return None

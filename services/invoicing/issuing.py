@@ -71,7 +71,7 @@ def resume_issuing() -> int:
 
 
 def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
-                   key: str, reference: str = "") -> Invoice:
+                   key: str, reference: str = "", bank_account: str | None = None) -> Invoice:
     """Post a payment (bank / receivable) once per key and mark the invoice (part-)paid."""
     inv = Invoice.objects.get(pk=invoice.pk)
     if any(p.key == key for p in inv.payments):
@@ -88,7 +88,7 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
     accounts = posting_accounts()
     entry = posting.post_new_entry(
         date=day, text=f"Zahlung {inv.number} {inv.recipient.get('name', '')}"[:200],
-        lines=[{"account": accounts["bank"], "debit": amount},
+        lines=[{"account": bank_account or accounts["bank"], "debit": amount},
                {"account": accounts["receivables"], "credit": amount}],
         source="payment", user=user, voucher_ref=inv.number,
         idempotency_key=f"payment:{inv.pk}:{key}:{_cents(amount)}")

@@ -35,7 +35,8 @@ def open_liabilities(run: PayrollRun) -> dict[str, Decimal]:
     return owed
 
 
-def pay_liability(run_id, kind: str, user: str, on: date | None = None) -> JournalEntry:
+def pay_liability(run_id, kind: str, user: str, on: date | None = None,
+                  bank_account: str | None = None) -> JournalEntry:
     """Post the payment of one liability of a posted run (liability to bank)."""
     from services.ledger.posting import post_new_entry
 
@@ -57,7 +58,8 @@ def pay_liability(run_id, kind: str, user: str, on: date | None = None) -> Journ
         date=entry_date, text=f"Zahlung {LABELS[kind]} {run.period}",
         lines=[{"account": accounts[LIABILITIES[kind]], "debit": amount,
                 "credit": Decimal("0.00"), "text": LABELS[kind]},
-               {"account": accounts["bank"], "debit": Decimal("0.00"), "credit": amount,
+               {"account": bank_account or accounts["bank"], "debit": Decimal("0.00"),
+                "credit": amount,
                 "text": "Bank"}],
         source="payroll", user=user, voucher_ref=f"LOHN-{run.year}-{run.month:02d}-{kind}",
         idempotency_key=f"payroll-payment:{run.pk}:{kind}")

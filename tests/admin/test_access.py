@@ -57,6 +57,12 @@ EXPECTED_READERS = {
     "sla_policies": {"admin", "support", "auditor"},
     "my_tickets": {"admin", "support"},
     "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
+    # issue 16: bank
+    "bank_accounts": {"admin", "finance", "auditor"},
+    "bank_statements": {"admin", "finance", "auditor"},
+    "bank_transactions": {"admin", "finance", "auditor"},
+    "bank_rules": {"admin", "finance", "auditor"},
+    "bank_csv_mappings": {"admin", "finance", "auditor"},
 }
 
 
@@ -91,6 +97,11 @@ MODEL_WRITERS = {
     "webhooks": ({"admin"}, {"create", "edit", "delete"}),
     "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
     "outgoing_mail": ({"admin"}, set()),  # queued by the areas; failed ones re-queued by an action
+    "bank_accounts": ({"admin", "finance"}, {"create", "edit"}),  # deactivated, never deleted
+    "bank_statements": (set(), set()),  # written by the import only
+    "bank_transactions": (set(), set()),  # booked on the reconciliation screen only
+    "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -122,6 +133,7 @@ SCREEN_READERS = {
     "ticket_ops.index": {"admin", "support", "auditor"},
     "privacy.subject_access": {"admin"},
     "privacy.processing_pdf": {"admin", "auditor"},
+    "bank.index": FINANCE_READ, "bank.transaction": FINANCE_READ,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -143,6 +155,8 @@ SCREEN_WRITERS = {
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
+    "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
+    "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
@@ -152,6 +166,7 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
               "backup create", "backup restore", "privacy erase"}
+              "bank import", "bank reconcile", "bank recover"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data

@@ -1,0 +1,217 @@
+"""Proposals for a bank transaction, ranked by confidence (pure: no database).
+
+The open items are indexed once per run (by reference, by amount in cents, by party),
+so each transaction costs a few dictionary look-ups, never transactions × items.
+Order of the rules (issue 16): a document number or end-to-end reference in the
+purpose; the exact open amount from the party's known IBAN; the amount less an allowed
+Skonto within its deadline; several items of one party together; learned rules.
+"""
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+from services.banking.reconcile_items import OpenItem
+
+_TOKEN = re.compile(r"[A-Za-z]{0,6}[-/ ]?\d[\d\-/ ]{2,20}\d|[A-Za-z0-9][A-Za-z0-9\-/.]{3,60}")
+MAX_SUBSET_ITEMS = 12
+
+
+@dataclass
+class Part:
+    """One allocation of a proposal: an open item or an account, with the amount."""
+
+    amount: Decimal
+    item: OpenItem | None = None
+    account: str = ""
+    tax_key: str = ""
+    discount: Decimal | None = None
+    label: str = ""
+
+
+@dataclass
+class Proposal:
+    confidence: int
+    reason: str
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        labels = ", ".join(p.label or (p.item.label if p.item else p.account) for p in self.parts)
+        return f"{self.reason}: {labels}"[:300]
+
+
+def normalize_ref(text: str) -> str:
+    """RE-2026-00042, 're 2026 00042' and 'RE202600042' are the same reference."""
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+class OpenItemIndex:
+    """The open items, looked up by reference, amount and party."""
+
+    def __init__(self, items: list[OpenItem], party_by_iban: dict[str, str] | None = None):
+        self.party_by_iban = dict(party_by_iban or {})
+        self.by_ref, self.by_cents = defaultdict(list), defaultdict(list)
+        self.by_skonto, self.by_party = defaultdict(list), defaultdict(list)
+        for item in items:
+            for ref in item.references:
+                if ref:
+                    self.by_ref[normalize_ref(ref)].append(item)
+            self.by_cents[(item.direction, _cents(item.open_amount))].append(item)
+            if item.skonto_amount:
+                net = item.open_amount - item.skonto_amount
+                self.by_skonto[(item.direction, _cents(net))].append(item)
+            self.by_party[item.party].append(item)
+            for iban in item.ibans:
+                self.party_by_iban.setdefault(iban, item.party)
+
+    def consume(self, item: OpenItem, amount: Decimal) -> None:
+        """Lower an item's open amount after a booking in the same run."""
+        item.open_amount -= amount
+
+    def refs_in(self, tx) -> list[OpenItem]:
+        found, seen = [], set()
+        texts = [tx.end_to_end_id or "", tx.purpose or ""]
+        for text in texts:
+            tokens = [normalize_ref(m) for m in _TOKEN.findall(text)]
+            tokens += [normalize_ref(w) for w in text.split()] + [normalize_ref(text)]
+            for token in dict.fromkeys(tokens):  # in reading order, once each
+                for item in self.by_ref.get(token, ()):
+                    if item.key not in seen and item.open_amount > 0:
+                        seen.add(item.key)
+                        found.append(item)
+        return found
+
+
+class RuleSet:
+    """Learned rules, looked up by counterparty IBAN; rules without IBAN are few."""
+
+    def __init__(self, rules):
+        self.by_iban, self.general = defaultdict(list), []
+        for rule in rules:
+            (self.by_iban[rule.counterparty_iban] if rule.counterparty_iban
+             else self.general).append(rule)
+
+    def matching(self, tx):
+        direction = "in" if tx.amount > 0 else "out"
+        for rule in self.by_iban.get(tx.counterparty_iban or "", []) + self.general:
+            if rule.direction not in ("any", direction):
+                continue
+            if rule.purpose_pattern and not re.search(rule.purpose_pattern,
+                                                      f"{tx.counterparty_name or ''} {tx.purpose or ''}",
+                                                      re.I):
+                continue
+            yield rule
+
+
+def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Proposal]:
+    """Every proposal for a transaction, best first."""
+    amount, direction = abs(tx.amount), (1 if tx.amount > 0 else -1)
+    day = tx.booking_date
+    proposals = _by_reference(tx, index, amount, direction, day)
+    party = index.party_by_iban.get(tx.counterparty_iban or "")
+    proposals += _by_amount(index, amount, direction, party)
+    proposals += _by_skonto(index, amount, direction, party, day)
+    if party:
+        proposals += _by_sum(index.by_party.get(party, []), amount, direction)
+    for rule in (rules.matching(tx) if rules else ()):
+        proposals.append(Proposal(rule.confidence, f"Regel „{rule.name}“",
+                                  [Part(amount, account=rule.account, tax_key=rule.tax_key or "",
+                                        label=f"Konto {rule.account}")]))
+    if getattr(tx, "is_return", False):
+        for p in proposals:
+            p.confidence = min(p.confidence, 40)  # a return is looked at by a person
+    return _ranked(proposals)
+
+
+def _by_reference(tx, index, amount, direction, day) -> list[Proposal]:
+    items = [i for i in index.refs_in(tx) if i.direction == direction]
+    if not items:
+        return []
+    if len(items) > 1 and sum(i.open_amount for i in items) == amount:
+        return [Proposal(95, "Mehrere Belegnummern im Verwendungszweck",
+                         [Part(i.open_amount, i) for i in items])]
+    result = []
+    for item in items:
+        if amount == item.open_amount:
+            result.append(Proposal(98, "Belegnummer und Betrag", [Part(amount, item)]))
+        elif _skonto_fits(item, amount, day):
+            result.append(Proposal(95, "Belegnummer, Betrag abzüglich Skonto",
+                                   [Part(amount, item, discount=item.skonto_amount)]))
+        elif amount < item.open_amount:
+            result.append(Proposal(85, "Belegnummer, Teilzahlung", [Part(amount, item)]))
+        else:
+            result.append(Proposal(80, "Belegnummer, Überzahlung",
+                                   [Part(item.open_amount, item),
+                                    Part(amount - item.open_amount, label="Überzahlung")]))
+    return result
+
+
+def _by_amount(index, amount, direction, party) -> list[Proposal]:
+    items = [i for i in index.by_cents.get((direction, _cents(amount)), ())
+             if i.open_amount == amount]
+    if not items:
+        return []
+    own = [i for i in items if party and i.party == party]
+    if own:
+        confidence = 90 if len(own) == 1 else 60
+        return [Proposal(confidence, "Betrag und IBAN des Zahlers", [Part(amount, i)])
+                for i in _by_due(own)]
+    confidence = 60 if len(items) == 1 else 40
+    return [Proposal(confidence, "Nur der Betrag", [Part(amount, i)]) for i in _by_due(items)[:5]]
+
+
+def _by_skonto(index, amount, direction, party, day) -> list[Proposal]:
+    items = [i for i in index.by_skonto.get((direction, _cents(amount)), ())
+             if _skonto_fits(i, amount, day)]
+    return [Proposal(88 if party and i.party == party else 55,
+                     "Betrag abzüglich Skonto in der Frist",
+                     [Part(amount, i, discount=i.skonto_amount)]) for i in _by_due(items)[:5]]
+
+
+def _by_sum(items, amount, direction) -> list[Proposal]:
+    """Several open items of the party that add up to the amount (oldest first)."""
+    items = [i for i in _by_due(items) if i.direction == direction and i.open_amount > 0]
+    if len(items) < 2:
+        return []
+    if sum(i.open_amount for i in items) == amount:
+        return [Proposal(85, "Alle offenen Posten des Zahlers",
+                         [Part(i.open_amount, i) for i in items])]
+    target, pool = _cents(amount), items[:MAX_SUBSET_ITEMS]
+    # The oldest first (how customers usually pay), then any two: bounded work per party.
+    running = 0
+    for size, item in enumerate(pool, start=1):
+        running += _cents(item.open_amount)
+        if running == target and size > 1:
+            return [Proposal(75, "Summe der ältesten offenen Posten des Zahlers",
+                             [Part(i.open_amount, i) for i in pool[:size]])]
+    for first, second in combinations(pool, 2):
+        if _cents(first.open_amount) + _cents(second.open_amount) == target:
+            return [Proposal(75, "Summe zweier offener Posten des Zahlers",
+                             [Part(first.open_amount, first), Part(second.open_amount, second)])]
+    return []
+
+
+def _skonto_fits(item: OpenItem, amount: Decimal, day) -> bool:
+    return bool(item.skonto_amount and item.skonto_until and day <= item.skonto_until
+                and amount == item.open_amount - item.skonto_amount)
+
+
+def _by_due(items):
+    return sorted(items, key=lambda i: (i.due is None, i.due or 0, i.key))
+
+
+def _ranked(proposals: list[Proposal]) -> list[Proposal]:
+    seen, result = set(), []
+    for p in sorted(proposals, key=lambda p: -p.confidence):
+        signature = tuple((part.item.key if part.item else part.account, part.amount)
+                          for part in p.parts)
+        if signature not in seen:
+            seen.add(signature)
+            result.append(p)
+    return result
+
+
+def _cents(amount: Decimal) -> int:
+    return int(amount * 100)

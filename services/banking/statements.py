@@ -1,0 +1,216 @@
+"""Import bank statements: detect the format, store statements and transactions once.
+
+A transaction is identified by the bank's reference (with date and amount) or, without
+one, by a fingerprint of account, booking date, amount, counterparty IBAN, purpose and
+end-to-end reference plus its position among the look-alikes of its statement: two
+genuine equal transfers on one day stay two, while the same transaction in an
+overlapping statement is the same one again. The key has a unique index, so a re-import,
+an overlapping statement or two imports at the same moment add nothing twice. A crash
+leaves the statement marked incomplete; importing the file again completes it.
+"""
+import hashlib
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from models.bank_account import BankAccount
+from models.bank_statement import BankStatement, BankTransaction
+from services.banking.statements_camt import parse_camt
+from services.banking.statements_csv import parse_csv
+from services.banking.statements_mt940 import parse_mt940
+from services.banking.statements_parsed import ParsedStatement, StatementFormatError
+
+BATCH = 500
+
+
+@dataclass
+class StatementResult:
+    """What one imported statement brought: the --json object and the problems found."""
+
+    account_iban: str
+    statement_id: str
+    opening_balance: Decimal | None = None
+    closing_balance: Decimal | None = None
+    transactions: int = 0
+    credit_sum: Decimal = Decimal("0.00")
+    debit_sum: Decimal = Decimal("0.00")
+    new: int = 0
+    duplicates: int = 0
+    problems: list[str] = field(default_factory=list)
+    rejected: str = ""
+    statement_pk: object = None
+
+    def as_json(self) -> dict:
+        money = lambda v: None if v is None else f"{v:.2f}"
+        return {"account_iban": self.account_iban, "statement_id": self.statement_id,
+                "opening_balance": money(self.opening_balance),
+                "closing_balance": money(self.closing_balance),
+                "transactions": self.transactions, "credit_sum": money(self.credit_sum),
+                "debit_sum": money(self.debit_sum), "new": self.new,
+                "duplicates": self.duplicates}
+
+
+def parse_file(data: bytes, filename: str = "") -> list[ParsedStatement]:
+    """Read every statement of a file: camt (also zipped), MT940 or a bank's CSV export."""
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return [st for name in sorted(archive.namelist()) if not name.endswith("/")
+                    for st in parse_file(archive.read(name), name)]
+    head = data[:2000].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head.startswith(b"<"):
+        return parse_camt(data)
+    if b":20:" in data[:4000] and b":25:" in data[:4000]:
+        return parse_mt940(data)
+    from models.bank_csv_mapping import BankCsvMapping
+    from services.banking.statements_csv import profile_of
+
+    return parse_csv(data, [profile_of(m) for m in BankCsvMapping.objects(active=True)])
+
+
+def import_file(data: bytes, filename: str, user: str) -> list[StatementResult]:
+    """Import every statement of a file; unknown accounts are rejected, the rest stored."""
+    return [import_statement(st, filename, user) for st in parse_file(data, filename)]
+
+
+def import_statement(st: ParsedStatement, filename: str, user: str) -> StatementResult:
+    """Store one parsed statement and its new transactions (repeat-safe)."""
+    result = StatementResult(st.account_iban, st.statement_id, st.opening_balance,
+                             st.closing_balance, len(st.transactions), st.credit_sum,
+                             st.debit_sum, problems=list(st.problems))
+    account = BankAccount.objects(iban=st.account_iban).first()
+    if account is None:
+        result.rejected = (f"Konto {st.account_iban} ist kein angelegtes Bankkonto; bitte unter "
+                           "Finanzen › Bankkonten anlegen und die Datei erneut einlesen.")
+        return result
+    keys = transaction_keys(st)
+    result.problems += balance_problems(st)
+    statement = _store_statement(account, st, keys, filename, user, result.problems)
+    result.statement_pk = statement["_id"]
+    result.problems = statement.get("problems", [])
+    docs = [_document(account, statement["_id"], tx, key, pos)
+            for pos, (tx, key) in enumerate(zip(st.transactions, keys), start=1)]
+    for start in range(0, len(docs), BATCH):
+        result.new += _insert(docs[start:start + BATCH])
+    result.duplicates = len(docs) - result.new
+    _settle_batches(account, st)
+    BankStatement._get_collection().update_one({"_id": statement["_id"]},
+                                               {"$set": {"complete": True}})
+    return result
+
+
+def transaction_keys(st: ParsedStatement) -> list[str]:
+    """The identity of each transaction of a statement (see the module's docstring)."""
+    seen: Counter = Counter()
+    keys = []
+    for tx in st.transactions:
+        cents = int(tx.amount * 100)
+        if tx.bank_reference:
+            keys.append(f"{st.account_iban}|ref|{tx.bank_reference}|{tx.booking_date}|{cents}")
+            continue
+        look = "|".join((st.account_iban, str(tx.booking_date), str(cents), tx.counterparty_iban,
+                         " ".join(tx.purpose.split()).casefold(), tx.end_to_end_id))
+        seen[look] += 1
+        digest = hashlib.sha256(f"{look}|{seen[look]}".encode()).hexdigest()[:32]
+        keys.append(f"{st.account_iban}|fp|{digest}")
+    return keys
+
+
+def balance_problems(st: ParsedStatement) -> list[str]:
+    """Opening + transactions = closing, and the previous statement's closing = this opening."""
+    if st.opening_balance is None or st.closing_balance is None:
+        return []
+    problems = []
+    moved = sum((t.amount for t in st.transactions), Decimal("0.00"))
+    if st.opening_balance + moved != st.closing_balance:
+        problems.append(
+            f"Auszug {st.statement_id}: Anfangssaldo {st.opening_balance:.2f} + Umsätze "
+            f"{moved:.2f} = {st.opening_balance + moved:.2f}, der Endsaldo ist aber "
+            f"{st.closing_balance:.2f} (Differenz {st.closing_balance - st.opening_balance - moved:.2f})")
+    if st.format != "camt.052":
+        problems += _chain_problems(st)
+    return problems
+
+
+def _chain_problems(st: ParsedStatement) -> list[str]:
+    account = BankAccount.objects(iban=st.account_iban).only("id").first()
+    before = BankStatement._get_collection().find(
+        {"account": account.pk, "format": {"$ne": "camt.052"}, "closing_balance": {"$ne": None},
+         "to_date": {"$lte": _dt(st.from_date)}}, {"closing_balance": 1, "statement_id": 1,
+                                                  "to_date": 1}).sort("to_date", -1).limit(5)
+    for prev in before:
+        closing = Decimal(prev["closing_balance"]) / 100
+        if prev.get("statement_id") == st.statement_id and closing == st.closing_balance:
+            continue  # the same statement again
+        if closing != st.opening_balance:
+            return [f"Lücke vor Auszug {st.statement_id}: der vorige Auszug "
+                    f"{prev.get('statement_id')} vom {prev['to_date']:%d.%m.%Y} endet mit "
+                    f"{closing:.2f}, dieser beginnt mit {st.opening_balance:.2f}"]
+        return []
+    return []
+
+
+def _store_statement(account, st, keys, filename, user, problems) -> dict:
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
+    key = "|".join((st.account_iban, st.format, st.statement_id, str(st.from_date),
+                    str(st.to_date), str(st.opening_balance), str(st.closing_balance), digest))
+    doc = BankStatement(account=account, key=key, statement_id=st.statement_id[:80],
+                        format=st.format, file_name=(filename or "")[:200],
+                        from_date=st.from_date, to_date=st.to_date,
+                        opening_balance=st.opening_balance, closing_balance=st.closing_balance,
+                        credit_sum=st.credit_sum, debit_sum=st.debit_sum,
+                        transaction_count=len(st.transactions),
+                        balance_ok=not any("Endsaldo" in p for p in problems),
+                        problems=problems, imported_by=user).to_mongo().to_dict()
+    coll = BankStatement._get_collection()
+    try:
+        coll.insert_one(doc)
+        return doc
+    except DuplicateKeyError:
+        return coll.find_one({"key": key})
+
+
+def _document(account, statement_id, tx, key: str, pos: int) -> dict:
+    values = {name: getattr(tx, name) for name in (
+        "booking_date", "value_date", "amount", "currency", "counterparty_name",
+        "counterparty_iban", "counterparty_bic", "purpose", "end_to_end_id", "mandate_id",
+        "creditor_id", "bank_reference", "booking_text", "gvc", "batch_reference", "is_return")}
+    values = {k: v for k, v in values.items() if v not in ("", None)}
+    doc = BankTransaction(account=account, statement=statement_id, key=key, position=pos,
+                          **values).to_mongo().to_dict()
+    if tx.batch_count > 1:
+        doc["batch_count"] = tx.batch_count
+    return doc
+
+
+def _insert(docs: list[dict]) -> int:
+    if not docs:
+        return 0
+    try:
+        return len(BankTransaction._get_collection().insert_many(docs, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        if any(err.get("code") != 11000 for err in exc.details.get("writeErrors", [])):
+            raise
+        return exc.details.get("nInserted", 0)
+
+
+def _settle_batches(account, st: ParsedStatement) -> None:
+    """A batch booking whose single payments are known is not reconciled itself."""
+    coll = BankTransaction._get_collection()
+    for ref in {t.batch_reference for t in st.transactions if t.batch_reference}:
+        parts = coll.count_documents({"account": account.pk, "batch_reference": ref,
+                                      "batch_count": {"$exists": False}})
+        if parts:
+            coll.update_many({"account": account.pk, "batch_reference": ref,
+                              "batch_count": {"$gt": 1}, "status": "open"},
+                             {"$set": {"status": "ignored",
+                                       "proposal": "Sammelbuchung: in Einzelposten aufgeteilt"}})
+
+
+def _dt(day):
+    from datetime import datetime
+
+    return datetime(day.year, day.month, day.day) if day else datetime.max
