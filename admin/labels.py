@@ -12,6 +12,7 @@ COMMON = {
     "vat_id": _l("USt-IdNr."), "iban": _l("IBAN"), "contact_name": _l("Ansprechpartner"),
     "email": _l("E-Mail"), "phone": _l("Telefon"), "payment_terms_days": _l("Zahlungsziel (Tage)"),
     "category": _l("Kategorie"), "created_at": _l("Angelegt"), "updated_at": _l("Geändert"),
+    "tax_number": _l("Steuernummer"), "default_account": _l("Standard-Aufwandskonto"),
     "number": _l("Nummer"), "title": _l("Titel"), "description": _l("Beschreibung"),
     "requester": _l("Anfragende Person"), "assignee": _l("Bearbeitung"),
     "priority": _l("Priorität"), "status": _l("Status"), "comments": _l("Kommentare"),

@@ -66,6 +66,7 @@ class TaskList:
 TASK_MODULES = (
     "services.operations.ticket_tasks",
     "services.core.system_tasks",
+    "services.payables.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}
