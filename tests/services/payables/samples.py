@@ -475,10 +475,12 @@ def zugferd1_xml(s: Sample) -> bytes:
 
 def plain_pdf(text: str = "Rechnung (Scan)") -> bytes:
     """A PDF/A-3b made by the project's PDF code (no XML inside)."""
-    from services.core.pdf import html_to_pdf
+    from services.core.pdf import FONT_CSS, html_to_pdf
     from services.core.pdfa import make_pdfa3b
 
-    return make_pdfa3b(html_to_pdf(f"<html><body><h1>{text}</h1></body></html>"))
+    return make_pdfa3b(html_to_pdf(f"<html><head><style>{FONT_CSS} body {{ font-family: "
+                                   f"'DejaVu Sans'; }}</style></head><body><h1>{text}</h1>"
+                                   "</body></html>"))
 
 
 def facturx_pdf(xml: bytes, level: str) -> bytes:
