@@ -68,6 +68,6 @@ def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotenc
                               recorded_by=user).to_mongo().to_dict()
     SupplierInvoice._get_collection().update_one(
         {"_id": inv.pk, "status": "posted", "payments.key": {"$ne": idempotency_key}},
-        {"$push": {"payments": payment}, "$inc": {"paid_total": amount},
+        {"$push": {"payments": payment}, "$inc": {"paid_total": int(amount * 100)},
          "$set": {"updated_at": datetime.now(timezone.utc)}})
     return SupplierInvoice.objects.get(pk=inv.pk)
