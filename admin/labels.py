@@ -296,6 +296,9 @@ JOBS = {
                      "fehlgeschlagene werden später erneut versucht.")),
     "task_digest": (_l("Aufgaben per E-Mail"),
                     _l("Schickt jedem Benutzer werktags morgens seine offenen Aufgaben.")),
+    "payables_drop_folder": (_l("Eingangsrechnungen aus dem Eingangsordner"),
+                             _l("Liest Rechnungsdateien aus dem Eingangsordner ein und legt sie "
+                                "unter done/ oder failed/ (mit Grund) ab.")),
 }
 
 

@@ -43,13 +43,14 @@ def _guarded(callback):
 
 def register_cli(app) -> None:
     """Attach every command and command group to the app's CLI."""
-    from cli import (api, archive, imports, invoicing, ledger, lohnsteuer, operations, payroll,
-                     scheduler, serve, users)
+    from cli import (api, archive, imports, invoicing, ledger, lohnsteuer, operations, payables,
+                     payroll, scheduler, serve, users)
 
     for command in (users.create_user, users.deactivate_user_cmd, users.set_roles_cmd,
                     users.reset_password_cmd, users.seed_reference_cmd, users.seed_demo_cmd,
                     imports.import_csv, serve.serve):
         app.cli.add_command(command)
-    for module in (api, archive, invoicing, ledger, lohnsteuer, operations, payroll, scheduler):
+    for module in (api, archive, invoicing, ledger, lohnsteuer, operations, payables, payroll,
+                   scheduler):
         app.cli.add_command(module.group)
     guard_database_errors(app.cli)

@@ -37,6 +37,7 @@ class IntakeResult:
     duplicate_of: SupplierInvoice | None = None
     errors: list[str] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    same_file: bool = False  # a duplicate because this very file was imported before
 
 
 def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | None = None,
@@ -46,7 +47,9 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
     sha = hashlib.sha256(data).hexdigest()
     first = SupplierInvoice.objects(sha256=sha).first()
     if first is not None:
-        return _duplicate(filename, first, N_("Diese Datei wurde bereits eingelesen"))
+        result = _duplicate(filename, first, N_("Diese Datei wurde bereits eingelesen"))
+        result.same_file = True
+        return result
     try:
         inv, xml, syntax = read_any(data, filename)
     except RuleError as exc:

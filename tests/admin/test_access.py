@@ -141,7 +141,8 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
-              "deactivate-user", "reset-password", "set-roles", "archive release-deletion"}
+              "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
+              "payables import"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve",
              # flask-smorest's: print / write the OpenAPI document (no database)
