@@ -97,8 +97,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
-                       tasks)
+    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payables,
+                       payroll, tasks)
 
     for module in (
         auth,
@@ -109,6 +109,7 @@ def _init_blueprints(app: Flask) -> None:
         imports,
         invoices,
         ledger,
+        payables,
         payroll,
         tasks,
     ):

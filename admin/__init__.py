@@ -10,6 +10,7 @@ from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
+from admin.payables import ApprovalRuleView, payables_menu_link
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView, add_ledger_links
@@ -27,6 +28,7 @@ from models import Company, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
+from models.supplier_invoice import ApprovalRule
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -56,6 +58,7 @@ PAGES = (
     (JobsView, "Jobs", "System", "jobs"),
 )
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
+VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
@@ -90,5 +93,6 @@ def init_admin(app) -> Admin:
     admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
+    admin.add_link(payables_menu_link())
     add_ledger_links(admin)
     return admin

@@ -78,7 +78,7 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
 
 
 def _duplicate(filename, first, message, inv=None) -> IntakeResult:
-    link = f"/admin/supplier_invoices/details/?id={first.pk}" if first else ""
+    link = f"/payables/{first.pk}" if first else ""
     return IntakeResult(filename, "duplicate", duplicate_of=first, data=inv or {},
                         errors=[f"{message}: {first} ({link})" if first else message])
 

@@ -17,7 +17,7 @@ def my_approvals(user, today: date | None = None):
                        title=N_("Eingangsrechnung %(no)s von %(supplier)s freigeben"),
                        params={"no": inv.number or "", "supplier":
                                inv.supplier.name if inv.supplier else ""},
-                       url=f"/admin/payables/{inv.pk}", due=inv.due_date,
+                       url=f"/payables/{inv.pk}", due=inv.due_date,
                        overdue=bool(inv.due_date and inv.due_date < today))
 
 

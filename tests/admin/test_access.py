@@ -54,6 +54,8 @@ EXPECTED_READERS = {
     "sla_policies": {"admin", "support", "auditor"},
     "my_tickets": {"admin", "support"},
     "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
+    # issue 15: approval rules of supplier invoices
+    "approval_rules": {"admin", "finance", "auditor"},
 }
 
 
@@ -85,6 +87,7 @@ MODEL_WRITERS = {
     "webhooks": ({"admin"}, {"create", "edit", "delete"}),
     "webhook_deliveries": ({"admin"}, set()),  # re-sent by an action only
     "outgoing_mail": ({"admin"}, set()),  # queued by the areas; failed ones re-queued by an action
+    "approval_rules": ({"admin"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -114,6 +117,11 @@ SCREEN_READERS = {
     "stock_ops.index": SUPPLY_READ, "stock_ops.count_view": SUPPLY_READ,
     "stock_ops.reorder_view": SUPPLY_READ, "stock_ops.valuation_view": SUPPLY_READ,
     "ticket_ops.index": {"admin", "support", "auditor"},
+    # issue 15: the list and upload are finance's; an unknown invoice id is 404 for everyone
+    # logged in (an approver of any role opens the invoices it approves; the per-invoice
+    # check is tested in tests/views/test_payables_views.py)
+    "payables.index": FINANCE_READ, "payables.upload": {"admin", "finance"},
+    "payables.show": ALL,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -134,6 +142,8 @@ SCREEN_WRITERS = {
     "stock_ops.reorder_view": {"admin", "warehouse"},
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
+    "payables.upload": {"admin", "finance"},
+    "payables.act": ALL,  # unknown id: 404; per invoice and action: tests/views/test_payables_views.py
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

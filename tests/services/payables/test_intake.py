@@ -46,7 +46,7 @@ def test_same_file_twice_is_a_duplicate_with_a_link_to_the_first(app):
     first = run(cii_xml(Sample()))
     again = run(cii_xml(Sample()))
     assert again.status == "duplicate" and again.duplicate_of.pk == first.invoice.pk
-    assert f"/admin/supplier_invoices/details/?id={first.invoice.pk}" in again.errors[0]
+    assert f"/payables/{first.invoice.pk}" in again.errors[0]
     assert SupplierInvoice.objects.count() == 1
 
 
