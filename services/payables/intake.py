@@ -63,6 +63,7 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
     found = run_checks(inv, xml, syntax, supplier, today, schematron=schematron)
     record = archive_original(data, filename, sha, inv.get("issue_date") or today, user)
     doc = build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user)
+    _match_order(doc)
     doc.attachments = [archive_attachment(att, sha, i, doc.issue_date or today, user).pk
                        for i, att in enumerate(inv.get("attachments") or [])]
     try:
@@ -198,6 +199,19 @@ def archive_attachment(att: dict, sha: str, index: int, day: date, user: str) ->
                             record_id=record_id)
     except me.NotUniqueError:
         return ArchivedFile.objects.get(pk=record_id)
+
+
+def _match_order(doc: SupplierInvoice) -> None:
+    """Link the purchase order and note each deviation as a warning."""
+    from services.payables.matching import match_invoice
+
+    result = match_invoice(doc)
+    if result.order is None:
+        return
+    doc.purchase_order = result.order.pk
+    doc.po_deviations = result.deviations
+    doc.findings += [Finding(code="PO-MATCH", message=text, severity="warning")
+                     for text in result.deviations]
 
 
 def _money(value):
