@@ -64,6 +64,8 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
     record = archive_original(data, filename, sha, inv.get("issue_date") or today, user)
     doc = build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user)
     _match_order(doc)
+    from services.payables.booking import assign_accounts
+    assign_accounts(doc)  # proposals shown to the clerk; checked again at "geprüft"
     doc.attachments = [archive_attachment(att, sha, i, doc.issue_date or today, user).pk
                        for i, att in enumerate(inv.get("attachments") or [])]
     try:
