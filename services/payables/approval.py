@@ -51,6 +51,11 @@ def check_invoice(inv: SupplierInvoice, user) -> SupplierInvoice:
     if inv.iban_mismatch and not inv.iban_confirmed_by:
         raise RuleError(N_("Die IBAN weicht von den Stammdaten ab: bitte erst nach telefonischer "
                            "Rückfrage beim Lieferanten bestätigen"))
+    if (inv.currency or "EUR") != "EUR":
+        # The journal is kept in EUR; converting at the right rate (§ 16 (6) UStG) is not built yet.
+        raise RuleError(N_("Rechnung in %(currency)s: Buchen in Fremdwährung ist noch nicht "
+                           "möglich; bitte ablehnen und als manuelle Buchung in EUR erfassen"),
+                        currency=inv.currency)
     if not inv.number or not inv.issue_date or inv.gross_total is None:
         raise RuleError(N_("Rechnungsnummer, Rechnungsdatum und Beträge müssen erfasst sein"))
     booking.journal_lines(inv)  # every line has a valid account, the VAT maps to accounts

@@ -255,3 +255,12 @@ def test_last_booking_of_the_supplier_proposes_the_account(people):
     book(first, capturer, approver)
     second = approval.check_invoice(capture(cii_xml(Sample(number="RE-2")), capturer), capturer)
     assert (second.lines[0].account, second.lines[0].account_source) == ("4980", "last_booking")
+
+
+def test_a_non_eur_invoice_is_not_posted_in_eur_by_mistake(people):
+    capturer, _ = people
+    make_supplier(default_account="4980")
+    inv = capture(cii_xml(Sample(currency="USD")), capturer)
+    with pytest.raises(RuleError, match="USD"):
+        approval.check_invoice(inv, capturer)
+    assert SupplierInvoice.objects.get(pk=inv.pk).status == "draft"
