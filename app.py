@@ -97,21 +97,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, banking, errors, health, i18n, imports, invoices, ledger,
-                       payroll, privacy, tasks)
+    import importlib
 
-    for module in (
-        auth,
-        archive,
-        banking,
-        errors,
-        health,
-        i18n,
-        imports,
-        invoices,
-        ledger,
-        payroll,
-        tasks,
-        privacy,
+    # one line per blueprint module of views/ (so parallel work merges without conflicts)
+    for name in (
+        "auth",
+        "archive",
+        "banking",
+        "errors",
+        "health",
+        "i18n",
+        "imports",
+        "invoices",
+        "ledger",
+        "payables",
+        "payroll",
+        "privacy",
+        "tasks",
     ):
+        module = importlib.import_module(f"views.{name}")
         app.register_blueprint(module.bp)

@@ -58,6 +58,8 @@ class Config:
         self.IMPORT_UPLOAD_MAX_TOTAL_BYTES = int(env.get("BACKOFFICE_IMPORT_KEEP_MB", "500")) * 2**20
         # Days the cleanup keeps a file whose keep-until was shortened (unless released).
         self.RETENTION_GRACE_DAYS = int(env.get("BACKOFFICE_RETENTION_GRACE_DAYS", "30"))
+        # Watched folder of incoming supplier invoices (issue 15); unset: the job skips.
+        self.PAYABLES_DROP_DIR = env.get("BACKOFFICE_PAYABLES_DROP_DIR") or None
         # The REST API (issue 21): requests per token and minute; HTTPS webhook hosts.
         self.API_RATE_LIMIT_PER_MINUTE = int(env.get("API_RATE_LIMIT_PER_MINUTE", "600"))
         self.API_WEBHOOK_HOSTS = tuple(

@@ -13,6 +13,7 @@ from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
+from admin.payables import ApprovalRuleView, payables_menu_link
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, JournalEntryView, add_ledger_links
@@ -37,6 +38,7 @@ from models.bank_account import BankAccount
 from models.bank_csv_mapping import BankCsvMapping
 from models.bank_rule import BankRule
 from models.bank_statement import BankStatement, BankTransaction
+from models.supplier_invoice import ApprovalRule
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -72,6 +74,7 @@ VIEWS += ((BankAccountView, BankAccount, "Bank accounts", "Bank", "bank_accounts
           (BankRuleView, BankRule, "Booking rules", "Bank", "bank_rules"),
           (BankCsvMappingView, BankCsvMapping, "Bank CSV mappings", "Bank", "bank_csv_mappings"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
+VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",
@@ -111,6 +114,7 @@ def init_admin(app) -> Admin:
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
     admin.add_link(subject_access_menu_link())
+    admin.add_link(payables_menu_link())
     add_ledger_links(admin)
     from admin.banking import bank_menu_link
 

@@ -12,6 +12,7 @@ COMMON = {
     "vat_id": _l("USt-IdNr."), "iban": _l("IBAN"), "contact_name": _l("Ansprechpartner"),
     "email": _l("E-Mail"), "phone": _l("Telefon"), "payment_terms_days": _l("Zahlungsziel (Tage)"),
     "category": _l("Kategorie"), "created_at": _l("Angelegt"), "updated_at": _l("Geändert"),
+    "tax_number": _l("Steuernummer"), "default_account": _l("Standard-Aufwandskonto"),
     "number": _l("Nummer"), "title": _l("Titel"), "description": _l("Beschreibung"),
     "requester": _l("Anfragende Person"), "assignee": _l("Bearbeitung"),
     "priority": _l("Priorität"), "status": _l("Status"), "comments": _l("Kommentare"),
@@ -253,6 +254,9 @@ CODES = {
     "reversed": _l("storniert"), "discarded": _l("verworfen"),
     "sent": _l("versendet"), "partly_received": _l("teilweise geliefert"),
     "received": _l("geliefert"),
+    "checked": _l("geprüft"), "rejected": _l("abgelehnt"), "duplicate": _l("Duplikat"),
+    "captured": _l("erfasst"), "asked_back": _l("Rückfrage"), "iban_confirmed": _l("IBAN bestätigt"),
+    "findings_confirmed": _l("Prüffehler bestätigt"), "supplier_created": _l("Lieferant angelegt"),
     # ledger
     "asset": _l("Aktiva"), "liability": _l("Passiva"), "equity": _l("Eigenkapital"),
     "revenue": _l("Erlös"), "expense": _l("Aufwand"), "manual": _l("manuell"),
@@ -289,6 +293,14 @@ CODES = {
     "reminder": _l("Erinnerung"),
 }
 
+# Approval rules of supplier invoices (issue 15).
+PAYABLES = {
+    "name": _l("Bezeichnung"), "priority": _l("Rang"), "min_amount": _l("Ab Betrag (brutto)"),
+    "max_amount": _l("Unter Betrag (brutto)"), "supplier": _l("Lieferant"),
+    "approver_roles": _l("Freigebende Rollen"), "approver_users": _l("Freigebende Personen"),
+    "active": _l("Aktiv"),
+}
+
 
 def field_label(name: str):
     """The label of a model field by name (the last part of a dotted name); None if unknown."""
@@ -315,6 +327,7 @@ MENU = {
     "My tickets": _l("Meine Tickets"), "SLA targets": _l("SLA-Ziele"), "Warehouse": _l("Lager"),
     "Finance": _l("Finanzen"), "HR": _l("Personal"), "Procurement": _l("Einkauf & Lager"),
     "Support": _l("Support"), "Archive": _l("Archiv"), "System": _l("System"),
+    "Supplier invoices": _l("Eingangsrechnungen"), "Approval rules": _l("Freigaberegeln"),
     "Payroll runs": _l("Lohnabrechnung"), "Payroll parameters": _l("SV-Parameter"),
     "Health funds": _l("Krankenkassen"),
     "CSV import": _l("CSV-Import"), "CSV imports": _l("Importprotokoll"),
@@ -362,6 +375,9 @@ JOBS = {
                      "fehlgeschlagene werden später erneut versucht.")),
     "task_digest": (_l("Aufgaben per E-Mail"),
                     _l("Schickt jedem Benutzer werktags morgens seine offenen Aufgaben.")),
+    "payables_drop_folder": (_l("Eingangsrechnungen aus dem Eingangsordner"),
+                             _l("Liest Rechnungsdateien aus dem Eingangsordner ein und legt sie "
+                                "unter done/ oder failed/ (mit Grund) ab.")),
 }
 
 

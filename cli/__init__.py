@@ -43,14 +43,28 @@ def _guarded(callback):
 
 def register_cli(app) -> None:
     """Attach every command and command group to the app's CLI."""
-    from cli import (api, archive, backup, bank, imports, invoicing, ledger, lohnsteuer,
-                     operations, payroll, privacy, scheduler, serve, users)
+    import importlib
+
+    from cli import imports, serve, users
 
     for command in (users.create_user, users.deactivate_user_cmd, users.set_roles_cmd,
                     users.reset_password_cmd, users.seed_reference_cmd, users.seed_demo_cmd,
                     imports.import_csv, serve.serve):
         app.cli.add_command(command)
-    for module in (api, archive, backup, bank, invoicing, ledger, lohnsteuer, operations, payroll,
-                   privacy, scheduler):
-        app.cli.add_command(module.group)
+    # one line per command group module of cli/ (so parallel work merges without conflicts)
+    for name in (
+        "api",
+        "archive",
+        "backup",
+        "bank",
+        "invoicing",
+        "ledger",
+        "lohnsteuer",
+        "operations",
+        "payables",
+        "payroll",
+        "privacy",
+        "scheduler",
+    ):
+        app.cli.add_command(importlib.import_module(f"cli.{name}").group)
     guard_database_errors(app.cli)

@@ -60,6 +60,9 @@ def register_jobs(scheduler, app) -> None:
             lease=timedelta(minutes=10))
     add_job(scheduler, "task_digest", "jobs.mail:task_digest",
             "Mail every user their open tasks", day_of_week="mon-fri", hour=7, minute=0)
+    add_job(scheduler, "payables_drop_folder", "jobs.payables:drop_folder_job",
+            "Import supplier invoices from the drop folder", minutes=5,
+            lease=timedelta(minutes=15))
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -34,6 +34,7 @@ from models.sla import SlaPolicy
 from models.sequence import StockLedgerEntry
 from models.stock_movement import StockMovement
 from models.supplier import Supplier
+from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from models.ticket import Ticket, TicketEvent
 from models.user import User
 
@@ -57,6 +58,7 @@ ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsv
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)
+ALL_DOCUMENTS += (SupplierInvoice, ApprovalRule)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

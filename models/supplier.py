@@ -12,15 +12,17 @@ class Supplier(TimestampedDocument):
     city = me.StringField(max_length=80)
     country = me.StringField(default="DE", regex=r"^[A-Z]{2}$")
     vat_id = me.StringField(max_length=20)
+    tax_number = me.StringField(max_length=20)  # Steuernummer (BT-32), matched on intake
     iban = me.StringField(max_length=34)
     contact_name = me.StringField(max_length=120)
     email = me.EmailField()
     phone = me.StringField(max_length=40)
     payment_terms_days = me.IntField(default=30, min_value=0, max_value=365)
     category = me.StringField(max_length=60)
+    default_account = me.StringField(max_length=10)  # expense account of its invoices
     active = me.BooleanField(default=True)
 
-    meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name"]}
+    meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name", "vat_id", "iban", "tax_number"]}
 
     def __str__(self):
         return f"{self.name} ({self.supplier_no})"

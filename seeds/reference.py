@@ -21,12 +21,14 @@ DOCUMENT_CATEGORIES = (
                                     "auditor")),
     ("delivery_note", "Delivery notes", ("admin", "finance", "warehouse", "auditor")),
     ("it", "IT documentation", ("admin", "support")),
+    ("invoice_in", "Supplier invoices (originals as received)", ("admin", "finance", "auditor")),
 )
 
 # (category, period, unit, start rule, legal basis) — see shared domain facts.
 RETENTION_RULES = (
     ("books", 10, "years", "year_end", "AO §147 (1) Nr. 1, (3); HGB §257 (4)"),
     ("invoice", 8, "years", "year_end", "AO §147 (3); UStG §14b (BEG IV, from 2025)"),
+    ("invoice_in", 8, "years", "year_end", "AO §147 (3); UStG §14b (received e-invoice XML)"),
     ("voucher", 8, "years", "year_end", "AO §147 (3); HGB §257 (4) (BEG IV, from 2025)"),
     ("payslip", 8, "years", "year_end", "AO §147 (3): payslips used as booking vouchers"),
     # Document date = the last wage payment: kept to the end of the 6th following year.

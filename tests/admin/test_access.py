@@ -63,6 +63,8 @@ EXPECTED_READERS = {
     "bank_transactions": {"admin", "finance", "auditor"},
     "bank_rules": {"admin", "finance", "auditor"},
     "bank_csv_mappings": {"admin", "finance", "auditor"},
+    # issue 15: approval rules of supplier invoices
+    "approval_rules": {"admin", "finance", "auditor"},
 }
 
 
@@ -102,6 +104,7 @@ MODEL_WRITERS = {
     "bank_transactions": (set(), set()),  # booked on the reconciliation screen only
     "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    "approval_rules": ({"admin"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -134,6 +137,11 @@ SCREEN_READERS = {
     "privacy.subject_access": {"admin"},
     "privacy.processing_pdf": {"admin", "auditor"},
     "bank.index": FINANCE_READ, "bank.transaction": FINANCE_READ,
+    # issue 15: the list and upload are finance's; an unknown invoice id is 404 for everyone
+    # logged in (an approver of any role opens the invoices it approves; the per-invoice
+    # check is tested in tests/views/test_payables_views.py)
+    "payables.index": FINANCE_READ, "payables.upload": {"admin", "finance"},
+    "payables.show": ALL,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -157,6 +165,8 @@ SCREEN_WRITERS = {
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
     "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
     "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
+    "payables.upload": {"admin", "finance"},
+    "payables.act": ALL,  # unknown id: 404; per invoice and action: tests/views/test_payables_views.py
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
@@ -167,6 +177,7 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
               "backup create", "backup restore", "privacy erase"}
               "bank import", "bank reconcile", "bank recover"}
+              "payables import"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data

@@ -1,0 +1,1 @@
+"""Accounts payable: receive, check, approve, post and pay supplier invoices (e-invoices)."""

@@ -1,0 +1,126 @@
+"""Kontierung and the journal entry of a supplier invoice; cancellation by reversal.
+
+Invoice: expense per line (debit) + input VAT (debit) to the payable (credit, 1600/3300).
+§ 13b reverse charge (category AE) and intra-EU acquisition (K): the buyer owes the VAT
+and deducts it again, so input VAT (debit) and output VAT (credit) at the German rate.
+A credit note is the mirror image and reduces the payable.
+"""
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.ledger import Account
+from models.purchase_order import PurchaseOrder
+from models.supplier_invoice import SupplierInvoice
+from services.core.messages import N_, RuleError
+from services.ledger.charts import input_vat_accounts, posting_account
+
+CENT = Decimal("0.01")
+SELF_ASSESSED = ("AE", "K")  # the buyer owes the VAT
+NO_VAT = ("E", "Z", "O", "G")
+DEFAULT_SELF_ASSESSED_RATE = Decimal("19")
+
+
+def assign_accounts(inv: SupplierInvoice) -> None:
+    """Fill missing line accounts: PO line, supplier default, last booking (else by hand)."""
+    order = PurchaseOrder.objects(pk=inv.purchase_order).first() if inv.purchase_order else None
+    last = _last_booking_account(inv)
+    for line in inv.lines:
+        if line.account:
+            continue
+        if order is not None and line.order_line_ref:
+            line.account, line.account_source = posting_account("goods_purchase"), "po_line"
+        elif inv.supplier is not None and inv.supplier.default_account:
+            line.account, line.account_source = inv.supplier.default_account, "supplier"
+        elif last:
+            line.account, line.account_source = last, "last_booking"
+
+
+def _last_booking_account(inv: SupplierInvoice) -> str | None:
+    if inv.supplier is None:
+        return None
+    previous = SupplierInvoice.objects(supplier=inv.supplier, status="posted",
+                                       pk__ne=inv.pk).order_by("-created_at").only("lines").first()
+    return next((ln.account for ln in previous.lines if ln.account), None) if previous else None
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SELF_ASSESSED_RATE
+                  ) -> list[dict]:
+    """The balanced lines of the invoice's entry (before the credit-note mirror)."""
+    missing = [ln.line_id or str(i) for i, ln in enumerate(inv.lines, 1) if not ln.account]
+    if not inv.lines or missing:
+        raise RuleError(N_("Bitte für jede Position ein Aufwandskonto angeben (fehlt bei "
+                           "Position %(lines)s)"), lines=tuple(missing) or ("alle",))
+    unknown = sorted({ln.account for ln in inv.lines} - set(
+        Account.objects(number__in=[ln.account for ln in inv.lines], active=True).scalar("number")))
+    if unknown:
+        raise RuleError(N_("Konto %(accounts)s gibt es nicht (oder es ist gesperrt)"),
+                        accounts=tuple(unknown))
+    expense = defaultdict(Decimal)
+    vat = defaultdict(Decimal)
+    for row in _breakdown(inv):
+        group = [ln for ln in inv.lines
+                 if (ln.vat_category or "S") == row.category and ln.vat_rate == row.rate] or inv.lines
+        lines_sum = sum((ln.net_amount for ln in group), Decimal(0))
+        for ln in group:
+            expense[ln.account] += ln.net_amount
+        # Document-level allowances and charges of this rate go to its largest line's account.
+        expense[max(group, key=lambda ln: ln.net_amount).account] += row.base - lines_sum
+        _vat_lines(vat, row, self_assessed_rate)
+    result = [{"account": acc, "debit": _q(amount), "text": inv.number}
+              for acc, amount in expense.items() if amount]
+    for (account, side), amount in vat.items():
+        if amount:
+            result.append({"account": account, side: _q(amount), "text": inv.number})
+    total_debit = sum((ln.get("debit", Decimal(0)) for ln in result), Decimal(0))
+    total_credit = sum((ln.get("credit", Decimal(0)) for ln in result), Decimal(0))
+    result.append({"account": posting_account("payables"), "credit": total_debit - total_credit,
+                   "text": f"{inv.number} {inv.supplier.name if inv.supplier else ''}"[:200]})
+    return result
+
+
+def _breakdown(inv: SupplierInvoice):
+    if inv.vat_breakdown:
+        return inv.vat_breakdown
+    raise RuleError(N_("Die Steueraufschlüsselung fehlt; bitte Steuersatz, Bemessungsgrundlage "
+                       "und Steuerbetrag erfassen"))
+
+
+def _vat_lines(vat: dict, row, self_assessed_rate: Decimal) -> None:
+    if row.category in NO_VAT:
+        return
+    if row.category in SELF_ASSESSED:
+        accounts = input_vat_accounts(row.category, self_assessed_rate)
+        amount = _q(row.base * self_assessed_rate / 100)
+        if accounts is None:
+            raise RuleError(N_("Für %(cat)s zu %(rate)s %% ist kein Steuerkonto hinterlegt"),
+                            cat=row.category, rate=str(self_assessed_rate))
+        vat[(accounts[0], "debit")] += amount
+        vat[(accounts[1], "credit")] += amount
+        return
+    accounts = input_vat_accounts("S", row.rate)
+    if accounts is None:
+        raise RuleError(N_("Für den Steuersatz %(rate)s %% ist kein Vorsteuerkonto hinterlegt"),
+                        rate=f"{row.rate:.2f}")
+    vat[(accounts[0], "debit")] += row.amount
+
+
+def entry_lines(inv: SupplierInvoice) -> list[dict]:
+    """The lines as posted: the invoice's, or their mirror for a credit note."""
+    lines = journal_lines(inv, inv.self_assessed_rate or DEFAULT_SELF_ASSESSED_RATE)
+    if inv.kind != "credit_note":
+        return lines
+    return [{"account": ln["account"], "debit": ln.get("credit", Decimal(0)),
+             "credit": ln.get("debit", Decimal(0)), "text": ln.get("text")} for ln in lines]
+
+
+def posting_date(inv: SupplierInvoice, today: date) -> date:
+    """The invoice date, or today when the invoice's month is already closed."""
+    from services.ledger.posting import is_period_closed
+
+    day = inv.issue_date or today
+    return today if is_period_closed(day) else day

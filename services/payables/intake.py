@@ -1,0 +1,268 @@
+"""Receive a supplier invoice file: read, check, archive the original, open a draft.
+
+Crash safety without transactions: the ids of the archive record and of the invoice are
+derived from the file's SHA-256, so a second run after a crash finds (or re-creates) the
+same archive record and inserts the invoice once; the invoice is the last write, so a
+crash before it leaves no half-made invoice, only the archived original it will use.
+"""
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import mongoengine as me
+from bson import ObjectId
+
+from models.archive import ArchivedFile
+from models.supplier import Supplier
+from models.supplier_invoice import (Finding, HistoryStep, SupplierInvoice, SupplierInvoiceLine,
+                                     VatBreakdownLine)
+from services.core.messages import N_, RuleError
+from services.payables import checks, readers
+from services.payables.terms import parse_skonto
+
+CATEGORY = "invoice_in"
+MAX_BYTES = 25 * 1024 * 1024
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+@dataclass
+class IntakeResult:
+    """What happened to one file: status draft, duplicate or rejected."""
+
+    filename: str
+    status: str
+    invoice: SupplierInvoice | None = None
+    duplicate_of: SupplierInvoice | None = None
+    errors: list[str] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    same_file: bool = False  # a duplicate because this very file was imported before
+
+
+def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | None = None,
+                        schematron: bool = True) -> IntakeResult:
+    """Import one file; never raises for a bad file (the result says why it was refused)."""
+    today = today or date.today()
+    sha = hashlib.sha256(data).hexdigest()
+    first = SupplierInvoice.objects(sha256=sha).first()
+    if first is not None:
+        result = _duplicate(filename, first, N_("Diese Datei wurde bereits eingelesen"))
+        result.same_file = True
+        return result
+    try:
+        inv, xml, syntax = read_any(data, filename)
+    except RuleError as exc:
+        return IntakeResult(filename, "rejected", errors=[str(exc)])
+    supplier = match_supplier(inv["seller"], inv.get("iban"))
+    key = dedup_key(supplier, inv)
+    first = SupplierInvoice.objects(dedup_key=key).first() if key else None
+    if first is not None:
+        return _duplicate(filename, first, N_("Rechnungsnummer %(no)s dieses Lieferanten ist "
+                                              "bereits erfasst") % {"no": inv["number"]}, inv)
+    found = run_checks(inv, xml, syntax, supplier, today, schematron=schematron)
+    record = archive_original(data, filename, sha, inv.get("issue_date") or today, user)
+    doc = build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user)
+    _match_order(doc)
+    from services.payables.booking import assign_accounts
+    assign_accounts(doc)  # proposals shown to the clerk; checked again at "geprüft"
+    doc.attachments = [archive_attachment(att, sha, i, doc.issue_date or today, user).pk
+                       for i, att in enumerate(inv.get("attachments") or [])]
+    try:
+        doc.save()
+    except me.NotUniqueError:
+        first = SupplierInvoice.objects(sha256=sha).first() or \
+            SupplierInvoice.objects(dedup_key=key).first()
+        return _duplicate(filename, first, N_("Diese Rechnung wurde gleichzeitig bereits "
+                                              "eingelesen"), inv)
+    _audit(doc, user)
+    return IntakeResult(filename, "draft", invoice=doc, data=inv,
+                        errors=[f.message for f in doc.findings if f.severity == "error"])
+
+
+def _duplicate(filename, first, message, inv=None) -> IntakeResult:
+    link = f"/payables/{first.pk}" if first else ""
+    return IntakeResult(filename, "duplicate", duplicate_of=first, data=inv or {},
+                        errors=[f"{message}: {first} ({link})" if first else message])
+
+
+def read_any(data: bytes, filename: str) -> tuple[dict, bytes | None, str]:
+    """Return (normalised invoice, XML or None, syntax) for an XML, PDF or image file."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        inv = readers.read_xml(data)
+        return inv, data, inv["syntax"]
+    if head.startswith(b"%PDF"):
+        xml = readers.xml_from_pdf(data)
+        if xml is not None:
+            inv = readers.read_xml(xml)
+            return inv, xml, inv["syntax"]
+        return empty_invoice(), None, "document"
+    if data.startswith(IMAGE_MAGIC):
+        return empty_invoice(), None, "document"
+    raise RuleError(N_("Dateiformat von %(name)s wird nicht unterstützt: erwartet XML "
+                       "(XRechnung, UBL), PDF (ZUGFeRD/Factur-X oder Scan) oder ein Bild"),
+                    name=filename)
+
+
+def empty_invoice() -> dict:
+    """The dict of a document without XML: everything is typed by hand."""
+    return {"syntax": "document", "profile": None, "number": None, "type_code": None,
+            "kind": "invoice", "issue_date": None, "notes": [], "currency": "EUR",
+            "buyer_reference": None, "order_ref": None, "seller": {}, "buyer": {},
+            "delivery_date": None, "period_start": None, "period_end": None, "iban": None,
+            "payment_reference": None, "payment_terms": None, "due_date": None, "lines": [],
+            "vat_breakdown": [], "allowances": Decimal(0), "charges": Decimal(0),
+            "line_total": None, "allowance_total": None, "charge_total": None,
+            "net_total": None, "vat_total": None, "gross_total": None, "prepaid": None,
+            "amount_due": None, "attachments": []}
+
+
+def match_supplier(seller: dict, iban: str | None) -> Supplier | None:
+    """Find the supplier by VAT ID, then IBAN, then tax number, then name + postal code."""
+    seller = seller or {}
+    tries = []
+    if seller.get("vat_id"):
+        tries.append({"vat_id": seller["vat_id"].replace(" ", "").upper()})
+    if iban:
+        tries.append({"iban": iban.replace(" ", "").upper()})
+    if seller.get("tax_number"):
+        tries.append({"tax_number": seller["tax_number"].strip()})
+    if seller.get("name") and seller.get("postal_code"):
+        tries.append({"name": seller["name"].strip(), "postal_code": seller["postal_code"].strip()})
+    for query in tries:
+        hit = Supplier.objects(**query).first()
+        if hit is not None:
+            return hit
+    return None
+
+
+def dedup_key(supplier: Supplier | None, inv: dict) -> str | None:
+    """Supplier + invoice number, the key that refuses a second capture of one invoice."""
+    number = (inv.get("number") or "").strip().upper()
+    if not number:
+        return None
+    seller = inv.get("seller") or {}
+    who = str(supplier.pk) if supplier else (seller.get("vat_id") or seller.get("name") or "").upper()
+    return f"{who}|{number}" if who else None
+
+
+def run_checks(inv, xml, syntax, supplier, today, *, schematron=True) -> list[Finding]:
+    """Every check of the intake as Finding documents."""
+    from services.ledger.posting import is_period_closed
+
+    found = []
+    if syntax == "document":
+        found.append(checks.Check("MANUAL", N_("Keine strukturierten Rechnungsdaten: bitte "
+                                               "Rechnung nach dem Beleg erfassen"), "warning"))
+    else:
+        found += checks.schema(xml, syntax, inv.get("profile"), schematron=schematron)
+        found += checks.arithmetic(inv)
+        found += checks.vat_id(inv)
+        found += checks.dates(inv, today, is_period_closed)
+        if readers.is_document_only(inv):
+            found.append(checks.Check("PROFILE", N_("Profil MINIMUM/BASIC WL bzw. ohne "
+                                                    "Positionen ist keine vollständige Rechnung "
+                                                    "(§ 14 UStG): Positionen bitte von Hand "
+                                                    "erfassen"), "warning"))
+    found += checks.iban(inv, supplier.iban if supplier else None)
+    return [Finding(code=c.code, message=c.message, severity=c.severity) for c in found]
+
+
+def archive_original(data: bytes, filename: str, sha: str, day: date, user: str) -> ArchivedFile:
+    """Archive the unchanged original under an id derived from its hash (repeat-safe)."""
+    from services.archive.store import archive_file
+
+    record_id = ObjectId(sha[24:48])
+    existing = ArchivedFile.objects(pk=record_id).first()
+    if existing is not None:
+        return existing
+    try:
+        return archive_file(io.BytesIO(data), filename or "rechnung", category=CATEGORY,
+                            document_date=day, uploaded_by=user, max_bytes=MAX_BYTES,
+                            description="Eingangsrechnung (Original)", record_id=record_id)
+    except me.NotUniqueError:
+        return ArchivedFile.objects.get(pk=record_id)
+
+
+def archive_attachment(att: dict, sha: str, index: int, day: date, user: str) -> ArchivedFile:
+    """Archive one BG-24 attachment of the XML (id derived from the invoice hash and index)."""
+    from services.archive.store import archive_file
+
+    seed = hashlib.sha256(f"{sha}:{index}".encode()).hexdigest()
+    record_id = ObjectId(seed[:24])
+    existing = ArchivedFile.objects(pk=record_id).first()
+    if existing is not None:
+        return existing
+    try:
+        return archive_file(io.BytesIO(att["data"]), att["filename"], category=CATEGORY,
+                            document_date=day, uploaded_by=user, max_bytes=MAX_BYTES,
+                            description=f"Anlage zur Eingangsrechnung: {att.get('id') or ''}",
+                            record_id=record_id)
+    except me.NotUniqueError:
+        return ArchivedFile.objects.get(pk=record_id)
+
+
+def _match_order(doc: SupplierInvoice) -> None:
+    """Link the purchase order and note each deviation as a warning."""
+    from services.payables.matching import match_invoice
+
+    result = match_invoice(doc)
+    if result.order is None:
+        return
+    doc.purchase_order = result.order.pk
+    doc.po_deviations = result.deviations
+    doc.findings += [Finding(code="PO-MATCH", message=text, severity="warning")
+                     for text in result.deviations]
+
+
+def _money(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user) -> SupplierInvoice:
+    """The draft document from the normalised dict (not saved)."""
+    seller = {k: v for k, v in (inv.get("seller") or {}).items() if v}
+    skonto = parse_skonto(inv.get("payment_terms"), inv.get("issue_date"), inv.get("amount_due"))
+    doc = SupplierInvoice(
+        id=ObjectId(sha[:24]), kind=inv["kind"], source_format=syntax, profile=inv.get("profile"),
+        manual_lines_required=syntax == "document" or readers.is_document_only(inv),
+        number=inv.get("number"), type_code=inv.get("type_code"), issue_date=inv.get("issue_date"),
+        currency=inv.get("currency") or "EUR", supplier=supplier, supplier_data=seller,
+        supplier_proposed=supplier is None and bool(seller), buyer_reference=inv.get("buyer_reference"),
+        order_ref=inv.get("order_ref"), delivery_date=inv.get("delivery_date"),
+        period_start=inv.get("period_start"), period_end=inv.get("period_end"),
+        lines=[SupplierInvoiceLine(
+            line_id=ln["line_id"], description=(ln["description"] or "")[:500], quantity=ln["quantity"],
+            unit=ln["unit"], unit_price=ln["unit_price"], net_amount=_money(ln["net_amount"] or 0),
+            vat_category=ln["vat_category"] or "S", vat_rate=ln["vat_rate"] or Decimal(0),
+            order_line_ref=ln["order_line_ref"]) for ln in inv["lines"]],
+        vat_breakdown=[VatBreakdownLine(category=row["category"] or "S", rate=row["rate"],
+                                        base=_money(row["base"] or 0), amount=_money(row["amount"] or 0))
+                       for row in inv["vat_breakdown"]],
+        line_total=_money(inv.get("line_total")),
+        allowance_total=_money(inv.get("allowance_total")) or Decimal("0.00"),
+        charge_total=_money(inv.get("charge_total")) or Decimal("0.00"),
+        net_total=_money(inv.get("net_total")), vat_total=_money(inv.get("vat_total")),
+        gross_total=_money(inv.get("gross_total")), prepaid=_money(inv.get("prepaid")) or Decimal("0.00"),
+        amount_due=_money(inv.get("amount_due")), due_date=inv.get("due_date"),
+        payment_terms=inv.get("payment_terms"), iban=(inv.get("iban") or "").replace(" ", "") or None,
+        payment_reference=inv.get("payment_reference"), notes=inv.get("notes") or [],
+        findings=found, schematron_checked=syntax == "cii",
+        iban_mismatch=any(f.code == "IBAN-CHANGED" for f in found),
+        source_file=record.pk, source_filename=filename, sha256=sha, dedup_key=key,
+        captured_by=user, end_to_end_ref=f"ER-{sha[:12].upper()}",
+        history=[HistoryStep(user=user, action="captured", note=filename)])
+    if skonto:
+        doc.skonto_days, doc.skonto_percent = skonto.days, skonto.percent
+        doc.skonto_until, doc.skonto_amount = skonto.until, skonto.amount
+    if doc.due_date is None and doc.issue_date and supplier is not None:
+        from datetime import timedelta
+        doc.due_date = doc.issue_date + timedelta(days=supplier.payment_terms_days or 0)
+    return doc
+
+
+def _audit(doc: SupplierInvoice, user: str) -> None:
+    from services.payables.history import audit
+
+    audit(doc, user, "create", {"status": (None, doc.status), "number": (None, doc.number)})
