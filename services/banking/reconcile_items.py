@@ -148,8 +148,41 @@ def _settle_payroll(item_key, *, amount, day, user, key, bank_account, reference
     return pay_liability(run_id, kind, user, on=day, bank_account=bank_account).pk
 
 
+# ---------------------------------------------------------------- supplier invoices
+
+def _supplier_items() -> Iterable[OpenItem]:
+    from services.payables.payments import open_supplier_invoices
+
+    for inv in open_supplier_invoices():
+        incoming = inv["amount_open"] < 0          # a credit note: the supplier pays back
+        refs = tuple(r for r in (inv["number"], inv.get("payment_reference"),
+                                 inv.get("end_to_end_ref")) if r)
+        skonto = inv.get("skonto_amount")
+        yield OpenItem(key=f"supplier_invoice:{inv['id']}", kind="supplier_invoice",
+                       direction=1 if incoming else -1, open_amount=abs(inv["amount_open"]),
+                       party=f"supplier:{inv['supplier_id']}", party_name=inv["supplier"] or "",
+                       references=tuple(dict.fromkeys(refs)), due=inv["due_date"],
+                       skonto_amount=abs(skonto) if skonto else None,
+                       skonto_until=inv.get("skonto_until"),
+                       ibans=(inv["iban"],) if inv.get("iban") and inv.get("iban_confirmed") else (),
+                       label=f"Eingangsrechnung {inv['number']}")
+
+
+def _settle_supplier(item_key, *, amount, day, user, key, bank_account, reference, discount=None):
+    from services.payables.payments import record_supplier_payment
+
+    if discount:
+        raise BusinessRuleError("Skonto auf Eingangsrechnungen wird noch nicht gebucht; bitte den "
+                                "Rest als Teilzahlung offen lassen")
+    inv = record_supplier_payment(item_key.split(":")[1], amount, day, user, key,
+                                  bank_account=bank_account)
+    return next(p.entry_id for p in inv.payments if p.key == key)
+
+
 def _builtin() -> None:
     _PROVIDERS.setdefault("invoice", Provider("invoice", _invoice_items, _settle_invoice,
                                               "Ausgangsrechnung"))
     _PROVIDERS.setdefault("payroll", Provider("payroll", _payroll_items, _settle_payroll,
                                               "Lohnverbindlichkeit"))
+    _PROVIDERS.setdefault("supplier_invoice", Provider(
+        "supplier_invoice", _supplier_items, _settle_supplier, "Eingangsrechnung"))

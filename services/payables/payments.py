@@ -41,8 +41,8 @@ def open_supplier_invoices(due_until: date | None = None) -> list[dict]:
     return result
 
 
-def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotency_key: str
-                            ) -> SupplierInvoice:
+def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotency_key: str,
+                            bank_account: str | None = None) -> SupplierInvoice:
     """Post a payment of (or a refund for) a posted invoice once per idempotency key."""
     from services.ledger.posting import post_new_entry
 
@@ -55,7 +55,7 @@ def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotenc
     if amount <= 0 or amount > inv.open_amount:
         raise RuleError(N_("Der Zahlbetrag muss größer als 0 und höchstens der offene Betrag "
                            "%(open)s sein"), open=f"{inv.open_amount:.2f}")
-    payable, bank = posting_account("payables"), posting_account("bank")
+    payable, bank = posting_account("payables"), bank_account or posting_account("bank")
     if inv.kind == "credit_note":
         payable, bank = bank, payable  # the supplier pays back
     entry = post_new_entry(

@@ -175,3 +175,33 @@ def test_payroll_net_pay_is_matched_by_amount_and_cleared(app, bank_account):
     with pytest.raises(BusinessRuleError, match="im Ganzen"):
         settle(f"payroll:{run.pk}:tax", amount=D("1.00"), day=date(2026, 4, 1), user="x",
                key="k", bank_account="1200", reference="r")
+
+
+def test_a_supplier_invoice_is_paid_from_the_statement_by_its_number(app, bank_account):
+    """Wiring payables into reconciliation: the debit quoting the number clears the payable."""
+    from models.supplier_invoice import SupplierInvoice
+    from services.payables import approval, intake
+    from tests.factories import make_supplier, make_user
+    from tests.services.payables.samples import Sample, cii_xml
+
+    capturer, approver = make_user("finance"), make_user("finance")
+    make_supplier(default_account="4980")
+    result = intake.import_invoice_file(cii_xml(Sample()), "re.xml", user=capturer.email,
+                                        today=date(2026, 11, 25))
+    inv = approval.approve_invoice(approval.check_invoice(result.invoice, capturer), approver,
+                                   today=date(2026, 11, 25))
+    assert inv.status == "posted" and inv.gross_total == D("148.75")
+    load(tx(D("-148.75"), day=date(2026, 12, 1), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+            purpose=f"Rechnung {inv.number} Kd 4711", ref="S"))
+    t = BankTransaction.objects.get()
+    best = reconcile.proposals_for(t)[0]
+    assert best.parts[0].item.key == f"supplier_invoice:{inv.pk}"
+    reconcile.book(t.pk, reconcile.parts_to_allocations(best.parts), "fibu")
+    paid = SupplierInvoice.objects.get(pk=inv.pk)
+    assert paid.open_amount == D("0.00") and len(paid.payments) == 1
+    entry = JournalEntry.objects.get(pk=paid.payments[0].entry_id)
+    # payable 1600 debited, the bank account's own ledger account credited
+    assert bank_lines(entry) == [("1200", D("0.00"), D("148.75")), ("1600", D("148.75"), D("0.00"))]
+    # a second run proposes nothing for it any more
+    from services.banking.reconcile_items import all_open_items
+    assert all(i.key != f"supplier_invoice:{inv.pk}" for i in all_open_items())
