@@ -1,8 +1,8 @@
 """Open items a bank transaction can settle, from a registry of providers.
 
-Each provider lists its open items and settles one with a payment. Customer invoices
-(services.invoicing) and payroll liabilities (services.payroll) are built in; supplier
-invoices are registered by their area with `register_provider("supplier_invoice", ...)`.
+Each provider lists its open items and settles one with a payment. Built in: customer
+invoices (services.invoicing), payroll liabilities (services.payroll) and supplier
+invoices (services.payables' public payment functions).
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
