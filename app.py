@@ -97,16 +97,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
-                       tasks)
+    from views import (archive, auth, errors, health, hr, i18n, imports, invitation, invoices,
+                       ledger, me, payroll, tasks)
 
     for module in (
         auth,
         archive,
         errors,
         health,
+        hr,
         i18n,
         imports,
+        invitation,
+        me,
         invoices,
         ledger,
         payroll,

@@ -2,12 +2,15 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from admin.absences import AbsenceTypeView, AbsenceView, LeavePolicyView
+from admin.recruiting import ApplicantView, JobOpeningView
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
-from admin.hr import EmployeeView
+from admin.hr import (ChecklistTaskView, ChecklistTemplateView, EmployeeView, InstructionView,
+                      ReviewView, TrainingView)
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
@@ -24,6 +27,10 @@ from models.import_run import ImportRun
 from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
 from models import Company, Customer, Invoice
+from models.absence import Absence, AbsenceType, LeavePolicy
+from models.recruiting import Applicant, JobOpening
+from models.checklist import ChecklistTask, ChecklistTemplate
+from models.training import Instruction, Review, Training
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
@@ -55,6 +62,17 @@ PAGES = (
     (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
     (JobsView, "Jobs", "System", "jobs"),
 )
+VIEWS += ((AbsenceView, Absence, "Absences", "HR", "absences"),
+          (AbsenceTypeView, AbsenceType, "Absence types", "HR", "absence_types"),
+          (LeavePolicyView, LeavePolicy, "Leave policy", "HR", "leave_policy"),
+          (JobOpeningView, JobOpening, "Job openings", "HR", "job_openings"),
+          (ApplicantView, Applicant, "Applicants", "HR", "applicants"),
+          (ChecklistTemplateView, ChecklistTemplate, "Checklist templates", "HR",
+           "checklist_templates"),
+          (ChecklistTaskView, ChecklistTask, "Checklist tasks", "HR", "checklist_tasks"),
+          (TrainingView, Training, "Trainings", "HR", "trainings"),
+          (InstructionView, Instruction, "Mandatory instructions", "HR", "instructions"),
+          (ReviewView, Review, "Performance reviews", "HR", "reviews"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
@@ -65,13 +83,13 @@ VIEWS += ((OutgoingMailView, OutgoingMail, "Sent mail", "System", "outgoing_mail
 
 def init_admin(app) -> Admin:
     """Create the admin panel with every CRUD view and attach it to the app."""
-    from admin.labels import (category_label, code_label, job_description, job_title,
-                              schedule_label)
+    from admin.labels import (category_label, code_label, field_label, job_description,
+                              job_title, schedule_label)
 
     # the labels of codes and jobs, for the panel's templates (admin.labels imports views.i18n)
     app.jinja_env.globals.update(code_label=code_label, job_title=job_title,
                                  job_description=job_description, schedule_label=schedule_label,
-                                 category_label=category_label)
+                                 category_label=category_label, field_label=field_label)
     admin = Admin(
         app, name="Backoffice", url="/admin",
         index_view=HomeView(name=menu_label("Home"), url="/admin"),
@@ -90,5 +108,8 @@ def init_admin(app) -> Admin:
     admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
+    from admin.hr import absence_menu_links
+    for link in absence_menu_links():
+        admin.add_link(link)
     add_ledger_links(admin)
     return admin

@@ -46,6 +46,8 @@ def register_jobs(scheduler, app) -> None:
             "Items at or below reorder point, by preferred supplier", hour=6, minute=0)
     add_job(scheduler, "stock_recovery", "jobs.operations:stock_recovery_job",
             "Complete stock movements a crash left pending", hour=3, minute=30)
+    add_job(scheduler, "overdue_instructions", "jobs.hr:overdue_instructions_job",
+            "List employees overdue with a mandatory instruction", hour=6, minute=15)
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))

@@ -66,6 +66,8 @@ class TaskList:
 TASK_MODULES = (
     "services.operations.ticket_tasks",
     "services.core.system_tasks",
+    "services.hr.tasks",
+    "services.hr.checklists",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}
