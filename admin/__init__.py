@@ -2,6 +2,8 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
+from admin.absences import AbsenceTypeView, AbsenceView, LeavePolicyView
+from admin.recruiting import ApplicantView, JobOpeningView
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.banking import (BankAccountView, BankCsvMappingView, BankRuleView,
                            BankStatementView, BankTransactionView)
@@ -10,7 +12,8 @@ from admin.backup import BackupRunView
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
-from admin.hr import EmployeeView
+from admin.hr import (ChecklistTaskView, ChecklistTemplateView, EmployeeView, InstructionView,
+                      ReviewView, TrainingView)
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payables import ApprovalRuleView, payables_menu_link
@@ -29,6 +32,10 @@ from models.import_run import ImportRun
 from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
 from models import Company, Customer, Invoice
+from models.absence import Absence, AbsenceType, LeavePolicy
+from models.recruiting import Applicant, JobOpening
+from models.checklist import ChecklistTask, ChecklistTemplate
+from models.training import Instruction, Review, Training
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
@@ -73,6 +80,17 @@ VIEWS += ((BankAccountView, BankAccount, "Bank accounts", "Bank", "bank_accounts
            "bank_transactions"),
           (BankRuleView, BankRule, "Booking rules", "Bank", "bank_rules"),
           (BankCsvMappingView, BankCsvMapping, "Bank CSV mappings", "Bank", "bank_csv_mappings"))
+VIEWS += ((AbsenceView, Absence, "Absences", "HR", "absences"),
+          (AbsenceTypeView, AbsenceType, "Absence types", "HR", "absence_types"),
+          (LeavePolicyView, LeavePolicy, "Leave policy", "HR", "leave_policy"),
+          (JobOpeningView, JobOpening, "Job openings", "HR", "job_openings"),
+          (ApplicantView, Applicant, "Applicants", "HR", "applicants"),
+          (ChecklistTemplateView, ChecklistTemplate, "Checklist templates", "HR",
+           "checklist_templates"),
+          (ChecklistTaskView, ChecklistTask, "Checklist tasks", "HR", "checklist_tasks"),
+          (TrainingView, Training, "Trainings", "HR", "trainings"),
+          (InstructionView, Instruction, "Mandatory instructions", "HR", "instructions"),
+          (ReviewView, Review, "Performance reviews", "HR", "reviews"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
@@ -88,13 +106,13 @@ VIEWS += ((BackupRunView, BackupRun, "Backups", "System", "backup_runs"),
 
 def init_admin(app) -> Admin:
     """Create the admin panel with every CRUD view and attach it to the app."""
-    from admin.labels import (category_label, code_label, job_description, job_title,
-                              schedule_label)
+    from admin.labels import (category_label, code_label, field_label, job_description,
+                              job_title, schedule_label)
 
     # the labels of codes and jobs, for the panel's templates (admin.labels imports views.i18n)
     app.jinja_env.globals.update(code_label=code_label, job_title=job_title,
                                  job_description=job_description, schedule_label=schedule_label,
-                                 category_label=category_label)
+                                 category_label=category_label, field_label=field_label)
     admin = Admin(
         app, name="Backoffice", url="/admin",
         index_view=HomeView(name=menu_label("Home"), url="/admin"),
@@ -115,6 +133,9 @@ def init_admin(app) -> Admin:
     admin.add_link(payroll_menu_link())
     admin.add_link(subject_access_menu_link())
     admin.add_link(payables_menu_link())
+    from admin.hr import absence_menu_links
+    for link in absence_menu_links():
+        admin.add_link(link)
     add_ledger_links(admin)
     from admin.banking import bank_menu_link
 

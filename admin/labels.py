@@ -38,6 +38,33 @@ FIELDS = {
     "language": _l("Sprache"), "message_id": _l("Message-ID"), "subject": _l("Betreff"),
     "to": _l("Empfänger"), "sent_at": _l("Gesendet am"), "body": _l("Text"),
     "next_attempt_at": _l("Nächster Versuch"),
+    # absences (issue 18)
+    "absence_type": _l("Abwesenheitsart"), "counts_against_entitlement": _l("Zählt gegen Urlaubsanspruch"),
+    "needs_approval": _l("Genehmigungspflichtig"), "payroll_treatment": _l("Behandlung in der Lohnabrechnung"),
+    "certificate_possible": _l("Arbeitsunfähigkeitsbescheinigung"),
+    "carry_over": _l("Resturlaub übertragen"), "carry_over_until_day": _l("Übertrag verfällt nach Tag"),
+    "carry_over_until_month": _l("Übertrag verfällt nach Monat"),
+    "half_day_start": _l("Erster Tag halb"), "half_day_end": _l("Letzter Tag halb"),
+    "decided_by": _l("Entschieden von"),
+    "decided_at": _l("Entschieden am"), "illness_of": _l("Fortsetzung der Erkrankung"),
+    "eau_retrieved_at": _l("eAU abgerufen am"), "eau_retrieved_by": _l("eAU abgerufen von"),
+    "eau_result": _l("eAU-Ergebnis"), "employee": _l("Person"),
+    "work_days": _l("Arbeitstage der Woche (1 = Montag)"), "vacation_days": _l("Urlaubstage laut Vertrag (5-Tage-Woche)"),
+    "severely_disabled": _l("Schwerbehindert (§ 208 SGB IX)"), "manager": _l("Führungskraft"),
+    "manager_substitute": _l("Vertretung der Führungskraft"),
+    "opened_on": _l("Ausgeschrieben am"), "opening": _l("Stelle"), "stage": _l("Stand"),
+    "talent_pool_consent": _l("Talentpool-Einwilligung"), "consent_until": _l("Einwilligung bis"),
+    "consent_recorded_at": _l("Einwilligung erfasst am"), "rejected_on": _l("Abgelehnt am"),
+    "planned_personnel_no": _l("Vorgesehene Personalnummer"),
+    "planned_start": _l("Vorgesehenes Eintrittsdatum"), "offered_gross": _l("Angebotenes Monatsbrutto"),
+    "items": _l("Aufgaben"), "responsible_role": _l("Zuständige Rolle"),
+    "due_offset_days": _l("Fällig (Tage ab Eintritt/Austritt)"), "done_by": _l("Erledigt von"),
+    "done_at": _l("Erledigt am"),
+    "provider": _l("Anbieter"), "cost": _l("Kosten"), "certificate": _l("Teilnahmebescheinigung"),
+    "instruction": _l("Erfüllt Pflichtunterweisung"), "interval_months": _l("Wiederholung (Monate)"),
+    "departments": _l("Abteilungen (leer = alle)"), "goals": _l("Ziele"),
+    "overall_rating": _l("Gesamtbewertung"), "cycle": _l("Zyklus"), "comment": _l("Kommentar"),
+    "rating": _l("Bewertung"),
     "opened_via": _l("Angelegt über"),
     # backups (issue 19)
     "path": _l("Datei"), "collections": _l("Sammlungen"),
@@ -245,6 +272,7 @@ CODES = {
     # roles
     "admin": _l("Administration"), "finance": _l("Finanzen"), "hr": _l("Personal"),
     "warehouse": _l("Lager"), "support": _l("Support"), "auditor": _l("Prüfung"),
+    "employee": _l("Beschäftigte"), "open": _l("offen"), "confirmed": _l("bestätigt"),
     # documents and runs
     "draft": _l("Entwurf"), "issuing": _l("wird ausgestellt"), "issued": _l("ausgestellt"),
     "paid": _l("bezahlt"), "cancelled": _l("storniert"), "posted": _l("gebucht"),
@@ -291,6 +319,16 @@ CODES = {
     "approval": _l("Freigabe"), "assigned": _l("zugewiesen"), "overdue": _l("überfällig"),
     "deadline": _l("Frist"), "failed_job": _l("fehlgeschlagener Job"),
     "reminder": _l("Erinnerung"),
+    # absences
+    "requested": _l("beantragt"), "rejected": _l("abgelehnt"), "unpaid": _l("unbezahlt"),
+    "sick": _l("Entgeltfortzahlung, danach Krankengeld"), "benefit": _l("Lohnersatzleistung"),
+    "short_time": _l("Kurzarbeit"), "eau_present": _l("AU liegt vor"),
+    "eau_not_yet": _l("noch nicht abrufbar"), "eau_not_found": _l("keine AU gefunden"),
+    "eau_error": _l("Abruf fehlgeschlagen"),
+    # recruiting
+    "applied": _l("eingegangen"), "screening": _l("Vorauswahl"),
+    "interview": _l("Vorstellungsgespräch"), "offer": _l("Angebot"), "hired": _l("eingestellt"),
+    "on_hold": _l("pausiert"), "onboarding": _l("Onboarding"), "offboarding": _l("Offboarding"),
 }
 
 # Approval rules of supplier invoices (issue 15).
@@ -339,6 +377,14 @@ MENU = {
     "Data protection": _l("Datenschutz"),
     "Processing activities": _l("Verarbeitungsverzeichnis"),
     "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
+    "Absences": _l("Abwesenheiten"), "Absence types": _l("Abwesenheitsarten"),
+    "Leave policy": _l("Urlaubsregeln"), "My absences": _l("Meine Abwesenheiten"),
+    "Team calendar": _l("Teamkalender"), "My data": _l("Meine Daten"),
+    "Self-service requests": _l("Self-Service-Anträge"),
+    "Job openings": _l("Stellen"), "Applicants": _l("Bewerbungen"),
+    "Trainings": _l("Schulungen"), "Mandatory instructions": _l("Pflichtunterweisungen"),
+    "Performance reviews": _l("Mitarbeitergespräche"), "My reviews": _l("Meine Mitarbeitergespräche"),
+    "Checklist templates": _l("Checklisten-Vorlagen"), "Checklist tasks": _l("Checklisten-Aufgaben"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
     "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),
     "Bank transactions": _l("Bankumsätze"), "Booking rules": _l("Buchungsregeln"),
@@ -366,6 +412,9 @@ JOBS = {
     "privacy_erasure": (_l("Datenschutz: eingeschränkte Daten löschen"),
                         _l("Anonymisiert ehemalige Mitarbeitende, deren Aufbewahrungsfrist "
                            "(Lohnkonto) abgelaufen ist.")),
+    "overdue_instructions": (_l("Überfällige Pflichtunterweisungen"),
+                             _l("Zählt, wer eine Pflichtunterweisung überfällig hat; die "
+                                "Personalabteilung sieht sie in ihrer Aufgabenliste.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
     "webhooks": (_l("Webhooks zustellen"),
@@ -423,7 +472,8 @@ CATEGORIES = {
     "voucher": _l("Buchungsbelege"), "payslip": _l("Entgeltabrechnungen"),
     "payroll_account": _l("Lohnkonten"), "application": _l("Bewerbungsunterlagen"),
     "letter": _l("Geschäftsbriefe"), "delivery_note": _l("Lieferscheine"),
-    "it": _l("IT-Dokumentation"),
+    "it": _l("IT-Dokumentation"), "talent_pool": _l("Talentpool (Einwilligung)"),
+    "personnel_file": _l("Personalakten"),
 }
 
 

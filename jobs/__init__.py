@@ -52,6 +52,8 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "privacy_erasure", "jobs.privacy:privacy_erasure",
             "Anonymise former employees whose retention ended (DSGVO Art. 17/18)",
             hour=2, minute=30)
+    add_job(scheduler, "overdue_instructions", "jobs.hr:overdue_instructions_job",
+            "List employees overdue with a mandatory instruction", hour=6, minute=15)
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))

@@ -3,6 +3,11 @@ import mongoengine as me
 
 from models import compat
 
+from models.absence import Absence, AbsenceType, LeavePolicy
+from models.self_service import ChangeRequest, Invitation
+from models.recruiting import Applicant, JobOpening
+from models.checklist import ChecklistTask, ChecklistTemplate
+from models.training import Instruction, Review, Training
 from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, WebhookDelivery,
                         WebhookSubscription)
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
@@ -55,6 +60,9 @@ ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
 ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsvMapping,
                   BankCounterparty)
+ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
+                  JobOpening, Applicant, ChecklistTemplate, ChecklistTask,
+                  Training, Instruction, Review)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -64,9 +64,17 @@ class Employee(TimestampedDocument):
     # the payroll account's retention ends, then anonymised by the job `privacy_erasure`
     restricted_until = me.DateField()
     erased_at = me.DateTimeField()
+    # absences (issue 18): the week model as ISO weekdays ("12345" = Monday to Friday),
+    # the contract's vacation days per year for a 5-day week (empty: the statutory minimum)
+    work_days = me.StringField(default="12345", regex=r"^[1-7]{1,7}$", max_length=7)
+    vacation_days = FixedDecimalField(places=1, min_value=0, max_value=60)
+    severely_disabled = me.BooleanField(default=False)   # § 208 SGB IX: 5 extra days
+    manager = me.ReferenceField("self")
+    manager_substitute = me.ReferenceField("self")
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
-            "indexes": ["last_name", "department", "status"]}
+            "indexes": ["last_name", "department", "status", "manager",
+                        "manager_substitute"]}
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.personnel_no})"
@@ -77,6 +85,8 @@ class Employee(TimestampedDocument):
             msg = "the exit date lies before the hire date"
             raise me.ValidationError(msg, errors={"exit_date": msg})
         _clean_identifiers(self)
+        if self.work_days:
+            self.work_days = "".join(sorted(set(self.work_days)))
         if self.church_denomination:
             self.church_tax = True
         if self.child_allowances is not None and (self.child_allowances * 2) % 1:

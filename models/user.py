@@ -7,7 +7,7 @@ import mongoengine as me
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-ROLES = ("admin", "finance", "hr", "warehouse", "support", "auditor")
+ROLES = ("admin", "finance", "hr", "warehouse", "support", "auditor", "employee")
 MIN_PASSWORD_LENGTH = 10
 # A change to any of these ends every open session of the user.
 SESSION_ENDING_FIELDS = {"password_hash", "roles", "active"}
@@ -56,8 +56,10 @@ class User(me.Document):
     locale = me.StringField(choices=("de", "en"))  # UI language; unset = browser's
     # Sessions carry the version they were opened with; a change bumps it (issue 13.7).
     session_version = me.IntField(default=0)
+    # the employee record of this user (self-service, and a manager's approvals)
+    employee = me.ReferenceField("Employee")
 
-    meta = {"collection": "users", "indexes": ["roles"]}
+    meta = {"collection": "users", "indexes": ["roles", "employee"]}
 
     def __str__(self):
         return self.email

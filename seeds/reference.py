@@ -17,6 +17,8 @@ DOCUMENT_CATEGORIES = (
     ("payslip", "Payslips", ("admin", "hr")),
     ("payroll_account", "Payroll accounts (Lohnkonto)", ("admin", "hr")),
     ("application", "Applicant documents", ("admin", "hr")),
+    ("talent_pool", "Talent pool (applicant's consent)", ("admin", "hr")),
+    ("personnel_file", "Personnel files", ("admin", "hr")),
     ("letter", "Business letters", ("admin", "finance", "hr", "warehouse", "support",
                                     "auditor")),
     ("delivery_note", "Delivery notes", ("admin", "finance", "warehouse", "auditor")),
@@ -37,6 +39,8 @@ RETENTION_RULES = (
     ("delivery_note", 6, "years", "year_end", "AO §147 (1) Nr. 5 (other tax documents)"),
     # Document date = the rejection: the AGG §15 (4) claim period plus filing time.
     ("application", 6, "months", "document_date", "AGG §15 (4), ArbGG §61b; GDPR Art. 17"),
+    # Document date = the rejection (or set so that the period ends on the consent's end).
+    ("talent_pool", 12, "months", "document_date", "GDPR Art. 6 (1) a, Art. 7: consent"),
 )
 
 
@@ -175,6 +179,69 @@ def seed_sla_policies() -> int:
     return len(missing)
 
 
+# Absence types (issue 18): code, name, paid, counts against entitlement, needs approval,
+# payroll treatment, certificate (AU/eAU) possible
+ABSENCE_TYPES = (
+    ("urlaub", "Urlaub", True, True, True, "paid", False),
+    ("krank", "Krankheit", True, False, False, "sick", True),
+    ("kind_krank", "Kinderkrankentage", False, False, False, "benefit", True),
+    ("sonderurlaub", "Sonderurlaub", True, False, True, "paid", False),
+    ("unbezahlt", "Unbezahlter Urlaub", False, False, True, "unpaid", False),
+    ("elternzeit", "Elternzeit", False, False, True, "benefit", False),
+    ("mutterschutz", "Mutterschutz", False, False, False, "benefit", False),
+    ("kurzarbeit", "Kurzarbeit", False, False, False, "short_time", False),
+    ("fortbildung", "Fortbildung", True, False, True, "paid", False),
+)
+
+
+def seed_absence_types() -> int:
+    """Insert the absence types and the leave policy that are missing; return how many."""
+    from models.absence import AbsenceType, LeavePolicy
+
+    added = 0
+    for code, name, paid, counts, approval, treatment, certificate in ABSENCE_TYPES:
+        if not AbsenceType.objects(code=code).first():
+            AbsenceType(code=code, name=name, paid=paid, counts_against_entitlement=counts,
+                        needs_approval=approval, payroll_treatment=treatment,
+                        certificate_possible=certificate).save()
+            added += 1
+    if not LeavePolicy.objects(key="default").first():
+        LeavePolicy(key="default").save()
+    return added
+
+
+# On- and offboarding checklists (issue 18): (title, responsible role, days from start/exit)
+CHECKLISTS = (
+    ("Eintritt", "onboarding", (
+        ("Arbeitsvertrag unterschrieben", "hr", -14),
+        ("Steuer-ID und SV-Nummer erfasst", "hr", -7),
+        ("Krankenkasse gewählt", "hr", -7),
+        ("IT-Konto und Ausstattung bereit", "support", -1),
+        ("Schlüssel übergeben", "hr", 0),
+        ("Erstunterweisung am ersten Tag", "hr", 0))),
+    ("Austritt", "offboarding", (
+        ("Ausstattung zurückgegeben", "support", 0),
+        ("Zugänge gesperrt", "support", 0),
+        ("Letzte Lohnabrechnung", "hr", 0),
+        ("Arbeitszeugnis", "hr", 14),
+        ("Arbeitsbescheinigung", "hr", 14))),
+)
+
+
+def seed_checklists() -> int:
+    """Insert the default checklist templates that are missing; return how many."""
+    from models.checklist import ChecklistItem, ChecklistTemplate
+
+    added = 0
+    for name, kind, items in CHECKLISTS:
+        if not ChecklistTemplate.objects(name=name).first():
+            ChecklistTemplate(name=name, kind=kind, items=[
+                ChecklistItem(title=t, responsible_role=r, due_offset_days=d)
+                for t, r, d in items]).save()
+            added += 1
+    return added
+
+
 def seed_reference(chart: str | None = None) -> dict:
     """Load every kind of reference data; safe to run any number of times.
 
@@ -188,6 +255,7 @@ def seed_reference(chart: str | None = None) -> dict:
             "sla_policies": seed_sla_policies(),
             "payroll_parameters": seed_payroll_parameters(),
             "health_funds": seed_health_funds(),
+            "absence_types": seed_absence_types(), "checklists": seed_checklists(),
             "vat_rates": seed_vat_rates(chart), "units_migrated": migrate_units(),
             "processing_activities": _seed_privacy()}
 

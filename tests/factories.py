@@ -112,3 +112,12 @@ def make_invoice(lines=None, **kw):
                                   unit="Stk", unit_price=Decimal("24.90"), vat_rate="7")])
     values.update(kw)
     return Invoice(**values).save()
+
+
+def make_absence_request(employee, code="urlaub", start=None, end=None, by="hr@firma.example.com",
+                         **kw):
+    """Request (and for types without approval, record) an absence through the service."""
+    from services.hr.absences import request_absence
+
+    absence, _ = request_absence(employee, code, start, end or start, by, **kw)
+    return absence

@@ -70,6 +70,8 @@ TASK_MODULES = (
     "services.privacy.tasks",
     "services.banking.reconcile_tasks",
     "services.payables.tasks",
+    "services.hr.tasks",
+    "services.hr.checklists",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

@@ -42,6 +42,16 @@ def employed_days(emp: EmployeePay, year: int, month: int) -> int:
     return max(0, (end - start).days + 1)
 
 
+def unpaid_reduction(gross: Decimal, emp: EmployeePay, days: int) -> Decimal:
+    """Unpaid absence days cost 1/30 of the monthly gross each (30-day rule); absent on
+    every employed day of the month: no wage at all."""
+    if not emp.unpaid_days:
+        return gross
+    if emp.unpaid_days >= days:
+        return ZERO
+    return max(ZERO, gross - money(emp.monthly_gross * emp.unpaid_days / 30))
+
+
 def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayResult:
     """Calculate one employee's pay for a month with the month's parameters."""
     first, _ = month_bounds(year, month)
@@ -54,12 +64,15 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
             f"Konfession '{emp.church_denomination}' ist unbekannt; erlaubt: "
             f"{', '.join(sorted(DENOMINATIONS))} (leer = keine Kirchensteuer)")
     gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
+    gross = unpaid_reduction(gross, emp, days)
     is_minijob = emp.monthly_gross <= rates.minijob_limit
     contributions.check_private_insurance(emp, rates, is_minijob)
     result = PayResult(days=days, days_in_month=dim, minijob=is_minijob, gross=gross,
                        taxable_gross=ZERO if is_minijob else gross,
-                       private_health=emp.privately_insured)
-    sv_days = 30 if days == dim else days
+                       private_health=emp.privately_insured,
+                       unpaid_days=emp.unpaid_days, sv_free_days=emp.sv_free_days)
+    sv_days = 30 if days == dim and not emp.sv_free_days else max(0, days - emp.sv_free_days)
+    result.sv_days = sv_days
     if is_minijob:
         contributions.minijob(result, emp, rates, sv_days)
     elif emp.monthly_gross <= rates.midijob_upper_limit:

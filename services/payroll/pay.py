@@ -42,6 +42,10 @@ class EmployeePay:
     private_health_premium: Decimal | None = None
     private_care_premium: Decimal = Decimal("0")
     minijob_pension_exempt: bool = False
+    # absences of the month (services/hr/payroll_effects.py): calendar days without wage
+    # (1/30 of the monthly gross each) and, of them, days without SV (Krankengeld, benefits)
+    unpaid_days: Decimal = Decimal("0")
+    sv_free_days: int = 0
 
     @property
     def church_liable(self) -> bool:
@@ -87,6 +91,9 @@ class PayResult:
     midijob_base_employee: Decimal = ZERO     # employee base BE_AN
     contribution_group: str = ""              # Beitragsgruppenschlüssel KV RV AV PV
     person_group: str = ""                    # Personengruppenschlüssel
+    unpaid_days: Decimal = ZERO               # absences without wage (30-day rule)
+    sv_free_days: int = 0                     # of them without SV (Krankengeld, benefits)
+    sv_days: int = 30
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -20,6 +20,7 @@ from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
                             Payslip, RunTotals)
 from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
+from services.hr import payroll_effects
 from services.payroll import locks
 from services.payroll.rates import rates_for_month
 
@@ -43,7 +44,8 @@ RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "
                  "employer_u1", "employer_u2", "employer_flat_tax", "employer_si",
                  "employer_cost", "health_subsidy", "care_subsidy", "midijob",
                  "private_health", "sv_gross_pension", "sv_gross_health", "midijob_base",
-                 "midijob_base_employee", "contribution_group", "person_group")
+                 "midijob_base_employee", "contribution_group", "person_group",
+                 "unpaid_days", "sv_free_days", "sv_days")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
 
@@ -188,6 +190,8 @@ def _calculate(run: PayrollRun) -> PayrollRun:
     rates = rates_for_month(run.year, run.month)
     Payslip.objects(run=run).delete()
     problems, totals, batch = [], _empty_totals(), []
+    first, last = month_bounds(run.year, run.month)
+    spans, illnesses = payroll_effects.month_spans(first, last)
     for values in employees_in_month(run.year, run.month):
         missing = missing_data(values)
         if missing:
@@ -196,6 +200,10 @@ def _calculate(run: PayrollRun) -> PayrollRun:
                                         name=f"{values['last_name']}, {values['first_name']}",
                                         missing=", ".join(missing)))
             continue
+        if values["id"] in spans:
+            effect = payroll_effects.month_effect(spans[values["id"]], illnesses,
+                                                  values["hire_date"], first, last)
+            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days)
         result = calculate_pay(pay_input(values), run.year, run.month, rates)
         _add_to_totals(totals, result)
         batch.append(payslip_document(run, values, result))

@@ -24,7 +24,9 @@ ALL = set(ROLES)
 PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": None,
           "admin.static": None, "_debug_toolbar": None,
           # the API's description (no data; test_api_basics checks it)
-          "api-docs.openapi_json": 200, "api_docs.docs": 200}
+          "api-docs.openapi_json": 200, "api_docs.docs": 200,
+          # issue 18: the one-time invitation link (an unknown token answers 404)
+          "invitation.accept": 404}
 # The policy the business asked for, stated independently of the view classes.
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
@@ -38,7 +40,7 @@ EXPECTED_READERS = {
     "suppliers": {"admin", "finance", "warehouse", "auditor"},
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
-    "archive_files": set(ROLES),
+    "archive_files": set(ROLES) - {"employee"},
     "retention_rules": {"admin", "finance", "hr", "auditor"},
     "deletion_log": {"admin", "auditor"},
     "job_runs": {"admin"},
@@ -56,7 +58,6 @@ EXPECTED_READERS = {
     "purchase_orders": {"admin", "finance", "warehouse", "auditor"},
     "sla_policies": {"admin", "support", "auditor"},
     "my_tickets": {"admin", "support"},
-    "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
     # issue 16: bank
     "bank_accounts": {"admin", "finance", "auditor"},
     "bank_statements": {"admin", "finance", "auditor"},
@@ -65,6 +66,15 @@ EXPECTED_READERS = {
     "bank_csv_mappings": {"admin", "finance", "auditor"},
     # issue 15: approval rules of supplier invoices
     "approval_rules": {"admin", "finance", "auditor"},
+    "import_runs": set(ROLES) - {"employee"},  # each sees only the collections it imports (or audits)
+    # issue 18: absences (requests go through the hr.* screens below)
+    "absences": {"admin", "hr"}, "absence_types": {"admin", "hr"},
+    "leave_policy": {"admin", "hr"},
+    "job_openings": {"admin", "hr"}, "applicants": {"admin", "hr"},
+    "checklist_templates": {"admin", "hr"},
+    # each role its own tasks (the list is filtered by the responsible role)
+    "checklist_tasks": {"admin", "hr", "finance", "warehouse", "support"},
+    "trainings": {"admin", "hr"}, "instructions": {"admin", "hr"}, "reviews": {"admin", "hr"},
 }
 
 
@@ -105,6 +115,16 @@ MODEL_WRITERS = {
     "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "approval_rules": ({"admin"}, {"create", "edit", "delete"}),
+    "absences": ({"admin", "hr"}, set()),        # requested and decided on the screens
+    "absence_types": ({"admin", "hr"}, {"create", "edit"}),   # deactivated, never deleted
+    "leave_policy": ({"admin", "hr"}, {"edit"}),  # one seeded policy
+    "job_openings": ({"admin", "hr"}, {"create", "edit"}),
+    "applicants": ({"admin", "hr"}, {"create", "edit"}),   # the cleanup deletes, on time
+    "checklist_templates": ({"admin", "hr"}, {"create", "edit"}),
+    "checklist_tasks": ({"admin", "hr", "finance", "warehouse", "support"}, set()),  # ticked off
+    "trainings": ({"admin", "hr"}, {"create", "edit", "delete"}),
+    "instructions": ({"admin", "hr"}, {"create", "edit"}),
+    "reviews": ({"admin", "hr"}, {"create", "edit"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -142,6 +162,16 @@ SCREEN_READERS = {
     # check is tested in tests/views/test_payables_views.py)
     "payables.index": FINANCE_READ, "payables.upload": {"admin", "finance"},
     "payables.show": ALL,
+    # issue 18: everyone has absences; each record is shown to the person, the manager (or
+    # substitute) and HR only (tests/views/test_absence_screens.py), others get 404
+    "hr.index": ALL, "hr.show": ALL, "hr.calendar_view": ALL,
+    "hr.self_service_view": {"admin", "hr"},
+    # self-service: each user's own record only (tests/views/test_self_service.py)
+    "me.index": ALL, "me.payslip_pdf": ALL,
+    "hr.applicant_view": {"admin", "hr"},
+    # reviews: the employee, the manager and HR (tests/services/hr/test_training_reviews.py)
+    "hr.reviews_index": ALL, "hr.review_view": ALL,
+    "hr.reports_view": {"admin", "hr"},
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -167,6 +197,12 @@ SCREEN_WRITERS = {
     "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
     "payables.upload": {"admin", "finance"},
     "payables.act": ALL,  # unknown id: 404; per invoice and action: tests/views/test_payables_views.py
+    "hr.create": ALL, "hr.decide": ALL, "hr.cancel": ALL,
+    "hr.eau": {"admin", "hr"},
+    "hr.change_decide": {"admin", "hr"}, "hr.invite": {"admin", "hr"},
+    "me.change": ALL,
+    "hr.applicant_document": {"admin", "hr"}, "hr.applicant_stage": {"admin", "hr"},
+    "hr.review_view": ALL,
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

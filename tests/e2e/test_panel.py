@@ -13,6 +13,7 @@ MENU = {  # menu entries each role must see (and no others of these)
     "warehouse": {"Einkauf & Lager", "Archiv", "Import"},
     "support": {"Support", "Archiv", "Import"},
     "auditor": {"Finanzen", "Einkauf & Lager", "Support", "Archiv", "Import", "System"},
+    "employee": set(),   # only "Abwesenheiten" (absences, own data, reviews; every role has it)
 }
 ALL_MENUS = set().union(*MENU.values())
 

@@ -1,0 +1,1 @@
+"""People beyond payroll: absences and leave entitlement, team calendar, HR task sources."""

@@ -1,0 +1,140 @@
+"""What a month's approved absences mean for payroll: days without wage and without SV.
+
+- `unpaid` and `short_time` days: no wage (1/30 of the monthly gross per calendar day,
+  half days at the edges 0.5), SV days stay (§ 7 (3) SGB IV: up to a month unpaid leave
+  keeps the employment);
+- `benefit` days (parental leave, maternity protection, child sick pay): no wage, no SV days;
+- `sick` days: the wage continues for six weeks (42 calendar days) per illness, counted
+  over every absence of the same illness, and only once the employment has lasted four
+  weeks (§ 3 (1), (3) EFZG); after that Krankengeld: no wage, no SV days.
+The payroll run reads this (services/payroll/runs.py); nothing is entered twice.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from models.absence import Absence, AbsenceType
+from services.hr.workdays import days_between
+
+SICK_PAY_DAYS = 42
+WAITING_DAYS = 28
+
+
+@dataclass
+class MonthEffect:
+    unpaid_days: Decimal = Decimal(0)
+    sv_free_days: int = 0
+    sick_pay_end: list = field(default_factory=list)   # last days of sick pay in the month
+
+
+@dataclass(frozen=True)
+class Span:
+    treatment: str
+    start: date
+    end: date
+    half_day_start: bool = False
+    half_day_end: bool = False
+    illness: object = None   # key of the illness (the first absence's id)
+
+
+def day_weight(span: Span, day: date) -> Decimal:
+    if (span.half_day_start and day == span.start) or (span.half_day_end and day == span.end):
+        return Decimal("0.5")
+    return Decimal(1)
+
+
+def sick_days_without_pay(spans: list[Span], hire: date) -> set[date]:
+    """The days of an illness (all its absences) after sick pay ended or before it began."""
+    waiting_end = hire + timedelta(days=WAITING_DAYS)
+    paid, unpaid = 0, set()
+    for span in sorted(spans, key=lambda s: s.start):
+        for day in days_between(span.start, span.end):
+            if day < waiting_end or paid >= SICK_PAY_DAYS:
+                unpaid.add(day)
+            else:
+                paid += 1
+    return unpaid
+
+
+def month_effect(spans: list[Span], illnesses: dict, hire: date, first: date,
+                 last: date) -> MonthEffect:
+    """One employee's effect in the month [first, last]; `illnesses` maps an illness key to
+    every span of that illness (also outside the month)."""
+    effect = MonthEffect()
+    sv_free = set()
+    for span in spans:
+        if span.treatment == "sick":
+            without = sick_days_without_pay(illnesses.get(span.illness, [span]), hire)
+            days = [d for d in days_between(max(span.start, first), min(span.end, last))
+                    if d in without]
+            sv_free.update(days)
+            effect.unpaid_days += len(days)
+            paid_days = [d for d in days_between(span.start, span.end) if d not in without]
+            if paid_days and paid_days[-1] < span.end and first <= paid_days[-1] <= last:
+                effect.sick_pay_end.append(paid_days[-1])
+            continue
+        if span.treatment not in ("unpaid", "short_time", "benefit"):
+            continue
+        for day in days_between(max(span.start, first), min(span.end, last)):
+            effect.unpaid_days += day_weight(span, day)
+            if span.treatment == "benefit" and day_weight(span, day) == 1:
+                sv_free.add(day)
+    effect.sv_free_days = len(sv_free)
+    return effect
+
+
+def month_spans(first: date, last: date) -> tuple[dict, dict]:
+    """Approved absences touching the month, per employee id, and every span of the
+    illnesses among them."""
+    treatments = {t["_id"]: t["payroll_treatment"] for t in
+                  AbsenceType.objects.only("payroll_treatment").as_pymongo()}
+    per_employee, roots = defaultdict(list), set()
+    fields = ("employee", "absence_type", "start", "end", "half_day_start", "half_day_end",
+              "illness_of")
+    for raw in Absence.objects(status="approved", start__lte=last, end__gte=first).only(
+            *fields).as_pymongo().no_cache():
+        treatment = treatments.get(raw["absence_type"], "paid")
+        if treatment == "paid":
+            continue
+        illness = raw.get("illness_of") or raw["_id"]
+        if treatment == "sick":
+            roots.add(illness)
+        per_employee[raw["employee"]].append(_span(raw, treatment, illness))
+    illnesses = defaultdict(list)
+    if roots:
+        for raw in Absence.objects(status="approved").filter(
+                __raw__={"$or": [{"_id": {"$in": list(roots)}},
+                                 {"illness_of": {"$in": list(roots)}}]}).only(
+                *fields).as_pymongo():
+            illness = raw.get("illness_of") or raw["_id"]
+            illnesses[illness].append(_span(raw, "sick", illness))
+    return per_employee, illnesses
+
+
+def _span(raw: dict, treatment: str, illness) -> Span:
+    return Span(treatment, _day(raw["start"]), _day(raw["end"]),
+                bool(raw.get("half_day_start")), bool(raw.get("half_day_end")), illness)
+
+
+def _day(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def sick_pay_endings(since: date) -> list[tuple]:
+    """(absence, last day of sick pay) for illnesses whose sick pay ended on or after
+    `since` while the employee stayed ill: Krankengeld from the next day, HR reports it."""
+    sick_types = [t.pk for t in AbsenceType.objects(payroll_treatment="sick").only("id")]
+    found = []
+    for absence in Absence.objects(status="approved", absence_type__in=sick_types,
+                                   end__gte=since):
+        root = absence.illness_of.pk if absence.illness_of else absence.pk
+        spans = [_span(raw, "sick", root) for raw in Absence.objects(status="approved").filter(
+            __raw__={"$or": [{"_id": root}, {"illness_of": root}]}).as_pymongo()]
+        without = sick_days_without_pay(spans, absence.employee.hire_date)
+        waiting_end = absence.employee.hire_date + timedelta(days=WAITING_DAYS)
+        ended = [d for d in days_between(absence.start, absence.end)
+                 if d in without and d >= waiting_end]
+        if ended and ended[0] - timedelta(days=1) >= since:
+            found.append((absence, ended[0] - timedelta(days=1)))
+    return found
