@@ -14,6 +14,7 @@ How a field refers to a subject:
   email  the field holds the subject's e-mail (a user who created, posted, changed ...;
          a mail's recipients)
   contains the field contains a user's e-mail within other text (throttle keys)
+  iban   the field holds the subject's IBAN (bank transactions of a person's account)
 """
 from dataclasses import dataclass
 
@@ -73,6 +74,31 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "privacy_erasure_log": (_r("document_id", "employee", "id_str"),) + _users("by"),
     # keys "user:<e-mail>", "pair:<e-mail>|<address>": kept at most one 15-minute window
     "login_throttle": (_r("_id", "user", "contains"),),
+    # issue 15: supplier invoices
+    "supplier_invoices": (_r("supplier", "supplier"), _r("iban", "supplier", "iban"))
+    + _users("captured_by", "checked_by", "approved_by", "findings_confirmed_by",
+             "iban_confirmed_by", "payments.recorded_by", "history.user"),
+    "approval_rules": (_r("supplier", "supplier"),),
+    # issue 16: bank statements name payers and payees by name and IBAN
+    "bank_transactions": tuple(_r("counterparty_iban", kind, "iban")
+                               for kind in ("employee", "customer", "supplier"))
+    + _users("reconciled_by"),
+    "bank_counterparties": tuple(_r("_id", kind, "iban")  # _id: the learned IBAN
+                                 for kind in ("employee", "customer", "supplier")),
+    "bank_rules": tuple(_r("counterparty_iban", kind, "iban")
+                        for kind in ("employee", "customer", "supplier")) + _users("created_by"),
+    "bank_statements": _users("imported_by"),
+    # issue 18: people
+    "applicants": (_r("_id", "applicant", "self"), _r("employee", "employee"))
+    + _users("history.by"),
+    "absences": (_r("employee", "employee"),) + _users("requested_by", "decided_by",
+                                                       "eau_retrieved_by"),
+    "change_requests": (_r("employee", "employee"),) + _users("requested_by"),
+    "invitations": (_r("employee", "employee"), _r("email", "employee", "email"))
+    + _users("invited_by"),
+    "checklist_tasks": (_r("employee", "employee"),) + _users("done_by"),
+    "trainings": (_r("employee", "employee"),),
+    "reviews": (_r("employee", "employee"),),
 }
 
 EXEMPT: dict[str, str] = {
@@ -96,6 +122,11 @@ EXEMPT: dict[str, str] = {
     "stock_ledger": "Bestandsfortschreibung je Artikel",
     "vat_rates": "Steuersätze",
     "webhook_deliveries": "Zustellversuche von Ereignissen (nur Ids und Nummern)",
+    "bank_accounts": "eigene Bankkonten des Unternehmens",
+    "bank_csv_mappings": "Spaltenzuordnungen von Bank-CSV-Dateien (Spaltennamen, keine Daten)",
+    "checklist_templates": "Vorlagen von Checklisten (Aufgaben und Rollen)",
+    "instructions": "Arten von Pflichtunterweisungen (Name, Turnus)",
+    "absence_types": "Abwesenheitsarten",
 }
 
 

@@ -73,9 +73,9 @@ def collect(kind: str, key: str) -> SubjectData:
 
 def _collect_into(data: SubjectData, kind: str, subject: dict) -> None:
     db = me.get_db()
-    ident, email = subject["_id"], subject.get("email")
+    ident, email, iban = subject["_id"], subject.get("email"), subject.get("iban")
     for coll, refs in refs_for(kind).items():
-        clauses = [c for c in (_clause(r, ident, email) for r in refs) if c]
+        clauses = [c for c in (_clause(r, ident, email, iban) for r in refs) if c]
         if not clauses:
             continue
         found = data.collections.setdefault(coll, {})
@@ -84,7 +84,7 @@ def _collect_into(data: SubjectData, kind: str, subject: dict) -> None:
     data.collections = {c: v for c, v in data.collections.items() if v}
 
 
-def _clause(ref, ident, email):
+def _clause(ref, ident, email, iban=None):
     if ref.by == "self":
         return {"_id": ident}
     if ref.by == "id":
@@ -95,6 +95,8 @@ def _clause(ref, ident, email):
         return {ref.field: email}
     if ref.by == "contains" and email:
         return {ref.field: {"$regex": re.escape(email)}}
+    if ref.by == "iban" and iban:
+        return {ref.field: iban}
     return None
 
 

@@ -87,3 +87,31 @@ def test_cli_writes_the_zip(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "users=1" in result.output and "tickets=1" in result.output
     assert zipfile.ZipFile(out).testzip() is None
+
+
+def test_bank_lines_and_supplier_invoices_are_found_by_iban_and_reference(app):
+    """Payers and payees appear in bank statements only by name and IBAN."""
+    import mongoengine as me
+    from bson import ObjectId
+
+    from tests.factories import make_supplier
+
+    with app.app_context():
+        emp = make_employee(personnel_no="P-9001", iban="DE02120300000000202051")
+        supplier = make_supplier(supplier_no="L-77", iban="DE02100100100006820101")
+        db = me.get_db()
+        salary, rent, stranger = ObjectId(), ObjectId(), ObjectId()
+        db.bank_transactions.insert_many([
+            {"_id": salary, "counterparty_iban": "DE02120300000000202051", "amount": "-2500.00"},
+            {"_id": rent, "counterparty_iban": "DE02100100100006820101", "amount": "-900.00"},
+            {"_id": stranger, "counterparty_iban": "DE12500105170648489890", "amount": "1.00"}])
+        invoice = ObjectId()
+        db.supplier_invoices.insert_one({"_id": invoice, "supplier": supplier.pk,
+                                         "number": "ER-1"})
+        db.absences.insert_one({"_id": ObjectId(), "employee": emp.pk, "kind": "vacation"})
+        mine = collect("employee", "P-9001").collections
+        assert set(mine["bank_transactions"]) == {salary}
+        assert len(mine["absences"]) == 1
+        theirs = collect("supplier", "L-77").collections
+        assert set(theirs["bank_transactions"]) == {rent}
+        assert set(theirs["supplier_invoices"]) == {invoice}
