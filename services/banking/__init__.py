@@ -1,0 +1,1 @@
+"""Banking: bank accounts, statement import (CAMT, MT940, CSV), reconciliation, SEPA, dunning."""
