@@ -99,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
 def _init_blueprints(app: Flask) -> None:
     from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
                        privacy, tasks)
+                       sepa, tasks)
 
     for module in (
         auth,
@@ -112,5 +113,6 @@ def _init_blueprints(app: Flask) -> None:
         payroll,
         tasks,
         privacy,
+        sepa,
     ):
         app.register_blueprint(module.bp)

@@ -5,6 +5,7 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
+from admin.banking import PaymentPayeeView, sepa_menu_link
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
@@ -31,6 +32,7 @@ from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
 from models.backup import BackupRun
 from models.privacy import DataBreach, ProcessingActivity
+from models.payment_run import PaymentPayee
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -39,6 +41,7 @@ VIEWS = (
     (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
     (CustomerView, Customer, "Customers", "Finance", "customers"),
     (CompanyView, Company, "Company", "Finance", "company"),
+    (PaymentPayeeView, PaymentPayee, "Payment payees", "Finance", "payment_payees"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),
@@ -100,4 +103,5 @@ def init_admin(app) -> Admin:
     admin.add_link(payroll_menu_link())
     admin.add_link(subject_access_menu_link())
     add_ledger_links(admin)
+    admin.add_link(sepa_menu_link(menu_label("Finance")))
     return admin

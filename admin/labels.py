@@ -304,6 +304,7 @@ MENU = {
     "Data protection": _l("Datenschutz"),
     "Processing activities": _l("Verarbeitungsverzeichnis"),
     "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
+    "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"), "Payment payees": _l("Zahlungsempfänger"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 

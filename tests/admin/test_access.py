@@ -35,6 +35,7 @@ EXPECTED_READERS = {
     "invoice": {"admin", "finance", "auditor"},
     "customers": {"admin", "finance", "auditor"},
     "company": {"admin", "finance", "auditor"},
+    "payment_payees": {"admin", "finance", "auditor"},
     "suppliers": {"admin", "finance", "warehouse", "auditor"},
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
@@ -70,6 +71,7 @@ MODEL_WRITERS = {
     "invoice": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "customers": ({"admin", "finance"}, {"create", "edit"}),
     "company": ({"admin", "finance"}, {"create", "edit"}),
+    "payment_payees": ({"admin", "finance"}, {"create", "edit"}),
     "suppliers": ({"admin", "finance", "warehouse"}, {"create", "edit", "delete"}),
     "stock": ({"admin", "warehouse"}, {"create", "edit", "delete"}),
     "tickets": ({"admin", "support"}, {"create", "edit", "delete"}),
@@ -122,6 +124,8 @@ SCREEN_READERS = {
     "ticket_ops.index": {"admin", "support", "auditor"},
     "privacy.subject_access": {"admin"},
     "privacy.processing_pdf": {"admin", "auditor"},
+    # SEPA payment runs (issue 16): finance proposes and releases, auditors read
+    "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -143,6 +147,7 @@ SCREEN_WRITERS = {
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
+    "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
