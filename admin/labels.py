@@ -338,6 +338,9 @@ JOBS = {
                      "fehlgeschlagene werden später erneut versucht.")),
     "task_digest": (_l("Aufgaben per E-Mail"),
                     _l("Schickt jedem Benutzer werktags morgens seine offenen Aufgaben.")),
+    "dunning_proposal": (_l("Mahnvorschlag erstellen"),
+                         _l("Schlägt werktags die fälligen Mahnungen vor; eine Person bestätigt "
+                            "sie.")),
 }
 
 

@@ -60,6 +60,9 @@ def register_jobs(scheduler, app) -> None:
             lease=timedelta(minutes=10))
     add_job(scheduler, "task_digest", "jobs.mail:task_digest",
             "Mail every user their open tasks", day_of_week="mon-fri", hour=7, minute=0)
+    add_job(scheduler, "dunning_proposal", "jobs.dunning:propose_dunning_run",
+            "Propose the dunning run (a person confirms it)", day_of_week="mon-fri",
+            hour=7, minute=0)
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -20,6 +20,7 @@ from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.mail import OutgoingMail
+from models.dunning import BaseRate, DunningBlock, DunningLevel, DunningRun
 from models.payment_run import PaymentClaim, PaymentPayee, PaymentRun
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
 from models.privacy import DataBreach, ProcessingActivity
@@ -50,6 +51,7 @@ ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
 ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
+ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -139,6 +139,9 @@ class Invoice(TimestampedDocument):
     cancelled_by = me.ObjectIdField()
     issued_by = me.StringField()
     issued_at = me.DateTimeField()
+    # Written by services.banking.dunning only: the last level sent and when.
+    dunning_level = me.IntField(default=0)
+    dunned_on = me.DateField()
     created_by = me.StringField()
 
     meta = {"collection": "invoices", "ordering": ["-created_at"],

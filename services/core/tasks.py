@@ -69,6 +69,7 @@ TASK_MODULES = (
     "services.backup.tasks",
     "services.privacy.tasks",
     "services.banking.sepa_tasks",
+    "services.banking.dunning_tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}
