@@ -100,6 +100,8 @@ def _init_blueprints(app: Flask) -> None:
     from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
                        privacy, tasks)
                        sepa, tasks)
+    from views import (archive, auth, dunning, errors, health, i18n, imports, invoices, ledger,
+                       payroll, sepa, tasks)
 
     for module in (
         auth,
@@ -114,5 +116,6 @@ def _init_blueprints(app: Flask) -> None:
         tasks,
         privacy,
         sepa,
+        dunning,
     ):
         app.register_blueprint(module.bp)

@@ -6,6 +6,8 @@ from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
 from admin.banking import PaymentPayeeView, sepa_menu_link
+from admin.banking import (BaseRateView, DunningBlockView, DunningLevelView, PaymentPayeeView,
+                           dunning_menu_link, sepa_menu_link)
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
@@ -32,6 +34,7 @@ from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
 from models.backup import BackupRun
 from models.privacy import DataBreach, ProcessingActivity
+from models.dunning import BaseRate, DunningBlock, DunningLevel
 from models.payment_run import PaymentPayee
 
 # (view class, document, label, menu category, endpoint)
@@ -42,6 +45,9 @@ VIEWS = (
     (CustomerView, Customer, "Customers", "Finance", "customers"),
     (CompanyView, Company, "Company", "Finance", "company"),
     (PaymentPayeeView, PaymentPayee, "Payment payees", "Finance", "payment_payees"),
+    (DunningLevelView, DunningLevel, "Dunning levels", "Finance", "dunning_levels"),
+    (BaseRateView, BaseRate, "Base rate", "Finance", "base_rates"),
+    (DunningBlockView, DunningBlock, "Dunning blocks", "Finance", "dunning_blocks"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),
@@ -104,4 +110,5 @@ def init_admin(app) -> Admin:
     admin.add_link(subject_access_menu_link())
     add_ledger_links(admin)
     admin.add_link(sepa_menu_link(menu_label("Finance")))
+    admin.add_link(dunning_menu_link(menu_label("Finance")))
     return admin

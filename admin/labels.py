@@ -168,7 +168,11 @@ FIELDS = {
     "skonto_days": _l("Skontofrist (Tage)"), "skonto_percent": _l("Skonto (%)"),
     "skonto_until": _l("Skonto bis"), "discount": _l("Skonto"),
     "write_off": _l("Ausgebuchte Differenz"), "overpaid": _l("Überzahlung"),
-    "write_off_limit": _l("Ausbuchungsgrenze Zahlungsdifferenz (€)"), "source": _l("Herkunft"),
+    "write_off_limit": _l("Ausbuchungsgrenze Zahlungsdifferenz (€)"),
+    "level": _l("Stufe"), "days_after_due": _l("Tage nach Fälligkeit"),
+    "fee": _l("Gebühr"), "charge_interest": _l("Verzugszinsen berechnen"),
+    "consumer": _l("Verbraucher (Verzugszins + 5 statt + 9 Punkte)"),
+    "dunning_level": _l("Mahnstufe"), "dunned_on": _l("Gemahnt am"), "source": _l("Herkunft"),
     "start": _l("Fristbeginn"), "started_at": _l("Gestartet"), "state": _l("Zustand"),
     "status": _l("Status"), "street": _l("Straße"), "summary": _l("Ergebnis"),
     "supplier": _l("Lieferant"), "supplier_no": _l("Lieferantennummer"),
@@ -305,6 +309,8 @@ MENU = {
     "Processing activities": _l("Verarbeitungsverzeichnis"),
     "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
     "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"), "Payment payees": _l("Zahlungsempfänger"),
+    "Dunning levels": _l("Mahnstufen"), "Base rate": _l("Basiszinssatz"),
+    "Dunning blocks": _l("Mahnsperren"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 

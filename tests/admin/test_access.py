@@ -36,6 +36,9 @@ EXPECTED_READERS = {
     "customers": {"admin", "finance", "auditor"},
     "company": {"admin", "finance", "auditor"},
     "payment_payees": {"admin", "finance", "auditor"},
+    "dunning_levels": {"admin", "finance", "auditor"},
+    "base_rates": {"admin", "finance", "auditor"},
+    "dunning_blocks": {"admin", "finance", "auditor"},
     "suppliers": {"admin", "finance", "warehouse", "auditor"},
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
@@ -72,6 +75,9 @@ MODEL_WRITERS = {
     "customers": ({"admin", "finance"}, {"create", "edit"}),
     "company": ({"admin", "finance"}, {"create", "edit"}),
     "payment_payees": ({"admin", "finance"}, {"create", "edit"}),
+    "dunning_levels": ({"admin", "finance"}, {"create", "edit"}),
+    "base_rates": ({"admin", "finance"}, {"create", "edit"}),
+    "dunning_blocks": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "suppliers": ({"admin", "finance", "warehouse"}, {"create", "edit", "delete"}),
     "stock": ({"admin", "warehouse"}, {"create", "edit", "delete"}),
     "tickets": ({"admin", "support"}, {"create", "edit", "delete"}),
@@ -126,6 +132,8 @@ SCREEN_READERS = {
     "privacy.processing_pdf": {"admin", "auditor"},
     # SEPA payment runs (issue 16): finance proposes and releases, auditors read
     "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
+    # dunning runs (issue 16): finance proposes and confirms, auditors read
+    "dunning.index": FINANCE_READ, "dunning.show": FINANCE_READ,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -148,6 +156,7 @@ SCREEN_WRITERS = {
     "ticket_ops.status": {"admin", "support"},
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
     "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
+    "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
