@@ -169,7 +169,7 @@ FIELDS = {
     "skonto_until": _l("Skonto bis"), "discount": _l("Skonto"),
     "write_off": _l("Ausgebuchte Differenz"), "overpaid": _l("Überzahlung"),
     "write_off_limit": _l("Ausbuchungsgrenze Zahlungsdifferenz (€)"),
-    "level": _l("Stufe"), "days_after_due": _l("Tage nach Fälligkeit"),
+    "level": _l("Stufe"), "days_after_due": _l("Tage nach Fälligkeit"), "invoice": _l("Rechnung"),
     "fee": _l("Gebühr"), "charge_interest": _l("Verzugszinsen berechnen"),
     "consumer": _l("Verbraucher (Verzugszins + 5 statt + 9 Punkte)"),
     "dunning_level": _l("Mahnstufe"), "dunned_on": _l("Gemahnt am"), "source": _l("Herkunft"),
