@@ -228,6 +228,7 @@ CODES = {
     "warehouse": _l("Lager"), "support": _l("Support"), "auditor": _l("Prüfung"),
     # documents and runs
     "draft": _l("Entwurf"), "issuing": _l("wird ausgestellt"), "issued": _l("ausgestellt"),
+    "released": _l("freigegeben"), "confirmed": _l("bestätigt"),
     "paid": _l("bezahlt"), "cancelled": _l("storniert"), "posted": _l("gebucht"),
     "invoice": _l("Rechnung"), "credit_note": _l("Gutschrift"),
     "calculating": _l("wird berechnet"), "calculated": _l("berechnet"),

@@ -45,7 +45,10 @@ def test_interest_by_hand():
 
 
 def setup_levels():
+    """The test's own levels and rates (the seeded defaults are replaced)."""
     make_company()
+    BaseRate.objects.delete()
+    DunningLevel.objects.delete()
     for valid_from, rate in RATES:
         BaseRate(valid_from=valid_from, rate=rate).save()
     DunningLevel(level=1, days_after_due=7, title="Zahlungserinnerung",
@@ -123,8 +126,15 @@ def test_consumers_pay_five_points(app):
     assert run.letters[0].interest == D("0.47") and run.letters[0].consumer
 
 
+def test_the_seeded_defaults_hold_the_published_base_rate(app):
+    assert (date(2025, 7, 1), D("1.27")) in dunning.base_rates()
+    assert [lv.days_after_due for lv in DunningLevel.objects.order_by("level")] == [7, 21, 35]
+
+
 def test_without_levels_or_base_rate_the_clerk_is_told(app):
     make_company()
+    BaseRate.objects.delete()
+    DunningLevel.objects.delete()
     issued_invoice()
     with pytest.raises(BusinessRuleError, match="Mahnstufen"):
         dunning.propose_run(date(2026, 4, 5), "fibu")

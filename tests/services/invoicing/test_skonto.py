@@ -159,8 +159,8 @@ def test_the_terms_are_printed_and_in_the_xml(app):
     from services.invoicing.pdf import invoice_html
     rates = issuing.rate_table()
     page = invoice_html(inv, issuing.totals_for(inv.lines, rates), rates)
-    assert "Bei Zahlung bis zum 25.03.2026 abzüglich 2 % Skonto (7,85 €), Zahlbetrag 384,59 €." \
-        in page
+    assert ("Bei Zahlung bis zum 25.03.2026 abzüglich 2 % Skonto (7,85 €), "
+            "Zahlbetrag 384,59 €.") in page
 
 
 def test_skonto_invoices_pass_mustang(app, tmp_path):
