@@ -62,7 +62,7 @@ def register_jobs(scheduler, app) -> None:
             "Mail every user their open tasks", day_of_week="mon-fri", hour=7, minute=0)
     add_job(scheduler, "dunning_proposal", "jobs.dunning:propose_dunning_run",
             "Propose the dunning run (a person confirms it)", day_of_week="mon-fri",
-            hour=7, minute=0)
+            hour=6, minute=30)  # before the 07:00 task digest names the proposal
 
 
 def add_job(scheduler, name: str, func: str, description: str,
