@@ -179,13 +179,13 @@ BASE_RATES = (("2023-01-01", "1.62"), ("2023-07-01", "3.12"), ("2024-01-01", "3.
               ("2024-07-01", "3.37"), ("2025-01-01", "2.27"), ("2025-07-01", "1.27"))
 DUNNING_LEVELS = (
     (1, 7, "Zahlungserinnerung", "0.00", False,
-     "sicher ist Ihnen entgangen, dass die folgenden Rechnungen fällig sind. Bitte überweisen "
-     "Sie den offenen Betrag in den nächsten Tagen."),
+     "sicher ist Ihnen entgangen, dass die unten aufgeführten Posten fällig sind. Bitte "
+     "überweisen Sie die offene Summe in den nächsten Tagen."),
     (2, 21, "1. Mahnung", "5.00", True,
      "leider konnten wir bis heute keinen Zahlungseingang feststellen. Bitte überweisen Sie "
-     "den offenen Betrag mit Mahngebühr und Verzugszinsen innerhalb von 7 Tagen."),
+     "die offene Summe mit Mahngebühr und Verzugszinsen innerhalb von 7 Tagen."),
     (3, 35, "2. Mahnung", "10.00", True,
-     "trotz unserer Mahnung ist der Betrag noch offen. Bitte überweisen Sie ihn innerhalb von "
+     "trotz unserer Mahnung ist die Summe noch offen. Bitte überweisen Sie sie innerhalb von "
      "7 Tagen; danach übergeben wir die Forderung ohne weitere Ankündigung."),
 )
 
