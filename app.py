@@ -97,11 +97,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
-                       privacy, tasks)
-                       sepa, tasks)
     from views import (archive, auth, dunning, errors, health, i18n, imports, invoices, ledger,
-                       payroll, sepa, tasks)
+                       payroll, privacy, sepa, tasks)
 
     for module in (
         auth,

@@ -5,7 +5,6 @@ from flask_admin.theme import Bootstrap4Theme
 from admin.api import ApiTokenView, WebhookDeliveryView, WebhookSubscriptionView
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
-from admin.banking import PaymentPayeeView, sepa_menu_link
 from admin.banking import (BaseRateView, DunningBlockView, DunningLevelView, PaymentPayeeView,
                            dunning_menu_link, sepa_menu_link)
 from admin.base import HomeView

@@ -227,11 +227,10 @@ def seed_reference(chart: str | None = None) -> dict:
             "payroll_parameters": seed_payroll_parameters(),
             "health_funds": seed_health_funds(),
             "vat_rates": seed_vat_rates(chart), "units_migrated": migrate_units(),
-            "processing_activities": _seed_privacy()}
+            "processing_activities": _seed_privacy(), "dunning": seed_dunning()}
 
 
 def _seed_privacy() -> int:
     from seeds.privacy import seed_processing_activities
 
     return seed_processing_activities()
-            "dunning": seed_dunning()}
