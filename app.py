@@ -104,6 +104,7 @@ def _init_blueprints(app: Flask) -> None:
         "auth",
         "archive",
         "banking",
+        "dunning",
         "errors",
         "health",
         "hr",
@@ -116,6 +117,7 @@ def _init_blueprints(app: Flask) -> None:
         "payables",
         "payroll",
         "privacy",
+        "sepa",
         "tasks",
     ):
         module = importlib.import_module(f"views.{name}")

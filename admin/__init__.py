@@ -9,6 +9,8 @@ from admin.banking import (BankAccountView, BankCsvMappingView, BankRuleView,
                            BankStatementView, BankTransactionView)
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
+from admin.payment_runs import (BaseRateView, DunningBlockView, DunningLevelView, PaymentPayeeView,
+                                dunning_menu_link, sepa_menu_link)
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.holds import LegalHoldView
@@ -46,6 +48,8 @@ from models.bank_csv_mapping import BankCsvMapping
 from models.bank_rule import BankRule
 from models.bank_statement import BankStatement, BankTransaction
 from models.supplier_invoice import ApprovalRule
+from models.dunning import BaseRate, DunningBlock, DunningLevel
+from models.payment_run import PaymentPayee
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -54,6 +58,10 @@ VIEWS = (
     (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
     (CustomerView, Customer, "Customers", "Finance", "customers"),
     (CompanyView, Company, "Company", "Finance", "company"),
+    (PaymentPayeeView, PaymentPayee, "Payment payees", "Finance", "payment_payees"),
+    (DunningLevelView, DunningLevel, "Dunning levels", "Finance", "dunning_levels"),
+    (BaseRateView, BaseRate, "Base rate", "Finance", "base_rates"),
+    (DunningBlockView, DunningBlock, "Dunning blocks", "Finance", "dunning_blocks"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),
@@ -140,4 +148,6 @@ def init_admin(app) -> Admin:
     from admin.banking import bank_menu_link
 
     admin.add_link(bank_menu_link())
+    admin.add_link(sepa_menu_link(menu_label("Finance")))
+    admin.add_link(dunning_menu_link(menu_label("Finance")))
     return admin

@@ -192,7 +192,15 @@ FIELDS = {
     "scheduled_for": _l("Geplant für"), "sent_at": _l("Versendet am"),
     "service_date": _l("Leistungsdatum"), "service_date_end": _l("Leistungszeitraum bis"),
     "sha256": _l("SHA-256-Prüfsumme"), "size": _l("Größe (Bytes)"), "sku": _l("Artikelnummer"),
-    "skip_invalid": _l("Ungültige Zeilen überspringen"), "source": _l("Herkunft"),
+    "skip_invalid": _l("Ungültige Zeilen überspringen"),
+    "skonto_days": _l("Skontofrist (Tage)"), "skonto_percent": _l("Skonto (%)"),
+    "skonto_until": _l("Skonto bis"), "discount": _l("Skonto"),
+    "write_off": _l("Ausgebuchte Differenz"), "overpaid": _l("Überzahlung"),
+    "write_off_limit": _l("Ausbuchungsgrenze Zahlungsdifferenz (€)"),
+    "level": _l("Stufe"), "days_after_due": _l("Tage nach Fälligkeit"), "invoice": _l("Rechnung"),
+    "fee": _l("Gebühr"), "charge_interest": _l("Verzugszinsen berechnen"),
+    "consumer": _l("Verbraucher (Verzugszins + 5 statt + 9 Punkte)"),
+    "dunning_level": _l("Mahnstufe"), "dunned_on": _l("Gemahnt am"), "source": _l("Herkunft"),
     "start": _l("Fristbeginn"), "started_at": _l("Gestartet"), "state": _l("Zustand"),
     "status": _l("Status"), "street": _l("Straße"), "summary": _l("Ergebnis"),
     "supplier": _l("Lieferant"), "supplier_no": _l("Lieferantennummer"),
@@ -275,6 +283,7 @@ CODES = {
     "employee": _l("Beschäftigte"), "open": _l("offen"), "confirmed": _l("bestätigt"),
     # documents and runs
     "draft": _l("Entwurf"), "issuing": _l("wird ausgestellt"), "issued": _l("ausgestellt"),
+    "released": _l("freigegeben"), "confirmed": _l("bestätigt"),
     "paid": _l("bezahlt"), "cancelled": _l("storniert"), "posted": _l("gebucht"),
     "invoice": _l("Rechnung"), "credit_note": _l("Gutschrift"),
     "calculating": _l("wird berechnet"), "calculated": _l("berechnet"),
@@ -385,6 +394,9 @@ MENU = {
     "Trainings": _l("Schulungen"), "Mandatory instructions": _l("Pflichtunterweisungen"),
     "Performance reviews": _l("Mitarbeitergespräche"), "My reviews": _l("Meine Mitarbeitergespräche"),
     "Checklist templates": _l("Checklisten-Vorlagen"), "Checklist tasks": _l("Checklisten-Aufgaben"),
+    "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"), "Payment payees": _l("Zahlungsempfänger"),
+    "Dunning levels": _l("Mahnstufen"), "Base rate": _l("Basiszinssatz"),
+    "Dunning blocks": _l("Mahnsperren"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
     "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),
     "Bank transactions": _l("Bankumsätze"), "Booking rules": _l("Buchungsregeln"),
@@ -427,6 +439,9 @@ JOBS = {
     "payables_drop_folder": (_l("Eingangsrechnungen aus dem Eingangsordner"),
                              _l("Liest Rechnungsdateien aus dem Eingangsordner ein und legt sie "
                                 "unter done/ oder failed/ (mit Grund) ab.")),
+    "dunning_proposal": (_l("Mahnvorschlag erstellen"),
+                         _l("Schlägt werktags die fälligen Mahnungen vor; eine Person bestätigt "
+                            "sie.")),
 }
 
 

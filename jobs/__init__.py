@@ -65,6 +65,9 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "payables_drop_folder", "jobs.payables:drop_folder_job",
             "Import supplier invoices from the drop folder", minutes=5,
             lease=timedelta(minutes=15))
+    add_job(scheduler, "dunning_proposal", "jobs.dunning:propose_dunning_run",
+            "Propose the dunning run (a person confirms it)", day_of_week="mon-fri",
+            hour=6, minute=30)  # before the 07:00 task digest names the proposal
 
 
 def add_job(scheduler, name: str, func: str, description: str,

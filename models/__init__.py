@@ -29,6 +29,8 @@ from models.import_run import ImportRun
 from models.ledger import Account, JournalEntry
 from models.login_attempt import LoginThrottle
 from models.mail import OutgoingMail
+from models.dunning import BaseRate, DunningBlock, DunningLevel, DunningRun
+from models.payment_run import PaymentClaim, PaymentPayee, PaymentRun
 from models.payroll import PayrollLock, PayrollParameters, PayrollRun, Payslip
 from models.privacy import DataBreach, ProcessingActivity
 from models.privacy_log import ErasureLogEntry
@@ -63,6 +65,8 @@ ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsv
 ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
                   JobOpening, Applicant, ChecklistTemplate, ChecklistTask,
                   Training, Instruction, Review)
+ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
+ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -1,7 +1,10 @@
 """The company's own master data: letterhead, tax numbers and bank details (one document)."""
+from decimal import Decimal
+
 import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
+from models.fields import MoneyField
 from models.validators import normalize_vat_id
 
 COMPANY_ID = "company"
@@ -25,6 +28,9 @@ class Company(TimestampedDocument):
     bic = me.StringField(max_length=11)
     # U1 (sick-pay levy, AAG § 1): only while the company has at most 30 employees
     u1_levy = me.BooleanField(default=True)
+    # A payment short of the open amount by at most this much closes the invoice; the
+    # difference is written off with VAT correction (services.invoicing.settlement).
+    write_off_limit = MoneyField(default=Decimal("5.00"), min_value=0)
 
     meta = {"collection": "company"}
 

@@ -55,7 +55,7 @@ class InvoiceQuerySet(FrozenQuerySet):
     frozen_fields = ("status", "number", "issued_at", "issued_by", "journal_entry",
                      "pdf_file", "xml_file", "pdf_sha256", "payments", "paid_total",
                      "cancels", "cancelled_by", "tax_lines", "net_total", "vat_total",
-                     "gross_total", "due_date", "recipient", "supplier")
+                     "gross_total", "due_date", "recipient", "supplier", "skonto_until")
     error = FrozenInvoiceError
     message = "{doc} is issued and cannot be changed or deleted; cancel it with a credit note"
 
@@ -89,6 +89,17 @@ class Payment(me.EmbeddedDocument):
     reference = me.StringField(max_length=120)
     entry_id = me.ObjectIdField()
     recorded_by = me.StringField()
+    # What else the payment cleared: Skonto taken within its period, a small difference
+    # written off (both with VAT correction, § 17 UStG), and what was paid beyond the
+    # open amount (stays as the customer's credit on the receivables account).
+    discount = MoneyField(default=Decimal("0.00"))
+    write_off = MoneyField(default=Decimal("0.00"))
+    overpaid = MoneyField(default=Decimal("0.00"))
+
+    @property
+    def cleared(self) -> Decimal:
+        """The part of the invoice this payment settles."""
+        return self.amount - (self.overpaid or 0) + (self.discount or 0) + (self.write_off or 0)
 
 
 class Invoice(TimestampedDocument):
@@ -103,9 +114,15 @@ class Invoice(TimestampedDocument):
     payment_terms = me.StringField(default="Zahlbar innerhalb von 14 Tagen ohne Abzug.",
                                    max_length=300)
     payment_days = me.IntField(default=14, min_value=0, max_value=365)
+    # Skonto (cash discount) agreed on the invoice: percent off the gross for payment
+    # within skonto_days of the invoice date (§ 14 (4) Nr. 8 UStG).
+    skonto_days = me.IntField(min_value=1, max_value=365)
+    skonto_percent = FixedDecimalField(places=2, min_value=Decimal("0.01"),
+                                       max_value=Decimal("10.00"))
     notes = me.StringField(max_length=2000)
     # Frozen when issued (written by services.invoicing.issuing only).
     due_date = me.DateField()
+    skonto_until = me.DateField()
     recipient = me.DictField()
     supplier = me.DictField()
     tax_lines = me.ListField(me.EmbeddedDocumentField(TaxLine))
@@ -122,6 +139,9 @@ class Invoice(TimestampedDocument):
     cancelled_by = me.ObjectIdField()
     issued_by = me.StringField()
     issued_at = me.DateTimeField()
+    # Written by services.banking.dunning only: the last level sent and when.
+    dunning_level = me.IntField(default=0)
+    dunned_on = me.DateField()
     created_by = me.StringField()
 
     meta = {"collection": "invoices", "ordering": ["-created_at"],
@@ -167,6 +187,12 @@ class Invoice(TimestampedDocument):
                 msg = f"line {i}: VAT rate '{line.vat_rate}' is unknown; use one of " \
                       f"{', '.join(sorted(known))}"
                 raise me.ValidationError(msg, errors={"lines": msg})
+        if bool(self.skonto_days) != bool(self.skonto_percent):
+            msg = "Skonto braucht Tage und Prozentsatz (oder keines von beiden)"
+            raise me.ValidationError(msg, errors={"skonto_percent": msg})
+        if self.skonto_days and self.skonto_days > (self.payment_days or 0):
+            msg = "die Skontofrist darf nicht länger als das Zahlungsziel sein"
+            raise me.ValidationError(msg, errors={"skonto_days": msg})
         if self.service_date and self.service_date_end and \
                 self.service_date_end < self.service_date:
             msg = "the service period must end after it starts"

@@ -11,7 +11,7 @@ from services.core.errors import BusinessRuleError
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
 ENTRY_STATUSES = ("draft", "posted")
-ENTRY_SOURCES = ("manual", "invoice", "payment", "payroll", "import")
+ENTRY_SOURCES = ("manual", "invoice", "payment", "payroll", "import", "dunning")
 ENTRY_SOURCES += ("payables",)  # issue 15: supplier invoices and their payments
 
 

@@ -242,6 +242,46 @@ def seed_checklists() -> int:
     return added
 
 
+# Base rate of § 247 BGB as published by the Deutsche Bundesbank (valid from, percent).
+# A rate stays in force until the next one; enter each new value on 1 January / 1 July.
+BASE_RATES = (("2023-01-01", "1.62"), ("2023-07-01", "3.12"), ("2024-01-01", "3.62"),
+              ("2024-07-01", "3.37"), ("2025-01-01", "2.27"), ("2025-07-01", "1.27"))
+DUNNING_LEVELS = (
+    (1, 7, "Zahlungserinnerung", "0.00", False,
+     "sicher ist Ihnen entgangen, dass die unten aufgeführten Posten fällig sind. Bitte "
+     "überweisen Sie die offene Summe in den nächsten Tagen."),
+    (2, 21, "1. Mahnung", "5.00", True,
+     "leider konnten wir bis heute keinen Zahlungseingang feststellen. Bitte überweisen Sie "
+     "die offene Summe mit Mahngebühr und Verzugszinsen innerhalb von 7 Tagen."),
+    (3, 35, "2. Mahnung", "10.00", True,
+     "trotz unserer Mahnung ist die Summe noch offen. Bitte überweisen Sie sie innerhalb von "
+     "7 Tagen; danach übergeben wir die Forderung ohne weitere Ankündigung."),
+)
+
+
+def seed_dunning() -> int:
+    """Insert the missing base rates and, on a fresh installation, default dunning levels."""
+    from datetime import date
+    from decimal import Decimal
+
+    from models.dunning import BaseRate, DunningLevel
+
+    added = 0
+    known = set(BaseRate.objects.scalar("valid_from"))
+    for valid_from, rate in BASE_RATES:
+        day = date.fromisoformat(valid_from)
+        if day not in known:
+            BaseRate(valid_from=day, rate=Decimal(rate)).save()
+            added += 1
+    if not DunningLevel.objects.count():
+        for level, days, title, fee, interest, text in DUNNING_LEVELS:
+            DunningLevel(level=level, days_after_due=days, title=title, fee=Decimal(fee),
+                         charge_interest=interest, text=f"Sehr geehrte Damen und Herren,\n{text}"
+                         ).save()
+            added += 1
+    return added
+
+
 def seed_reference(chart: str | None = None) -> dict:
     """Load every kind of reference data; safe to run any number of times.
 
@@ -257,7 +297,7 @@ def seed_reference(chart: str | None = None) -> dict:
             "health_funds": seed_health_funds(),
             "absence_types": seed_absence_types(), "checklists": seed_checklists(),
             "vat_rates": seed_vat_rates(chart), "units_migrated": migrate_units(),
-            "processing_activities": _seed_privacy()}
+            "processing_activities": _seed_privacy(), "dunning": seed_dunning()}
 
 
 def _seed_privacy() -> int:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from admin.base import current_user_label
 from models.invoice import Invoice
 from services.invoicing import issuing as invoicing
+from services.invoicing.settlement import settle_payment
 from services.archive.store import read_file
 from services.imports.csv_reader import parse_decimal
 from services.core.errors import BusinessRuleError
@@ -70,9 +71,9 @@ def payment(invoice_id):
         try:
             amount = parse_decimal(request.form.get("amount", ""))
             day = date.fromisoformat(request.form.get("date", ""))
-            invoicing.record_payment(inv, amount=amount, day=day, user=current_user_label(),
-                                     key=request.form.get("key") or uuid.uuid4().hex,
-                                     reference=request.form.get("reference", "")[:120])
+            settle_payment(inv, amount=amount, day=day, user=current_user_label(),
+                           key=request.form.get("key") or uuid.uuid4().hex,
+                           reference=request.form.get("reference", "")[:120])
         except (ValueError, BusinessRuleError) as exc:
             flash(f"Zahlung nicht erfasst: {exc}", "error")
         else:

@@ -72,6 +72,8 @@ TASK_MODULES = (
     "services.payables.tasks",
     "services.hr.tasks",
     "services.hr.checklists",
+    "services.banking.sepa_tasks",
+    "services.banking.dunning_tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

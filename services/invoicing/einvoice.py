@@ -13,6 +13,7 @@ from lxml import etree
 from services.core import units
 from services.core.errors import BusinessRuleError
 from services.core.pdfa import make_pdfa3b
+from services.invoicing import skonto
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -183,7 +184,7 @@ def _settlement(trade, inv, totals, rates, original_number, original_date):
         _date(period, "ram:StartDateTime", inv["service_date"])
         _date(period, "ram:EndDateTime", inv["service_date_end"])
     terms = _el(settlement, "ram:SpecifiedTradePaymentTerms")
-    _el(terms, "ram:Description", inv.get("payment_terms") or "")
+    _el(terms, "ram:Description", payment_terms_text(inv, totals))
     if inv.get("due_date") and inv["kind"] == "invoice":
         _date(terms, "ram:DueDateDateTime", inv["due_date"])
     sums = _el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
@@ -197,6 +198,16 @@ def _settlement(trade, inv, totals, rates, original_number, original_date):
         _el(referenced, "ram:IssuerAssignedID", original_number)
         if original_date:
             _date(referenced, "ram:FormattedIssueDateTime", original_date, prefix="qdt")
+
+
+def payment_terms_text(inv, totals) -> str:
+    """BT-20: the terms, the Skonto wording and its machine-readable line (BR-DE-18)."""
+    text = inv.get("payment_terms") or ""
+    if inv.get("skonto_days") and inv.get("skonto_until") and inv["kind"] == "invoice":
+        wording = skonto.skonto_text(inv["skonto_until"], inv["skonto_percent"], totals.gross)
+        text = f"{text}\n{wording}\n" if text else f"{wording}\n"
+        text += skonto.cii_terms(inv["skonto_days"], inv["skonto_percent"]) + "\n"
+    return text
 
 
 _local = threading.local()

@@ -313,6 +313,8 @@ def _frozen_fields(inv, company, totals, rates, issue_date) -> dict:
         "issue_date": datetime.combine(issue_date, datetime.min.time()),
         "due_date": datetime.combine(issue_date + timedelta(days=inv.payment_days or 0),
                                      datetime.min.time()),
+        "skonto_until": datetime.combine(issue_date + timedelta(days=inv.skonto_days),
+                                         datetime.min.time()) if inv.skonto_days else None,
         "recipient": {k: getattr(customer, k) or "" for k in
                       ("customer_no", "name", "street", "postal_code", "city", "country",
                        "vat_id", "email", "leitweg_id", "electronic_address")},
@@ -336,6 +338,8 @@ def _as_dict(inv: Invoice) -> dict:
         "number": inv.number, "kind": inv.kind, "issue_date": _day(inv.issue_date),
         "service_date": _day(inv.service_date), "service_date_end": _day(inv.service_date_end),
         "due_date": _day(inv.due_date), "notes": inv.notes, "payment_terms": inv.payment_terms,
+        "skonto_days": inv.skonto_days, "skonto_percent": inv.skonto_percent,
+        "skonto_until": _day(inv.skonto_until),
         "recipient": dict(inv.recipient or {}), "supplier": dict(inv.supplier or {}),
         "cancels": inv.cancels,
         "lines": [{"description": ln.description, "quantity": ln.quantity, "unit": ln.unit,
@@ -361,7 +365,7 @@ def _credit_note_for(inv: Invoice, user: str, today: date) -> Invoice:
 
 def _update_paid_status(pk: ObjectId) -> Invoice:
     inv = Invoice.objects.get(pk=pk)
-    paid = sum((p.amount for p in inv.payments), Decimal("0.00"))
+    paid = sum((p.cleared for p in inv.payments), Decimal("0.00"))
     status = "paid" if paid >= inv.gross_total else "issued"
     Invoice._get_collection().update_one({"_id": pk}, {"$set": {
         "paid_total": _cents(paid), "status": status}})

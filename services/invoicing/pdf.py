@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from services.core.formatting import format_date_de, format_decimal_de
 from services.core.pdf import FONT_CSS, html_to_pdf
 from services.core.units import unit_code, unit_name
+from services.invoicing.skonto import skonto_text
 from services.invoicing.totals import is_small_amount
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -29,6 +30,8 @@ def invoice_html(inv, totals, rates, original=None) -> str:
     chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)] or [[]]
     return _env.get_template("pdf/invoice.html").render(
         inv=inv, totals=totals, rates=rates, chunks=chunks, font_css=FONT_CSS,
+        skonto=skonto_text(inv.skonto_until, inv.skonto_percent, totals.gross)
+        if inv.skonto_until and inv.skonto_percent and inv.kind == "invoice" else "",
         small=is_small_amount(totals, rates) and inv.kind == "invoice", original=original,
         reverse_charge=any(rates[r.code].category == "AE" for r in totals.rates),
         intra_eu=any(rates[r.code].category == "K" for r in totals.rates))

@@ -37,6 +37,10 @@ EXPECTED_READERS = {
     "invoice": {"admin", "finance", "auditor"},
     "customers": {"admin", "finance", "auditor"},
     "company": {"admin", "finance", "auditor"},
+    "payment_payees": {"admin", "finance", "auditor"},
+    "dunning_levels": {"admin", "finance", "auditor"},
+    "base_rates": {"admin", "finance", "auditor"},
+    "dunning_blocks": {"admin", "finance", "auditor"},
     "suppliers": {"admin", "finance", "warehouse", "auditor"},
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
@@ -88,6 +92,10 @@ MODEL_WRITERS = {
     "invoice": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "customers": ({"admin", "finance"}, {"create", "edit"}),
     "company": ({"admin", "finance"}, {"create", "edit"}),
+    "payment_payees": ({"admin", "finance"}, {"create", "edit"}),
+    "dunning_levels": ({"admin", "finance"}, {"create", "edit"}),
+    "base_rates": ({"admin", "finance"}, {"create", "edit"}),
+    "dunning_blocks": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "suppliers": ({"admin", "finance", "warehouse"}, {"create", "edit", "delete"}),
     "stock": ({"admin", "warehouse"}, {"create", "edit", "delete"}),
     "tickets": ({"admin", "support"}, {"create", "edit", "delete"}),
@@ -172,6 +180,10 @@ SCREEN_READERS = {
     # reviews: the employee, the manager and HR (tests/services/hr/test_training_reviews.py)
     "hr.reviews_index": ALL, "hr.review_view": ALL,
     "hr.reports_view": {"admin", "hr"},
+    # SEPA payment runs (issue 16): finance proposes and releases, auditors read
+    "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
+    # dunning runs (issue 16): finance proposes and confirms, auditors read
+    "dunning.index": FINANCE_READ, "dunning.show": FINANCE_READ,
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -203,6 +215,8 @@ SCREEN_WRITERS = {
     "me.change": ALL,
     "hr.applicant_document": {"admin", "hr"}, "hr.applicant_stage": {"admin", "hr"},
     "hr.review_view": ALL,
+    "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
+    "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

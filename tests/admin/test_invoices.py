@@ -47,12 +47,15 @@ def test_finance_creates_issues_downloads_pays_and_cancels(client, login, tmp_pa
     assert client.post(f"/invoices/{inv.pk}/payment", data=data).status_code == 302
     assert client.post(f"/invoices/{inv.pk}/payment", data=data).status_code == 302
     assert Invoice.objects.get(pk=inv.pk).paid_total == Decimal("38.00")  # double submit
-    page = client.post(f"/invoices/{inv.pk}/payment", data={**data, "key": "k-2",
-                                                             "amount": "999,00"})
-    assert "exceeds the open amount" in page.get_data(as_text=True)
-
     page = _action(client, "cancel", [inv.pk]).get_data(as_text=True)
     assert "refund them before cancelling" in page
+
+    # an over-payment closes the invoice; the excess stays as the customer's credit
+    assert client.post(f"/invoices/{inv.pk}/payment", data={**data, "key": "k-2",
+                                                             "amount": "999,00"}).status_code == 302
+    paid = Invoice.objects.get(pk=inv.pk)
+    assert paid.status == "paid" and paid.paid_total == paid.gross_total
+    assert paid.payments[-1].overpaid == Decimal("999.00") - (paid.gross_total - Decimal("38.00"))
 
     result = runner.invoke(args=["invoice", "pdf", "RE-2026-00001", "-o",
                                  str(tmp_path / "re.pdf")])

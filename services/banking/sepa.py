@@ -1,0 +1,171 @@
+"""SEPA payment runs: propose, edit, release by a second person, pain.001 files.
+
+The run's debtor account is the company's bank account (models.company.Company iban,
+bic); once the bank accounts of services.banking exist, `debtor_account()` is the one
+place to switch. Files are built with sepaxml, the category purpose (SALA for salaries)
+added per payment block, and every file is validated against the official XSD shipped
+with sepaxml (vendored in services/banking/xsd) before it is stored or offered.
+"""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import mongoengine as me
+from bson import ObjectId
+from schwifty import IBAN
+
+from models.company import Company
+from models.counter import next_number
+from models.payment_run import PaymentClaim, PaymentItem, PaymentRun
+from services.archive import store as archive_store
+from services.banking import sepa_sources
+from services.banking.sepa_xml import SCHEMAS, build_pain001, check_pain
+from services.core.messages import N_, RuleError
+
+
+def debtor_account() -> dict:
+    """The account the run is paid from: name, IBAN, BIC (the company's master data)."""
+    company = Company.current()
+    if company is None or not company.iban:
+        raise RuleError(N_("Für Zahlungsläufe fehlt die Bankverbindung der Firma "
+                           "(Stammdaten Firma: IBAN)"))
+    return {"name": company.name, "iban": company.iban, "bic": company.bic or ""}
+
+
+def open_proposals(up_to: date) -> tuple[list, list]:
+    """Payable proposals due by `up_to` not in payment yet, and the problems found."""
+    claimed = set(PaymentClaim.objects.scalar("id"))
+    found = [p for p in sepa_sources.proposals(up_to) if p.key not in claimed]
+    return [p for p in found if not p.problem], [p for p in found if p.problem]
+
+
+def create_run(up_to: date, execution_date: date, user: str) -> PaymentRun:
+    """Create a draft run with everything payable by `up_to`."""
+    items, _ = open_proposals(up_to)
+    number = next_number(f"payment-run:{execution_date.year}")
+    run = PaymentRun(number=f"ZL-{execution_date.year}-{number:05d}", up_to=up_to,
+                     execution_date=execution_date, created_by=user, edited_by=[user],
+                     items=[_item(p) for p in items])
+    run.total = sum((i.amount for i in run.items), Decimal("0.00"))
+    return run.save()
+
+
+def remove_item(run_id, key: str, user: str, version: int) -> PaymentRun:
+    """Take an item out of a draft run (the version read by the clerk must still hold)."""
+    run = _draft(run_id)
+    items = [i for i in run.items if i.key != key]
+    return _replace_items(run, items, user, version)
+
+
+def add_item(run_id, key: str, user: str, version: int) -> PaymentRun:
+    """Put a proposed item (due by the run's date, not in payment) into a draft run."""
+    run = _draft(run_id)
+    if any(i.key == key for i in run.items):
+        return run
+    items, _ = open_proposals(date.max)
+    found = next((p for p in items if p.key == key), None)
+    if found is None:
+        raise RuleError(N_("Der Posten %(key)s ist nicht (mehr) zahlbar"), key=key)
+    return _replace_items(run, [*run.items, _item(found)], user, version)
+
+
+def release_run(run_id, user: str, version: int) -> PaymentRun:
+    """Release a draft run (four eyes): build and check the files, claim the items."""
+    run = _draft(run_id)
+    if user == run.created_by or user in (run.edited_by or []):
+        raise RuleError(N_("Vier-Augen-Prinzip: %(run)s muss eine andere Person freigeben "
+                           "als die, die ihn angelegt oder geändert hat"), run=str(run))
+    if run.version != version:
+        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
+                        run=str(run))
+    if not run.items:
+        raise RuleError(N_("%(run)s enthält keine Posten"), run=str(run))
+    debtor = debtor_account()
+    for item in run.items:
+        check_iban(item.iban, item.name)
+    files = {}
+    for schema in SCHEMAS:
+        xml = build_pain001(run, debtor, schema)
+        check_pain(xml, schema)
+        stored = archive_store.store_generated(
+            xml, f"{run.number}-{schema}.xml", "application/xml", run.execution_date, user,
+            key=f"sepa:{run.pk}:{run.version}:{schema}", category="voucher")
+        files[schema.replace(".", "_")] = str(stored.pk)
+    _claim_items(run)
+    done = PaymentRun._get_collection().update_one(
+        {"_id": run.pk, "status": "draft", "version": version},
+        {"$set": {"status": "released", "released_by": user, "files": files, "debtor": debtor,
+                  "released_at": datetime.now(timezone.utc)}})
+    if not done.modified_count:
+        PaymentClaim.objects(run=run.pk).delete()
+        raise RuleError(N_("%(run)s wurde inzwischen geändert oder freigegeben"), run=str(run))
+    return PaymentRun.objects.get(pk=run.pk)
+
+
+def cancel_run(run_id, user: str) -> PaymentRun:
+    """Discard a draft run (a released run went to the bank and stays)."""
+    done = PaymentRun._get_collection().update_one(
+        {"_id": ObjectId(str(run_id)), "status": "draft"},
+        {"$set": {"status": "cancelled"}, "$addToSet": {"edited_by": user}})
+    if not done.matched_count:
+        raise RuleError(N_("Nur ein Entwurf kann verworfen werden"))
+    return PaymentRun.objects.get(pk=run_id)
+
+
+def mark_paid(key: str) -> bool:
+    """Close an item in payment once the bank statement shows the debit (for reconciliation)."""
+    return bool(PaymentClaim.objects(id=key, status="in_payment").update_one(set__status="paid"))
+
+
+def in_payment(key: str) -> bool:
+    """Tell whether an item is in a released run and not yet seen on a statement."""
+    return PaymentClaim.objects(id=key, status="in_payment").first() is not None
+
+
+def check_iban(iban: str, name: str) -> None:
+    """Refuse an invalid IBAN, naming whose it is."""
+    try:
+        IBAN(iban)
+    except ValueError:
+        raise RuleError(N_("Die IBAN von %(name)s ist ungültig: %(iban)s"),
+                        name=name, iban=iban) from None
+
+
+def _claim_items(run: PaymentRun) -> None:
+    """Mark every item "in payment"; an item already in another released run is refused."""
+    for item in run.items:
+        try:
+            PaymentClaim(id=item.key, run=run.pk, amount=item.amount).save(force_insert=True)
+        except me.NotUniqueError:
+            other = PaymentClaim.objects(id=item.key).first()
+            if other and other.run == run.pk:
+                continue
+            PaymentClaim.objects(run=run.pk).delete()
+            raise RuleError(N_("%(name)s (%(purpose)s) ist schon in einem freigegebenen "
+                               "Zahlungslauf; bitte aus diesem Lauf entfernen"),
+                            name=item.name, purpose=item.purpose) from None
+
+
+def _replace_items(run: PaymentRun, items, user: str, version: int) -> PaymentRun:
+    total = sum((i.amount for i in items), Decimal("0.00"))
+    done = PaymentRun._get_collection().update_one(
+        {"_id": run.pk, "status": "draft", "version": version},
+        {"$set": {"items": [i.to_mongo() for i in items], "total": int(total * 100)},
+         "$inc": {"version": 1}, "$addToSet": {"edited_by": user}})
+    if not done.modified_count:
+        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
+                        run=str(run))
+    return PaymentRun.objects.get(pk=run.pk)
+
+
+def _draft(run_id) -> PaymentRun:
+    run = PaymentRun.objects(pk=run_id).first()
+    if run is None or run.status != "draft":
+        raise RuleError(N_("Nur ein Entwurf eines Zahlungslaufs kann geändert oder "
+                           "freigegeben werden"))
+    return run
+
+
+def _item(p) -> PaymentItem:
+    return PaymentItem(key=p.key, source=p.source, name=p.name, iban=p.iban, bic=p.bic or None,
+                       amount=p.amount, purpose=p.purpose, due=p.due,
+                       category_purpose=p.category_purpose)

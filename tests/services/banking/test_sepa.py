@@ -1,0 +1,149 @@
+"""SEPA payment runs: proposal from payroll, four eyes, pain.001 .09/.03 valid by the XSD.
+
+The files are checked with `xmlschema` (another validator than the lxml the product
+uses) against the XSDs vendored from the sepaxml package.
+"""
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+import xmlschema
+from lxml import etree
+
+from models.payment_run import PaymentClaim, PaymentPayee, PaymentRun
+from models.payroll import Payslip
+from services.archive.store import read_file
+from services.banking import sepa
+from services.banking.sepa_xml import check_pain, dk_id, dk_text
+from services.core.errors import BusinessRuleError
+from services.payroll import posting as payroll_posting
+from services.payroll import runs
+from tests.factories import make_company
+from tests.views.test_payroll_runs import staff
+
+XSD = Path(__file__).resolve().parents[3] / "services" / "banking" / "xsd"
+HR = "hr@firma.example.com"
+
+
+def payroll(post=False):
+    staff()
+    run = runs.calculate_run(runs.create_run(2026, 3, HR).pk, HR)
+    run = runs.approve_run(run.pk, HR)
+    if post:
+        run = payroll_posting.post_run(run.pk, HR)
+    return run
+
+
+def files_of(run):
+    return {schema: read_file(file_id) for schema, file_id in run.files.items()}
+
+
+def texts(xml, tag):
+    root = etree.fromstring(xml)
+    return [el.text for el in root.iter() if etree.QName(el).localname == tag]
+
+
+def test_dk_character_set_and_lengths():
+    assert dk_text("Müller & Söhne GmbH – Zürich", 70) == "Mueller + Soehne GmbH - Zuerich"
+    assert dk_text("Straße; Büro #4 <ok>", 70) == "Strasse Buero 4 ok"
+    assert len(dk_text("x" * 200, 140)) == 140
+    assert dk_id("//payroll-net:abc//def ghi") == "payroll-net:abc/def-ghi"
+    assert len(dk_id("a" * 80)) == 35
+
+
+def test_salary_run_four_eyes_and_valid_files(app):
+    make_company()
+    run = payroll()
+    slips = list(Payslip.objects(run=run.pk))
+    expected = sorted(s.net for s in slips if s.net > 0)
+    pay = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
+    assert sorted(i.amount for i in pay.items) == expected
+    assert {i.category_purpose for i in pay.items} == {"SALA"}
+    # the clerk who proposed it cannot release it
+    with pytest.raises(BusinessRuleError, match="Vier-Augen"):
+        sepa.release_run(pay.pk, "clerk@firma", pay.version)
+    # a change after the second person looked makes the release fail (compare-and-set)
+    removed = sepa.remove_item(pay.pk, pay.items[0].key, "clerk@firma", pay.version)
+    with pytest.raises(BusinessRuleError, match="geändert"):
+        sepa.release_run(pay.pk, "boss@firma", pay.version)
+    back = sepa.add_item(pay.pk, pay.items[0].key, "clerk@firma", removed.version)
+    assert back.total == sum(expected, D("0.00"))
+    # whoever edited it cannot release either
+    with pytest.raises(BusinessRuleError, match="Vier-Augen"):
+        sepa.release_run(pay.pk, "clerk@firma", back.version)
+    done = sepa.release_run(pay.pk, "boss@firma", back.version)
+    assert done.status == "released" and done.released_by == "boss@firma"
+    files = files_of(done)
+    assert set(files) == {"pain_001_001_09", "pain_001_001_03"}
+    for name, xml in files.items():
+        schema = xmlschema.XMLSchema(str(XSD / f"{name.replace('_', '.')}.xsd"))
+        schema.validate(xml.decode())
+        assert texts(xml, "Cd") == ["SEPA", "SALA"]
+        assert texts(xml, "NbOfTxs") == [str(len(expected))] * 2
+        total = f"{sum(expected, D('0.00')):.2f}"
+        assert texts(xml, "CtrlSum") == [total, total]
+        assert texts(xml, "IBAN")[0] == "DE89370400440532013000"  # the company's account
+        assert "Mueller + Soehne GmbH" in texts(xml, "Nm")
+    assert texts(files["pain_001_001_09"], "BICFI") and not texts(files["pain_001_001_03"],
+                                                                   "BICFI")
+    # items are in payment: not proposed again, a second run cannot pay them twice
+    assert all(sepa.in_payment(i.key) for i in done.items)
+    assert sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma").items == []
+    assert sepa.mark_paid(done.items[0].key) and not sepa.in_payment(done.items[0].key)
+
+
+def test_an_item_is_released_in_one_run_only(app):
+    make_company()
+    payroll()
+    first = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
+    second = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
+    sepa.release_run(first.pk, "boss@firma", first.version)
+    with pytest.raises(BusinessRuleError, match="schon in einem freigegebenen"):
+        sepa.release_run(second.pk, "boss@firma", second.version)
+    assert PaymentRun.objects.get(pk=second.pk).status == "draft"
+    assert PaymentClaim.objects(run=second.pk).count() == 0
+
+
+def test_a_broken_file_is_refused_by_the_xsd(app):
+    make_company()
+    payroll()
+    pay = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
+    done = sepa.release_run(pay.pk, "boss@firma", pay.version)
+    for name, xml in files_of(done).items():
+        schema = name.replace("_", ".")
+        check_pain(xml, schema)
+        broken = xml.replace(b'Ccy="EUR"', b'Ccy="EURO"', 1)
+        with pytest.raises(BusinessRuleError, match="XSD"):
+            check_pain(broken, schema)
+        with pytest.raises(xmlschema.XMLSchemaValidationError):
+            xmlschema.XMLSchema(str(XSD / f"{schema}.xsd")).validate(broken.decode())
+
+
+def test_an_invalid_iban_stops_the_release(app):
+    make_company()
+    payroll()
+    pay = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
+    PaymentRun._get_collection().update_one({"_id": pay.pk},
+                                            {"$set": {"items.0.iban": "DE89370400440532013001"}})
+    with pytest.raises(BusinessRuleError, match="IBAN"):
+        sepa.release_run(pay.pk, "boss@firma", pay.version)
+    assert PaymentRun.objects.get(pk=pay.pk).status == "draft"
+
+
+def test_liabilities_need_a_payee_and_carry_their_purpose(app):
+    make_company()
+    payroll(post=True)
+    items, problems = sepa.open_proposals(date(2026, 4, 10))
+    assert {p.source for p in problems} >= {"payroll_tax", "payroll_si"}
+    assert all("fehlt" in p.problem for p in problems)
+    PaymentPayee(key="tax_office", name="Finanzamt München",
+                 iban="DE58700500000000024002").save()
+    items, problems = sepa.open_proposals(date(2026, 4, 9))
+    assert "payroll_tax" not in {p.source for p in items}  # due on the 10th
+    items, problems = sepa.open_proposals(date(2026, 4, 10))
+    tax = [p for p in items if p.source == "payroll_tax"]
+    assert len(tax) == 1 and tax[0].category_purpose == "TAXS"
+    slips = list(Payslip.objects(run__ne=None))
+    assert tax[0].amount == sum((s.wage_tax + s.solidarity + s.church_tax for s in slips
+                                 if not s.minijob), D("0.00"))

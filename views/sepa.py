@@ -1,0 +1,92 @@
+"""SEPA payment-run screens: propose, edit, release (a second person), download pain.001."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from models.payment_run import PaymentRun
+from services.archive.store import read_file
+from services.banking import sepa
+from services.core.errors import BusinessRuleError
+from views.archive import content_disposition
+from views.frame import render_page
+from views.i18n import _
+from views.params import document_or_404
+
+bp = Blueprint("sepa", __name__, url_prefix="/sepa")
+READERS, WRITERS = ("admin", "finance", "auditor"), ("admin", "finance")
+
+
+@bp.before_request
+def require_finance():
+    """Anonymous visitors log in; only finance (and auditors, reading) may see the runs."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not current_user.has_role(*READERS):
+        abort(403)
+    if request.method != "GET" and not current_user.has_role(*WRITERS):
+        abort(403)
+    return None
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    """List the runs; a POST proposes a new run up to a date."""
+    if request.method == "POST":
+        try:
+            up_to = date.fromisoformat(request.form.get("up_to", ""))
+            execution = date.fromisoformat(request.form.get("execution_date", ""))
+            run = sepa.create_run(up_to, execution, current_user.email)
+        except (ValueError, BusinessRuleError) as exc:
+            flash(_("Zahlungslauf nicht angelegt: %(reason)s", reason=str(exc)), "error")
+        else:
+            return redirect(url_for(".show", run_id=run.pk))
+    today = date.today().isoformat()
+    return render_page("sepa/index.html", runs=PaymentRun.objects.order_by("-created_at")[:100],
+                       today=today)
+
+
+@bp.route("/<run_id>")
+def show(run_id):
+    """One run: its items, what could be added, the problems, the files."""
+    run = document_or_404(PaymentRun, run_id)
+    addable, problems = sepa.open_proposals(run.up_to)
+    keys = {i.key for i in run.items}
+    return render_page("sepa/run.html", run=run, problems=problems,
+                       addable=[p for p in addable if p.key not in keys])
+
+
+@bp.route("/<run_id>/act", methods=["POST"])
+def act(run_id):
+    """Remove or add an item, release or discard the run."""
+    run = document_or_404(PaymentRun, run_id)
+    action, user = request.form.get("action"), current_user.email
+    try:
+        version = int(request.form.get("version") or 0)
+        if action == "remove":
+            sepa.remove_item(run.pk, request.form.get("key", ""), user, version)
+        elif action == "add":
+            sepa.add_item(run.pk, request.form.get("key", ""), user, version)
+        elif action == "release":
+            sepa.release_run(run.pk, user, version)
+            flash(_("Zahlungslauf freigegeben"), "success")
+        elif action == "cancel":
+            sepa.cancel_run(run.pk, user)
+        else:
+            abort(400)
+    except (ValueError, BusinessRuleError) as exc:
+        flash(str(exc), "error")
+    return redirect(url_for(".show", run_id=run.pk))
+
+
+@bp.route("/<run_id>/file/<schema>")
+def download(run_id, schema):
+    """The released run's pain.001 file (validated by the XSD when it was released)."""
+    run = document_or_404(PaymentRun, run_id)
+    file_id = (run.files or {}).get(schema)
+    if run.status != "released" or not file_id:
+        abort(404)
+    response = Response(read_file(file_id), mimetype="application/xml")
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{run.number}-{schema.replace('_', '.')}.xml", False)
+    return response
