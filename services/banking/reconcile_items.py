@@ -174,8 +174,12 @@ def _settle_supplier(item_key, *, amount, day, user, key, bank_account, referenc
     if discount:
         raise BusinessRuleError("Skonto auf Eingangsrechnungen wird noch nicht gebucht; bitte den "
                                 "Rest als Teilzahlung offen lassen")
+    from services.banking.sepa import mark_paid
+
     inv = record_supplier_payment(item_key.split(":")[1], amount, day, user, key,
                                   bank_account=bank_account)
+    if inv.open_amount <= 0:
+        mark_paid(f"supplier-invoice:{inv.pk}")  # the payment run's item is closed too
     return next(p.entry_id for p in inv.payments if p.key == key)
 
 

@@ -3,8 +3,7 @@
 A source is a function `(up_to: date) -> iterable of Proposal`; it proposes what is due
 by `up_to` and says why something cannot be paid (no IBAN, no payee). Payroll registers
 its sources here (net pay per payslip, wage tax, contributions per health fund, the
-Minijob-Zentrale); supplier invoices (payables' `open_supplier_invoices()`) are plugged
-in with one more `register_source` call.
+Minijob-Zentrale); supplier invoices come from payables' `open_supplier_invoices()`.
 """
 import calendar
 from dataclasses import dataclass, field
@@ -126,5 +125,39 @@ def _to_payee(payee_key, key, source, amount, purpose, due, category) -> Proposa
                     due=due, iban=payee.iban, bic=payee.bic or "", category_purpose=category)
 
 
+def supplier_invoices(up_to: date) -> Iterable[Proposal]:
+    """Posted supplier invoices due (or with a Skonto deadline) by `up_to`, their open amount.
+
+    The Skonto deadline brings an invoice into an earlier run so it can be paid in time;
+    the discount itself is not deducted yet (booking a supplier Skonto is not built), so
+    the full open amount is proposed. An IBAN that differs from the supplier's master data
+    and was not confirmed is a problem, never paid (the classic invoice fraud).
+    """
+    from services.payables.payments import open_supplier_invoices
+
+    for inv in open_supplier_invoices():
+        if inv["amount_open"] <= 0:
+            continue  # a credit note: the supplier pays us
+        skonto_until = inv.get("skonto_until")
+        due = inv["due_date"] or skonto_until or up_to
+        if due > up_to and not (skonto_until and skonto_until <= up_to):
+            continue
+        problem = ""
+        if not inv.get("iban"):
+            problem = f"{inv['supplier']}: keine IBAN zur Rechnung {inv['number']}"
+        elif not inv.get("iban_confirmed"):
+            problem = (f"{inv['supplier']}: IBAN der Rechnung {inv['number']} weicht von den "
+                       "Stammdaten ab und ist nicht bestätigt")
+        elif (inv.get("currency") or "EUR") != "EUR":
+            problem = f"Rechnung {inv['number']}: nur Euro-Zahlungen"
+        yield Proposal(key=f"supplier-invoice:{inv['id']}", source="supplier_invoice",
+                       name=inv["supplier"] or "", amount=inv["amount_open"],
+                       purpose=f"Rechnung {inv['payment_reference'] or inv['number']}"[:140],
+                       due=min(due, skonto_until) if skonto_until else due,
+                       iban=inv.get("iban") or "", problem=problem,
+                       extra={"end_to_end_ref": inv.get("end_to_end_ref") or ""})
+
+
+register_source("payables.supplier_invoices", supplier_invoices)
 register_source("payroll.net_pay", payroll_net_pay)
 register_source("payroll.liabilities", payroll_liabilities)

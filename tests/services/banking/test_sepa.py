@@ -147,3 +147,46 @@ def test_liabilities_need_a_payee_and_carry_their_purpose(app):
     slips = list(Payslip.objects(run__ne=None))
     assert tax[0].amount == sum((s.wage_tax + s.solidarity + s.church_tax for s in slips
                                  if not s.minijob), D("0.00"))
+
+
+def _posted_supplier_invoice(today=date(2026, 11, 25), **sample):
+    from services.payables import approval, intake
+    from tests.factories import make_supplier, make_user
+    from tests.services.payables.samples import Sample, cii_xml
+
+    capturer, approver = make_user("finance"), make_user("finance")
+    make_supplier(default_account="4980")
+    result = intake.import_invoice_file(cii_xml(Sample(**sample)), "re.xml", user=capturer.email,
+                                        today=today)
+    return approval.approve_invoice(approval.check_invoice(result.invoice, capturer), approver,
+                                    today=today)
+
+
+def test_a_supplier_invoice_is_paid_by_a_run_once(app):
+    """Wiring payables into the payment run: due by date, full open amount, valid file."""
+    make_company()
+    inv = _posted_supplier_invoice()  # 148.75 €, due 20.12.2026 (the sample's terms)
+    assert sepa.create_run(date(2026, 12, 19), date(2026, 12, 18), "clerk@firma").items == []
+    pay = sepa.create_run(date(2026, 12, 20), date(2026, 12, 18), "clerk@firma")
+    (item,) = pay.items
+    assert item.key == f"supplier-invoice:{inv.pk}" and item.amount == D("148.75")
+    assert item.iban == "DE89370400440532013000" and inv.number in item.purpose
+    done = sepa.release_run(pay.pk, "boss@firma", pay.version)
+    for name, xml in files_of(done).items():
+        xmlschema.XMLSchema(str(XSD / f"{name.replace('_', '.')}.xsd")).validate(xml.decode())
+        assert texts(xml, "InstdAmt") == ["148.75"]
+    assert sepa.create_run(date(2026, 12, 31), date(2026, 12, 18), "clerk@firma").items == []
+    # the statement's debit closes the invoice and the run's item
+    from services.banking.reconcile_items import settle
+    assert sepa.in_payment(item.key)
+    settle(f"supplier_invoice:{inv.pk}", amount=D("148.75"), day=date(2026, 12, 21), user="fibu",
+           key="bank:tx1:0", bank_account="1200", reference="SEPA")
+    assert not sepa.in_payment(item.key)
+
+
+def test_a_skonto_deadline_brings_the_invoice_into_an_earlier_run(app):
+    make_company()
+    inv = _posted_supplier_invoice(terms="#SKONTO#TAGE=14#PROZENT=2.00#")  # until 04.12.
+    pay = sepa.create_run(date(2026, 12, 4), date(2026, 12, 2), "clerk@firma")
+    assert [i.key for i in pay.items] == [f"supplier-invoice:{inv.pk}"]
+    assert pay.items[0].amount == D("148.75")  # the discount is not deducted (not booked yet)
