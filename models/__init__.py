@@ -9,7 +9,9 @@ from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, Docu
                             PurgeBatch, RetentionRule)
 from models.audit import AuditEntry
 from models.backup import BackupRun
+from models.balance import BalanceHead, PeriodBalance
 from models.company import Company
+from models.cost_center import CostCenter
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
 from models.invoice import Invoice, VatRate
@@ -48,6 +50,7 @@ ALL_DOCUMENTS += (PayrollParameters, PayrollRun, Payslip, PayrollLock)
 ALL_DOCUMENTS += (Company, Customer, Invoice, VatRate)
 ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
+ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)
