@@ -11,11 +11,18 @@ group = AppGroup("ledger", help=__doc__.splitlines()[0])
 @group.command("verify")
 @click.argument("years", nargs=-1, type=int)
 def verify(years: tuple[int, ...]) -> None:
-    """Recompute the hash chain of YEARS (default: every year) and name the first bad entry.
+    """Recompute the hash chain and the period balances of YEARS (default: every year).
+
+    Names the first entry that breaks the chain and each account-month whose stored
+    balance differs from the sum of its journal lines.
 
     Exit code 0 when every chain is intact, 1 when an entry does not match.
     """
-    results = [posting.verify_chain(year) for year in (years or posting.known_years())]
+    from services.ledger.balances import verify_balances
+
+    chosen = years or posting.known_years()
+    results = [posting.verify_chain(year) for year in chosen]
+    results += [verify_balances(year) for year in chosen]
     for result in results:
         click.echo(("OK     " if result.ok else "BROKEN ") + result.message)
     if not results:
@@ -25,7 +32,7 @@ def verify(years: tuple[int, ...]) -> None:
 
 @group.command("recover")
 def recover() -> None:
-    """Complete postings that a crash left half-done."""
+    """Complete postings that a crash left half-done and bring the period balances up to date."""
     click.echo(f"completed {posting.recover_pending()} interrupted posting(s)")
 
 

@@ -25,6 +25,11 @@ class Company(TimestampedDocument):
     bic = me.StringField(max_length=11)
     # U1 (sick-pay levy, AAG § 1): only while the company has at most 30 employees
     u1_levy = me.BooleanField(default=True)
+    # VAT return (§§ 18, 20 UStG): Soll- or Ist-Versteuerung, filing period, and the
+    # Dauerfristverlängerung (§ 46 UStDV: one month later, 1/11 special prepayment).
+    vat_accounting = me.StringField(default="soll", choices=("soll", "ist"))
+    vat_filing = me.StringField(default="monthly", choices=("monthly", "quarterly"))
+    vat_extension = me.BooleanField(default=False)
 
     meta = {"collection": "company"}
 
