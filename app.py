@@ -97,12 +97,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_blueprints(app: Flask) -> None:
-    from views import (archive, auth, errors, health, i18n, imports, invoices, ledger, payroll,
-                       privacy, tasks)
+    from views import (archive, auth, closing, errors, health, i18n, imports, invoices, ledger,
+                       payroll, privacy, tasks)
 
     for module in (
         auth,
         archive,
+        closing,
         errors,
         health,
         i18n,

@@ -13,7 +13,7 @@ from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
-from admin.ledger import AccountView, JournalEntryView, add_ledger_links
+from admin.ledger import AccountView, CostCenterView, JournalEntryView, add_ledger_links
 from admin.privacy import DataBreachView, ProcessingActivityView, subject_access_menu_link
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
@@ -25,7 +25,7 @@ from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employe
 from models.import_run import ImportRun
 from models.health_fund import HealthFund
 from models.payroll import PayrollParameters
-from models import Company, Customer, Invoice
+from models import Company, CostCenter, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
@@ -36,6 +36,7 @@ from models.privacy import DataBreach, ProcessingActivity
 VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
+    (CostCenterView, CostCenter, "Cost centres", "Finance", "cost_centers"),
     (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
     (CustomerView, Customer, "Customers", "Finance", "customers"),
     (CompanyView, Company, "Company", "Finance", "company"),

@@ -37,6 +37,11 @@ FIELDS = {
     "language": _l("Sprache"), "message_id": _l("Message-ID"), "subject": _l("Betreff"),
     "to": _l("Empfänger"), "sent_at": _l("Gesendet am"), "body": _l("Text"),
     "next_attempt_at": _l("Nächster Versuch"),
+    "cost_center": _l("Kostenstelle"),
+    "cost_center_required": _l("Kostenstelle Pflicht"),
+    "vat_accounting": _l("Versteuerung (Soll/Ist)"),
+    "vat_filing": _l("Voranmeldungszeitraum"),
+    "vat_extension": _l("Dauerfristverlängerung"),
     "opened_via": _l("Angelegt über"),
     # backups (issue 19)
     "path": _l("Datei"), "collections": _l("Sammlungen"),
@@ -300,6 +305,7 @@ MENU = {
     "Data protection": _l("Datenschutz"),
     "Processing activities": _l("Verarbeitungsverzeichnis"),
     "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
+    "Cost centres": _l("Kostenstellen"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
 }
 

@@ -92,3 +92,30 @@ def _lines(balances: dict[str, Decimal]) -> list[dict]:
         elif amount < 0:
             lines.append({"account": account, "credit": -amount})
     return lines
+
+
+def read_opening_csv(data: bytes) -> dict[str, Decimal]:
+    """Read `Konto;Saldo` rows (German or plain decimals, UTF-8 or Windows-1252)."""
+    import csv
+    import io
+
+    from services.core.values import parse_decimal
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    balances: dict[str, Decimal] = {}
+    for row in csv.reader(io.StringIO(text), delimiter=";" if ";" in text else ","):
+        if len(row) < 2 or not row[0].strip().isdigit():
+            continue  # the header or an empty line
+        account = row[0].strip()
+        try:
+            amount = parse_decimal(row[1].strip())
+        except ValueError:
+            raise RuleError(N_("Konto %(account)s: Saldo '%(value)s' ist kein Betrag wie "
+                               "-1.234,56"), account=account, value=row[1]) from None
+        balances[account] = balances.get(account, ZERO) + amount
+    if not balances:
+        raise RuleError(N_("Die Datei enthält keine Zeilen 'Konto;Saldo'"))
+    return balances
