@@ -216,6 +216,10 @@ FIELDS = {
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
 # code means the same thing in every collection).
 CODES = {
+    # VAT return settings of the company
+    "soll": _l("Soll-Versteuerung (vereinbarte Entgelte)"),
+    "ist": _l("Ist-Versteuerung (vereinnahmte Entgelte)"),
+    "monthly": _l("monatlich"), "quarterly": _l("vierteljährlich"),
     # ticket priorities and statuses
     "low": _l("niedrig"), "normal": _l("normal"), "high": _l("hoch"), "critical": _l("kritisch"),
     "new": _l("neu"), "in_progress": _l("in Bearbeitung"), "waiting": _l("wartet"),
