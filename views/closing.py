@@ -23,7 +23,7 @@ REPORTS = ("guv", "bilanz", "bwa")
 @finance_readers
 def statements_view():
     """GuV, Bilanz or BWA of a year up to a month, as a screen, CSV or PDF."""
-    year, month = _int("year", date.today().year), _int("month", 12)
+    year, month = _year(), _int("month", 12)
     kind = request.args.get("report", "guv")
     if kind not in REPORTS or not 1 <= month <= 12:
         abort(400, _("Bericht guv, bilanz oder bwa und einen Monat 1 bis 12 angeben."))
@@ -52,7 +52,7 @@ def statements_view():
 @finance_readers
 def vat_view():
     """UStVA of a month or quarter (screen, CSV, ELSTER-numbered XML, PDF) and the ZM."""
-    year, period = _int("year", date.today().year), request.args.get("period", "1")
+    year, period = _year(), request.args.get("period", "1")
     try:
         report = vat_return.vat_return(year, period)
         zm = ec_sales_list(year, period)
@@ -80,6 +80,8 @@ def book_vat():
         abort(403)
     try:
         year, period = int(request.form["year"]), request.form["period"]
+        if not 1900 < year < 9999:
+            raise ValueError(year)
         if request.form.get("amount"):
             amount = Decimal(request.form["amount"].replace(".", "").replace(",", "."))
             day = parse_date(request.form.get("date") or date.today().strftime("%d.%m.%Y"))
@@ -106,6 +108,8 @@ def carry_forward():
         abort(403)
     try:
         year = int(request.form["year"])
+        if not 1900 < year < 9999:
+            raise ValueError(year)
         done = year_end.carry_forward(year, current_user.email)
     except (KeyError, ValueError):
         flash(_("Das Jahr als Zahl angeben"), "error")
@@ -134,6 +138,13 @@ def _elster_xml(report) -> bytes:
 
 def _may_book() -> bool:
     return current_user.has_role(*CLOSERS)
+
+
+def _year() -> int:
+    year = _int("year", date.today().year)
+    if not 1900 < year < 9999:
+        abort(400, _("Das Jahr als Zahl angeben, Datumsangaben wie 31.12.2026."))
+    return year
 
 
 def _int(name: str, default: int) -> int:
