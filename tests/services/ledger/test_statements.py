@@ -261,3 +261,32 @@ def test_ec_sales_list_per_customer_vat_id(app):
     assert ec_sales_list(2026, "Q2") == []
     assert vat_return.vat_return(2026, "3").bases == {"41": D("1000.00"), "21": D("300.00"),
                                                       "81": D("300.00")}
+
+
+def test_skr04_year_gewinn_to_2970_and_ustva(app):
+    """The same kind of year in SKR04: revenue 4400, VAT 3806, bank 1800, profit to 2970."""
+    from models.invoice import VatRate
+    from models.ledger import Account
+    from seeds.reference import seed_reference
+
+    Account.objects.delete()
+    VatRate.objects.delete()
+    seed_reference("SKR04")
+    year_end.import_opening_balances(2026, {"1800": D("1000.00"), "2900": D("-1000.00")}, "u")
+    entry(date(2026, 5, 4), ("1200", "debit", "595.00"), ("4400", "credit", "500.00", "USt19"),
+          ("3806", "credit", "95.00", "USt19"))
+    entry(date(2026, 5, 8), ("6815", "debit", "100.00"), ("1406", "debit", "19.00", "VSt19"),
+          ("1800", "credit", "119.00"))
+    assert statements.profit_and_loss(2026).amount("17") == D("400.00")
+    bs = statements.balance_sheet(2026)
+    assert bs.amount("A.B.II") == D("614.00") and bs.amount("A.B.IV") == D("881.00")
+    assert bs.amount("P.C") == D("95.00") and bs.amount("P.A.V") == D("400.00")
+    assert bs.amount("A") == bs.amount("P") == D("1495.00")
+    r = vat_return.vat_return(2026, "5")
+    assert r.fields() == {"Kz81": D("500"), "Kz66": D("19.00"), "Kz83": D("76.00")}
+    booked = vat_booking.book_vat_liability(2026, "5", "u")
+    assert ("3820", D("0.00"), D("76.00")) in {(ln.account, ln.debit, ln.credit)
+                                               for ln in booked.lines}
+    year_end.carry_forward(2026, "u")
+    assert account_balances(2027, 0, 0)["2970"] == (D("0.00"), D("400.00"))
+    assert year_end.carry_forward(2026, "u") is None
