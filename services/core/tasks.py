@@ -68,6 +68,7 @@ TASK_MODULES = (
     "services.core.system_tasks",
     "services.backup.tasks",
     "services.privacy.tasks",
+    "services.ledger.vat_tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}
