@@ -104,6 +104,7 @@ def _init_blueprints(app: Flask) -> None:
         "auth",
         "archive",
         "banking",
+        "closing",
         "dunning",
         "errors",
         "health",

@@ -21,7 +21,7 @@ from admin.imports import ImportMenuLink, ImportRunView
 from admin.payables import ApprovalRuleView, payables_menu_link
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
-from admin.ledger import AccountView, JournalEntryView, add_ledger_links
+from admin.ledger import AccountView, CostCenterView, JournalEntryView, add_ledger_links
 from admin.privacy import DataBreachView, ProcessingActivityView, subject_access_menu_link
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
@@ -38,6 +38,7 @@ from models.absence import Absence, AbsenceType, LeavePolicy
 from models.recruiting import Applicant, JobOpening
 from models.checklist import ChecklistTask, ChecklistTemplate
 from models.training import Instruction, Review, Training
+from models import Company, CostCenter, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
 from admin.mail import OutgoingMailView
@@ -55,6 +56,7 @@ from models.payment_run import PaymentPayee
 VIEWS = (
     (AccountView, Account, "Chart of accounts", "Finance", "accounts"),
     (JournalEntryView, JournalEntry, "Journal entries", "Finance", "journal"),
+    (CostCenterView, CostCenter, "Cost centres", "Finance", "cost_centers"),
     (InvoiceView, Invoice, "Invoices", "Finance", "invoice"),
     (CustomerView, Customer, "Customers", "Finance", "customers"),
     (CompanyView, Company, "Company", "Finance", "company"),

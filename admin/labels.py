@@ -65,6 +65,11 @@ FIELDS = {
     "departments": _l("Abteilungen (leer = alle)"), "goals": _l("Ziele"),
     "overall_rating": _l("Gesamtbewertung"), "cycle": _l("Zyklus"), "comment": _l("Kommentar"),
     "rating": _l("Bewertung"),
+    "cost_center": _l("Kostenstelle"),
+    "cost_center_required": _l("Kostenstelle Pflicht"),
+    "vat_accounting": _l("Versteuerung (Soll/Ist)"),
+    "vat_filing": _l("Voranmeldungszeitraum"),
+    "vat_extension": _l("Dauerfristverlängerung"),
     "opened_via": _l("Angelegt über"),
     # backups (issue 19)
     "path": _l("Datei"), "collections": _l("Sammlungen"),
@@ -273,6 +278,10 @@ CODES = {
     "in": _l("Eingang"), "out": _l("Ausgang"), "any": _l("beide"),
     "open": _l("offen"), "booking": _l("wird gebucht"), "booked": _l("gebucht"),
     "ignored": _l("ohne Buchung"),
+    # VAT return settings of the company
+    "soll": _l("Soll-Versteuerung (vereinbarte Entgelte)"),
+    "ist": _l("Ist-Versteuerung (vereinnahmte Entgelte)"),
+    "monthly": _l("monatlich"), "quarterly": _l("vierteljährlich"),
     # ticket priorities and statuses
     "low": _l("niedrig"), "normal": _l("normal"), "high": _l("hoch"), "critical": _l("kritisch"),
     "new": _l("neu"), "in_progress": _l("in Bearbeitung"), "waiting": _l("wartet"),
@@ -397,6 +406,7 @@ MENU = {
     "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"), "Payment payees": _l("Zahlungsempfänger"),
     "Dunning levels": _l("Mahnstufen"), "Base rate": _l("Basiszinssatz"),
     "Dunning blocks": _l("Mahnsperren"),
+    "Cost centres": _l("Kostenstellen"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
     "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),
     "Bank transactions": _l("Bankumsätze"), "Booking rules": _l("Buchungsregeln"),

@@ -19,10 +19,23 @@ FINANCE_WRITE = ("admin", "finance")
 class AccountView(SecuredModelView):
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
     allow_delete = False  # accounts are deactivated, never removed
-    column_list = ("number", "name", "type", "vat_key", "chart", "active")
+    column_list = ("number", "name", "type", "vat_key", "chart", "cost_center_required",
+                   "active")
     column_searchable_list = ("number", "name")
     column_filters = ("type", "chart", "active")
     column_default_sort = "number"
+    form_excluded_columns = ("created_at", "updated_at")
+
+
+class CostCenterView(SecuredModelView):
+    """Kostenstellen: added and deactivated, never removed (posted lines name them)."""
+
+    read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
+    allow_delete = False
+    column_list = ("code", "name", "active")
+    column_searchable_list = ("code", "name")
+    column_filters = ("active",)
+    column_default_sort = "code"
     form_excluded_columns = ("created_at", "updated_at")
 
 
@@ -47,7 +60,7 @@ class JournalEntryView(FrozenDocumentsMixin, SecuredModelView):
     }
     form_columns = ("date", "text", "voucher_ref", "lines")
     form_subdocuments = {"lines": {"form_subdocuments": {None: {
-        "form_columns": ("account", "debit", "credit", "tax_key", "text"),
+        "form_columns": ("account", "debit", "credit", "tax_key", "cost_center", "text"),
     }}}}
 
     def on_model_change(self, form, model, is_created):
@@ -107,5 +120,7 @@ def add_ledger_links(admin) -> None:
     """Add the ledger report and period screens to the Finance menu."""
     for name, url in ((_l("Summen- und Saldenliste"), "/ledger/trial-balance"),
                       (_l("Kontoblatt"), "/ledger/account-ledger"),
-                      (_l("Perioden und Hash-Kette"), "/ledger/periods")):
+                      (_l("Perioden und Hash-Kette"), "/ledger/periods"),
+                      (_l("Jahresabschluss (GuV, Bilanz, BWA)"), "/closing/statements"),
+                      (_l("Umsatzsteuer-Voranmeldung und ZM"), "/closing/vat")):
         admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))

@@ -18,7 +18,9 @@ from models.bank_account import BankAccount
 from models.bank_csv_mapping import BankCsvMapping
 from models.bank_rule import BankRule
 from models.bank_statement import BankCounterparty, BankStatement, BankTransaction
+from models.balance import BalanceHead, PeriodBalance
 from models.company import Company
+from models.cost_center import CostCenter
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
 from models.invoice import Invoice, VatRate
@@ -67,6 +69,7 @@ ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
                   Training, Instruction, Review)
 ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
 ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
+ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

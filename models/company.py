@@ -31,6 +31,11 @@ class Company(TimestampedDocument):
     # A payment short of the open amount by at most this much closes the invoice; the
     # difference is written off with VAT correction (services.invoicing.settlement).
     write_off_limit = MoneyField(default=Decimal("5.00"), min_value=0)
+    # VAT return (§§ 18, 20 UStG): Soll- or Ist-Versteuerung, filing period, and the
+    # Dauerfristverlängerung (§ 46 UStDV: one month later, 1/11 special prepayment).
+    vat_accounting = me.StringField(default="soll", choices=("soll", "ist"))
+    vat_filing = me.StringField(default="monthly", choices=("monthly", "quarterly"))
+    vat_extension = me.BooleanField(default=False)
 
     meta = {"collection": "company"}
 

@@ -6,12 +6,13 @@ from mongoengine.errors import SaveConditionError
 from mongoengine.queryset import QuerySet
 
 from models.base import TimestampedDocument
+from models.cost_center import CostCenter
 from models.fields import MoneyField
 from services.core.errors import BusinessRuleError
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
 ENTRY_STATUSES = ("draft", "posted")
-ENTRY_SOURCES = ("manual", "invoice", "payment", "payroll", "import", "dunning")
+ENTRY_SOURCES = ("manual", "invoice", "payment", "payroll", "import", "dunning", "opening")
 ENTRY_SOURCES += ("payables",)  # issue 15: supplier invoices and their payments
 
 
@@ -22,6 +23,8 @@ class Account(TimestampedDocument):
     vat_key = me.StringField(max_length=10)
     chart = me.StringField(choices=("SKR03", "SKR04"))  # empty: the chart in use
     active = me.BooleanField(default=True)
+    # Every journal line on this account must name a cost centre.
+    cost_center_required = me.BooleanField(default=False)
 
     meta = {"collection": "accounts", "ordering": ["number"]}
 
@@ -51,6 +54,7 @@ class JournalLine(me.EmbeddedDocument):
     credit = MoneyField(default=Decimal("0.00"), min_value=0)
     tax_key = me.StringField(max_length=10)
     text = me.StringField(max_length=200)
+    cost_center = me.StringField(max_length=20)
 
     def __str__(self):
         return f"{self.account} S {self.debit} H {self.credit}"
@@ -152,6 +156,7 @@ class JournalEntry(TimestampedDocument):
         if unknown:
             errors.append(f"unknown account(s): {', '.join(unknown)}; "
                           "use an account of the chart of accounts")
+        errors += cost_center_errors(self.lines)
         if errors:
             raise me.ValidationError("; ".join(errors), errors={"lines": "; ".join(errors)})
 
@@ -169,6 +174,25 @@ def balance_errors(lines) -> list[str]:
     credit = sum((line.credit or Decimal(0) for line in lines), Decimal(0))
     if debit != credit:
         errors.append(f"debits ({debit:.2f}) and credits ({credit:.2f}) do not balance")
+    return errors
+
+
+def cost_center_errors(lines) -> list[str]:
+    """Unknown or inactive cost centres, and lines missing one their account requires."""
+    errors = []
+    codes = {line.cost_center for line in lines if line.cost_center}
+    if codes:
+        known = set(CostCenter.objects(code__in=list(codes), active=True).scalar("code"))
+        if codes - known:
+            errors.append(f"Kostenstelle(n) {', '.join(sorted(codes - known))} unbekannt oder "
+                          "inaktiv; eine aktive Kostenstelle angeben")
+    bare = {line.account for line in lines if line.account and not line.cost_center}
+    if bare:
+        strict = sorted(Account.objects(number__in=list(bare), cost_center_required=True)
+                        .scalar("number"))
+        if strict:
+            errors.append(f"Konto {', '.join(strict)} verlangt eine Kostenstelle in jeder "
+                          "Zeile; die Kostenstelle eintragen")
     return errors
 
 

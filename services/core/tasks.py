@@ -74,6 +74,7 @@ TASK_MODULES = (
     "services.hr.checklists",
     "services.banking.sepa_tasks",
     "services.banking.dunning_tasks",
+    "services.ledger.vat_tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

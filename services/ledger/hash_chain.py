@@ -22,12 +22,20 @@ def canonical_content(doc: dict) -> bytes:
         "reversal_of": str(doc["reversal_of"]) if doc.get("reversal_of") else "",
         "posted_by": doc.get("posted_by") or "",
         "posted_at": _iso_timestamp(doc.get("posted_at")),
-        "lines": [[line.get("account"), int(line.get("debit") or 0),
-                   int(line.get("credit") or 0), line.get("tax_key") or "",
-                   line.get("text") or ""] for line in doc.get("lines") or []],
+        "lines": [_line(line) for line in doc.get("lines") or []],
     }
     return json.dumps(content, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode("utf-8")
+
+
+def _line(line: dict) -> list:
+    """A line's hashed content; the cost centre joins it only when set, so the hashes
+    of entries posted before cost centres existed stay what they were."""
+    content = [line.get("account"), int(line.get("debit") or 0),
+               int(line.get("credit") or 0), line.get("tax_key") or "", line.get("text") or ""]
+    if line.get("cost_center"):
+        content.append(line["cost_center"])
+    return content
 
 
 def chain_hash(prev_hash: str, doc: dict) -> str:

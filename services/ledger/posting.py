@@ -13,6 +13,8 @@ done (a later posting, a period close, or `recover_pending()`):
     each number to one entry, the unique `entry_id` each entry one number; slots are
     never removed, so numbers have no gaps.
 (c) write: put number, hash, status and the hashed content onto the entry.
+(c2) balances: add the entry's totals to the period balances, in number order, each
+    entry at most once (services.ledger.balances).
 (d) advance: move the year's hint (FiscalYear.last_number/last_hash) past the slot.
 
 The compare-and-set in (a) needs single-document atomic updates: MongoDB has them, and
@@ -32,6 +34,7 @@ from pymongo.errors import DuplicateKeyError
 from models.ledger import Account, JournalEntry, JournalLine
 from models.posting import GENESIS_HASH, ChainSlot, FiscalYear, PostingKey, slot_id
 from services.core.errors import BusinessRuleError
+from services.ledger import balances
 from services.ledger.hash_chain import chain_hash
 
 # Optional hashed fields that must not survive from an older draft when absent now.
@@ -63,6 +66,7 @@ def post_entry(entry: JournalEntry, user: str) -> JournalEntry:
     if entry.pk is not None:
         stored = JournalEntry.objects(pk=entry.pk).first()
         if stored is not None and stored.status == "posted":
+            balances.apply_through(stored.fiscal_year, stored.number)  # if a crash left it
             return stored
     _save_draft(entry)
     _check_accounts_active(entry)
@@ -114,7 +118,8 @@ def reverse_entry(entry: JournalEntry, user: str, *, date=None, text=None) -> Jo
         raise BusinessRuleError(f"a reversal cannot be dated before the entry it reverses "
                                 f"({original.date:%d.%m.%Y})")
     mirror = [{"account": ln.account, "debit": ln.credit, "credit": ln.debit,
-               "tax_key": ln.tax_key, "text": ln.text} for ln in original.lines]
+               "tax_key": ln.tax_key, "text": ln.text, "cost_center": ln.cost_center}
+              for ln in original.lines]
     reversal = post_new_entry(
         date=when, text=(text or f"Storno Nr. {original.number}: {original.text}")[:200],
         lines=mirror, source=original.source, user=user, voucher_ref=original.voucher_ref,
@@ -134,7 +139,8 @@ def reverse_and_copy(entry: JournalEntry, user: str, *, date=None) -> JournalEnt
         f"{original.text}"[:200], voucher_ref=original.voucher_ref, source=original.source,
         created_by=user, lines=[JournalLine(account=ln.account, debit=ln.debit,
                                             credit=ln.credit, tax_key=ln.tax_key,
-                                            text=ln.text) for ln in original.lines])
+                                            text=ln.text, cost_center=ln.cost_center)
+                                for ln in original.lines])
     _save_draft(draft)
     return draft
 
@@ -159,7 +165,9 @@ def recover_pending() -> int:
     """Complete every posting a crash left half-done; return how many were completed."""
     completed = 0
     for year in _heads().distinct("_id"):
-        completed += _settle(year)[2]
+        number, _, count = _settle(year)
+        balances.apply_through(year, number)  # also fills balances of older books
+        completed += count
     return completed
 
 
@@ -255,8 +263,10 @@ def _slot_for(doc: dict, user: str, year: int, number: int, prev_hash: str) -> d
 
 
 def _complete(slot: dict) -> None:
-    """Steps (b) and (c): write the entry of a slot, then move the hint past it."""
+    """Steps (c), (c2) and (d): write the entry of a slot, add it to the balances, then
+    move the hint past it."""
     _write_entry(slot)
+    balances.apply_through(slot["year"], slot["number"], slot)
     _heads().update_one({"_id": slot["year"], "last_number": {"$lt": slot["number"]}},
                         {"$set": {"last_number": slot["number"], "last_hash": slot["hash"]}})
 
@@ -354,12 +364,13 @@ def _check_accounts_active(entry: JournalEntry) -> None:
 
 
 def _line(i: int, spec: dict) -> JournalLine:
-    unknown = set(spec) - {"account", "debit", "credit", "tax_key", "text"}
+    unknown = set(spec) - {"account", "debit", "credit", "tax_key", "text", "cost_center"}
     if unknown:
         raise BusinessRuleError(f"line {i}: unknown field(s) {', '.join(sorted(unknown))}")
     return JournalLine(account=str(spec.get("account") or ""),
                        debit=_amount(i, spec.get("debit")), credit=_amount(i, spec.get("credit")),
-                       tax_key=spec.get("tax_key") or None, text=spec.get("text") or None)
+                       tax_key=spec.get("tax_key") or None, text=spec.get("text") or None,
+                       cost_center=spec.get("cost_center") or None)
 
 
 def _amount(i: int, value) -> Decimal:

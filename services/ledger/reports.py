@@ -4,15 +4,17 @@ Sums are streamed: the entries' lines (integer cents) are read with a projection
 added up here. `$unwind` + `$group` would be the natural pipeline, but FerretDB 1.24
 groups the unwound lines of one entry as if they were one document (they share the
 `_id`): with two lines per entry it silently dropped half of them, so it is not used. The opening balance of a
-period is the sum of the fiscal year's posted entries dated before the period (the
-year's opening entries, "EB-Werte", are ordinary posted entries on 1 January).
+period is the sum of the fiscal year's posted entries dated before the period plus the
+opening entries (EB-Werte, source "opening", on 1 January). A period of whole months is
+read from the period balances (services.ledger.balances) instead of the lines.
 Balances are signed debit minus credit.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from models.ledger import Account, JournalEntry
+from services.ledger.balances import account_balances
 
 CENT = Decimal("0.01")
 
@@ -85,7 +87,11 @@ def trial_balance(year: int, date_from: date | None = None,
                   date_to: date | None = None) -> TrialBalance:
     """Opening balance, period debits/credits and closing balance of every account used."""
     start, end = period_bounds(year, date_from, date_to)
-    opening, period = _sums_split(year, start, end)
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        opening = _from_balances(year, 0, start.month - 1)
+        period = _from_balances(year, start.month, end.month)
+    else:
+        opening, period = _sums_split(year, start, end)
     names = dict(Account.objects.scalar("number", "name"))
     report = TrialBalance(year, start, end)
     for number in sorted(set(opening) | set(period)):
@@ -101,13 +107,16 @@ def account_ledger(account: str, year: int, date_from: date | None = None,
                    date_to: date | None = None) -> AccountLedger:
     """Every posted line of one account in a period with the running balance."""
     start, end = period_bounds(year, date_from, date_to)
-    debit, credit = _sums_by_account(year, None, start, account).get(account, (0, 0))
+    if start.day == 1:  # whole months before: from the period balances, with EB-Werte
+        debit, credit = _from_balances(year, 0, start.month - 1).get(account, (0, 0))
+    else:
+        debit, credit = _sums_by_account(year, None, start, account).get(account, (0, 0))
     acc = Account.objects(number=account).first()
     report = AccountLedger(account, acc.name if acc else "?", start, end,
                            _money(debit - credit))
     balance = report.opening
     cursor = JournalEntry._get_collection().find(
-        _match(year, start, end) | {"lines.account": account},
+        _match(year, start, end) | {"lines.account": account, "source": {"$ne": "opening"}},
         {"date": 1, "number": 1, "text": 1, "voucher_ref": 1, "lines": 1},
     ).sort([("date", 1), ("number", 1)])
     for doc in cursor:
@@ -139,16 +148,25 @@ def _sums_by_account(year, start, end, account=None) -> dict[str, tuple[int, int
     return {number: (d, c) for number, (d, c) in sums.items()}
 
 
+def _from_balances(year: int, month_from: int, month_to: int) -> dict[str, tuple[int, int]]:
+    """Debit/credit cents per account from the period balances (no journal line read)."""
+    if month_to < month_from:
+        return {}
+    return {acc: (int(d * 100), int(c * 100))
+            for acc, (d, c) in account_balances(year, month_from, month_to).items()}
+
+
 def _sums_split(year: int, start: date, end: date):
     """One pass over the year up to `end`: sums before `start` and sums from `start` on."""
     before: dict[str, list[int]] = {}
     within: dict[str, list[int]] = {}
     cursor = JournalEntry._get_collection().find(
         {"fiscal_year": year, "status": "posted", "date": {"$lte": _dt(end)}},
-        {"date": 1, "lines": 1, "_id": 0}, batch_size=5000)
+        {"date": 1, "lines": 1, "source": 1, "_id": 0}, batch_size=5000)
     first = _dt(start)
     for doc in cursor:
-        sums = before if doc["date"].replace(tzinfo=None) < first else within
+        early = doc["date"].replace(tzinfo=None) < first or doc.get("source") == "opening"
+        sums = before if early else within
         for line in doc["lines"]:
             pair = sums.setdefault(line["account"], [0, 0])
             pair[0] += line.get("debit") or 0

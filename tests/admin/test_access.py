@@ -34,6 +34,7 @@ EXPECTED_READERS = {
     "health_funds": {"admin", "hr"},
     "accounts": {"admin", "finance", "auditor"},
     "journal": {"admin", "finance", "auditor"},
+    "cost_centers": {"admin", "finance", "auditor"},
     "invoice": {"admin", "finance", "auditor"},
     "customers": {"admin", "finance", "auditor"},
     "company": {"admin", "finance", "auditor"},
@@ -89,6 +90,7 @@ MODEL_WRITERS = {
     "health_funds": ({"admin", "hr"}, {"create", "edit"}),
     "accounts": ({"admin", "finance"}, {"create", "edit"}),
     "journal": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    "cost_centers": ({"admin", "finance"}, {"create", "edit"}),  # deactivated, never deleted
     "invoice": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "customers": ({"admin", "finance"}, {"create", "edit"}),
     "company": ({"admin", "finance"}, {"create", "edit"}),
@@ -154,6 +156,7 @@ SCREEN_READERS = {
     "jobs.index": {"admin"},
     "ledger.trial_balance_view": FINANCE_READ, "ledger.account_ledger_view": FINANCE_READ,
     "ledger.periods_view": FINANCE_READ,
+    "closing.statements_view": FINANCE_READ, "closing.vat_view": FINANCE_READ,
     "legal_holds.index": {"admin"},
     **{f"payroll.{name}": {"admin", "hr"} for name in (
         "index", "show", "payslip", "payslip_pdf", "payslips_zip", "journal_csv",
@@ -193,6 +196,7 @@ SCREEN_WRITERS = {
     "invoices.payment": {"admin", "finance"},
     "jobs.run": {"admin"},
     "ledger.periods_view": {"admin", "finance"},
+    "closing.book_vat": {"admin", "finance"}, "closing.carry_forward": {"admin", "finance"},
     "legal_holds.change": {"admin"},
     "payroll.create": {"admin", "hr"}, "payroll.act": {"admin", "hr"},
     "payroll.pay": {"admin", "hr"},
@@ -221,7 +225,8 @@ SCREEN_WRITERS = {
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
 CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
-              "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
+              "ledger close-period", "ledger recover", "ledger carry-forward",
+              "ledger import-opening", "ledger book-vat", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
@@ -229,6 +234,8 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "bank import", "bank reconcile", "bank recover"}
               "payables import"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
+CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "ledger report",
+             "ledger ustva", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data
              "privacy export",
