@@ -9,6 +9,8 @@ from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
 from admin.base import HomeView
 from views.errors import csp_nonce
+from admin.budgets import BudgetView
+from admin.fixed_assets import AssetClassView, FixedAssetView
 from admin.holds import LegalHoldView
 from admin.hr import EmployeeView
 from admin.jobs import JobRunView, JobsView
@@ -39,6 +41,8 @@ from models.bank_csv_mapping import BankCsvMapping
 from models.bank_rule import BankRule
 from models.bank_statement import BankStatement, BankTransaction
 from models.supplier_invoice import ApprovalRule
+from models.budget import Budget
+from models.fixed_asset import AssetClass, FixedAsset
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -75,6 +79,9 @@ VIEWS += ((BankAccountView, BankAccount, "Bank accounts", "Bank", "bank_accounts
           (BankCsvMappingView, BankCsvMapping, "Bank CSV mappings", "Bank", "bank_csv_mappings"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
+VIEWS += ((FixedAssetView, FixedAsset, "Fixed assets", "Finance", "fixed_assets"),
+          (AssetClassView, AssetClass, "Asset classes", "Finance", "asset_classes"),
+          (BudgetView, Budget, "Budgets", "Finance", "budgets_admin"))
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",

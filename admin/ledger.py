@@ -107,5 +107,8 @@ def add_ledger_links(admin) -> None:
     """Add the ledger report and period screens to the Finance menu."""
     for name, url in ((_l("Summen- und Saldenliste"), "/ledger/trial-balance"),
                       (_l("Kontoblatt"), "/ledger/account-ledger"),
-                      (_l("Perioden und Hash-Kette"), "/ledger/periods")):
+                      (_l("Perioden und Hash-Kette"), "/ledger/periods"),
+                      (_l("DATEV-Export"), "/datev/"),
+                      (_l("Anlagenspiegel"), "/fixed-assets/register"),
+                      (_l("Budget: Plan und Ist"), "/budgets/")):
         admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))

@@ -63,6 +63,9 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "payables_drop_folder", "jobs.payables:drop_folder_job",
             "Import supplier invoices from the drop folder", minutes=5,
             lease=timedelta(minutes=15))
+    add_job(scheduler, "depreciation", "jobs.fixed_assets:post_monthly_depreciation",
+            "Post the fixed assets' depreciation of the past month", day=1, hour=4, minute=0,
+            lease=timedelta(minutes=30))
 
 
 def add_job(scheduler, name: str, func: str, description: str,

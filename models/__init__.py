@@ -16,6 +16,9 @@ from models.bank_statement import BankCounterparty, BankStatement, BankTransacti
 from models.company import Company
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
+from models.datev_export import DatevExport
+from models.fixed_asset import AssetClass, FixedAsset
+from models.budget import Budget
 from models.invoice import Invoice, VatRate
 from models.employee import Employee
 from models.health_fund import HealthFund
@@ -55,6 +58,7 @@ ALL_DOCUMENTS += (HealthFund,)
 ALL_DOCUMENTS += (BackupRun, ProcessingActivity, DataBreach, ErasureLogEntry)
 ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsvMapping,
                   BankCounterparty)
+ALL_DOCUMENTS += (DatevExport, AssetClass, FixedAsset, Budget)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

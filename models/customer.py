@@ -19,8 +19,10 @@ class Customer(TimestampedDocument):
     # the language of mails and letters to this customer
     mail_language = me.StringField(default="de", choices=("de", "en"))
     active = me.BooleanField(default=True)
+    # personal account (Debitor/Kreditor), given once by services.ledger.personal_accounts
+    account_no = me.StringField(regex=r"^\d{5,8}$")
 
-    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name"]}
+    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name", "account_no"]}
 
     def __str__(self):
         return f"{self.customer_no} {self.name}"

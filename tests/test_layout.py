@@ -7,7 +7,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("admin", "cli", "jobs", "models", "seeds", "services", "views")
-AREAS = ("archive", "imports", "invoicing", "ledger", "operations", "payroll")
+AREAS = ("archive", "budgets", "fixed_assets", "imports", "invoicing", "ledger", "operations", "payroll")
 
 
 def module_name(path: Path) -> str:

@@ -70,6 +70,7 @@ TASK_MODULES = (
     "services.privacy.tasks",
     "services.banking.reconcile_tasks",
     "services.payables.tasks",
+    "services.fixed_assets.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

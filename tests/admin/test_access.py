@@ -65,6 +65,10 @@ EXPECTED_READERS = {
     "bank_csv_mappings": {"admin", "finance", "auditor"},
     # issue 15: approval rules of supplier invoices
     "approval_rules": {"admin", "finance", "auditor"},
+    # issue 17: fixed assets
+    "fixed_assets": {"admin", "finance", "auditor"},
+    "asset_classes": {"admin", "finance", "auditor"},
+    "budgets_admin": {"admin", "finance", "auditor"},
 }
 
 
@@ -105,6 +109,9 @@ MODEL_WRITERS = {
     "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "approval_rules": ({"admin"}, {"create", "edit", "delete"}),
+    "fixed_assets": ({"admin", "finance"}, {"create"}),  # disposal is a posting (screen)
+    "asset_classes": ({"admin", "finance"}, {"create", "edit"}),
+    "budgets_admin": ({"admin", "finance"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -126,6 +133,9 @@ SCREEN_READERS = {
     "jobs.index": {"admin"},
     "ledger.trial_balance_view": FINANCE_READ, "ledger.account_ledger_view": FINANCE_READ,
     "ledger.periods_view": FINANCE_READ,
+    "datev.index": FINANCE_READ,
+    "asset_screens.register": FINANCE_READ,
+    "budgets.index": FINANCE_READ,
     "legal_holds.index": {"admin"},
     **{f"payroll.{name}": {"admin", "hr"} for name in (
         "index", "show", "payslip", "payslip_pdf", "payslips_zip", "journal_csv",
@@ -151,6 +161,9 @@ SCREEN_WRITERS = {
     "invoices.payment": {"admin", "finance"},
     "jobs.run": {"admin"},
     "ledger.periods_view": {"admin", "finance"},
+    "datev.index": {"admin", "finance"},  # records the export
+    "asset_screens.dispose": {"admin", "finance"},
+    "budgets.upload": {"admin", "finance"}, "budgets.copy": {"admin", "finance"},
     "legal_holds.change": {"admin"},
     "payroll.create": {"admin", "hr"}, "payroll.act": {"admin", "hr"},
     "payroll.pay": {"admin", "hr"},
@@ -170,7 +183,7 @@ SCREEN_WRITERS = {
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
-CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
+CLI_WRITES = {"archive add", "datev export", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
