@@ -183,14 +183,15 @@ SCREEN_WRITERS = {
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
-CLI_WRITES = {"archive add", "datev export", "archive purge", "create-user", "import-csv", "invoice finish",
+CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invoice finish",
               "ledger close-period", "ledger recover", "ops recover", "payroll issue-payslips",
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
-              "backup create", "backup restore", "privacy erase"}
-              "bank import", "bank reconcile", "bank recover"}
-              "payables import"}
+              "backup create", "backup restore", "privacy erase",
+              "bank import", "bank reconcile", "bank recover",
+              "payables import",
+              "datev export"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
              "backup keygen",  # prints a random key, touches no data
