@@ -13,6 +13,8 @@ from admin.payment_runs import (BaseRateView, DunningBlockView, DunningLevelView
                                 dunning_menu_link, sepa_menu_link)
 from admin.base import HomeView
 from views.errors import csp_nonce
+from admin.budgets import BudgetView
+from admin.fixed_assets import AssetClassView, FixedAssetView
 from admin.holds import LegalHoldView
 from admin.hr import (ChecklistTaskView, ChecklistTemplateView, EmployeeView, InstructionView,
                       ReviewView, TrainingView)
@@ -51,6 +53,8 @@ from models.bank_statement import BankStatement, BankTransaction
 from models.supplier_invoice import ApprovalRule
 from models.dunning import BaseRate, DunningBlock, DunningLevel
 from models.payment_run import PaymentPayee
+from models.budget import Budget
+from models.fixed_asset import AssetClass, FixedAsset
 
 # (view class, document, label, menu category, endpoint)
 VIEWS = (
@@ -103,6 +107,9 @@ VIEWS += ((AbsenceView, Absence, "Absences", "HR", "absences"),
           (ReviewView, Review, "Performance reviews", "HR", "reviews"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
+VIEWS += ((FixedAssetView, FixedAsset, "Fixed assets", "Finance", "fixed_assets"),
+          (AssetClassView, AssetClass, "Asset classes", "Finance", "asset_classes"),
+          (BudgetView, Budget, "Budgets", "Finance", "budgets_admin"))
 VIEWS += ((ApiTokenView, ApiToken, "API tokens", "System", "api_tokens"),
           (WebhookSubscriptionView, WebhookSubscription, "Webhooks", "System", "webhooks"),
           (WebhookDeliveryView, WebhookDelivery, "Webhook deliveries", "System",

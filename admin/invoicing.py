@@ -11,6 +11,7 @@ from admin.ledger import FINANCE_READ, FINANCE_WRITE
 from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
 from services.invoicing import issuing as invoicing
+from services.ledger import personal_accounts
 from services.core.formatting import format_money_de
 from views.i18n import _, _l
 
@@ -18,12 +19,16 @@ from views.i18n import _, _l
 class CustomerView(SecuredModelView):
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
     allow_delete = False  # invoices refer to customers: deactivate instead
-    column_list = ("customer_no", "name", "postal_code", "city", "country", "vat_id",
-                   "email", "active")
+    column_list = ("customer_no", "account_no", "name", "postal_code", "city", "country",
+                   "vat_id", "email", "active")
     column_searchable_list = ("customer_no", "name", "city", "vat_id", "email")
     column_filters = ("country", "active")
     column_default_sort = "name"
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "account_no")
+
+    def after_model_change(self, form, model, is_created):
+        """A new customer gets its personal account (Debitor) at once."""
+        personal_accounts.assign_personal_account(model)
 
 
 class CompanyView(SecuredModelView):

@@ -269,6 +269,31 @@ FIELDS = {
     "gvc": _l("Geschäftsvorfallcode"), "mandate_id": _l("Mandatsreferenz"),
     "reconciled_at": _l("Abgeglichen am"), "reconciled_by": _l("Abgeglichen von"),
     "statement": _l("Kontoauszug"),
+    # issue 17: personal accounts and the DATEV hand-off
+    "account_no": _l("Personenkonto"),
+    "datev_consultant_no": _l("DATEV-Beraternummer"),
+    "datev_client_no": _l("DATEV-Mandantennummer"),
+    "fiscal_year_start_month": _l("Beginn des Wirtschaftsjahrs (Monat)"),
+    "gl_account_length": _l("Sachkontenlänge"),
+    "debtor_from": _l("Debitoren von"), "debtor_to": _l("Debitoren bis"),
+    "creditor_from": _l("Kreditoren von"), "creditor_to": _l("Kreditoren bis"),
+    "personal_accounts_from": _l("Personenkonten ab (Stichtag)"),
+    "asset_pool_option": _l("Sammelposten für 250,01–1.000 € bilden"),
+    # fixed assets
+    "useful_life_years": _l("Nutzungsdauer (Jahre)"), "account_skr03": _l("Konto SKR03"),
+    "account_skr04": _l("Konto SKR04"), "asset_class": _l("Anlagenklasse"),
+    "acquisition_date": _l("Anschaffungsdatum"), "cost": _l("Anschaffungskosten netto"),
+    "method": _l("AfA-Methode"), "disposal_date": _l("Abgangsdatum"),
+    "supplier_name": _l("Lieferant (Name)"), "expense_account": _l("AfA-Konto"),
+    "useful_life_months": _l("Nutzungsdauer (Monate)"),
+    "disposal_proceeds": _l("Veräußerungserlös netto"),
+    "disposal_book_value": _l("Restbuchwert beim Abgang"),
+    "posted_through": _l("AfA gebucht bis (JJJJMM)"), "source_ref": _l("Herkunft (Rechnung)"),
+    # budgets
+    "cost_center": _l("Kostenstelle"), "m01": _l("Januar"), "m02": _l("Februar"),
+    "m03": _l("März"), "m04": _l("April"), "m05": _l("Mai"), "m06": _l("Juni"),
+    "m07": _l("Juli"), "m08": _l("August"), "m09": _l("September"), "m10": _l("Oktober"),
+    "m11": _l("November"), "m12": _l("Dezember"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
@@ -347,6 +372,9 @@ CODES = {
     "applied": _l("eingegangen"), "screening": _l("Vorauswahl"),
     "interview": _l("Vorstellungsgespräch"), "offer": _l("Angebot"), "hired": _l("eingestellt"),
     "on_hold": _l("pausiert"), "onboarding": _l("Onboarding"), "offboarding": _l("Offboarding"),
+    # depreciation methods
+    "linear": _l("linear"), "gwg": _l("GWG (Sofortabschreibung)"),
+    "pool": _l("Sammelposten"), "disposed": _l("abgegangen"),
 }
 
 # Approval rules of supplier invoices (issue 15).
@@ -411,6 +439,8 @@ MENU = {
     "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),
     "Bank transactions": _l("Bankumsätze"), "Booking rules": _l("Buchungsregeln"),
     "Bank CSV mappings": _l("CSV-Zuordnungen der Banken"), "Reconciliation": _l("Bankabgleich"),
+    "Fixed assets": _l("Anlagevermögen"), "Asset classes": _l("Anlagenklassen (AfA-Tabelle)"),
+    "Budgets": _l("Budgets"),
 }
 
 
@@ -452,6 +482,9 @@ JOBS = {
     "dunning_proposal": (_l("Mahnvorschlag erstellen"),
                          _l("Schlägt werktags die fälligen Mahnungen vor; eine Person bestätigt "
                             "sie.")),
+    "depreciation": (_l("Monatliche AfA buchen"),
+                     _l("Bucht die Abschreibungen der Anlagegüter für den abgelaufenen Monat "
+                        "(und nachzuholende Monate), je Anlagegut und Monat genau einmal.")),
 }
 
 

@@ -122,5 +122,8 @@ def add_ledger_links(admin) -> None:
                       (_l("Kontoblatt"), "/ledger/account-ledger"),
                       (_l("Perioden und Hash-Kette"), "/ledger/periods"),
                       (_l("Jahresabschluss (GuV, Bilanz, BWA)"), "/closing/statements"),
-                      (_l("Umsatzsteuer-Voranmeldung und ZM"), "/closing/vat")):
+                      (_l("Umsatzsteuer-Voranmeldung und ZM"), "/closing/vat"),
+                      (_l("DATEV-Export"), "/datev/"),
+                      (_l("Anlagenspiegel"), "/fixed-assets/register"),
+                      (_l("Budget: Plan und Ist"), "/budgets/")):
         admin.add_link(FinanceLink(name=name, url=url, category=menu_label("Finance")))

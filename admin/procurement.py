@@ -4,6 +4,7 @@ from admin.base import SecuredModelView, money_formatter
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
 from services.core.formatting import format_decimal_de
+from services.ledger import personal_accounts
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
@@ -12,13 +13,17 @@ SUPPLY_WRITE = ("admin", "finance", "warehouse")
 class SupplierView(SecuredModelView):
     read_roles, write_roles = SUPPLY_READ, SUPPLY_WRITE
     column_labels = COMMON
-    column_list = ("supplier_no", "name", "city", "country", "vat_id",
+    column_list = ("supplier_no", "account_no", "name", "city", "country", "vat_id",
                    "payment_terms_days", "category", "active")
     column_searchable_list = ("supplier_no", "name", "city", "vat_id", "email")
     column_filters = ("country", "category", "active", "payment_terms_days")
     column_default_sort = "name"
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "account_no")
     details_template = "admin/supplier_details.html"
+
+    def after_model_change(self, form, model, is_created):
+        """A new supplier gets its personal account (Kreditor) at once."""
+        personal_accounts.assign_personal_account(model)
 
     def render(self, template, **kwargs):
         if template == self.details_template and kwargs.get("model") is not None:

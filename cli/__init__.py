@@ -57,6 +57,7 @@ def register_cli(app) -> None:
         "archive",
         "backup",
         "bank",
+        "datev",
         "invoicing",
         "ledger",
         "lohnsteuer",

@@ -68,6 +68,9 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "dunning_proposal", "jobs.dunning:propose_dunning_run",
             "Propose the dunning run (a person confirms it)", day_of_week="mon-fri",
             hour=6, minute=30)  # before the 07:00 task digest names the proposal
+    add_job(scheduler, "depreciation", "jobs.fixed_assets:post_monthly_depreciation",
+            "Post the fixed assets' depreciation of the past month", day=1, hour=4, minute=0,
+            lease=timedelta(minutes=30))
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -23,6 +23,9 @@ from models.company import Company
 from models.cost_center import CostCenter
 from models.counter import Counter, CounterOwner, CounterSlot
 from models.customer import Customer
+from models.datev_export import DatevExport
+from models.fixed_asset import AssetClass, FixedAsset
+from models.budget import Budget
 from models.invoice import Invoice, VatRate
 from models.employee import Employee
 from models.health_fund import HealthFund
@@ -70,6 +73,7 @@ ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
 ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
 ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)
+ALL_DOCUMENTS += (DatevExport, AssetClass, FixedAsset, Budget)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -36,6 +36,19 @@ class Company(TimestampedDocument):
     vat_accounting = me.StringField(default="soll", choices=("soll", "ist"))
     vat_filing = me.StringField(default="monthly", choices=("monthly", "quarterly"))
     vat_extension = me.BooleanField(default=False)
+    # DATEV hand-off (header of every EXTF file) and the personal accounts' number ranges
+    datev_consultant_no = me.IntField(min_value=1001, max_value=9999999)
+    datev_client_no = me.IntField(min_value=1, max_value=99999)
+    fiscal_year_start_month = me.IntField(default=1, min_value=1, max_value=12)
+    gl_account_length = me.IntField(default=4, min_value=4, max_value=8)
+    debtor_from = me.IntField(default=10000, min_value=10000, max_value=99999999)
+    debtor_to = me.IntField(default=69999, min_value=10000, max_value=99999999)
+    creditor_from = me.IntField(default=70000, min_value=10000, max_value=99999999)
+    creditor_to = me.IntField(default=99999, min_value=10000, max_value=99999999)
+    # Receivables and payables post to the personal accounts from this day on (cut-over)
+    personal_accounts_from = me.DateField()
+    # § 6 (2a) EStG: items of 250.01-1,000 € go into the year's pool (Sammelposten)
+    asset_pool_option = me.BooleanField(default=False)
 
     meta = {"collection": "company"}
 
@@ -44,6 +57,7 @@ class Company(TimestampedDocument):
 
     def clean(self):
         clean_iban(self)
+        _check_ranges(self)
         if self.vat_id:
             try:
                 self.vat_id = normalize_vat_id(self.vat_id)
@@ -54,3 +68,12 @@ class Company(TimestampedDocument):
     def current(cls) -> "Company | None":
         """Return the company's master data, or None before it has been entered."""
         return cls.objects(key=COMPANY_ID).first()
+
+
+def _check_ranges(company) -> None:
+    """Debtor and creditor ranges are ordered and do not overlap."""
+    d_from, d_to = company.debtor_from or 10000, company.debtor_to or 69999
+    c_from, c_to = company.creditor_from or 70000, company.creditor_to or 99999
+    if d_from > d_to or c_from > c_to or not (d_to < c_from or c_to < d_from):
+        raise me.ValidationError("ranges", errors={
+            "debtor_from": "Debitoren- und Kreditorenbereich: von ≤ bis, ohne Überschneidung"})

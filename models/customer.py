@@ -21,8 +21,10 @@ class Customer(TimestampedDocument):
     active = me.BooleanField(default=True)
     # A consumer (not a business): default interest 5 instead of 9 points (§ 288 BGB)
     consumer = me.BooleanField(default=False)
+    # personal account (Debitor/Kreditor), given once by services.ledger.personal_accounts
+    account_no = me.StringField(regex=r"^\d{5,8}$")
 
-    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name"]}
+    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name", "account_no"]}
 
     def __str__(self):
         return f"{self.customer_no} {self.name}"

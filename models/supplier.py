@@ -21,8 +21,11 @@ class Supplier(TimestampedDocument):
     category = me.StringField(max_length=60)
     default_account = me.StringField(max_length=10)  # expense account of its invoices
     active = me.BooleanField(default=True)
+    # personal account (Debitor/Kreditor), given once by services.ledger.personal_accounts
+    account_no = me.StringField(regex=r"^\d{5,8}$")
 
-    meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name", "vat_id", "iban", "tax_number"]}
+    meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name", "vat_id", "iban", "tax_number",
+                                                                "account_no"]}
 
     def __str__(self):
         return f"{self.name} ({self.supplier_no})"

@@ -75,6 +75,7 @@ TASK_MODULES = (
     "services.banking.sepa_tasks",
     "services.banking.dunning_tasks",
     "services.ledger.vat_tasks",
+    "services.fixed_assets.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

@@ -23,7 +23,8 @@ from services.core.errors import BusinessRuleError
 from services.invoicing import einvoice, schematron
 from services.invoicing.totals import compute_totals, missing_fields
 from services.ledger import posting
-from services.ledger.charts import posting_account, posting_accounts
+from services.ledger import personal_accounts
+from services.ledger.charts import posting_accounts
 
 PREFIX = {"invoice": "RE", "credit_note": "ST"}
 
@@ -89,7 +90,7 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
     entry = posting.post_new_entry(
         date=day, text=f"Zahlung {inv.number} {inv.recipient.get('name', '')}"[:200],
         lines=[{"account": bank_account or accounts["bank"], "debit": amount},
-               {"account": accounts["receivables"], "credit": amount}],
+               {"account": _receivable_account(inv), "credit": amount}],
         source="payment", user=user, voucher_ref=inv.number,
         idempotency_key=f"payment:{inv.pk}:{key}:{_cents(amount)}")
     if entry.reversed_by:
@@ -248,7 +249,7 @@ def _post_invoice(inv: Invoice, totals, rates, user: str,
         text = f"Stornorechnung {inv.number}{dated} zu {original.number}"
         _redate_draft(f"reversal:{entry.pk}", day, text, post_date)
         return posting.reverse_entry(entry, user, date=day, text=text)
-    lines = [{"account": posting_account("receivables"), "debit": totals.gross,
+    lines = [{"account": _receivable_account(inv), "debit": totals.gross,
               "text": inv.recipient["name"]}]
     for rate in totals.rates:
         table = rates[rate.code]
@@ -263,6 +264,14 @@ def _post_invoice(inv: Invoice, totals, rates, user: str,
     return posting.post_new_entry(
         date=day, text=text, lines=lines, source="invoice", user=user,
         voucher_ref=inv.number, idempotency_key=f"invoice:{inv.pk}")
+
+
+def _receivable_account(inv: Invoice) -> str:
+    """The customer's personal account from the cut-over date on, else the collective one.
+
+    Decided by the invoice date, so an invoice and all its payments use the same account.
+    """
+    return personal_accounts.receivable_account(inv.customer, _day(inv.issue_date))
 
 
 def _redate_draft(key: str, day, text: str, post_date: date | None) -> None:

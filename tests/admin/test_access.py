@@ -80,6 +80,10 @@ EXPECTED_READERS = {
     # each role its own tasks (the list is filtered by the responsible role)
     "checklist_tasks": {"admin", "hr", "finance", "warehouse", "support"},
     "trainings": {"admin", "hr"}, "instructions": {"admin", "hr"}, "reviews": {"admin", "hr"},
+    # issue 17: fixed assets
+    "fixed_assets": {"admin", "finance", "auditor"},
+    "asset_classes": {"admin", "finance", "auditor"},
+    "budgets_admin": {"admin", "finance", "auditor"},
 }
 
 
@@ -135,6 +139,9 @@ MODEL_WRITERS = {
     "trainings": ({"admin", "hr"}, {"create", "edit", "delete"}),
     "instructions": ({"admin", "hr"}, {"create", "edit"}),
     "reviews": ({"admin", "hr"}, {"create", "edit"}),
+    "fixed_assets": ({"admin", "finance"}, {"create"}),  # disposal is a posting (screen)
+    "asset_classes": ({"admin", "finance"}, {"create", "edit"}),
+    "budgets_admin": ({"admin", "finance"}, {"create", "edit", "delete"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -157,6 +164,9 @@ SCREEN_READERS = {
     "ledger.trial_balance_view": FINANCE_READ, "ledger.account_ledger_view": FINANCE_READ,
     "ledger.periods_view": FINANCE_READ,
     "closing.statements_view": FINANCE_READ, "closing.vat_view": FINANCE_READ,
+    "datev.index": FINANCE_READ,
+    "asset_screens.register": FINANCE_READ,
+    "budgets.index": FINANCE_READ,
     "legal_holds.index": {"admin"},
     **{f"payroll.{name}": {"admin", "hr"} for name in (
         "index", "show", "payslip", "payslip_pdf", "payslips_zip", "journal_csv",
@@ -197,6 +207,9 @@ SCREEN_WRITERS = {
     "jobs.run": {"admin"},
     "ledger.periods_view": {"admin", "finance"},
     "closing.book_vat": {"admin", "finance"}, "closing.carry_forward": {"admin", "finance"},
+    "datev.index": {"admin", "finance"},  # records the export
+    "asset_screens.dispose": {"admin", "finance"},
+    "budgets.upload": {"admin", "finance"}, "budgets.copy": {"admin", "finance"},
     "legal_holds.change": {"admin"},
     "payroll.create": {"admin", "hr"}, "payroll.act": {"admin", "hr"},
     "payroll.pay": {"admin", "hr"},
@@ -230,10 +243,10 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
-              "backup create", "backup restore", "privacy erase"}
-              "bank import", "bank reconcile", "bank recover"}
-              "payables import"}
-CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
+              "backup create", "backup restore", "privacy erase",
+              "bank import", "bank reconcile", "bank recover",
+              "payables import",
+              "datev export"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "ledger report",
              "ledger ustva", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",

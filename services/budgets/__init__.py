@@ -1,0 +1,1 @@
+"""Budgets: plan figures per account (group), cost centre and month, plan vs actual, CSV import and copy-forward."""

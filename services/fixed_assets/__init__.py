@@ -1,0 +1,1 @@
+"""Fixed assets: the asset register, depreciation (linear, GWG, Sammelposten), disposal and the Anlagenspiegel."""
