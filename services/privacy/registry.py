@@ -99,6 +99,13 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "checklist_tasks": (_r("employee", "employee"),) + _users("done_by"),
     "trainings": (_r("employee", "employee"),),
     "reviews": (_r("employee", "employee"),),
+    # issue 16: payment runs pay employees (net pay) and suppliers by IBAN; dunning letters
+    "payment_runs": tuple(_r("items.iban", kind, "iban") for kind in ("employee", "supplier"))
+    + _users("created_by", "released_by", "edited_by"),
+    "dunning_runs": (_r("letters.customer", "customer"),) + _users("created_by", "confirmed_by"),
+    "dunning_blocks": (_r("customer", "customer"),) + _users("created_by"),
+    # issue 17
+    "datev_exports": _users("user"),
 }
 
 EXEMPT: dict[str, str] = {
@@ -127,6 +134,12 @@ EXEMPT: dict[str, str] = {
     "checklist_templates": "Vorlagen von Checklisten (Aufgaben und Rollen)",
     "instructions": "Arten von Pflichtunterweisungen (Name, Turnus)",
     "absence_types": "Abwesenheitsarten",
+    "asset_classes": "AfA-Tabelle: Anlagenklassen und Nutzungsdauern",
+    "period_balances": "Monatssummen je Konto (Beträge, keine Personen)",
+    "cost_centers": "Kostenstellen (Bezeichnungen von Unternehmensbereichen)",
+    "fixed_assets": "Anlagegüter; der Lieferant ist ein Unternehmen, sein Name steht auch in "
+                    "der Eingangsrechnung",
+    "payment_payees": "Empfänger von Abgaben: Finanzamt, Krankenkassen, Minijob-Zentrale",
 }
 
 
