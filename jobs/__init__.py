@@ -65,6 +65,14 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "payables_drop_folder", "jobs.payables:drop_folder_job",
             "Import supplier invoices from the drop folder", minutes=5,
             lease=timedelta(minutes=15))
+    add_job(scheduler, "it_watch", "jobs.it:it_watch_job",
+            "Warranties and licence renewals ending within 30 days, seats over-assigned",
+            hour=6, minute=15)
+    add_job(scheduler, "contract_reminders", "jobs.it:contract_reminders_job",
+            "Contract cancellation deadlines reaching a reminder step (90/30/7 days)",
+            hour=6, minute=20)
+    add_job(scheduler, "compliance_overdue", "jobs.it:compliance_overdue_job",
+            "Statutory deadlines overdue and not marked done", hour=6, minute=25)
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -42,6 +42,9 @@ from models.supplier import Supplier
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from models.ticket import Ticket, TicketEvent
 from models.user import User
+from models.it_asset import Asset, AssetHandover, Licence
+from models.contract import Contract
+from models.compliance import ComplianceDone, ComplianceSettings
 
 ALL_DOCUMENTS = (
     User, AuditEntry, Counter, CounterSlot, CounterOwner, LoginThrottle,
@@ -63,6 +66,7 @@ ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsv
 ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
                   JobOpening, Applicant, ChecklistTemplate, ChecklistTask,
                   Training, Instruction, Review)
+ALL_DOCUMENTS += (Asset, AssetHandover, Licence, Contract, ComplianceSettings, ComplianceDone)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -72,6 +72,9 @@ TASK_MODULES = (
     "services.payables.tasks",
     "services.hr.tasks",
     "services.hr.checklists",
+    "services.it.tasks",
+    "services.contracts.tasks",
+    "services.compliance.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

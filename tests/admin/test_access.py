@@ -75,6 +75,12 @@ EXPECTED_READERS = {
     # each role its own tasks (the list is filtered by the responsible role)
     "checklist_tasks": {"admin", "hr", "finance", "warehouse", "support"},
     "trainings": {"admin", "hr"}, "instructions": {"admin", "hr"}, "reviews": {"admin", "hr"},
+    "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
+    # issue 19: IT (admin/support manage, auditors read), contracts (finance/admin)
+    "assets": {"admin", "support", "auditor"},
+    "licences": {"admin", "support", "auditor"},
+    "contracts": {"admin", "finance", "auditor"},
+    "compliance_settings": {"admin", "finance", "auditor"},
 }
 
 
@@ -125,6 +131,11 @@ MODEL_WRITERS = {
     "trainings": ({"admin", "hr"}, {"create", "edit", "delete"}),
     "instructions": ({"admin", "hr"}, {"create", "edit"}),
     "reviews": ({"admin", "hr"}, {"create", "edit"}),
+    # retired and disposed, never deleted; status, handover and seats through it_ops
+    "assets": ({"admin", "support"}, {"create", "edit"}),
+    "licences": ({"admin", "support"}, {"create", "edit"}),
+    "contracts": ({"admin", "finance"}, {"create", "edit"}),  # ended or cancelled, kept
+    "compliance_settings": ({"admin", "finance"}, {"create", "edit"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -172,6 +183,11 @@ SCREEN_READERS = {
     # reviews: the employee, the manager and HR (tests/services/hr/test_training_reviews.py)
     "hr.reviews_index": ALL, "hr.review_view": ALL,
     "hr.reports_view": {"admin", "hr"},
+    "it_ops.index": {"admin", "support", "auditor"},
+    "contract_budget.index": FINANCE_READ,
+    # each role sees the deadlines it is responsible for; auditors all of them
+    "compliance.index": {"admin", "finance", "hr", "support", "auditor"},
+    "compliance.ical": {"admin", "finance", "hr", "support", "auditor"},
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -203,6 +219,9 @@ SCREEN_WRITERS = {
     "me.change": ALL,
     "hr.applicant_document": {"admin", "hr"}, "hr.applicant_stage": {"admin", "hr"},
     "hr.review_view": ALL,
+    **{f"it_ops.{name}": {"admin", "support"} for name in (
+        "issue", "take_back", "status", "assign", "release", "reveal")},
+    "compliance.done": {"admin", "finance", "hr", "support"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

@@ -1,0 +1,23 @@
+"""Task-list source: statutory deadlines overdue or due within two weeks, not yet marked done."""
+from datetime import timedelta
+
+from services.compliance.calendar import berlin_today, calendar_for
+from services.core.tasks import Task, register_task_source
+
+AHEAD_DAYS = 14
+BACK_DAYS = 92
+
+
+def compliance_deadlines(user, today=None):
+    """Yield the user's open statutory and licence deadlines (contracts have their own source)."""
+    today = today or berlin_today()
+    for item in calendar_for(user, today - timedelta(days=BACK_DAYS),
+                             today + timedelta(days=AHEAD_DAYS)):
+        if item.done or item.area == "contracts":
+            continue
+        yield Task(kind="overdue" if item.overdue(today) else "deadline", area=item.area,
+                   ref=item.key, title=item.title, params=item.params, due=item.due,
+                   overdue=item.overdue(today), url=item.url or "/compliance/")
+
+
+register_task_source("compliance.deadlines", compliance_deadlines)
