@@ -1,4 +1,9 @@
-"""Working days (§ 108 (3) AO: no Saturday, Sunday or public holiday) and TARGET banking days."""
+"""Working days (§ 108 (3) AO: no Saturday, Sunday or public holiday) and banking days.
+
+Banking days for the social-security due dates (§ 23 (1) SGB IV): Monday to Friday
+except the days TARGET is closed, the nationwide public holidays, and 24 and 31 December,
+which the social-security funds' joint statement does not count as banking days.
+"""
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -26,7 +31,8 @@ def is_working_day(day: date, subdivision: str | None = None) -> bool:
 
 
 def is_banking_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in target_holidays(day.year)
+    return (day.weekday() < 5 and (day.month, day.day) not in ((12, 24), (12, 31))
+            and day not in target_holidays(day.year) and day not in public_holidays(day.year))
 
 
 def next_working_day(day: date, subdivision: str | None = None) -> date:
@@ -37,7 +43,7 @@ def next_working_day(day: date, subdivision: str | None = None) -> date:
 
 
 def nth_last_banking_day(year: int, month: int, n: int) -> date:
-    """The n-th last TARGET banking day of a month (n=1: the last)."""
+    """The n-th last banking day of a month (n=1: the last)."""
     day = date(year, month, 1) + relativedelta(day=31)
     seen = 0
     while True:
