@@ -13,7 +13,7 @@ from models.compliance import ComplianceSettings
 from models.customer import Customer
 from models.supplier import Supplier
 from models.user import User
-from services.compliance.calendar import berlin_today, calendar, calendar_for, mark_done
+from services.compliance.calendar import berlin_today, calendar_for, mark_done
 from services.compliance.ical import to_ical
 from services.contracts.register import annual_cost, budget, deadline_of
 from services.core.formatting import format_date_de
@@ -108,8 +108,6 @@ class ComplianceCalendarView(SecuredBaseView):
     read_roles, write_roles = CALENDAR_READ, CALENDAR_WRITE
 
     def _items(self, start, end):
-        if current_user.has_role("auditor") and not current_user.has_role(*CALENDAR_WRITE):
-            return calendar(start, end)
         return calendar_for(current_user, start, end)
 
     @expose("/")

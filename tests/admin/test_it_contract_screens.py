@@ -110,3 +110,25 @@ def test_a_warehouse_clerk_sees_no_it_or_contracts(client, login):
     for url in ("/admin/assets/", "/admin/licences/", "/admin/contracts/",
                 "/admin/contract-budget/", "/admin/compliance/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_start_page_tile_shows_overdue_deadlines_and_the_it_watch(client, login):
+    import re
+
+    from services.compliance.calendar import berlin_today
+    from datetime import timedelta
+
+    today = berlin_today()
+    ComplianceSettings(vat_return_interval="monthly").save()
+    make_asset(warranty_end=today + timedelta(days=10))
+    make_licence(seats=0, allow_overassignment=True, assigned=2)
+    login("support")
+    page = client.get("/admin/").get_data(as_text=True)
+    value = lambda id_: re.search(rf'id="{id_}">([^<]*)<', page).group(1)
+    assert (value("it-warranties"), value("it-over-assigned")) == ("1", "1")
+    assert 'id="contract-reminders"' not in page
+    login("finance")
+    page = client.get("/admin/").get_data(as_text=True)
+    # every month has a VAT return; the last quarter's are overdue unless marked done
+    assert int(re.search(r'id="deadlines-overdue">([^<]*)<', page).group(1)) >= 2
+    assert 'id="it-warranties"' not in page and 'id="contract-reminders"' in page
