@@ -26,8 +26,8 @@ from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
 from admin.it import AssetView, ItOpsView, LicenceView
-from admin.contracts import (ComplianceCalendarView, ComplianceSettingsView, ContractBudgetView,
-                             ContractView)
+from admin.compliance import ComplianceCalendarView, ComplianceSettingsView
+from admin.contracts import ContractBudgetView, ContractView
 from models.it_asset import Asset, Licence
 from models.contract import Contract
 from models.compliance import ComplianceSettings

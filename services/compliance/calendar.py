@@ -1,6 +1,6 @@
 """One calendar of deadlines: statutory ones from the rules, contract deadlines, licence renewals."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta

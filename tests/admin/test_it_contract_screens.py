@@ -1,5 +1,4 @@
 """The IT, contract and calendar screens through HTTP: forms, workflow posts, key reveal, exports."""
-from datetime import date
 
 from models.audit import AuditEntry
 from models.compliance import ComplianceDone, ComplianceSettings
