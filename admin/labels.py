@@ -267,7 +267,7 @@ FIELDS = {
     "allow_overassignment": _l("Überbuchung erlaubt"),
     "term_start": _l("Laufzeit ab"), "term_end": _l("Laufzeit bis"),
     "renewal_date": _l("Verlängerung am"), "licence_key": _l("Lizenzschlüssel"),
-    "new_key": _l("Lizenzschlüssel (neu setzen)"),
+    "new_key": _l("Lizenzschlüssel (neu setzen)"), "assignments": _l("Zuweisungen"),
     # contracts and the compliance calendar (issue 19)
     "counterparty_kind": _l("Vertragspartner ist"), "owner": _l("Verantwortlich"),
     "end": _l("Ende (leer = unbefristet)"), "minimum_term_months": _l("Mindestlaufzeit (Monate)"),

@@ -1,4 +1,5 @@
 """The IT, contract and calendar screens through HTTP: forms, workflow posts, key reveal, exports."""
+from datetime import date
 
 from models.audit import AuditEntry
 from models.compliance import ComplianceDone, ComplianceSettings
@@ -86,6 +87,12 @@ def test_contract_list_budget_calendar_and_ical(client, login):
     contract = make_contract()
     page = client.get("/admin/contracts/").get_data(as_text=True)
     assert contract.number in page
+    # terms end every 31 Dec (from 2026 on), notice 3 months before: 30 Sep, renewal 1 Jan
+    from services.compliance.calendar import berlin_today
+
+    today = berlin_today()
+    year = today.year if today <= date(today.year, 9, 30) else today.year + 1
+    assert f"30.09.{year}" in page and f"01.01.{year + 1}" in page
     budget = client.get("/admin/contract-budget/?year=2026").get_data(as_text=True)
     assert "1.440,00 €" in budget
     assert client.get("/admin/contract-budget/?year=abc").status_code == 400
