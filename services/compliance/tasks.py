@@ -17,7 +17,7 @@ def compliance_deadlines(user, today=None):
             continue
         yield Task(kind="overdue" if item.overdue(today) else "deadline", area=item.area,
                    ref=item.key, title=item.title, params=item.params, due=item.due,
-                   overdue=item.overdue(today), url=item.url or "/compliance/")
+                   overdue=item.overdue(today), url=item.url or "/admin/compliance/")
 
 
 register_task_source("compliance.deadlines", compliance_deadlines)

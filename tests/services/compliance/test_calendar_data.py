@@ -78,3 +78,11 @@ def test_ical_export_parses_as_rfc_5545(app):
     assert str(contract["SUMMARY"]).startswith("Kündigungsfrist Vertrag V-")
     assert "Wartung, Kopierer; Erdgeschoss sehr lang" in str(contract["SUMMARY"])
     assert contract.decoded("DTSTART") == D(2026, 9, 30)
+
+
+def test_task_links_lead_to_pages_that_exist(app, client, login):
+    ComplianceSettings(vat_return_interval="monthly").save()
+    make_licence(renewal_date=D(2026, 5, 20))
+    admin = login("admin")
+    for task in compliance_deadlines(admin, today=D(2026, 5, 14)):
+        assert client.get(task.url).status_code == 200, task.url
