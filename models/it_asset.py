@@ -47,7 +47,7 @@ class Asset(TimestampedDocument):
 
     meta = {"collection": "it_assets", "ordering": ["asset_tag"],
             "indexes": [{"fields": ["manufacturer_key", "serial_number"], "unique": True},
-                        "employee", "status", "warranty_end"]}
+                        "employee", "status", "warranty_end", "serial_number"]}
 
     def clean(self):
         self.manufacturer = (self.manufacturer or "").strip()
@@ -104,7 +104,7 @@ class Licence(TimestampedDocument):
     notes = me.StringField(max_length=2000)
 
     meta = {"collection": "it_licences", "ordering": ["product"],
-            "indexes": ["renewal_date", "assignments.employee", "assignments.asset"]}
+            "indexes": ["product", "renewal_date", "assignments.employee", "assignments.asset"]}
 
     @property
     def over_assigned(self) -> bool:
