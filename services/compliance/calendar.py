@@ -1,5 +1,7 @@
 """One calendar of deadlines: statutory ones from the rules, contract deadlines, licence renewals."""
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -68,16 +70,28 @@ def _interval(rule: Rule, settings) -> str:
     return getattr(settings, rule.interval, None) or rule.interval
 
 
+SETTING_FIELDS = ("vat_return_interval", "permanent_extension", "wage_tax_interval",
+                  "ec_sales_list_interval", "holiday_subdivision", "annual_statements")
+
+
 def statutory_items(start: date, end: date, settings=None) -> list[Item]:
     """Every statutory deadline due from `start` to `end` (inclusive)."""
     settings = settings or ComplianceSettings.current()
+    key = tuple(getattr(settings, name, None) for name in SETTING_FIELDS)
+    return list(_statutory_items(start, end, key))
+
+
+@lru_cache(maxsize=256)
+def _statutory_items(start: date, end: date, key: tuple) -> tuple[Item, ...]:
+    """The computation behind statutory_items, cached per range and settings (pure dates)."""
+    settings = SimpleNamespace(**dict(zip(SETTING_FIELDS, key)))
     items = []
     for rule in RULES:
         months = PERIOD_MONTHS.get(_interval(rule, settings))
         if months is None or (rule.setting and not getattr(settings, rule.setting, True)):
             continue
-        # periods that end up to two years before `start` can still fall due within the range
-        month = date(start.year - 2, 1, 1)
+        # a period falls due at most 13 months after its last month (the annual ones)
+        month = date(start.year, start.month, 1) - relativedelta(months=13)
         while month <= end:
             if month.month % months == 0:
                 due = due_date(rule, month, settings)
@@ -87,7 +101,7 @@ def statutory_items(start: date, end: date, settings=None) -> list[Item]:
                                       area="compliance", law=rule.law, roles=rule.roles,
                                       params={"period": period}))
             month += relativedelta(months=1)
-    return items
+    return tuple(items)
 
 
 def contract_items(start: date, end: date) -> list[Item]:

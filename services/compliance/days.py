@@ -42,6 +42,7 @@ def next_working_day(day: date, subdivision: str | None = None) -> date:
     return day
 
 
+@lru_cache(maxsize=1024)
 def nth_last_banking_day(year: int, month: int, n: int) -> date:
     """The n-th last banking day of a month (n=1: the last)."""
     day = date(year, month, 1) + relativedelta(day=31)
