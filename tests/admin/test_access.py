@@ -230,8 +230,8 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "payroll pay", "api token", "api webhook",
               "scheduler run", "scheduler run-now", "seed-demo", "seed-reference",
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
-              "backup create", "backup restore", "privacy erase"}
-              "bank import", "bank reconcile", "bank recover"}
+              "backup create", "backup restore", "privacy erase",
+              "bank import", "bank reconcile", "bank recover",
               "payables import"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "lohnsteuer check",
              "scheduler list", "payroll calc", "serve", "backup verify",
