@@ -75,7 +75,6 @@ EXPECTED_READERS = {
     # each role its own tasks (the list is filtered by the responsible role)
     "checklist_tasks": {"admin", "hr", "finance", "warehouse", "support"},
     "trainings": {"admin", "hr"}, "instructions": {"admin", "hr"}, "reviews": {"admin", "hr"},
-    "import_runs": set(ROLES),  # each sees only the collections it imports (or audits)
     # issue 19: IT (admin/support manage, auditors read), contracts (finance/admin)
     "assets": {"admin", "support", "auditor"},
     "licences": {"admin", "support", "auditor"},
