@@ -29,6 +29,12 @@ from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
 from admin.support import TicketView
+from admin.it import AssetView, ItOpsView, LicenceView
+from admin.compliance import ComplianceCalendarView, ComplianceSettingsView
+from admin.contracts import ContractBudgetView, ContractView
+from models.it_asset import Asset, Licence
+from models.contract import Contract
+from models.compliance import ComplianceSettings
 from admin.system import AuditLogView, UserView
 from models import (Account, ArchivedFile, AuditEntry, DeletionLogEntry, Employee, JobRun,
                     JournalEntry, RetentionRule, StockItem, Supplier, Ticket, User)
@@ -83,6 +89,14 @@ VIEWS = (
     (AuditLogView, AuditEntry, "Audit log", "System", "audit"),
 ) + OPERATIONS_VIEWS
 
+# (page class, label, menu category, endpoint, url)
+IT_PAGES = (
+    (ItOpsView, "IT actions", None, "it_ops", "/admin/it-ops"),
+    (ContractBudgetView, "Contract costs", "Contracts", "contract_budget", "/admin/contract-budget"),
+    (ComplianceCalendarView, "Compliance calendar", "Contracts", "compliance",
+     "/admin/compliance"),
+)
+
 # Admin pages that are not CRUD: (view class, label, menu category, endpoint)
 PAGES = (
     (LegalHoldView, "Legal holds", "Archive", "legal_holds"),
@@ -105,6 +119,11 @@ VIEWS += ((AbsenceView, Absence, "Absences", "HR", "absences"),
           (TrainingView, Training, "Trainings", "HR", "trainings"),
           (InstructionView, Instruction, "Mandatory instructions", "HR", "instructions"),
           (ReviewView, Review, "Performance reviews", "HR", "reviews"))
+VIEWS += ((AssetView, Asset, "Hardware", "IT", "assets"),
+          (LicenceView, Licence, "Licences", "IT", "licences"),
+          (ContractView, Contract, "Contracts", "Contracts", "contracts"),
+          (ComplianceSettingsView, ComplianceSettings, "Filing settings", "Contracts",
+           "compliance_settings"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
 VIEWS += ((FixedAssetView, FixedAsset, "Fixed assets", "Finance", "fixed_assets"),
@@ -142,7 +161,7 @@ def init_admin(app) -> Admin:
     for view, label, category, endpoint in PAGES:
         admin.add_view(view(name=menu_label(label), category=menu_label(category),
                             endpoint=endpoint))
-    for page, label, category, endpoint, url in OPERATIONS_PAGES:
+    for page, label, category, endpoint, url in IT_PAGES + OPERATIONS_PAGES:
         admin.add_view(page(name=menu_label(label), category=menu_label(category),
                             endpoint=endpoint, url=url))
     admin.add_link(ImportMenuLink(name=menu_label("CSV import"), url="/import/",

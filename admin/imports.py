@@ -6,7 +6,7 @@ from admin.base import SecuredModelView
 from services.imports.csv_import import SPECS
 
 # Auditors read every area but HR (see EXPECTED_READERS in tests/admin/test_access.py).
-AUDITOR_COLLECTIONS = ("suppliers", "stock_items", "tickets", "journal_entries")
+AUDITOR_COLLECTIONS = ("suppliers", "stock_items", "tickets", "journal_entries", "it_assets")
 
 
 def visible_collections(user) -> tuple[str, ...]:

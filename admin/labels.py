@@ -294,6 +294,34 @@ FIELDS = {
     "m03": _l("März"), "m04": _l("April"), "m05": _l("Mai"), "m06": _l("Juni"),
     "m07": _l("Juli"), "m08": _l("August"), "m09": _l("September"), "m10": _l("Oktober"),
     "m11": _l("November"), "m12": _l("Dezember"),
+    # IT assets and licences (issue 19)
+    "asset": _l("Gerät"), "asset_tag": _l("Inventarnummer"), "asset_type": _l("Geräteart"),
+    "manufacturer": _l("Hersteller"), "model": _l("Modell"),
+    "serial_number": _l("Seriennummer"), "purchase_date": _l("Kaufdatum"),
+    "purchase_price": _l("Kaufpreis"), "supplier_invoice": _l("Lieferantenrechnung"),
+    "fixed_asset_ref": _l("Anlagegut (Nr.)"), "warranty_end": _l("Garantie bis"),
+    "product": _l("Produkt"), "vendor": _l("Hersteller"),
+    "licence_type": _l("Lizenzart"), "seats": _l("Plätze"), "assigned": _l("Vergeben"),
+    "allow_overassignment": _l("Überbuchung erlaubt"),
+    "term_start": _l("Laufzeit ab"), "term_end": _l("Laufzeit bis"),
+    "renewal_date": _l("Verlängerung am"), "licence_key": _l("Lizenzschlüssel"),
+    "new_key": _l("Lizenzschlüssel (neu setzen)"), "assignments": _l("Zuweisungen"),
+    # contracts and the compliance calendar (issue 19)
+    "counterparty_kind": _l("Vertragspartner ist"), "owner": _l("Verantwortlich"),
+    "end": _l("Ende (leer = unbefristet)"), "minimum_term_months": _l("Mindestlaufzeit (Monate)"),
+    "notice_period": _l("Kündigungsfrist"), "notice_unit": _l("Frist in"),
+    "notice_to": _l("Kündigung zum"), "notice_form": _l("Form der Kündigung"),
+    "renewal_months": _l("Automatische Verlängerung (Monate)"),
+    "payment_interval": _l("Zahlungsweise"), "booking_account": _l("Buchungskonto"),
+    "cost_centre": _l("Kostenstelle"), "cancelled_on": _l("Gekündigt am"),
+    "ends_on": _l("Endet am"), "remind_days": _l("Erinnern (Tage vorher)"),
+    "next_deadline": _l("Nächste Kündigungsfrist"), "next_renewal": _l("Nächste Verlängerung"),
+    "annual_cost": _l("Jahreskosten"),
+    "vat_return_interval": _l("USt-Voranmeldung"),
+    "permanent_extension": _l("Dauerfristverlängerung"),
+    "wage_tax_interval": _l("Lohnsteuer-Anmeldung"),
+    "ec_sales_list_interval": _l("Zusammenfassende Meldung"),
+    "annual_statements": _l("Jahresabschluss-Termine"),
 }
 
 # Enumerations: stable codes in the database, these labels on screen (by code, the same
@@ -383,6 +411,27 @@ PAYABLES = {
     "max_amount": _l("Unter Betrag (brutto)"), "supplier": _l("Lieferant"),
     "approver_roles": _l("Freigebende Rollen"), "approver_users": _l("Freigebende Personen"),
     "active": _l("Aktiv"),
+    # IT assets and licences
+    "notebook": _l("Notebook"), "desktop": _l("Desktop-PC"), "monitor": _l("Monitor"),
+    "phone": _l("Telefon"), "tablet": _l("Tablet"), "printer": _l("Drucker"),
+    "network_device": _l("Netzwerkgerät"), "peripheral": _l("Zubehör"), "other": _l("Sonstiges"),
+    "in_stock": _l("im Lager"), "handed_out": _l("ausgegeben"), "in_repair": _l("in Reparatur"),
+    "retired": _l("ausgemustert"), "disposed": _l("entsorgt"),
+    "per_user": _l("je Benutzer"), "per_device": _l("je Gerät"), "site": _l("Standortlizenz"),
+    "subscription": _l("Abonnement"), "reveal": _l("angezeigt"),
+    # contracts
+    "supplier": _l("Lieferant"), "customer": _l("Kunde"),
+    "rent": _l("Miete"), "leasing": _l("Leasing"), "insurance": _l("Versicherung"),
+    "maintenance": _l("Wartung"), "telecom": _l("Telekommunikation"), "software": _l("Software"),
+    "employment": _l("Arbeitsvertrag"), "nda": _l("Geheimhaltung (NDA)"),
+    "service": _l("Dienstleistung"),
+    "weeks": _l("Wochen"), "any_day": _l("jeden Tag"), "month_end": _l("Monatsende"),
+    "quarter_end": _l("Quartalsende"), "contract_year_end": _l("Ende des Vertragsjahres"),
+    "term_end": _l("Ende der Laufzeit"), "written": _l("schriftlich"),
+    "text_form": _l("Textform"), "any_form": _l("formlos"),
+    "monthly": _l("monatlich"), "quarterly": _l("vierteljährlich"),
+    "half_yearly": _l("halbjährlich"), "yearly": _l("jährlich"), "once": _l("einmalig"),
+    "none": _l("keine"),
 }
 
 
@@ -441,6 +490,10 @@ MENU = {
     "Bank CSV mappings": _l("CSV-Zuordnungen der Banken"), "Reconciliation": _l("Bankabgleich"),
     "Fixed assets": _l("Anlagevermögen"), "Asset classes": _l("Anlagenklassen (AfA-Tabelle)"),
     "Budgets": _l("Budgets"),
+    "Hardware": _l("Hardware"), "Licences": _l("Softwarelizenzen"), "IT": _l("IT"),
+    "Contracts": _l("Verträge & Fristen"), "Filing settings": _l("Meldepflichten"),
+    "IT actions": _l("IT-Aktionen"), "Contract costs": _l("Vertragskosten"),
+    "Compliance calendar": _l("Fristenkalender"),
 }
 
 
@@ -467,6 +520,14 @@ JOBS = {
     "overdue_instructions": (_l("Überfällige Pflichtunterweisungen"),
                              _l("Zählt, wer eine Pflichtunterweisung überfällig hat; die "
                                 "Personalabteilung sieht sie in ihrer Aufgabenliste.")),
+    "it_watch": (_l("IT: Garantien, Verlängerungen, Lizenzplätze"),
+                 _l("Garantien und Lizenzverlängerungen, die in 30 Tagen enden, und "
+                    "überbuchte Lizenzen.")),
+    "contract_reminders": (_l("Verträge: Kündigungsfristen"),
+                           _l("Verträge, deren Kündigungsfrist eine Erinnerungsstufe "
+                              "(90/30/7 Tage) erreicht.")),
+    "compliance_overdue": (_l("Fristenkalender: überfällige Termine"),
+                           _l("Gesetzliche Termine, die überfällig und nicht erledigt sind.")),
     "stock_recovery": (_l("Lagerbewegungen nachholen"),
                        _l("Schließt Lagerbewegungen ab, die ein Absturz offen gelassen hat.")),
     "webhooks": (_l("Webhooks zustellen"),

@@ -12,6 +12,7 @@ from admin.labels import COMMON
 from admin.secured import SecuredBaseView
 from models.base import utcnow
 from models.employee import Employee
+from models.it_asset import Asset
 from models.ticket import Ticket
 from models.user import User
 from services.core.errors import BusinessRuleError
@@ -74,7 +75,8 @@ class TicketView(SecuredModelView):
     column_formatters = {"due_at": _due_formatter("due_at"),
                          "response_due_at": _due_formatter("response_due_at"),
                          "status": _status_formatter}
-    form_columns = ("title", "description", "requester", "assignee", "priority", "comments")
+    form_columns = ("title", "description", "requester", "assignee", "priority", "asset",
+                    "comments")
     form_subdocuments = {"comments": {"form_subdocuments": {None: {
         "form_columns": ("text", "internal"),
     }}}}
@@ -82,6 +84,7 @@ class TicketView(SecuredModelView):
         "requester": ReferenceLookup("requester", Employee,
                                      ("personnel_no", "last_name", "first_name")),
         "assignee": SupportStaffLookup("assignee", User, ("email", "name")),
+        "asset": ReferenceLookup("asset", Asset, ("asset_tag", "serial_number", "model")),
     }
 
     def on_model_change(self, form, model, is_created):

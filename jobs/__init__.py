@@ -71,6 +71,14 @@ def register_jobs(scheduler, app) -> None:
     add_job(scheduler, "depreciation", "jobs.fixed_assets:post_monthly_depreciation",
             "Post the fixed assets' depreciation of the past month", day=1, hour=4, minute=0,
             lease=timedelta(minutes=30))
+    add_job(scheduler, "it_watch", "jobs.it:it_watch_job",
+            "Warranties and licence renewals ending within 30 days, seats over-assigned",
+            hour=6, minute=15)
+    add_job(scheduler, "contract_reminders", "jobs.it:contract_reminders_job",
+            "Contract cancellation deadlines reaching a reminder step (90/30/7 days)",
+            hour=6, minute=20)
+    add_job(scheduler, "compliance_overdue", "jobs.it:compliance_overdue_job",
+            "Statutory deadlines overdue and not marked done", hour=6, minute=25)
 
 
 def add_job(scheduler, name: str, func: str, description: str,

@@ -49,6 +49,9 @@ from models.supplier import Supplier
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from models.ticket import Ticket, TicketEvent
 from models.user import User
+from models.it_asset import Asset, AssetHandover, Licence
+from models.contract import Contract
+from models.compliance import ComplianceDone, ComplianceSettings
 
 ALL_DOCUMENTS = (
     User, AuditEntry, Counter, CounterSlot, CounterOwner, LoginThrottle,
@@ -74,6 +77,7 @@ ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
 ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)
 ALL_DOCUMENTS += (DatevExport, AssetClass, FixedAsset, Budget)
+ALL_DOCUMENTS += (Asset, AssetHandover, Licence, Contract, ComplianceSettings, ComplianceDone)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -15,8 +15,10 @@ class FieldChange(me.EmbeddedDocument):
 class AuditEntry(me.Document):
     at = me.DateTimeField(required=True, default=lambda: datetime.now(timezone.utc))
     user = me.StringField(required=True)
-    # "export": personal data handed out (subject access, Art. 15 DSGVO)
-    action = me.StringField(required=True, choices=("create", "update", "delete", "export"))
+    # "export": personal data handed out (subject access, Art. 15 DSGVO);
+    # "reveal": a licence key shown in clear (services.it.licences)
+    action = me.StringField(required=True, choices=("create", "update", "delete", "export",
+                                                    "reveal"))
     collection = me.StringField(required=True)
     document_id = me.StringField(required=True)
     label = me.StringField()

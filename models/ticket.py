@@ -3,6 +3,7 @@ import mongoengine as me
 
 from models.base import TimestampedDocument, utcnow
 from models.employee import Employee
+from models.it_asset import Asset
 from models.user import User
 
 PRIORITIES = ("low", "normal", "high", "critical")
@@ -61,9 +62,11 @@ class Ticket(TimestampedDocument):
     resolved_at = me.DateTimeField()
     # The API token that opened the ticket (its name): the token reads only its own tickets.
     opened_via = me.StringField(max_length=80)
+    # The IT asset the ticket is about (optional; the asset's page lists its tickets).
+    asset = me.ReferenceField(Asset, reverse_delete_rule=me.DENY)
 
     meta = {"collection": "tickets", "ordering": ["-created_at"],
-            "indexes": ["status", "priority", "assignee", "requester"]}
+            "indexes": ["status", "priority", "assignee", "requester", "asset"]}
 
     def __str__(self):
         return f"{self.number} {self.title}"

@@ -4,12 +4,12 @@ from services.operations import dashboard
 
 # role -> tiles; admins see everything, auditors what they may read.
 TILES_BY_ROLE = {
-    "admin": ("finance", "hr", "warehouse", "support", "admin"),
-    "finance": ("finance", "warehouse"),
-    "hr": ("hr",),
+    "admin": ("finance", "hr", "warehouse", "support", "admin", "deadlines"),
+    "finance": ("finance", "warehouse", "deadlines"),
+    "hr": ("hr", "deadlines"),
     "warehouse": ("warehouse",),
-    "support": ("support",),
-    "auditor": ("finance", "warehouse", "support"),
+    "support": ("support", "deadlines"),
+    "auditor": ("finance", "warehouse", "support", "deadlines"),
 }
 
 
@@ -20,5 +20,13 @@ def tiles_for(user) -> dict:
     makers = {"finance": lambda: dashboard.finance_figures(now.date()),
               "hr": dashboard.hr_figures, "warehouse": dashboard.warehouse_figures,
               "support": lambda: dashboard.support_figures(now),
-              "admin": dashboard.admin_figures}
+              "admin": dashboard.admin_figures,
+              "deadlines": lambda: _deadlines(user)}
     return {kind: makers[kind]() for kind in kinds}
+
+
+def _deadlines(user) -> dict:
+    from services.compliance.calendar import berlin_today
+    from services.compliance.dashboard import deadline_figures
+
+    return deadline_figures(user, berlin_today())

@@ -3,6 +3,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 IGNORED_FIELDS = {"_id", "updated_at", "created_at", "_cls", "password_hash", "session_version"}
+# Write-only secrets: the log records that they changed, never their value.
+SECRET_FIELDS = {"licence_key"}
 
 
 def snapshot(document) -> dict:
@@ -11,8 +13,21 @@ def snapshot(document) -> dict:
     for name in document._fields_ordered:
         if name in IGNORED_FIELDS or name == "id":
             continue
-        data[name] = _plain(getattr(document, name, None))
+        value = getattr(document, name, None)
+        if name in SECRET_FIELDS:
+            data[name] = _fingerprint(value)
+            continue
+        data[name] = _plain(value)
     return data
+
+
+def _fingerprint(secret) -> str | None:
+    """A short hash that shows a secret changed without showing it."""
+    import hashlib
+
+    if not secret:
+        return None
+    return "•••" + hashlib.sha256(secret.encode()).hexdigest()[:8]
 
 
 def diff(before: dict, after: dict) -> list[tuple[str, str | None, str | None]]:

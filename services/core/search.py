@@ -20,6 +20,8 @@ SEARCH_MODULES = (
     "services.invoicing.search",
     "services.operations.search",
     "services.payroll.search",
+    "services.it.search",
+    "services.contracts.search",
 )
 MIN_LENGTH = 2
 PER_SOURCE = 10

@@ -76,6 +76,9 @@ TASK_MODULES = (
     "services.banking.dunning_tasks",
     "services.ledger.vat_tasks",
     "services.fixed_assets.tasks",
+    "services.it.tasks",
+    "services.contracts.tasks",
+    "services.compliance.tasks",
 )
 
 _SOURCES: dict[str, Callable[..., Iterable[Task]]] = {}

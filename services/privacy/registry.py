@@ -64,6 +64,12 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "api_tokens": _users("created_by", "revoked_by"),
     "webhook_subscriptions": _users("created_by"),
     "job_runs": _users("requested_by"),
+    # issue 19: IT assets, licences, contracts, compliance calendar
+    "it_assets": (_r("employee", "employee"),) + _users("history.user"),
+    "it_asset_handovers": (_r("employee", "employee"),) + _users("issued_by", "returned_by"),
+    "it_licences": (_r("assignments.employee", "employee"),) + _users("assignments.assigned_by"),
+    "contracts": (_r("supplier", "supplier"), _r("customer", "customer")),
+    "compliance_done": _users("done_by"),
     "backup_runs": _users("requested_by"),
     "fiscal_years": _users("closed_by"),
     "document_categories": _users("hold_by"),

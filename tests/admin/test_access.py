@@ -84,6 +84,11 @@ EXPECTED_READERS = {
     "fixed_assets": {"admin", "finance", "auditor"},
     "asset_classes": {"admin", "finance", "auditor"},
     "budgets_admin": {"admin", "finance", "auditor"},
+    # issue 19: IT (admin/support manage, auditors read), contracts (finance/admin)
+    "assets": {"admin", "support", "auditor"},
+    "licences": {"admin", "support", "auditor"},
+    "contracts": {"admin", "finance", "auditor"},
+    "compliance_settings": {"admin", "finance", "auditor"},
 }
 
 
@@ -142,6 +147,11 @@ MODEL_WRITERS = {
     "fixed_assets": ({"admin", "finance"}, {"create"}),  # disposal is a posting (screen)
     "asset_classes": ({"admin", "finance"}, {"create", "edit"}),
     "budgets_admin": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    # retired and disposed, never deleted; status, handover and seats through it_ops
+    "assets": ({"admin", "support"}, {"create", "edit"}),
+    "licences": ({"admin", "support"}, {"create", "edit"}),
+    "contracts": ({"admin", "finance"}, {"create", "edit"}),  # ended or cancelled, kept
+    "compliance_settings": ({"admin", "finance"}, {"create", "edit"}),
 }
 FINANCE_READ, SUPPLY_READ = {"admin", "finance", "auditor"}, {"admin", "finance", "warehouse",
                                                               "auditor"}
@@ -197,6 +207,11 @@ SCREEN_READERS = {
     "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
     # dunning runs (issue 16): finance proposes and confirms, auditors read
     "dunning.index": FINANCE_READ, "dunning.show": FINANCE_READ,
+    "it_ops.index": {"admin", "support", "auditor"},
+    "contract_budget.index": FINANCE_READ,
+    # each role sees the deadlines it is responsible for; auditors all of them
+    "compliance.index": {"admin", "finance", "hr", "support", "auditor"},
+    "compliance.ical": {"admin", "finance", "hr", "support", "auditor"},
 }
 # ... and each POST (a write).
 SCREEN_WRITERS = {
@@ -234,6 +249,9 @@ SCREEN_WRITERS = {
     "hr.review_view": ALL,
     "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
     "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
+    **{f"it_ops.{name}": {"admin", "support"} for name in (
+        "issue", "take_back", "status", "assign", "release", "reveal")},
+    "compliance.done": {"admin", "finance", "hr", "support"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

@@ -240,7 +240,7 @@ def test_a_posted_entry_is_never_changed_by_an_upsert(app):
 def test_write_roles_match_the_admin_views(app):
     views = {view.endpoint: view for view in app.extensions["admin"][0]._views if hasattr(view, "write_roles")}
     endpoints = {"employees": "employees", "suppliers": "suppliers", "stock_items": "stock",
-                 "tickets": "tickets", "journal_entries": "journal"}
+                 "tickets": "tickets", "journal_entries": "journal", "it_assets": "assets"}
     assert set(COLLECTIONS) == set(endpoints)
     for name, endpoint in endpoints.items():
         assert set(SPECS[name].write_roles) == set(views[endpoint].write_roles), name

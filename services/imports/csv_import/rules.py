@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from bson import ObjectId
 
+from models.it_asset import Asset
 from models.stock import StockItem
 from services.operations.tickets import STATUS_LABELS
 
@@ -32,6 +33,8 @@ def check_update(spec_name: str, key: str, stored_extra: dict, document: dict,
     `stored_extra` holds what the check pass read besides the compared fields; only
     columns the file has (`fields`) are looked at.
     """
+    if spec_name == "it_assets":
+        check_new(spec_name, key, document, label)
     if spec_name == "stock_items" and "quantity" in fields:
         return _stock_quantity(key, stored_extra, document.get("quantity") or 0, label)
     if spec_name == "tickets" and "status" in fields and document.get("status") is not None:
@@ -42,6 +45,20 @@ def check_update(spec_name: str, key: str, stored_extra: dict, document: dict,
                 f"„{STATUS_LABELS.get(old, old)}“, Datei „{STATUS_LABELS.get(new, new)}“); "
                 "bitte im Ticket über den Workflow ändern oder die Spalte leer lassen."))])
     return None
+
+
+def check_new(spec_name: str, key: str, document: dict, label) -> None:
+    """Refuse a device whose serial number another device of the same maker already has."""
+    if spec_name != "it_assets" or not document.get("serial_number"):
+        return
+    other = Asset._get_collection().find_one(
+        {"manufacturer_key": document.get("manufacturer_key"),
+         "serial_number": document["serial_number"], "asset_tag": {"$ne": key}},
+        {"asset_tag": 1})
+    if other is not None:
+        raise RowProblem([(label("serial_number"), (
+            f"Seriennummer „{document['serial_number']}“ von {document.get('manufacturer')} "
+            f"ist schon bei Gerät „{other['asset_tag']}“ erfasst; je Hersteller nur einmal."))])
 
 
 def opening_quantity(document: dict) -> Decimal | None:

@@ -221,6 +221,7 @@ class _Import:
                   existing: dict) -> None:
         """Spool the document as an insert or update, count it unchanged, or refuse it."""
         if key not in existing:
+            rules.check_new(self.spec.name, key, document, self._label)
             document.setdefault("_id", ObjectId())
             if self.spec.name == "stock_items" and rules.opening_quantity(document):
                 self.openings[line] = document["quantity"]  # booked as a movement once stored

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from models.employee import DENOMINATIONS, EMPLOYEE_STATUSES, STATES, Employee
 from models.health_fund import HealthFund
+from models.it_asset import Asset
 from models.ledger import JournalEntry
 from models.stock import StockItem
 from models.supplier import Supplier
@@ -169,7 +170,38 @@ JOURNAL_ENTRIES = ImportSpec(
     ),
 )
 
-SPECS = {spec.name: spec for spec in (EMPLOYEES, SUPPLIERS, STOCK_ITEMS, TICKETS, JOURNAL_ENTRIES)}
+ASSET_TYPE_WORDS = {"notebook": "notebook", "laptop": "notebook", "desktop-pc": "desktop",
+                    "pc": "desktop", "desktop": "desktop", "monitor": "monitor",
+                    "bildschirm": "monitor", "telefon": "phone", "smartphone": "phone",
+                    "handy": "phone", "tablet": "tablet", "drucker": "printer",
+                    "printer": "printer", "netzwerkgerät": "network_device",
+                    "switch": "network_device", "router": "network_device",
+                    "zubehör": "peripheral", "sonstiges": "other"}
+
+# Hardware inventory (issue 19). Status, holder and handovers are not imported: a new
+# device starts in stock and is handed out on its page (with the handover protocol).
+IT_ASSETS = ImportSpec(
+    name="it_assets", label="IT-Geräte", document=Asset, key="asset_tag",
+    write_roles=("admin", "support"),
+    columns=(
+        _c("asset_tag", "Inventarnummer", required=True, max_length=40),
+        _c("asset_type", "Geräteart", "Typ", required=True, max_length=40),
+        _c("manufacturer", "Hersteller", required=True, max_length=80),
+        _c("model", "Modell", max_length=120),
+        _c("serial_number", "Seriennummer", required=True, max_length=80),
+        _c("purchase_date", "Kaufdatum", kind="date"),
+        _c("purchase_price", "Kaufpreis", kind="decimal"),
+        _c("supplier_invoice", "Lieferantenrechnung", "Rechnungsnummer", max_length=60),
+        _c("fixed_asset_ref", "Anlagegut", max_length=60),
+        _c("warranty_end", "Garantie bis", "Garantieende", kind="date"),
+        _c("location", "Standort", max_length=120),
+        _c("notes", "Bemerkung", max_length=2000),
+    ),
+    converters={"asset_type": lambda word: ASSET_TYPE_WORDS.get(word.casefold(), word)},
+)
+
+SPECS = {spec.name: spec for spec in (EMPLOYEES, SUPPLIERS, STOCK_ITEMS, TICKETS, JOURNAL_ENTRIES,
+                                      IT_ASSETS)}
 COLLECTIONS = tuple(SPECS)
 
 

@@ -1,0 +1,1 @@
+"""Compliance calendar: statutory and contractual deadlines from rules as data, iCal export."""

@@ -1,0 +1,1 @@
+"""Contract register: cancellation deadlines, renewals, owner reminders and annual cost."""

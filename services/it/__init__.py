@@ -1,0 +1,1 @@
+"""IT hardware inventory, handovers to employees and software licences with their seats."""
