@@ -8,6 +8,11 @@ DEPS_STAMP := $(VENV)/.deps-stamp
 FLASK := BACKOFFICE_ENV=$${BACKOFFICE_ENV:-development} $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The suite runs in two worker processes (pytest-xdist), whole test files per worker, each
+# with its own embedded database: the browser, crawler and crash tests fill both cores.
+# `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
 
 .PHONY: run test setup browser axe deps launcher mustang db-start db-stop seed bench lint clean
 
