@@ -31,7 +31,7 @@ import mongoengine as me
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from models.ledger import Account, JournalEntry, JournalLine
+from models.ledger import Account, JournalEntry, JournalLine, PostedEntryError
 from models.posting import GENESIS_HASH, ChainSlot, FiscalYear, PostingKey, slot_id
 from services.core.errors import BusinessRuleError
 from services.ledger import balances
@@ -68,7 +68,14 @@ def post_entry(entry: JournalEntry, user: str) -> JournalEntry:
         if stored is not None and stored.status == "posted":
             balances.apply_through(stored.fiscal_year, stored.number)  # if a crash left it
             return stored
-    _save_draft(entry)
+    try:
+        _save_draft(entry)
+    except PostedEntryError:
+        # another poster finished this very draft between the read above and the save
+        stored = JournalEntry.objects(pk=entry.pk).first()
+        if stored is not None and stored.status == "posted":
+            return stored
+        raise
     _check_accounts_active(entry)
     slot = _claim_slot(entry.to_mongo().to_dict(), user)
     _complete(slot)

@@ -130,13 +130,16 @@ def test_approval_rules_by_amount_and_supplier(people):
     assert approval.approvers_for(inv) == ((), ("chefin@firma.example.com",))
     with pytest.raises(RuleError, match="nicht als Freigebende"):
         approval.approve_invoice(inv, approver)
-    assert [t.ref for t in tasks_for(boss).tasks] == ["RE-2026-0815"]  # Meine Freigaben
-    assert tasks_for(approver).tasks == []
+    def approvals(user):  # the payables tasks (the calendar's deadlines may be there too)
+        return [t.ref for t in tasks_for(user).tasks if t.area == "payables"]
+
+    assert approvals(boss) == ["RE-2026-0815"]  # Meine Freigaben
+    assert approvals(approver) == []
     small = approval.check_invoice(capture(cii_xml(Sample(number="K-1", lines=[
         Line("Stift", D("1"), D("50.00"))])), capturer), capturer)  # 59.50
     assert approval.approvers_for(small) == (("finance",), ())
     assert approval.approve_invoice(inv, boss, today=TODAY).status == "posted"
-    assert tasks_for(boss).tasks == []
+    assert approvals(boss) == []
     ApprovalRule(name="Sonderlieferant", priority=1, supplier=special,
                  approver_roles=["admin"]).save()
     assert approval.approvers_for(small) == (("admin",), ())
