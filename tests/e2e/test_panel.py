@@ -8,10 +8,11 @@ from tests.factories import make_user
 MENU = {  # menu entries each role must see (and no others of these)
     "admin": {"Finanzen", "Personal", "Einkauf & Lager", "Support", "Archiv", "Import",
               "System"},
-    "finance": {"Finanzen", "Einkauf & Lager", "Archiv", "Import"},
+    # finance, warehouse and support tick off their on-/offboarding checklist tasks (HR menu)
+    "finance": {"Finanzen", "Personal", "Einkauf & Lager", "Archiv", "Import"},
     "hr": {"Personal", "Archiv", "Import"},
-    "warehouse": {"Einkauf & Lager", "Archiv", "Import"},
-    "support": {"Support", "Archiv", "Import"},
+    "warehouse": {"Personal", "Einkauf & Lager", "Archiv", "Import"},
+    "support": {"Personal", "Support", "Archiv", "Import"},
     "auditor": {"Finanzen", "Einkauf & Lager", "Support", "Archiv", "Import", "System"},
     "employee": set(),   # only "Abwesenheiten" (absences, own data, reviews; every role has it)
 }
