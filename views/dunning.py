@@ -8,7 +8,7 @@ from models.dunning import DunningRun
 from models.invoice import Invoice
 from services.banking import dunning
 from services.core.errors import BusinessRuleError
-from views.frame import render_page
+from views.frame import render_page, role_guard
 from views.i18n import _
 from views.params import document_or_404
 
@@ -16,16 +16,7 @@ bp = Blueprint("dunning", __name__, url_prefix="/dunning")
 READERS, WRITERS = ("admin", "finance", "auditor"), ("admin", "finance")
 
 
-@bp.before_request
-def require_finance():
-    """Anonymous visitors log in; finance works here, auditors read."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not current_user.has_role(*READERS):
-        abort(403)
-    if request.method != "GET" and not current_user.has_role(*WRITERS):
-        abort(403)
-    return None
+bp.before_request(role_guard(READERS, WRITERS))  # finance works here, auditors read
 
 
 @bp.route("/", methods=["GET", "POST"])

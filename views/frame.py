@@ -68,3 +68,19 @@ def view_url(endpoint: str, **values):
         if view.endpoint == endpoint.split(".", 1)[0]:
             return url_for(endpoint, **values) if view.is_accessible() else None
     return None
+
+
+def role_guard(readers: tuple[str, ...], writers: tuple[str, ...]):
+    """A before_request check: anonymous visitors log in, readers GET, writers also POST."""
+    from flask import abort, redirect, request, url_for
+    from flask_login import current_user
+
+    def guard():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        if not current_user.has_role(*readers):
+            abort(403)
+        if request.method != "GET" and not current_user.has_role(*writers):
+            abort(403)
+        return None
+    return guard

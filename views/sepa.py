@@ -9,7 +9,7 @@ from services.archive.store import read_file
 from services.banking import sepa
 from services.core.errors import BusinessRuleError
 from views.archive import content_disposition
-from views.frame import render_page
+from views.frame import render_page, role_guard
 from views.i18n import _
 from views.params import document_or_404
 
@@ -17,16 +17,7 @@ bp = Blueprint("sepa", __name__, url_prefix="/sepa")
 READERS, WRITERS = ("admin", "finance", "auditor"), ("admin", "finance")
 
 
-@bp.before_request
-def require_finance():
-    """Anonymous visitors log in; only finance (and auditors, reading) may see the runs."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not current_user.has_role(*READERS):
-        abort(403)
-    if request.method != "GET" and not current_user.has_role(*WRITERS):
-        abort(403)
-    return None
+bp.before_request(role_guard(READERS, WRITERS))  # finance works here, auditors read
 
 
 @bp.route("/", methods=["GET", "POST"])
