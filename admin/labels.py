@@ -380,7 +380,6 @@ CODES = {
     "not_reportable": _l("nicht meldepflichtig"),
     # kinds of data subjects (subject access)
     "employee": _l("Mitarbeiter/in"), "applicant": _l("Bewerber/in"),
-    "customer": _l("Kunde (Ansprechperson)"), "supplier": _l("Lieferant (Ansprechperson)"),
     "user": _l("Benutzerkonto"),
     # archive retention
     "de": "Deutsch", "en": "English",
@@ -403,20 +402,12 @@ CODES = {
     # depreciation methods
     "linear": _l("linear"), "gwg": _l("GWG (Sofortabschreibung)"),
     "pool": _l("Sammelposten"), "disposed": _l("abgegangen"),
-}
-
-# Approval rules of supplier invoices (issue 15).
-PAYABLES = {
-    "name": _l("Bezeichnung"), "priority": _l("Rang"), "min_amount": _l("Ab Betrag (brutto)"),
-    "max_amount": _l("Unter Betrag (brutto)"), "supplier": _l("Lieferant"),
-    "approver_roles": _l("Freigebende Rollen"), "approver_users": _l("Freigebende Personen"),
-    "active": _l("Aktiv"),
     # IT assets and licences
     "notebook": _l("Notebook"), "desktop": _l("Desktop-PC"), "monitor": _l("Monitor"),
     "phone": _l("Telefon"), "tablet": _l("Tablet"), "printer": _l("Drucker"),
     "network_device": _l("Netzwerkgerät"), "peripheral": _l("Zubehör"), "other": _l("Sonstiges"),
     "in_stock": _l("im Lager"), "handed_out": _l("ausgegeben"), "in_repair": _l("in Reparatur"),
-    "retired": _l("ausgemustert"), "disposed": _l("entsorgt"),
+    "retired": _l("ausgemustert"),
     "per_user": _l("je Benutzer"), "per_device": _l("je Gerät"), "site": _l("Standortlizenz"),
     "subscription": _l("Abonnement"), "reveal": _l("angezeigt"),
     # contracts
@@ -429,9 +420,16 @@ PAYABLES = {
     "quarter_end": _l("Quartalsende"), "contract_year_end": _l("Ende des Vertragsjahres"),
     "term_end": _l("Ende der Laufzeit"), "written": _l("schriftlich"),
     "text_form": _l("Textform"), "any_form": _l("formlos"),
-    "monthly": _l("monatlich"), "quarterly": _l("vierteljährlich"),
     "half_yearly": _l("halbjährlich"), "yearly": _l("jährlich"), "once": _l("einmalig"),
     "none": _l("keine"),
+}
+
+# Approval rules of supplier invoices (issue 15).
+PAYABLES = {
+    "name": _l("Bezeichnung"), "priority": _l("Rang"), "min_amount": _l("Ab Betrag (brutto)"),
+    "max_amount": _l("Unter Betrag (brutto)"), "supplier": _l("Lieferant"),
+    "approver_roles": _l("Freigebende Rollen"), "approver_users": _l("Freigebende Personen"),
+    "active": _l("Aktiv"),
 }
 
 
@@ -593,6 +591,7 @@ CATEGORIES = {
     "letter": _l("Geschäftsbriefe"), "delivery_note": _l("Lieferscheine"),
     "it": _l("IT-Dokumentation"), "talent_pool": _l("Talentpool (Einwilligung)"),
     "personnel_file": _l("Personalakten"),
+    "invoice_in": _l("Eingangsrechnungen (Originale wie empfangen)"),
 }
 
 

@@ -28,13 +28,29 @@ class StampingExecutor(ThreadPoolExecutor):
         return super()._do_submit_job(job, run_times[-1:])
 
 
+class _JobStore(MongoDBJobStore):
+    """The job store, whose client outlives the scheduler's shutdown.
+
+    SIGTERM stops the scheduler process from a signal handler, which can interrupt the main
+    loop in the middle of a job-store query; closing the client there made that query fail
+    ("Cannot use MongoClient after close") and the process exit with 1. `run_forever` sets
+    `close_later` and closes the client once the main loop has returned.
+    """
+
+    close_later = False
+
+    def shutdown(self):
+        if not self.close_later:
+            super().shutdown()
+
+
 def build_scheduler(app, scheduler_class=BlockingScheduler, register=None):
     """Create the scheduler with the MongoDB job store and every registered job."""
     from jobs import register_jobs
     from jobs.runner import bind
 
-    # Its own client: the store closes it on shutdown, the app's connection stays open.
-    store = MongoDBJobStore(database=app.config["MONGODB_DB"],
+    # Its own client, closed after the main loop; the app's connection stays open.
+    store = _JobStore(database=app.config["MONGODB_DB"],
                             collection=JOBSTORE_COLLECTION,
                             host=app.config["MONGODB_EFFECTIVE_URI"], tz_aware=True)
     scheduler = scheduler_class(
@@ -85,6 +101,8 @@ def run_forever(app) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s "
                         "%(message)s")
     scheduler = build_scheduler(app)
+    for store in scheduler._jobstores.values():
+        store.close_later = True
 
     def stop(signum, frame):
         # systemd/Procfile stop with SIGTERM: let running jobs finish, then leave.
@@ -94,5 +112,11 @@ def run_forever(app) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
-    scheduler.start()
+    try:
+        scheduler.start()
+    finally:
+        for store in scheduler._jobstores.values():
+            client = getattr(store, "client", None)
+            if client is not None:
+                client.close()
     log.info("scheduler stopped")

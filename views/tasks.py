@@ -1,4 +1,6 @@
 """'Meine Aufgaben' (the user's task list) and the global search, for every logged-in user."""
+import time
+
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user, login_required
 
@@ -33,10 +35,19 @@ def readable_endpoints() -> set[str]:
             if getattr(view, "may_read", None) and view.may_read()}
 
 
+# The menu badge's count per user id: (valid until, count). Every page shows the badge, and
+# computing it asks every area; the count may lag the task list by TASK_BADGE_SECONDS (the
+# task list page itself is always computed fresh and refreshes the badge).
+_BADGE: dict[str, tuple[float, int]] = {}
+
+
 def my_tasks():
     """The task list of this request's user, computed once per request."""
     if "task_list" not in g:
-        g.task_list = tasks_for(current_user._get_current_object())
+        user = current_user._get_current_object()
+        g.task_list = tasks_for(user)
+        _BADGE[str(user.pk)] = (time.monotonic() + current_app.config.get("TASK_BADGE_SECONDS", 60),
+                                g.task_list.count)
     return g.task_list
 
 
@@ -45,6 +56,9 @@ def task_badge():
     def task_count():
         if not current_user.is_authenticated:
             return None
+        cached = _BADGE.get(str(current_user.pk))
+        if cached and cached[0] > time.monotonic() and "task_list" not in g:
+            return cached[1]
         return my_tasks().count
     return {"task_count": task_count}
 

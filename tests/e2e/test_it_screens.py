@@ -39,9 +39,6 @@ def test_support_hands_out_a_notebook_and_reveals_a_key(session, live_app):
     assert not session.console_errors, session.console_errors
 
 
-@pytest.mark.xfail(strict=False, reason="OPEN DEFECT after the 2026-12-01 merges: the contract "
-                   "budget page shows no category for the new contract on merged main "
-                   "(passed on the itassets branch); not yet explained, see issue 19's note")
 def test_finance_reads_the_calendar_contracts_and_budget(session, live_app):
     with live_app.app_context():
         user = make_user("finance", email="e2e-it-finance@firma.example.com")
