@@ -111,3 +111,11 @@ def test_documents_need_their_fields(db):
     with pytest.raises(me.NotUniqueError):  # one number per owner
         CounterSlot(id="X:000000002", owner="X@a", number=2).save(force_insert=True)
     assert CounterSlot._get_collection().find_one({"_id": "X:000000001"})["owner"] == "X@a"
+
+
+def test_a_remembered_owner_is_answered_from_the_look_up_alone(db):
+    """The owner record decides: no new slot is claimed for an owner known there."""
+    CounterOwner._get_collection().insert_one({"_id": "RE-2026@invoice-q", "number": 7})
+    assert next_number("RE-2026", owner="invoice-q") == 7
+    assert CounterSlot.objects.count() == 0 and Counter.objects.count() == 0
+    assert next_number("RE-2026", owner="invoice-r") == 1  # others count on from the slots
