@@ -34,7 +34,7 @@ def test_parallel_threads_get_consecutive_unique_numbers(db):
         except Exception as exc:  # noqa: BLE001 - reported by the assertion
             errors.append(repr(exc))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
