@@ -13,8 +13,8 @@ from services.core.errors import BusinessRuleError
 class FrozenQuerySet(QuerySet):
     """Bulk writes reach only the documents matching `open_filter`; others are refused.
 
-    Subclasses set `open_filter` (mongoengine filter of the still changeable documents;
-    None: none is ever changeable), `frozen_fields` (fields only the services may set),
+    Subclasses set `open_filter` (one field and its value, or a tuple of values, of the
+    still changeable documents; None: none is ever changeable), `frozen_fields` (fields only the services may set),
     `error` and `message` (formatted with `doc`, the first frozen document found).
     """
 
@@ -23,18 +23,28 @@ class FrozenQuerySet(QuerySet):
     error: type[Exception] = BusinessRuleError
     message = "{doc} cannot be changed or deleted"
 
+    def _open_values(self) -> tuple[str, tuple]:
+        """The field of `open_filter` and its open value(s) (one value or a tuple)."""
+        (key, value), = self.open_filter.items()
+        return key, value if isinstance(value, tuple) else (value,)
+
+    def _frozen(self):
+        """The frozen documents among those this queryset selects."""
+        if self.open_filter is None:
+            return self.clone()
+        key, values = self._open_values()
+        return self.clone().filter(**{f"{key}__nin": list(values)})
+
     def _refuse_frozen(self) -> None:
-        frozen = self.clone()
-        if self.open_filter is not None:
-            (key, value), = self.open_filter.items()
-            frozen = frozen.filter(**{f"{key}__ne": value})
-        hit = frozen.first()
+        hit = self._frozen().first()
         if hit is not None:
             raise self.error(self.message.format(doc=hit))
 
     def _open(self):
-        return self.clone().filter(**self.open_filter) if self.open_filter is not None \
-            else self.clone().filter(pk__in=[])
+        if self.open_filter is None:
+            return self.clone().filter(pk__in=[])
+        key, values = self._open_values()
+        return self.clone().filter(**{f"{key}__in": list(values)})
 
     def delete(self, *args, **kwargs):
         self._refuse_frozen()
@@ -59,8 +69,8 @@ class FrozenQuerySet(QuerySet):
     def insert(self, doc_or_docs, *args, **kwargs):
         docs = doc_or_docs if isinstance(doc_or_docs, (list, tuple)) else [doc_or_docs]
         if self.open_filter is not None:
-            (key, value), = self.open_filter.items()
-            if any(getattr(doc, key, value) != value for doc in docs):
+            key, values = self._open_values()
+            if any(getattr(doc, key, values[0]) not in values for doc in docs):
                 raise self.error("only the business service may insert such a document")
         return QuerySet.insert(self, doc_or_docs, *args, **kwargs)
 

@@ -10,10 +10,21 @@ import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
 from models.fields import MoneyField
+from models.frozen import FrozenQuerySet
 
 RUN_STATUSES = ("draft", "released", "cancelled")
 CLAIM_STATUSES = ("in_payment", "paid")
 CATEGORY_PURPOSES = ("SALA", "TAXS", "SSBE", "SUPP")  # ISO 20022 ExternalCategoryPurpose1Code
+
+
+class PaymentRunQuerySet(FrozenQuerySet):
+    """Bulk writes reach draft runs only; a released (sent) or cancelled run is frozen."""
+
+    open_filter = {"status": "draft"}
+    # Written by services.banking.sepa only (through the raw collection).
+    frozen_fields = ("status", "released_by", "released_at", "debtor", "files")
+    message = "{doc} ist freigegeben oder storniert und kann nicht mehr geändert oder " \
+              "gelöscht werden"
 
 
 class PaymentPayee(TimestampedDocument):
@@ -62,7 +73,7 @@ class PaymentRun(TimestampedDocument):
     files = me.DictField()                      # pain version -> archived file id
 
     meta = {"collection": "payment_runs", "ordering": ["-created_at"],
-            "indexes": ["status", "-created_at"]}
+            "indexes": ["status", "-created_at"], "queryset_class": PaymentRunQuerySet}
 
     def __str__(self):
         return f"Zahlungslauf {self.number}"

@@ -7,11 +7,15 @@ from models.archive import ArchivedFile
 from models.base import TimestampedDocument
 from models.employee import STATES, Employee
 from models.fields import FixedDecimalField, MoneyField
+from models.frozen import FrozenQuerySet
 
 RUN_STATUSES = ("draft", "calculating", "calculated", "approved", "posting", "posted", "reversing",
                 "reversed", "discarded")
 # Runs in these states no longer block a new run for their month.
 CLOSED_STATUSES = ("reversed", "discarded")
+# From approval on a run (and its payslips) is released: frozen for every bulk write.
+FROZEN_STATUSES = ("approved", "posting", "posted", "reversing", "reversed")
+OPEN_STATUSES = tuple(s for s in RUN_STATUSES if s not in FROZEN_STATUSES)
 
 
 def _rate(**kw):
@@ -133,6 +137,18 @@ class RunTotals(me.EmbeddedDocument):
     count = me.IntField(default=0)
 
 
+class PayrollRunQuerySet(FrozenQuerySet):
+    """Bulk writes reach unreleased runs only; the steps are written by services.payroll."""
+
+    open_filter = {"status": OPEN_STATUSES}
+    # Written by services.payroll only (through the raw collection).
+    frozen_fields = ("status", "month_key", "totals", "approved_by", "approved_at",
+                     "posted_by", "posted_at", "entry_ids", "reversed_by", "reversed_at",
+                     "reversal_entry_ids", "payments")
+    message = "{doc} ist freigegeben und kann nicht mehr geändert oder gelöscht werden; " \
+              "bitte stornieren"
+
+
 class PayrollRun(TimestampedDocument):
     """One month's payroll; `month_key` is unique while the run is live."""
 
@@ -157,7 +173,8 @@ class PayrollRun(TimestampedDocument):
     # liability kind (net, tax, si, minijob) → id of the payment entry that cleared it
     payments = me.DictField()
 
-    meta = {"collection": "payroll_runs", "ordering": ["-year", "-month"]}
+    meta = {"collection": "payroll_runs", "ordering": ["-year", "-month"],
+            "queryset_class": PayrollRunQuerySet}
 
     @property
     def period(self) -> str:
@@ -165,6 +182,31 @@ class PayrollRun(TimestampedDocument):
 
     def __str__(self):
         return f"Payroll {self.period} ({self.status})"
+
+
+class PayslipQuerySet(FrozenQuerySet):
+    """Bulk writes reach the payslips of unreleased runs only (frozen with their run)."""
+
+    frozen_fields = ("run", "pdf")  # pdf: written by services.payroll.documents
+    message = "{doc} gehört zu einem freigegebenen Lohnlauf und kann nicht mehr geändert " \
+              "oder gelöscht werden"
+
+    @staticmethod
+    def _frozen_runs() -> list:
+        return list(PayrollRun.objects(status__in=FROZEN_STATUSES).scalar("pk"))
+
+    def _frozen(self):
+        return self.clone().filter(run__in=self._frozen_runs())
+
+    def _open(self):
+        return self.clone().filter(run__nin=self._frozen_runs())
+
+    def insert(self, doc_or_docs, *args, **kwargs):
+        docs = doc_or_docs if isinstance(doc_or_docs, (list, tuple)) else [doc_or_docs]
+        frozen = set(self._frozen_runs())
+        if any(getattr(doc.run, "pk", doc.run) in frozen for doc in docs):
+            raise self.error("only the business service may insert such a document")
+        return super().insert(doc_or_docs, *args, **kwargs)
 
 
 class Payslip(me.Document):
@@ -215,7 +257,7 @@ class Payslip(me.Document):
     person_group = me.StringField()
     pdf = me.ReferenceField(ArchivedFile)
 
-    meta = {"collection": "payslips",
+    meta = {"collection": "payslips", "queryset_class": PayslipQuerySet,
             "indexes": [{"fields": ["run", "employee"], "unique": True}, "employee"]}
 
     def __str__(self):

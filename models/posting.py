@@ -6,7 +6,18 @@ closed months, and the gate through which each posting passes (services.ledger.p
 """
 import mongoengine as me
 
+from models.frozen import AppendOnlyQuerySet
+
 GENESIS_HASH = "0" * 64
+
+
+class PostingOnlyQuerySet(AppendOnlyQuerySet):
+    """No bulk update or delete: only services.ledger.posting writes these (raw collection).
+
+    A queryset update could otherwise reopen a closed month, move the chain head or
+    rewrite a claimed slot."""
+
+    message = "Journal-Kette {doc}: nur Buchen und Periodenabschluss ändern diesen Eintrag"
 
 
 def slot_id(year: int, number: int) -> str:
@@ -27,7 +38,8 @@ class FiscalYear(me.Document):
     gate = me.IntField(default=0, min_value=0)  # the number a posting may claim (see posting)
     gate_slot = me.DictField()  # the slot for `gate`, for anyone to complete
 
-    meta = {"collection": "fiscal_years", "ordering": ["-year"]}
+    meta = {"collection": "fiscal_years", "ordering": ["-year"],
+            "queryset_class": PostingOnlyQuerySet}
 
     def __str__(self):
         return str(self.year)
@@ -48,7 +60,10 @@ class ChainSlot(me.Document):
     prev_hash = me.StringField(required=True)
     doc = me.DictField(required=True)
 
-    meta = {"collection": "journal_chain"}
+    meta = {"collection": "journal_chain", "queryset_class": PostingOnlyQuerySet}
+
+    def __str__(self):
+        return self.id or ""
 
 
 class PostingKey(me.Document):

@@ -6,7 +6,6 @@ directory (and so its own Unix socket); with MONGODB_URI that server is used.
 import os
 import re
 import shutil
-import socket
 import tempfile
 import uuid
 from pathlib import Path
@@ -14,12 +13,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

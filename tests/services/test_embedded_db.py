@@ -53,7 +53,7 @@ def test_data_survives_a_restart(server):
 
 def test_stale_pid_file_is_replaced(server):
     dead = subprocess.Popen(["true"])
-    dead.wait()
+    dead.wait(timeout=60)
     server.pid_file.write_text(str(dead.pid))
     assert server.read_pid() is None
     assert not server.pid_file.exists()
@@ -220,7 +220,8 @@ def test_single_document_writes_are_atomic_under_concurrency(db_server):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a thread still runs after 120 s (deadlock?)"
     client = MongoClient(db_server)
     assert client[name].c.find_one({"_id": "counter"})["v"] == 200
     assert client[name].c.find_one({"_id": "stock"})["q"] == 0
