@@ -306,6 +306,9 @@ FIELDS = {
     "term_start": _l("Laufzeit ab"), "term_end": _l("Laufzeit bis"),
     "renewal_date": _l("Verlängerung am"), "licence_key": _l("Lizenzschlüssel"),
     "new_key": _l("Lizenzschlüssel (neu setzen)"), "assignments": _l("Zuweisungen"),
+    # offboarding items of IT (issue 18)
+    "it_item": _l("IT-Gerät oder Lizenz"), "handover": _l("Geräteübergabe"),
+    "licence": _l("Lizenz"), "seat": _l("Lizenzplatz"),
     # contracts and the compliance calendar (issue 19)
     "counterparty_kind": _l("Vertragspartner ist"), "owner": _l("Verantwortlich"),
     "end": _l("Ende (leer = unbefristet)"), "minimum_term_months": _l("Mindestlaufzeit (Monate)"),
