@@ -413,6 +413,10 @@ CODES = {
     "retired": _l("ausgemustert"),
     "per_user": _l("je Benutzer"), "per_device": _l("je Gerät"), "site": _l("Standortlizenz"),
     "subscription": _l("Abonnement"), "reveal": _l("angezeigt"),
+    # kinds of personnel-file documents (issue 18)
+    "employment_contract": _l("Arbeitsvertrag"),
+    "qualification": _l("Zeugnis oder Qualifikationsnachweis"),
+    "training_certificate": _l("Teilnahmebescheinigung"),
     # contracts
     "supplier": _l("Lieferant"), "customer": _l("Kunde"),
     "rent": _l("Miete"), "leasing": _l("Leasing"), "insurance": _l("Versicherung"),
