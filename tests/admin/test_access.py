@@ -249,6 +249,7 @@ SCREEN_WRITERS = {
     "me.change": ALL,
     "hr.applicant_document": {"admin", "hr"}, "hr.applicant_stage": {"admin", "hr"},
     "hr.review_view": ALL,
+    "hr.start_cycle": {"admin", "hr"}, "hr.review_done": ALL,   # per review: 404 for others
     "personnel.add_document": {"admin", "hr"}, "personnel.add_certificate": {"admin", "hr"},
     "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
     "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
