@@ -166,4 +166,4 @@ class ReviewView(SecuredModelView):
     read_roles = write_roles = HR_ROLES
     allow_delete = False
     column_list = ("cycle", "employee", "due_date", "overall_rating", "status")
-    form_excluded_columns = ("created_at", "updated_at", "cycle_key", "done_by", "done_at")
+    form_excluded_columns = ("created_at", "updated_at", "done_by", "done_at")

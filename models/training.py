@@ -72,9 +72,9 @@ class Review(TimestampedDocument):
     overall_rating = me.IntField(min_value=1, max_value=5)
     comment = me.StringField(max_length=2000)
     status = me.StringField(required=True, default="open", choices=REVIEW_STATUSES)
-    # reviews made by a cycle (services.hr.reviews.start_cycle): due date, one per employee
+    # reviews made by a cycle (services.hr.reviews.start_cycle) have a due date; their _id
+    # is derived from cycle and employee, so a repeated start adds nobody twice
     due_date = me.DateField()
-    cycle_key = me.StringField(max_length=60, unique=True, sparse=True)
     done_by = me.StringField(max_length=120)
     done_at = me.DateTimeField()
 

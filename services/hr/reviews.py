@@ -77,12 +77,19 @@ def start_cycle(name: str, due_date, by: str, departments=()) -> int:
         if cycle.departments and employee.department not in cycle.departments:
             continue
         try:
-            Review(cycle=cycle.name, employee=employee, due_date=cycle.due_date,
-                   cycle_key=f"{cycle.pk}:{employee.pk}").save(force_insert=True)
+            Review(id=_review_id(cycle, employee), cycle=cycle.name, employee=employee,
+                   due_date=cycle.due_date).save(force_insert=True)
             added += 1
         except NotUniqueError:
             continue
     return added
+
+
+def _review_id(cycle, employee) -> ObjectId:
+    """The same id for the same cycle and employee: the insert itself refuses a second one."""
+    import hashlib
+
+    return ObjectId(hashlib.sha256(f"review:{cycle.pk}:{employee.pk}".encode()).hexdigest()[:24])
 
 
 def complete(review_id, user) -> Review:
