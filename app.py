@@ -120,6 +120,7 @@ def _init_blueprints(app: Flask) -> None:
         "me",
         "payables",
         "payroll",
+        "personnel_file",
         "privacy",
         "sepa",
         "tasks",

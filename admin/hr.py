@@ -3,6 +3,7 @@ from flask_admin.menu import MenuLink
 from flask_login import current_user
 
 from flask_admin.actions import action
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from admin.base import SecuredModelView, money_formatter, run_step
@@ -31,6 +32,9 @@ class EmployeeView(SecuredModelView):
         "tax_id": "Steuer-Identifikationsnummer, 11 digits",
     }
     form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at")
+    # the personnel file (documents, certificates, IT equipment): views/personnel_file.py
+    column_extra_row_actions = [EndpointLinkRowAction(
+        "fa fa-folder-open", "personnel.show", title=_l("Personalakte"), id_arg="employee_id")]
 
     def is_action_allowed(self, name):
         return self.may_write() and super().is_action_allowed(name)
@@ -161,5 +165,5 @@ class ReviewView(SecuredModelView):
 
     read_roles = write_roles = HR_ROLES
     allow_delete = False
-    column_list = ("cycle", "employee", "overall_rating", "status")
-    form_excluded_columns = ("created_at", "updated_at")
+    column_list = ("cycle", "employee", "due_date", "overall_rating", "status")
+    form_excluded_columns = ("created_at", "updated_at", "done_by", "done_at")

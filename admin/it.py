@@ -155,7 +155,8 @@ class ItOpsView(SecuredBaseView):
     @expose("/licence/<licence_id>/release", methods=("POST",))
     def release(self, licence_id):
         return self._licence_step(licence_id, lambda lic: licence_rules.release_seat(
-            lic.pk, request.form.get("seat_id", "")), _("Zuweisung aufgehoben."))
+            lic.pk, request.form.get("seat_id", ""), current_user_label()),
+            _("Zuweisung aufgehoben."))
 
     @expose("/licence/<licence_id>/reveal", methods=("POST",))
     def reveal(self, licence_id):

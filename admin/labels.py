@@ -306,6 +306,9 @@ FIELDS = {
     "term_start": _l("Laufzeit ab"), "term_end": _l("Laufzeit bis"),
     "renewal_date": _l("Verlängerung am"), "licence_key": _l("Lizenzschlüssel"),
     "new_key": _l("Lizenzschlüssel (neu setzen)"), "assignments": _l("Zuweisungen"),
+    # offboarding items of IT (issue 18)
+    "it_item": _l("IT-Gerät oder Lizenz"), "handover": _l("Geräteübergabe"),
+    "licence": _l("Lizenz"), "seat": _l("Lizenzplatz"),
     # contracts and the compliance calendar (issue 19)
     "counterparty_kind": _l("Vertragspartner ist"), "owner": _l("Verantwortlich"),
     "end": _l("Ende (leer = unbefristet)"), "minimum_term_months": _l("Mindestlaufzeit (Monate)"),
@@ -410,6 +413,10 @@ CODES = {
     "retired": _l("ausgemustert"),
     "per_user": _l("je Benutzer"), "per_device": _l("je Gerät"), "site": _l("Standortlizenz"),
     "subscription": _l("Abonnement"), "reveal": _l("angezeigt"),
+    # kinds of personnel-file documents (issue 18)
+    "employment_contract": _l("Arbeitsvertrag"),
+    "qualification": _l("Zeugnis oder Qualifikationsnachweis"),
+    "training_certificate": _l("Teilnahmebescheinigung"),
     # contracts
     "supplier": _l("Lieferant"), "customer": _l("Kunde"),
     "rent": _l("Miete"), "leasing": _l("Leasing"), "insurance": _l("Versicherung"),

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from services.core.errors import BusinessRuleError
-from services.payroll import calculator, documents, payments, render
+from services.payroll import calculator, documents, payments, payslip_mail, render
 from services.payroll.pay import DENOMINATIONS
 
 group = AppGroup("payroll", help=__doc__.splitlines()[0])
@@ -18,9 +18,15 @@ def issue_payslips_cmd(run_id):
     """Create and archive every missing payslip PDF of an approved run."""
     try:
         issued = documents.issue_payslips(run_id, "cli", documents.company_from_config(current_app.config))
+        notified = payslip_mail.queue_payslip_mails(run_id, current_app.config.get("PUBLIC_URL", ""),
+                                                    "cli")
     except BusinessRuleError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{issued} payslip PDF(s) issued")
+    click.echo(f"{notified.queued} payslip notification(s) queued, {notified.earlier} earlier; "
+               f"{len(notified.without_email)} without e-mail address")
+    for name in notified.without_email:
+        click.echo(f"  no e-mail: {name}")
 
 
 @group.command("calc")

@@ -7,7 +7,8 @@ from models.absence import Absence, AbsenceType, LeavePolicy
 from models.self_service import ChangeRequest, Invitation
 from models.recruiting import Applicant, JobOpening
 from models.checklist import ChecklistTask, ChecklistTemplate
-from models.training import Instruction, Review, Training
+from models.training import Instruction, Review, ReviewCycle, Training
+from models.personnel_file import PersonnelDocument
 from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, WebhookDelivery,
                         WebhookSubscription)
 from models.archive import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
@@ -72,7 +73,7 @@ ALL_DOCUMENTS += (BankAccount, BankStatement, BankTransaction, BankRule, BankCsv
                   BankCounterparty)
 ALL_DOCUMENTS += (AbsenceType, LeavePolicy, Absence, ChangeRequest, Invitation,
                   JobOpening, Applicant, ChecklistTemplate, ChecklistTask,
-                  Training, Instruction, Review)
+                  Training, Instruction, Review, ReviewCycle, PersonnelDocument)
 ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
 ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)

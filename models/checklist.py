@@ -42,9 +42,17 @@ class ChecklistTask(TimestampedDocument):
     done_at = me.DateTimeField()
     # one task per employee, template item and kind: starting twice adds nothing
     key = me.StringField(required=True, unique=True, max_length=200)
+    # offboarding items of IT (services.it): the handover of an asset the employee holds,
+    # or a licence seat; returning the asset or releasing the seat ticks the task
+    it_item = me.StringField(max_length=200)   # asset tag or licence product, for the title
+    asset = me.ObjectIdField()
+    handover = me.ObjectIdField()
+    licence = me.ObjectIdField()
+    seat = me.ObjectIdField()
 
     meta = {"collection": "checklist_tasks", "ordering": ["due_date"],
-            "indexes": ["employee", ("responsible_role", "status"), "due_date"]}
+            "indexes": ["employee", ("responsible_role", "status"), "due_date",
+                        "handover", "seat"]}
 
     def __str__(self):
         return f"{self.title} ({self.employee})"

@@ -48,6 +48,20 @@ class ReviewGoal(me.EmbeddedDocument):
     comment = me.StringField(max_length=1000)
 
 
+class ReviewCycle(TimestampedDocument):
+    """An appraisal round (e.g. the annual review 2026): a review per employee, due by a date."""
+
+    name = me.StringField(required=True, unique=True, max_length=40)
+    due_date = me.DateField(required=True)
+    departments = me.ListField(me.StringField(max_length=80))   # empty: everyone
+    started_by = me.StringField()
+
+    meta = {"collection": "review_cycles"}
+
+    def __str__(self):
+        return self.name
+
+
 class Review(TimestampedDocument):
     """A performance review of one employee in a cycle: goals, ratings, comments.
     Visible to the employee, their manager and HR only (services/hr/reviews.py)."""
@@ -58,8 +72,13 @@ class Review(TimestampedDocument):
     overall_rating = me.IntField(min_value=1, max_value=5)
     comment = me.StringField(max_length=2000)
     status = me.StringField(required=True, default="open", choices=REVIEW_STATUSES)
+    # reviews made by a cycle (services.hr.reviews.start_cycle) have a due date; their _id
+    # is derived from cycle and employee, so a repeated start adds nobody twice
+    due_date = me.DateField()
+    done_by = me.StringField(max_length=120)
+    done_at = me.DateTimeField()
 
-    meta = {"collection": "reviews", "indexes": ["employee", "cycle"]}
+    meta = {"collection": "reviews", "indexes": ["employee", "cycle", "status"]}
 
     def __str__(self):
         return f"{self.cycle}: {self.employee}"

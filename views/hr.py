@@ -346,6 +346,44 @@ def review_view(review_id):
                        may_rate=reviews.may_rate(current_user, review))
 
 
+@bp.route("/reviews/cycles", methods=["POST"])
+def start_cycle():
+    """HR: open an appraisal round (a review per employee, due on the date given)."""
+    from services.hr import reviews
+
+    _require_hr()
+    try:
+        due = parse_date(request.form.get("due_date", ""))
+        added = reviews.start_cycle(request.form.get("name", ""), due, current_user.email,
+                                    request.form.get("departments", "").split(","))
+        flash(_("Gesprächsrunde angelegt: %(count)s Mitarbeitergespräche.", count=added),
+              "success")
+    except ValueError:
+        flash(_("Bitte ein Datum wie 31.12.2026 eingeben."), "error")
+    except BusinessRuleError as exc:
+        flash(translated(exc), "error")
+    return redirect(url_for(".reviews_index"))
+
+
+@bp.route("/reviews/<review_id>/done", methods=["POST"])
+def review_done(review_id):
+    """The manager (or HR) closes a review that has taken place; others get 404."""
+    from bson import ObjectId
+
+    from models.training import Review
+    from services.hr import reviews
+
+    review = Review.objects(pk=review_id).first() if ObjectId.is_valid(review_id) else None
+    if review is None or not reviews.may_see(current_user, review):
+        abort(404)
+    try:
+        reviews.complete(review.pk, current_user)
+        flash(_("Mitarbeitergespräch abgeschlossen."), "success")
+    except BusinessRuleError as exc:
+        flash(translated(exc), "error")
+    return redirect(url_for(".review_view", review_id=review.pk))
+
+
 @bp.route("/reports")
 def reports_view():
     """HR reports for a year: on screen, as CSV (German Excel) or as PDF."""

@@ -9,10 +9,12 @@ from models.payroll import Payslip, PayrollRun
 from views.archive import content_disposition
 from views.params import page_arg
 from services.core.errors import BusinessRuleError
-from services.payroll import calculator, documents, payments, posting, render, runs
+from services.payroll import (calculator, documents, payments, payslip_mail, posting, render,
+                              runs)
 from services.payroll.calculation import month_bounds
 from services.payroll.pay import DENOMINATIONS
 from views.frame import render_page
+from views.i18n import _
 
 bp = Blueprint("payroll", __name__, url_prefix="/payroll")
 PAYROLL_ROLES = ("admin", "hr")
@@ -83,7 +85,21 @@ def _issue(run_id, user):
     if left:
         flash(f"{issued} Entgeltabrechnungen erstellt, {left} offen: erneut klicken oder "
               f"'flask --app app payroll issue-payslips {run_id}' ausführen", "info")
+    else:
+        _notify(run_id, user)
     return issued
+
+
+def _notify(run_id, user):
+    """Queue the payslip mails (once per employee); say who has no address."""
+    result = payslip_mail.queue_payslip_mails(run_id, current_app.config.get("PUBLIC_URL", ""),
+                                              user)
+    flash(_("Benachrichtigungen: %(queued)s neu in der Warteschlange, %(earlier)s schon "
+            "früher.", queued=result.queued, earlier=result.earlier), "info")
+    if result.without_email:
+        flash(_("Ohne E-Mail-Adresse, nicht benachrichtigt: %(names)s",
+                names="; ".join(result.without_email[:50])
+                + (" …" if len(result.without_email) > 50 else "")), "warning")
 
 
 def _post_and_issue(run_id, user):
@@ -97,6 +113,7 @@ ACTIONS = {"calculate": (runs.calculate_run, "berechnet"),
            "discard": (runs.discard_run, "verworfen"),
            "issue": (_issue, "Entgeltabrechnungen erstellt"),
            "post": (_post_and_issue, "gebucht, Entgeltabrechnungen erstellt"),
+           "notify": (_notify, "Benachrichtigungen geprüft"),
            "reverse": (posting.reverse_run, "storniert")}
 
 
@@ -128,7 +145,8 @@ def show(run_id):
                        labels=runs.STATUS_LABELS, month_name=MONTHS[run.month - 1],
                        last_day=month_bounds(run.year, run.month)[1],
                        owed=payments.open_liabilities(run), payment_labels=payments.LABELS,
-                       today=date.today())
+                       today=date.today(), mail=payslip_mail.notification_status(run)
+                       if run.status in documents.ISSUABLE else None)
 
 
 @bp.route("/runs/<run_id>/pay/<kind>", methods=["POST"])

@@ -3,6 +3,11 @@
 Tasks are made from the active templates of the kind; the due date is the employee's
 start (onboarding) or exit date (offboarding) plus the item's offset. Each task has a
 unique key (employee, template, item), so starting twice after a crash adds nothing.
+
+Offboarding also lists what IT handed out (services.it): one task for support per asset
+the employee holds and per licence seat assigned to them, due on the exit date. Returning
+the asset or releasing the seat in IT ticks the task; it cannot be ticked by hand while
+the asset is still out. Starting offboarding again adds what was handed out since.
 """
 from datetime import date, datetime, timedelta, timezone
 
@@ -31,7 +36,53 @@ def start_checklist(employee: Employee, kind: str) -> int:
                 added += 1
             except NotUniqueError:
                 continue
+    if kind == "offboarding":
+        added += _add_it_items(employee, anchor)
     return added
+
+
+IT_ROLE = "support"
+
+
+def _add_it_items(employee: Employee, exit_date: date) -> int:
+    """One support task per asset the employee holds and per licence seat they have."""
+    from services.it.assets import assets_of_employee
+    from services.it.licences import licences_of_employee
+
+    tasks = []
+    for asset in assets_of_employee(employee.pk):
+        tasks.append(ChecklistTask(
+            title=f"Gerät zurücknehmen: {asset}", it_item=asset.asset_tag,
+            asset=asset.pk, handover=asset.handover, key=f"{employee.pk}:handover:{asset.handover}"))
+    for licence in licences_of_employee(employee.pk):
+        for seat in licence.assignments:
+            if seat.employee is not None and seat.employee.pk == employee.pk:
+                tasks.append(ChecklistTask(
+                    title=f"Lizenz entziehen: {licence}", it_item=licence.product,
+                    licence=licence.pk,
+                    seat=seat.seat_id, key=f"{employee.pk}:seat:{seat.seat_id}"))
+    added = 0
+    for task in tasks:
+        task.employee, task.kind, task.due_date = employee, "offboarding", exit_date
+        task.responsible_role = IT_ROLE
+        try:
+            task.save(force_insert=True)
+            added += 1
+        except NotUniqueError:
+            continue
+    return added
+
+
+def _it_item_open(task: ChecklistTask) -> bool:
+    """Whether the asset of an IT item is still out (or the seat still assigned)."""
+    from models.it_asset import AssetHandover, Licence
+
+    if task.handover is not None:
+        handover = AssetHandover.objects(pk=task.handover).only("returned_on").first()
+        return handover is not None and handover.returned_on is None
+    if task.seat is not None:
+        return Licence.objects(pk=task.licence, assignments__seat_id=task.seat).count() > 0
+    return False
 
 
 def complete(task_id, user) -> ChecklistTask:
@@ -41,6 +92,9 @@ def complete(task_id, user) -> ChecklistTask:
         raise RuleError(N_("Diese Aufgabe gibt es nicht."))
     if not user.has_role(task.responsible_role, "admin"):
         raise RuleError(N_("Diese Aufgabe erledigt die zuständige Rolle."))
+    if task.status == "open" and _it_item_open(task):
+        raise RuleError(N_("Erst zurücknehmen: das Gerät oder die Lizenz ist noch "
+                           "zugewiesen (IT → Geräte bzw. Lizenzen); das hakt die Aufgabe ab."))
     if not ChecklistTask.objects(pk=task.pk, status="open").update_one(
             set__status="done", set__done_by=user.email,
             set__done_at=datetime.now(timezone.utc)):
@@ -53,11 +107,20 @@ def checklist_tasks(user, today: date | None = None):
     today = today or date.today()
     for task in ChecklistTask.objects(responsible_role__in=list(user.roles), status="open"):
         employee = task.employee
-        yield Task(kind="deadline", area="hr", ref=f"cl-{task.pk}",
-                   title=N_("%(task)s: %(name)s"),
-                   params={"task": task.title,
-                           "name": f"{employee.first_name} {employee.last_name}"},
-                   url="/admin/checklist_tasks/", due=task.due_date,
+        name = f"{employee.first_name} {employee.last_name}"
+        if task.handover is not None:
+            title, params = N_("Gerät %(tag)s von %(name)s zurücknehmen (Austritt)"), {
+                "tag": task.it_item, "name": name}
+            url = f"/admin/assets/details/?id={task.asset}"
+        elif task.seat is not None:
+            title, params = N_("Lizenz %(product)s von %(name)s entziehen (Austritt)"), {
+                "product": task.it_item, "name": name}
+            url = f"/admin/licences/details/?id={task.licence}"
+        else:
+            title, params = N_("%(task)s: %(name)s"), {"task": task.title, "name": name}
+            url = "/admin/checklist_tasks/"
+        yield Task(kind="deadline", area="hr", ref=f"cl-{task.pk}", title=title,
+                   params=params, url=url, due=task.due_date,
                    overdue=task.due_date < today)
 
 

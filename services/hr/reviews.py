@@ -51,3 +51,86 @@ def rate(review_id, user, overall: int | None, comment: str, goal_ratings: dict)
             review.goals[index].rating = rating
     review.overall_rating, review.comment = overall, comment or None
     return review.save()
+
+
+def start_cycle(name: str, due_date, by: str, departments=()) -> int:
+    """Open an appraisal round: one review per employee employed on the due date (once)."""
+    from mongoengine import NotUniqueError
+
+    from models.employee import Employee
+    from models.training import ReviewCycle
+
+    name = (name or "").strip()
+    if not name or due_date is None:
+        raise RuleError(N_("Für die Gesprächsrunde fehlen Name oder Fälligkeitsdatum."))
+    departments = [d.strip() for d in departments if d and d.strip()]
+    try:
+        cycle = ReviewCycle(name=name[:40], due_date=due_date, departments=departments,
+                            started_by=by).save(force_insert=True)
+    except NotUniqueError:
+        cycle = ReviewCycle.objects.get(name=name[:40])   # a repeat adds who is missing
+    added = 0
+    for employee in Employee.objects(hire_date__lte=cycle.due_date).only(
+            "id", "exit_date", "department", "status"):
+        if employee.exit_date and employee.exit_date < cycle.due_date:
+            continue
+        if cycle.departments and employee.department not in cycle.departments:
+            continue
+        try:
+            Review(id=_review_id(cycle, employee), cycle=cycle.name, employee=employee,
+                   due_date=cycle.due_date).save(force_insert=True)
+            added += 1
+        except NotUniqueError:
+            continue
+    return added
+
+
+def _review_id(cycle, employee) -> ObjectId:
+    """The same id for the same cycle and employee: the insert itself refuses a second one."""
+    import hashlib
+
+    return ObjectId(hashlib.sha256(f"review:{cycle.pk}:{employee.pk}".encode()).hexdigest()[:24])
+
+
+def complete(review_id, user) -> Review:
+    """Close a review once it has taken place (the manager or HR)."""
+    from datetime import datetime, timezone
+
+    review = Review.objects(pk=review_id).first() if ObjectId.is_valid(str(review_id)) else None
+    if review is None or not may_see(user, review):
+        raise RuleError(N_("Dieses Mitarbeitergespräch gibt es nicht."))
+    if not may_rate(user, review):
+        raise RuleError(N_("Abschließen kann nur die Führungskraft oder die Personalabteilung."))
+    if review.overall_rating is None:
+        raise RuleError(N_("Vor dem Abschluss bitte die Gesamtbewertung eintragen."))
+    if not Review.objects(pk=review.pk, status="open").update_one(
+            set__status="done", set__done_by=user.email,
+            set__done_at=datetime.now(timezone.utc)):
+        raise RuleError(N_("Dieses Mitarbeitergespräch ist schon abgeschlossen."))
+    return review.reload()
+
+
+def reviews_due(user, today=None):
+    """Task source: open reviews with a due date, for the manager; HR those without one."""
+    from datetime import date
+
+    from models.employee import Employee
+    from services.core.tasks import Task
+
+    today = today or date.today()
+    own = getattr(user, "employee", None)
+    team = [e.pk for e in Employee.objects(manager=own.pk).only("id")] if own else []
+    wanted = list(Review.objects(employee__in=team, status="open", due_date__ne=None)) \
+        if team else []
+    if user.has_role("hr", "admin"):
+        leaderless = [e.pk for e in Employee.objects(manager=None).only("id")]
+        wanted += [r for r in Review.objects(employee__in=leaderless, status="open",
+                                             due_date__ne=None) if r.employee.pk not in team]
+    for review in wanted:
+        employee = review.employee
+        yield Task(kind="deadline", area="hr", ref=f"rv-{review.pk}", due=review.due_date,
+                   overdue=review.due_date < today,
+                   title=N_("Mitarbeitergespräch %(cycle)s mit %(name)s führen"),
+                   params={"cycle": review.cycle,
+                           "name": f"{employee.first_name} {employee.last_name}"},
+                   url=f"/hr/reviews/{review.pk}")

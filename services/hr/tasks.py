@@ -60,3 +60,12 @@ def overdue_instructions(user, today=None):
 
 
 register_task_source("hr.overdue_instructions", overdue_instructions)
+
+
+def _reviews_due(user, today=None):
+    from services.hr.reviews import reviews_due
+
+    return reviews_due(user, today)
+
+
+register_task_source("hr.reviews_due", _reviews_due)

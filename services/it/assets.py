@@ -135,7 +135,19 @@ def return_asset(asset_id, on: date, user: str, to: str = "in_stock",
                                      _name(handover.employee), note)}})
     if not done.modified_count:
         raise RuleError(N_("Das Gerät wurde gerade geändert; bitte neu laden."))
+    tick_offboarding({"handover": handover.pk}, user)
     return Asset.objects.get(pk=asset.pk)
+
+
+def tick_offboarding(match: dict, user: str) -> int:
+    """Tick the open offboarding tasks of a returned asset or released seat (issue 18)."""
+    from models.checklist import ChecklistTask
+
+    done = ChecklistTask._get_collection().update_many(
+        {**match, "status": "open"},
+        {"$set": {"status": "done", "done_by": user, "done_at": utcnow(),
+                  "updated_at": utcnow()}})
+    return done.modified_count
 
 
 def _as_datetime(day: date):

@@ -69,8 +69,10 @@ def assign_seat(licence_id, on: date, user: str, employee_id=None, asset_id=None
     raise RuleError(N_("Die Lizenz wird gerade stark geändert; bitte erneut versuchen."))
 
 
-def release_seat(licence_id, seat_id) -> Licence:
-    """Take one assignment back (revoke the seat)."""
+def release_seat(licence_id, seat_id, user: str = "system") -> Licence:
+    """Take one assignment back (revoke the seat); ticks the seat's offboarding task."""
+    from services.it.assets import tick_offboarding
+
     seat_id = ObjectId(seat_id)
     for _ in range(ATTEMPTS):
         licence = _licence(licence_id)
@@ -82,6 +84,7 @@ def release_seat(licence_id, seat_id) -> Licence:
             {"$set": {"revision": licence.revision + 1, "assigned": len(keep),
                       "assignments": [s.to_mongo() for s in keep], "updated_at": utcnow()}})
         if done.modified_count:
+            tick_offboarding({"seat": seat_id}, user)
             return Licence.objects.get(pk=licence.pk)
     raise RuleError(N_("Die Lizenz wird gerade stark geändert; bitte erneut versuchen."))
 

@@ -104,7 +104,9 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     + _users("invited_by"),
     "checklist_tasks": (_r("employee", "employee"),) + _users("done_by"),
     "trainings": (_r("employee", "employee"),),
-    "reviews": (_r("employee", "employee"),),
+    "personnel_documents": (_r("employee", "employee"),) + _users("uploaded_by"),
+    "reviews": (_r("employee", "employee"),) + _users("done_by"),
+    "review_cycles": _users("started_by"),
     # issue 16: payment runs pay employees (net pay) and suppliers by IBAN; dunning letters
     "payment_runs": tuple(_r("items.iban", kind, "iban") for kind in ("employee", "supplier"))
     + _users("created_by", "released_by", "edited_by"),

@@ -203,6 +203,8 @@ SCREEN_READERS = {
     # reviews: the employee, the manager and HR (tests/services/hr/test_training_reviews.py)
     "hr.reviews_index": ALL, "hr.review_view": ALL,
     "hr.reports_view": {"admin", "hr"},
+    # the personnel file: documents, certificates, IT equipment (tests/views/test_personnel_file.py)
+    "personnel.show": {"admin", "hr"},
     # SEPA payment runs (issue 16): finance proposes and releases, auditors read
     "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
     # dunning runs (issue 16): finance proposes and confirms, auditors read
@@ -247,6 +249,8 @@ SCREEN_WRITERS = {
     "me.change": ALL,
     "hr.applicant_document": {"admin", "hr"}, "hr.applicant_stage": {"admin", "hr"},
     "hr.review_view": ALL,
+    "hr.start_cycle": {"admin", "hr"}, "hr.review_done": ALL,   # per review: 404 for others
+    "personnel.add_document": {"admin", "hr"}, "personnel.add_certificate": {"admin", "hr"},
     "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
     "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
     **{f"it_ops.{name}": {"admin", "support"} for name in (
