@@ -4,7 +4,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import mongoengine as me
-from bson import ObjectId
+from bson import DBRef, ObjectId
 from bson.errors import InvalidId
 from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
@@ -124,6 +124,22 @@ class SecuredModelView(ModelView):
         self.column_choices = {**choices, **(self.column_choices or {})}
         super().__init__(model, *args, **kwargs)
 
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):
+        """The page's rows, with the documents their listed reference columns point to.
+
+        Without this every row of a list with a reference column (a stock movement's item)
+        made its own look-up when the template read the column: 50 round trips per page.
+        Here each such column costs one `_id` `$in` query for the whole page.
+        """
+        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                        execute=execute, page_size=page_size)
+        if not execute:
+            return count, query
+        rows = list(query)
+        prefetch_references(rows, [name for name, _ in self._list_columns])
+        return count, rows
+
     def _get_list_value(self, context, model, name, column_formatters,
                         column_type_formatters):
         value = super()._get_list_value(context, model, name, column_formatters,
@@ -223,6 +239,38 @@ class SecuredModelView(ModelView):
         if ok:
             record_audit("delete", model, before, {})
         return ok
+
+
+def prefetch_references(rows: list, columns) -> None:
+    """Load the documents that `columns` (plain ReferenceFields) of `rows` point to.
+
+    One `_id` `$in` query per column; each row then holds the loaded document, as if the
+    column had been read (mongoengine keeps an unread reference as a DBRef). A reference
+    to a missing document is left as it was: reading it behaves as without the prefetch.
+    """
+    if not rows:
+        return
+    model = type(rows[0])
+    for name in columns:
+        field = model._fields.get(name)
+        if type(field) is not me.ReferenceField or field.document_type._meta.get("abstract"):
+            continue
+        target = field.document_type
+        collection = target._get_collection_name()
+
+        def unread(ref):  # what ReferenceField.__get__ would load from `collection`
+            return (isinstance(ref, DBRef) and ref.collection == collection
+                    and not hasattr(ref, "cls"))
+        ids = list({row._data[name].id for row in rows if unread(row._data.get(name))})
+        if not ids:
+            continue
+        # As mongoengine's own dereference: the raw documents by _id, through _from_son.
+        found = {son["_id"]: target._from_son(son)
+                 for son in target._get_collection().find({"_id": {"$in": ids}})}
+        for row in rows:
+            ref = row._data.get(name)
+            if unread(ref) and ref.id in found:
+                row._data[name] = found[ref.id]
 
 
 def validation_message(exc) -> str:
