@@ -263,7 +263,7 @@ def part2(uri, db_name, n, repeat):
                 mark = "ok" if p95 < 300 else "MISSED"
                 print(f"{label + ' page ' + str(page_no + 1):34} {median:6.1f} ms {p95:6.1f} ms"
                       f"  300 ms   {raw_median:6.1f} ms {mark}  (app CPU {cpu:.0f} ms)")
-        # The menu's task count is cached for 30 s per user (views/tasks.py); a page that
+        # The menu's task count is cached for a minute per user (views/tasks.py); a page that
         # computes it afresh, as the first page after that time does:
         app.config["TASK_BADGE_SECONDS"] = 0
         median, p95 = timed(lambda: client.get("/admin/journal/"), repeat)
