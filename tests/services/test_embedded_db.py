@@ -281,3 +281,129 @@ def test_a_patch_that_does_not_match_its_file_stops_the_build(tmp_path):
     assert target.read_text() == "package a\n\nconst X = 2\n"
     with pytest.raises(EmbeddedDatabaseError, match="does not apply to a.go"):
         apply_patch(patch, tmp_path)  # already applied: the old text is gone
+
+
+# FerretDB 1.24's own form of an index on a top-level field, as an older launcher built it
+# (written out by hand from FerretDB's registry.go, not taken from our code).
+def _old_form(table: str, name: str, field: str, unique: bool = False, desc: bool = False):
+    return (f'CREATE {"UNIQUE " if unique else ""}INDEX "{table}_{name}" ON "{table}" '
+            f'(_ferretdb_sjson->"{field}"{" DESC" if desc else ""})')
+
+
+def _downgrade_indexes(sqlite_file: Path, collection: str, fields: dict) -> dict:
+    """With the server stopped: rebuild the named indexes in FerretDB's old form."""
+    import sqlite3
+
+    con = sqlite3.connect(sqlite_file)
+    try:
+        table = con.execute("SELECT table_name FROM _ferretdb_collections WHERE name = ?",
+                            (collection,)).fetchone()[0]
+        for name, (field, unique, desc) in fields.items():
+            con.execute(f'DROP INDEX "{table}_{name}"')
+            con.execute(_old_form(table, name, field, unique, desc))
+        con.commit()
+        return _index_sql(con, table)
+    finally:
+        con.close()
+
+
+def _index_sql(con, table: str) -> dict:
+    return dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                            "AND tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall())
+
+
+def _schema_state(sqlite_file: Path, collection: str):
+    import sqlite3
+
+    con = sqlite3.connect(sqlite_file)
+    try:
+        table = con.execute("SELECT table_name FROM _ferretdb_collections WHERE name = ?",
+                            (collection,)).fetchone()[0]
+        return (con.execute("PRAGMA schema_version").fetchone()[0], table,
+                _index_sql(con, table))
+    finally:
+        con.close()
+
+
+def test_indexes_of_an_older_launcher_are_rebuilt_at_start(server):
+    """Issue 22: a data directory from before the pushdown gets usable indexes on start."""
+    from datetime import datetime, timedelta
+
+    from pymongo import DESCENDING
+    from pymongo.errors import DuplicateKeyError
+
+    server.start()
+    start = datetime(2026, 1, 1)
+    with MongoClient(server.uri) as client:
+        coll = client.shop.moves
+        coll.create_index("sku", unique=True)
+        coll.create_index("status")
+        coll.create_index([("at", DESCENDING)])
+        coll.insert_many([{"sku": f"A{i:03d}", "status": ("open", "done")[i % 3 == 0],
+                           "at": start + timedelta(hours=i), "qty": i} for i in range(300)])
+    server.stop()
+    sqlite_file = server.db_dir / "shop.sqlite"
+    old = _downgrade_indexes(sqlite_file, "moves", {
+        "sku_1": ("sku", True, False), "status_1": ("status", False, False),
+        "at_-1": ("at", False, True)})
+    assert all("->\"" in sql for name, sql in old.items() if not name.endswith("__id_")), old
+
+    server.start()  # the upgrade happens here
+    version, table, upgraded = _schema_state(sqlite_file, "moves")
+    assert upgraded.keys() == old.keys()
+    for name, sql in upgraded.items():
+        if name.endswith("__id_"):
+            assert sql == old[name]  # `_id` keeps FerretDB's own form
+        else:
+            field = {"sku_1": "sku", "status_1": "status", "at_-1": "at"}[name[len(table) + 1:]]
+            assert sql != old[name] and f"'$.\"$s\".p.\"{field}\".t'" in sql, sql
+    assert upgraded[f"{table}_sku_1"].startswith("CREATE UNIQUE INDEX")
+    assert upgraded[f"{table}_at_-1"].endswith(" DESC)")
+
+    with MongoClient(server.uri) as client:
+        db = client.shop
+        for command in ({"find": "moves", "filter": {"sku": "A042"}},
+                        {"find": "moves", "filter": {"status": "done"}},
+                        {"find": "moves", "filter": {}, "sort": {"at": -1}, "limit": 5}):
+            plan = " | ".join(db.command("explain", command)["queryPlanner"]["Plan"])
+            assert "USING INDEX" in plan, (command, plan)
+        assert db.moves.find_one({"sku": "A042"})["qty"] == 42
+        assert db.moves.count_documents({"status": "done"}) == 100  # i % 3 == 0 of 300
+        assert [d["qty"] for d in db.moves.find().sort("at", -1).limit(3)] == [299, 298, 297]
+        with pytest.raises(DuplicateKeyError):
+            db.moves.insert_one({"sku": "A007"})  # still unique
+    server.stop()
+
+    server.start()  # idempotent: nothing left to rebuild, the schema is not touched
+    server.stop()
+    assert _schema_state(sqlite_file, "moves") == (version, table, upgraded)
+
+
+def test_an_index_that_cannot_be_rebuilt_stays_as_it_was(server):
+    """Two arrays in a unique field: distinct in the old form, one key in the new one."""
+    server.start()
+    with MongoClient(server.uri) as client:
+        client.shop.tags.create_index("code", unique=True)
+        client.shop.tags.insert_many([{"code": "x", "n": 1}, {"code": "y", "n": 2}])
+    server.stop()
+    sqlite_file = server.db_dir / "shop.sqlite"
+    old = _downgrade_indexes(sqlite_file, "tags", {"code_1": ("code", True, False)})
+    import sqlite3
+
+    con = sqlite3.connect(sqlite_file)  # arrays written behind the new form's back
+    table = con.execute("SELECT table_name FROM _ferretdb_collections").fetchone()[0]
+    con.execute(f'UPDATE "{table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '
+                "'$.code', json('[1, 2]'), '$.\"$s\".p.code', json('{\"t\": \"array\", "
+                "\"i\": [{\"t\": \"int\"}, {\"t\": \"int\"}]}')) WHERE _ferretdb_sjson->>'$.n' = 1")
+    con.execute(f'UPDATE "{table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '
+                "'$.code', json('[3]'), '$.\"$s\".p.code', json('{\"t\": \"array\", "
+                "\"i\": [{\"t\": \"int\"}]}')) WHERE _ferretdb_sjson->>'$.n' = 2")
+    con.commit()
+    con.close()
+
+    server.start()  # starts although the rebuild fails; the old index is kept
+    _, _, after = _schema_state(sqlite_file, "tags")
+    assert after == old
+    with MongoClient(server.uri) as client:
+        assert sorted(d["n"] for d in client.shop.tags.find({"code": 3})) == [2]
+        assert client.shop.tags.count_documents({}) == 2

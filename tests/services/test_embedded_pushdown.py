@@ -294,3 +294,18 @@ def test_counts_and_pages_from_the_index_stay_exact(database):
     assert order[6:] == [2.5, "1", str(OIDS[0]), OIDS[0], True, datetime(2026, 1, 1)]
     page = [d.get("k") for d in coll.find({}, {"_id": 0}).sort("k", -1).skip(1).limit(3)]
     assert page == [True, OIDS[0], str(OIDS[0])]
+
+
+def test_a_very_long_in_list_is_answered_not_refused(database):
+    """SQLite takes at most 32,766 parameters; a longer `$in` must still be answered."""
+    coll = database.long_in
+    coll.drop()
+    coll.create_index("employee")
+    coll.insert_many([{"employee": ObjectId(), "status": "requested"} for _ in range(30)]
+                     + [{"employee": i, "status": "requested"} for i in range(20)])
+    wanted = [d["employee"] for d in coll.find({"employee": {"$type": "objectId"}})][:10]
+    many = wanted + [ObjectId() for _ in range(40_000)] + list(range(5))
+    assert coll.count_documents({"employee": {"$in": many}, "status": "requested"}) == 15
+    found = {d["employee"] for d in coll.find({"employee": {"$in": many}})}
+    assert found == set(wanted) | set(range(5))
+    assert coll.count_documents({"employee": {"$in": many[:900]}}) == 10  # short: in SQL

@@ -70,3 +70,39 @@ def test_task_list_is_empty_for_a_user_without_work(client, login):
     body = client.get("/tasks").get_data(as_text=True)
     assert "Keine offenen Aufgaben." in body
     assert 'badge badge-light' not in body
+
+
+def _badge(body: str):
+    import re
+
+    match = re.search(r'<span class="badge badge-light">(\d+)<', body)
+    return int(match.group(1)) if match else 0
+
+
+def test_menu_count_is_kept_for_a_while_and_the_task_list_is_always_fresh(client, login, app):
+    """The count on every page is cached per user; /tasks recomputes and refreshes it."""
+    from models.user import User
+
+    app.config["TASK_BADGE_SECONDS"] = 3600  # longer than the test can take
+    login("support", email="sup2@example.com")
+    me_ = User.objects.get(email="sup2@example.com")
+    make_ticket(title="Erster Auftrag", assignee=me_)
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 1  # computed
+    make_ticket(title="Zweiter Auftrag", assignee=me_)
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 1  # cached
+    body = client.get("/tasks").get_data(as_text=True)
+    assert "Zweiter Auftrag" in body and _badge(body) == 2  # the list itself is live
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 2  # refreshed
+
+
+def test_menu_count_without_the_cache_follows_every_change(client, login, app):
+    from models.user import User
+
+    app.config["TASK_BADGE_SECONDS"] = 0
+    login("support", email="sup3@example.com")
+    me_ = User.objects.get(email="sup3@example.com")
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 0
+    make_ticket(title="Erster Auftrag", assignee=me_)
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 1
+    make_ticket(title="Zweiter Auftrag", assignee=me_)
+    assert _badge(client.get("/admin/tickets/").get_data(as_text=True)) == 2

@@ -39,6 +39,9 @@ import (
 
 const dateOffset = int64(1) << 62
 
+// maxInValues is the longest `$in` list translated to SQL (one parameter per value).
+const maxInValues = 1000
+
 // class is the range [lo, hi) of the keys of one MongoDB type bracket; lo == nil: above NULL.
 type class struct{ lo, hi any }
 
@@ -226,7 +229,9 @@ func (p *pushdown) condition(field string, v any) bool {
 			p.args = append(p.args, arg)
 		case "$in":
 			values, ok := operand.(*types.Array)
-			if !ok {
+			if !ok || values.Len() > maxInValues {
+				// A very long list is left to the handler: SQLite refuses a statement
+				// with more than 32,766 parameters ("too many SQL variables").
 				exact = false
 				continue
 			}
