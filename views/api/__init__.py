@@ -31,7 +31,7 @@ class BackofficeApi(Api):
 
 def init_api(app) -> BackofficeApi:
     """Attach the API (blueprints, spec, docs page, request checks) to the app."""
-    from views.api import archive, resources, security
+    from views.api import archive, resources, security, supplier_invoices
 
     csrf = app.extensions["csrf"]  # CSRFProtect: the API authenticates by token, not cookie
 
@@ -47,7 +47,7 @@ def init_api(app) -> BackofficeApi:
         "servers": [{"url": "/"}]})
     api = BackofficeApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blp in resources.BLUEPRINTS + (archive.bp,):
+    for blp in resources.BLUEPRINTS + (archive.bp, supplier_invoices.bp):
         _document_post_headers(blp)
         api.register_blueprint(blp)
         csrf.exempt(blp)

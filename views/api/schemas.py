@@ -45,6 +45,8 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     instance = ma.fields.String()
     errors = ma.fields.List(ma.fields.Nested(ProblemFieldSchema))
+    duplicate_of = ma.fields.String(metadata={
+        "description": "409 of an upload: the id of the supplier invoice already captured"})
 
 
 class PageArgs(StrictSchema):
@@ -312,3 +314,49 @@ class ArchiveDocumentSchema(ma.Schema):
     document_date = ma.fields.Date()
     description = ma.fields.String(allow_none=True)
     uploaded_at = ma.fields.AwareDateTime(default_timezone=None)
+
+
+# ---------------------------------------------------------------- supplier invoices
+
+class SupplierInvoiceFindingSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    severity = ma.fields.String(required=True, validate=validate.OneOf(["error", "warning"]))
+
+
+class SupplierInvoiceSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    kind = ma.fields.String(metadata={"description": "invoice or credit_note"})
+    status = ma.fields.String(metadata={
+        "description": "draft, checked, approved, posted, rejected or cancelled"})
+    source_format = ma.fields.String(metadata={
+        "description": "cii (XRechnung/ZUGFeRD/Factur-X), ubl, zugferd1 or document (no XML)"})
+    profile = ma.fields.String(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    issue_date = ma.fields.Date(allow_none=True)
+    due_date = ma.fields.Date(allow_none=True)
+    currency = ma.fields.String()
+    supplier_id = ma.fields.String(allow_none=True)
+    supplier_name = ma.fields.String(allow_none=True)
+    net_total = money(allow_none=True)
+    vat_total = money(allow_none=True)
+    gross_total = money(allow_none=True)
+    amount_due = money(allow_none=True)
+    manual_lines_required = ma.fields.Boolean()
+    findings = ma.fields.List(ma.fields.Nested(SupplierInvoiceFindingSchema))
+    source_file_id = ma.fields.String(allow_none=True, metadata={
+        "description": "the archived original (archive category invoice_in)"})
+    source_filename = ma.fields.String(allow_none=True)
+    sha256 = ma.fields.String(allow_none=True)
+    approved_at = ma.fields.AwareDateTime(default_timezone=None, allow_none=True)
+    created_at = ma.fields.AwareDateTime(default_timezone=None)
+    updated_at = ma.fields.AwareDateTime(default_timezone=None)
+
+
+class SupplierInvoicePageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(SupplierInvoiceSchema), required=True)
+
+
+class SupplierInvoiceListArgs(PageArgs):
+    status = ma.fields.String(validate=validate.OneOf(
+        ["draft", "checked", "approved", "posted", "rejected", "cancelled"]))
