@@ -67,7 +67,8 @@ def upload_supplier_invoice():
     if result.status != "draft":
         abort(422, message="; ".join(result.errors) or "Die Datei wurde nicht angenommen.",
               messages={"body": {"file": result.errors}})
-    return dump_supplier_invoice(result.invoice), 201, {
+    stored = SupplierInvoice.objects.get(pk=result.invoice.pk)  # as a GET will show it
+    return dump_supplier_invoice(stored), 201, {
         "Location": url_for("SupplierInvoices.get_supplier_invoice",
                             supplier_invoice_id=str(result.invoice.pk))}
 
