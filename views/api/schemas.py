@@ -10,8 +10,21 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class DecimalString(ma.fields.Decimal):
+    """A decimal written as a string ("12.50") both ways, never a JSON number (no float
+    on the way); documented as a string (views.api.init_api registers the type)."""
+
+    def __init__(self, places=None, **kw):
+        super().__init__(places=places, as_string=True, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ma.ValidationError('als Zeichenkette angeben, z. B. "12.50"')
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def money(**kw):
-    return ma.fields.Decimal(as_string=True, places=2, **kw)
+    return DecimalString(places=2, **kw)
 
 
 def decimal_in(places: int, minimum, maximum, signed: bool = False, **kw):
@@ -25,7 +38,7 @@ def decimal_in(places: int, minimum, maximum, signed: bool = False, **kw):
             raise ma.ValidationError(f"muss zwischen {low} und {high} liegen")
 
     sign = "-?" if signed else ""
-    return ma.fields.Decimal(as_string=True, validate=in_range, metadata={
+    return DecimalString(validate=in_range, metadata={
         "pattern": rf"^{sign}[0-9]{{1,9}}(\.[0-9]{{1,{places}}})?$",
         "description": f"decimal string, at most {places} decimals, {low} to {high}"}, **kw)
 
@@ -130,7 +143,7 @@ class SupplierPageSchema(PageSchema):
 
 class StockBinSchema(ma.Schema):
     location = ma.fields.String(allow_none=True)
-    quantity = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
 
 
 class StockItemSchema(ma.Schema):
@@ -138,8 +151,8 @@ class StockItemSchema(ma.Schema):
     sku = ma.fields.String()
     name = ma.fields.String()
     unit = ma.fields.String()
-    quantity = ma.fields.Decimal(as_string=True)
-    reorder_point = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
+    reorder_point = DecimalString()
     location = ma.fields.String(allow_none=True)
     bins = ma.fields.List(ma.fields.Nested(StockBinSchema))
     active = ma.fields.Boolean()
@@ -167,10 +180,10 @@ class MovementSchema(ma.Schema):
     id = ma.fields.String()
     kind = ma.fields.String()
     item_id = ma.fields.String()
-    quantity = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
     state = ma.fields.String()
     date = ma.fields.Date()
-    quantity_on_hand = ma.fields.Decimal(as_string=True)
+    quantity_on_hand = DecimalString()
 
 
 # ---------------------------------------------------------------- invoices
