@@ -44,16 +44,18 @@ def test_one_process_gets_exactly_the_limit_and_writes_once_per_batch(app, worke
 
 def test_two_processes_together_never_exceed_the_limit(app, worker):
     token, now = "t3", MINUTE + timedelta(seconds=5)
-    assert rate_limit.hit(token, 600, now) is None  # process A takes 12, uses 1
+    assert rate_limit.batch_size(610) == 12
+    assert rate_limit.hit(token, 610, now) is None  # process A takes 12, uses 1
     held_by_a = rate_limit._held
     worker()  # process B
-    b = [rate_limit.hit(token, 600, now) for _ in range(600)]
-    assert b.count(None) == 588  # refused early by at most A's 11 unused
-    assert counter(token) == 600
+    b = [rate_limit.hit(token, 610, now) for _ in range(610)]
+    # 49 batches of 12 (to 600), then 10 single ones: refused early by A's 11 unused
+    assert b.count(None) == 49 * 12 + 10 == 598
+    assert counter(token) == 610
     rate_limit._held = held_by_a  # A uses what it holds, then is refused as well
-    a = [rate_limit.hit(token, 600, now) for _ in range(12)]
+    a = [rate_limit.hit(token, 610, now) for _ in range(12)]
     assert a.count(None) == 11 and a[-1] is not None
-    assert 1 + 11 + 588 == 600 == counter(token)
+    assert 1 + 11 + 598 == 610 == counter(token)
 
 
 def test_near_the_limit_requests_are_taken_one_at_a_time(app, worker):
