@@ -4,10 +4,10 @@ import mongoengine as me
 from models.base import utcnow
 
 API_RESOURCES = ("customers", "suppliers", "stock", "invoices", "payments", "tickets",
-                 "employees", "archive")
+                 "employees", "archive", "supplier_invoices")
 API_SCOPES = tuple(f"{r}:{a}" for r in API_RESOURCES for a in ("read", "write"))
 WEBHOOK_EVENTS = ("invoice.issued", "invoice.paid", "stock.below_reorder_point",
-                  "ticket.status_changed")
+                  "ticket.status_changed", "supplier_invoice.approved")
 DELIVERY_STATES = ("pending", "delivered", "failed")
 
 

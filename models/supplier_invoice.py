@@ -141,6 +141,7 @@ class SupplierInvoice(TimestampedDocument):
 
     meta = {"collection": "supplier_invoices", "ordering": ["-created_at"],
             "indexes": ["status", "due_date", "supplier", "-created_at",
+                        {"fields": ["approved_at"], "sparse": True},  # webhook look-back
                         {"fields": ["sha256"], "unique": True, "sparse": True},
                         {"fields": ["dedup_key"], "unique": True, "sparse": True}],
             "queryset_class": SupplierInvoiceQuerySet}

@@ -1,9 +1,11 @@
 """Events for webhook subscribers, found in the books themselves (whoever caused them).
 
 Each event has a stable id (`invoice.issued:<invoice>`, `ticket.status_changed:<ticket
-event>`, `stock.below_reorder_point:<item>:<ledger version>`), so collecting the same
-change twice (two scheduler runs, a retry) stores it once. `collect_events` looks back a
-bounded window; the panel, the CLI and the API all end up here alike.
+event>`, `stock.below_reorder_point:<item>:<ledger version>`,
+`supplier_invoice.approved:<supplier invoice>`), so collecting the same change twice (two
+scheduler runs, a retry) stores it once. `collect_events` looks back a bounded window; the
+panel, the CLI and the API all end up here alike. The payables approval publishes its event
+at once; the look-back finds it again if the process died between approval and publishing.
 """
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -13,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from models.api import ApiEvent
 from models.invoice import Invoice
 from models.stock import StockItem
+from models.supplier_invoice import SupplierInvoice
 from models.ticket import TicketEvent
 
 LOOKBACK = timedelta(days=7)
@@ -49,7 +52,23 @@ def collect_events(now: datetime | None = None) -> int:
             "at": event.at.isoformat()})
     for item in StockItem.objects(reorder_point__gt=0, active=True):
         new += stock_level_changed(item)
+    for inv in SupplierInvoice.objects(approved_at__gte=since):
+        new += supplier_invoice_approved(inv)
     return new
+
+
+def supplier_invoice_approved(inv: SupplierInvoice) -> bool:
+    """Publish `supplier_invoice.approved` for an invoice that has been approved."""
+    if inv.approved_at is None:
+        return False
+    return publish("supplier_invoice.approved", str(inv.pk), {
+        "supplier_invoice_id": str(inv.pk), "number": inv.number,
+        "supplier_id": str(inv.supplier.pk) if inv.supplier else None,
+        "supplier_name": inv.supplier.name if inv.supplier else None,
+        "issue_date": _day(inv.issue_date), "due_date": _day(inv.due_date),
+        "currency": inv.currency, "gross_total": _dec(inv.gross_total),
+        "amount_due": _dec(inv.amount_due), "approved_at": _aware(inv.approved_at).isoformat()},
+        at=_aware(inv.approved_at))
 
 
 def stock_level_changed(item: StockItem) -> bool:
@@ -73,6 +92,10 @@ def _day(value) -> str | None:
     if value is None:
         return None
     return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _dec(value) -> str | None:

@@ -112,7 +112,15 @@ def approve_invoice(inv: SupplierInvoice, user, *, today: date | None = None) ->
                            "bestätigen: %(errors)s"), errors="; ".join(inv.errors)[:800])
     inv = _move(inv, user, ("checked",), "approved", "approved", approved_by=_who(user),
                 approved_at=datetime.now(timezone.utc))
+    _announce_approval(inv)
     return post_invoice(inv, user, today=today)
+
+
+def _announce_approval(inv: SupplierInvoice) -> None:
+    """Tell the API's webhook subscribers (its scheduler collects the event again if lost)."""
+    from services.api.events import supplier_invoice_approved
+
+    supplier_invoice_approved(inv)
 
 
 def post_invoice(inv: SupplierInvoice, user, *, today: date | None = None) -> SupplierInvoice:

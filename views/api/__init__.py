@@ -4,7 +4,7 @@ from flask_smorest import Api
 from flask_smorest.spec import prepare_response
 
 from views.api.problems import MEDIA_TYPE, problem
-from views.api.schemas import ProblemSchema
+from views.api.schemas import DecimalString, ProblemSchema
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 
@@ -31,7 +31,7 @@ class BackofficeApi(Api):
 
 def init_api(app) -> BackofficeApi:
     """Attach the API (blueprints, spec, docs page, request checks) to the app."""
-    from views.api import archive, resources, security
+    from views.api import archive, links, resources, security, supplier_invoices
 
     csrf = app.extensions["csrf"]  # CSRFProtect: the API authenticates by token, not cookie
 
@@ -47,10 +47,12 @@ def init_api(app) -> BackofficeApi:
         "servers": [{"url": "/"}]})
     api = BackofficeApi(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blp in resources.BLUEPRINTS + (archive.bp,):
-        _document_post_headers(blp)
+    api.register_field(DecimalString, "string", None)
+    for blp in resources.BLUEPRINTS + (archive.bp, supplier_invoices.bp):
+        links.document_operations(blp)
         api.register_blueprint(blp)
         csrf.exempt(blp)
+    _document_post_headers(api.spec)
     security.init_app(app)
     app.register_blueprint(docs_bp)
     app.register_error_handler(405, _method_not_allowed)
@@ -58,20 +60,20 @@ def init_api(app) -> BackofficeApi:
     return api
 
 
-def _document_post_headers(blp) -> None:
-    """Declare the Idempotency-Key header on every POST of the blueprint."""
-    for endpoint, doc in blp._docs.items():
-        for method, method_doc in doc.items():
-            if method != "post":
-                continue
-            params = method_doc.setdefault("manual_doc", {}).setdefault("parameters", [])
-            if not any(
-                    p.get("name") == "Idempotency-Key" for p in params):
-                params.append({
-                    "name": "Idempotency-Key", "in": "header", "required": True,
-                    "description": "Any unique string (max. 200); a repeat with the same "
-                                   "body answers with the first result (24 h).",
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+def _document_post_headers(spec) -> None:
+    """Declare the Idempotency-Key header on every POST (after the generated parameters: a
+    manual `parameters` list in a view's doc would replace its query parameters)."""
+    for operations in spec._paths.values():
+        post = operations.get("post")
+        if post is None:
+            continue
+        params = post.setdefault("parameters", [])
+        if not any(p.get("name") == "Idempotency-Key" for p in params):
+            params.append({
+                "name": "Idempotency-Key", "in": "header", "required": True,
+                "description": "Any unique string (max. 200); a repeat with the same "
+                               "body answers with the first result (24 h).",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
 
 
 def _method_not_allowed(error):

@@ -6,9 +6,11 @@ PROBLEM_TYPE = "about:blank"
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str | None = None, errors=None, headers=None):
-    """A problem+json response."""
-    body = {"type": PROBLEM_TYPE, "title": title, "status": status, "instance": request.path}
+def problem(status: int, title: str, detail: str | None = None, errors=None, headers=None,
+            extensions: dict | None = None):
+    """A problem+json response (`extensions`: further members, RFC 9457 section 3.2)."""
+    body = {**(extensions or {}), "type": PROBLEM_TYPE, "title": title, "status": status,
+            "instance": request.path}
     if detail:
         body["detail"] = detail
     if errors:
@@ -49,7 +51,8 @@ def handle_http_exception(error: HTTPException):
     if error.code == 422 and errors and not detail:
         detail = "Die Anfrage enthält ungültige Felder; siehe errors."
     headers = dict(data.get("headers") or {})
-    return problem(error.code or 500, error.name, detail, errors, headers)
+    return problem(error.code or 500, error.name, detail, errors, headers,
+                   data.get("extensions"))
 
 
 def register_problem_handlers(blueprint) -> None:

@@ -10,8 +10,21 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class DecimalString(ma.fields.Decimal):
+    """A decimal written as a string ("12.50") both ways, never a JSON number (no float
+    on the way); documented as a string (views.api.init_api registers the type)."""
+
+    def __init__(self, places=None, **kw):
+        super().__init__(places=places, as_string=True, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ma.ValidationError('als Zeichenkette angeben, z. B. "12.50"')
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def money(**kw):
-    return ma.fields.Decimal(as_string=True, places=2, **kw)
+    return DecimalString(places=2, **kw)
 
 
 def decimal_in(places: int, minimum, maximum, signed: bool = False, **kw):
@@ -25,7 +38,7 @@ def decimal_in(places: int, minimum, maximum, signed: bool = False, **kw):
             raise ma.ValidationError(f"muss zwischen {low} und {high} liegen")
 
     sign = "-?" if signed else ""
-    return ma.fields.Decimal(as_string=True, validate=in_range, metadata={
+    return DecimalString(validate=in_range, metadata={
         "pattern": rf"^{sign}[0-9]{{1,9}}(\.[0-9]{{1,{places}}})?$",
         "description": f"decimal string, at most {places} decimals, {low} to {high}"}, **kw)
 
@@ -45,6 +58,8 @@ class ProblemSchema(ma.Schema):
     detail = ma.fields.String()
     instance = ma.fields.String()
     errors = ma.fields.List(ma.fields.Nested(ProblemFieldSchema))
+    duplicate_of = ma.fields.String(metadata={
+        "description": "409 of an upload: the id of the supplier invoice already captured"})
 
 
 class PageArgs(StrictSchema):
@@ -128,7 +143,7 @@ class SupplierPageSchema(PageSchema):
 
 class StockBinSchema(ma.Schema):
     location = ma.fields.String(allow_none=True)
-    quantity = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
 
 
 class StockItemSchema(ma.Schema):
@@ -136,8 +151,8 @@ class StockItemSchema(ma.Schema):
     sku = ma.fields.String()
     name = ma.fields.String()
     unit = ma.fields.String()
-    quantity = ma.fields.Decimal(as_string=True)
-    reorder_point = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
+    reorder_point = DecimalString()
     location = ma.fields.String(allow_none=True)
     bins = ma.fields.List(ma.fields.Nested(StockBinSchema))
     active = ma.fields.Boolean()
@@ -165,10 +180,10 @@ class MovementSchema(ma.Schema):
     id = ma.fields.String()
     kind = ma.fields.String()
     item_id = ma.fields.String()
-    quantity = ma.fields.Decimal(as_string=True)
+    quantity = DecimalString()
     state = ma.fields.String()
     date = ma.fields.Date()
-    quantity_on_hand = ma.fields.Decimal(as_string=True)
+    quantity_on_hand = DecimalString()
 
 
 # ---------------------------------------------------------------- invoices
@@ -312,3 +327,49 @@ class ArchiveDocumentSchema(ma.Schema):
     document_date = ma.fields.Date()
     description = ma.fields.String(allow_none=True)
     uploaded_at = ma.fields.AwareDateTime(default_timezone=None)
+
+
+# ---------------------------------------------------------------- supplier invoices
+
+class SupplierInvoiceFindingSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    severity = ma.fields.String(required=True, validate=validate.OneOf(["error", "warning"]))
+
+
+class SupplierInvoiceSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    kind = ma.fields.String(metadata={"description": "invoice or credit_note"})
+    status = ma.fields.String(metadata={
+        "description": "draft, checked, approved, posted, rejected or cancelled"})
+    source_format = ma.fields.String(metadata={
+        "description": "cii (XRechnung/ZUGFeRD/Factur-X), ubl, zugferd1 or document (no XML)"})
+    profile = ma.fields.String(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    issue_date = ma.fields.Date(allow_none=True)
+    due_date = ma.fields.Date(allow_none=True)
+    currency = ma.fields.String()
+    supplier_id = ma.fields.String(allow_none=True)
+    supplier_name = ma.fields.String(allow_none=True)
+    net_total = money(allow_none=True)
+    vat_total = money(allow_none=True)
+    gross_total = money(allow_none=True)
+    amount_due = money(allow_none=True)
+    manual_lines_required = ma.fields.Boolean()
+    findings = ma.fields.List(ma.fields.Nested(SupplierInvoiceFindingSchema))
+    source_file_id = ma.fields.String(allow_none=True, metadata={
+        "description": "the archived original (archive category invoice_in)"})
+    source_filename = ma.fields.String(allow_none=True)
+    sha256 = ma.fields.String(allow_none=True)
+    approved_at = ma.fields.AwareDateTime(default_timezone=None, allow_none=True)
+    created_at = ma.fields.AwareDateTime(default_timezone=None)
+    updated_at = ma.fields.AwareDateTime(default_timezone=None)
+
+
+class SupplierInvoicePageSchema(PageSchema):
+    items = ma.fields.List(ma.fields.Nested(SupplierInvoiceSchema), required=True)
+
+
+class SupplierInvoiceListArgs(PageArgs):
+    status = ma.fields.String(validate=validate.OneOf(
+        ["draft", "checked", "approved", "posted", "rejected", "cancelled"]))

@@ -85,3 +85,70 @@ def test_cli_creates_lists_and_revokes(runner):
     assert "revoked" in runner.invoke(args=["api", "token", "list"]).output
     again = runner.invoke(args=["api", "token", "create", "webshop", "--scope", "stock:read"])
     assert again.exit_code == 1 and "existiert schon" in again.output
+
+
+T0 = datetime(2026, 3, 2, 10, 0, 0, tzinfo=timezone.utc)
+
+
+def _stored(name):
+    raw = ApiToken._get_collection().find_one({"name": name})
+    value = raw["last_used_at"]
+    return value.replace(tzinfo=timezone.utc) if value and value.tzinfo is None else value
+
+
+def test_a_token_read_is_kept_10_seconds_then_a_revocation_elsewhere_counts(app):
+    from services.api import tokens
+
+    made = create_token("shop", ["customers:read"], "admin")
+    authenticate(made.secret, "127.0.0.1", now=T0)
+    # another worker process revokes it (straight in the database, this process not told)
+    ApiToken._get_collection().update_one({"name": "shop"}, {"$set": {"revoked_at": T0}})
+    assert tokens.CACHE_SECONDS == 10
+    authenticate(made.secret, "127.0.0.1", now=T0 + timedelta(seconds=9.999))  # kept copy
+    with pytest.raises(TokenRefused, match="widerrufen"):
+        authenticate(made.secret, "127.0.0.1", now=T0 + timedelta(seconds=10))
+
+
+def test_revoking_in_this_process_counts_at_once_and_expiry_is_checked_every_time(app):
+    made = create_token("shop", ["customers:read"], "admin",
+                        expires_at=datetime.now(timezone.utc) + timedelta(hours=1))
+    now = datetime.now(timezone.utc)
+    authenticate(made.secret, "127.0.0.1", now=now)
+    with pytest.raises(TokenRefused, match="abgelaufen"):  # the kept copy knows its expiry
+        authenticate(made.secret, "127.0.0.1", now=now + timedelta(hours=1))
+    authenticate(made.secret, "127.0.0.1", now=now)
+    revoke_token("shop", "admin")
+    with pytest.raises(TokenRefused, match="widerrufen"):
+        authenticate(made.secret, "127.0.0.1", now=now)
+
+
+def test_last_use_is_written_at_most_once_a_minute(app):
+    made = create_token("shop", ["customers:read"], "admin")
+    authenticate(made.secret, "10.0.0.1", now=T0)
+    assert _stored("shop") == T0
+    for seconds in (1, 30, 59.999):  # the copy is read again after 10 s: still no write
+        authenticate(made.secret, "10.0.0.2", now=T0 + timedelta(seconds=seconds))
+        assert _stored("shop") == T0
+    assert ApiToken.objects.get(name="shop").last_used_ip == "10.0.0.1"
+    authenticate(made.secret, "10.0.0.3", now=T0 + timedelta(seconds=60))
+    assert _stored("shop") == T0 + timedelta(seconds=60)
+    assert ApiToken.objects.get(name="shop").last_used_ip == "10.0.0.3"
+
+
+def test_a_second_worker_does_not_write_the_last_use_again_within_the_minute(app):
+    from services.api import tokens
+
+    made = create_token("shop", ["customers:read"], "admin")
+    authenticate(made.secret, "10.0.0.1", now=T0)
+    # a worker whose copy was read before the first use still sees no last use: the
+    # condition in the update filter keeps the first one
+    stale = tokens.LiveToken(pk=ApiToken.objects.get(name="shop").pk, name="shop",
+                             scopes=("customers:read",), archive_categories=(), ip_ranges=(),
+                             expires_at=None, revoked_at=None, rate_limit=None,
+                             last_used_at=None, read_at=T0)
+    tokens._record_use(tokens.hash_secret(made.secret), stale, "10.0.0.9",
+                       T0 + timedelta(seconds=59))
+    assert _stored("shop") == T0
+    tokens._record_use(tokens.hash_secret(made.secret), stale, "10.0.0.9",
+                       T0 + timedelta(seconds=60))
+    assert _stored("shop") == T0 + timedelta(seconds=60)

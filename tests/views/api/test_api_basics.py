@@ -129,3 +129,18 @@ def test_updated_since_returns_only_changed_customers(client, make_token):
     page = client.get("/api/v1/customers", headers=headers,
                       query_string={"updated_since": since}).get_json()
     assert [c["id"] for c in page["items"]] == [str(fresh.pk)]
+
+
+def test_suppliers_are_read_only_and_never_show_bank_details(client, make_token):
+    from tests.factories import make_supplier
+
+    supplier = make_supplier(iban="DE89370400440532013000")
+    headers, _ = make_token("suppliers:read", "suppliers:write")
+    one = client.get(f"/api/v1/suppliers/{supplier.pk}", headers=headers)
+    listed = client.get("/api/v1/suppliers", headers=headers)
+    assert one.status_code == listed.status_code == 200
+    assert one.get_json()["name"] == listed.get_json()["items"][0]["name"] == supplier.name
+    for text in (one.get_data(as_text=True), listed.get_data(as_text=True)):
+        assert "DE89" not in text and "iban" not in text
+    assert client.post("/api/v1/suppliers", headers=post_headers(headers),
+                       json={"name": "Neu"}).status_code == 405
