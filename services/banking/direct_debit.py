@@ -34,7 +34,7 @@ LAPSE_MONTHS = 36
 class DebitProposal:
     item: DebitItem | None
     invoice_number: str
-    problem: str = ""
+    problem: RuleError | None = None   # why it cannot be collected (translatable)
 
 
 def sequence_type(mandate: SepaMandate) -> str:
@@ -72,16 +72,21 @@ def proposals(collection_date: date) -> list[DebitProposal]:
 def _check(inv, mandate, key, amount, collection_date):
     issued = inv.issue_date.date() if isinstance(inv.issue_date, datetime) else inv.issue_date
     notice = (collection_date - issued).days if issued else 0
-    problem = ""
+    problem = None
     if mandate.signed_on > collection_date:
-        problem = f"Mandat {mandate.reference} ist erst ab {mandate.signed_on:%d.%m.%Y} unterschrieben"
+        problem = RuleError(N_("Mandat %(mandate)s ist erst ab %(day)s unterschrieben"),
+                            mandate=mandate.reference, day=f"{mandate.signed_on:%d.%m.%Y}")
     elif lapsed(mandate, collection_date):
-        problem = f"Mandat {mandate.reference} ist verfallen (36 Monate ohne Einzug)"
+        problem = RuleError(N_("Mandat %(mandate)s ist verfallen (36 Monate ohne Einzug)"),
+                            mandate=mandate.reference)
     elif mandate.mandate_type == "one_off" and mandate.first_collected_on:
-        problem = f"Einmal-Mandat {mandate.reference} wurde schon eingezogen"
+        problem = RuleError(N_("Einmal-Mandat %(mandate)s wurde schon eingezogen"),
+                            mandate=mandate.reference)
     elif notice < mandate.pre_notification_days:
-        problem = (f"Vorabankündigung: Rechnung vom {issued:%d.%m.%Y} liegt nur {notice} Tage "
-                   f"vor dem Einzug, vereinbart sind {mandate.pre_notification_days}")
+        problem = RuleError(N_("Vorabankündigung: Rechnung vom %(day)s liegt nur %(notice)s "
+                               "Tage vor dem Einzug, vereinbart sind %(agreed)s"),
+                            day=f"{issued:%d.%m.%Y}", notice=notice,
+                            agreed=mandate.pre_notification_days)
     item = DebitItem(key=key, invoice=inv.pk, number=inv.number, name=mandate.account_holder,
                      iban=mandate.iban, bic=mandate.bic or None, amount=amount,
                      mandate=mandate.reference, mandate_signed_on=mandate.signed_on,

@@ -154,7 +154,7 @@ def test_pre_notification_days_at_the_edge_and_mandate_problems(app, creditor):
         issued(c)
     found = {p.invoice_number: p for p in direct_debit.proposals(MONDAY)}
     assert len(found) == 3  # the revoked mandate is not used at all
-    problems = sorted(p.problem for p in found.values() if p.problem)
+    problems = sorted(str(p.problem) for p in found.values() if p.problem)
     assert len(problems) == 2
     assert problems[0].startswith("Mandat M-LATER ist erst ab 31.03.2026")
     assert "nur 15 Tage" in problems[1] and "vereinbart sind 16" in problems[1]
@@ -179,7 +179,7 @@ def test_b2b_and_one_off_go_in_their_own_blocks(app, creditor):
     assert texts(xml, "NbOfTxs")[0] == "2" and texts(xml, "CtrlSum")[0] == f"{2 * GROSS:.2f}"
     # a one-off mandate is used up
     issued(core, issue_date=date(2026, 3, 1))
-    problem = [p.problem for p in direct_debit.proposals(MONDAY) if p.problem]
+    problem = [str(p.problem) for p in direct_debit.proposals(MONDAY) if p.problem]
     assert problem == ["Einmal-Mandat M-CORE wurde schon eingezogen"]
 
 
