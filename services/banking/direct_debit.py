@@ -148,6 +148,8 @@ def release_run(run_id, user: str, version: int, today: date | None = None) -> D
         xml, f"{run.number}-{DEBIT_SCHEMA}.xml", "application/xml", run.collection_date, user,
         key=f"direct-debit:{run.pk}:{run.version}", category="voucher")
     _claim_items(run)
+    # Before the status: a crash here is finished by releasing again (marking is repeat-safe).
+    _mark_mandates(run)
     done = DirectDebitRun._get_collection().update_one(
         {"_id": run.pk, "status": "draft", "version": version},
         {"$set": {"status": "released", "released_by": user, "file": stored.pk,
@@ -155,7 +157,6 @@ def release_run(run_id, user: str, version: int, today: date | None = None) -> D
     if not done.modified_count:
         PaymentClaim.objects(run=run.pk).delete()
         raise RuleError(N_("%(run)s wurde inzwischen geändert oder freigegeben"), run=str(run))
-    _mark_mandates(run)
     return DirectDebitRun.objects.get(pk=run.pk)
 
 
