@@ -124,6 +124,7 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
     proposals += _by_skonto(index, amount, direction, party, day)
     if party:
         proposals += _by_sum(index.by_party.get(party, []), amount, direction)
+    proposals += _by_bank_fee(tx, index, amount, direction)
     for rule in (rules.matching(tx) if rules else ()):
         proposals.append(Proposal(rule.confidence, f"Regel „{rule.name}“",
                                   [Part(amount, account=rule.account, tax_key=rule.tax_key or "",
@@ -133,6 +134,18 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
             p.confidence = min(p.confidence, 40)  # a return is looked at by a person
         proposals += _by_returned_payment(tx, index, amount, direction)
     return _ranked(proposals)
+
+
+BANK_FEE_GVC = {"805", "808"}   # DK business transaction codes: account closing, charges
+
+
+def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
+    """The bank's own charges (GVC 805/808, no counterparty) to Nebenkosten des Geldverkehrs."""
+    if direction > 0 or tx.gvc not in BANK_FEE_GVC or tx.counterparty_iban \
+            or not index.fee_account:
+        return []
+    return [Proposal(80, f"Entgelt der Bank (GVC {tx.gvc})",
+                     [Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")])]
 
 
 def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
