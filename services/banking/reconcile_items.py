@@ -218,9 +218,12 @@ def _settle_return(item_key, *, amount, day, user, key, bank_account, reference,
     """Reopen the invoice a returned payment had settled (its payment is taken back)."""
     from models.bank_statement import BankTransaction
 
-    _, tx_id, n = item_key.split(":")
-    original = BankTransaction.objects(pk=tx_id).first()
-    alloc = original.allocations[int(n)] if original and len(original.allocations) > int(n) else None
+    from bson import ObjectId
+
+    _, tx_id, n = (item_key.split(":") + ["", ""])[:3]
+    original = BankTransaction.objects(pk=tx_id).first() if ObjectId.is_valid(tx_id) else None
+    n = int(n) if n.isdigit() else -1
+    alloc = original.allocations[n] if original and 0 <= n < len(original.allocations) else None
     if alloc is None or alloc.kind not in REOPENABLE or alloc.amount != amount:
         raise BusinessRuleError("Die zurückgebuchte Zahlung passt nicht zum Bankumsatz; bitte "
                                 "die Rückbuchung auf ein Konto buchen")

@@ -144,8 +144,8 @@ def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
     if direction > 0 or tx.gvc not in BANK_FEE_GVC or tx.counterparty_iban \
             or not index.fee_account:
         return []
-    return [Proposal(80, f"Entgelt der Bank (GVC {tx.gvc})",
-                     [Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")])]
+    part = Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")
+    return [Proposal(80, f"Entgelt der Bank (GVC {tx.gvc})", [part])]
 
 
 def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
