@@ -141,11 +141,12 @@ BANK_FEE_GVC = {"805", "808"}   # DK business transaction codes: account closing
 
 def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
     """The bank's own charges (GVC 805/808, no counterparty) to Nebenkosten des Geldverkehrs."""
-    if direction > 0 or tx.gvc not in BANK_FEE_GVC or tx.counterparty_iban \
+    gvc = getattr(tx, "gvc", "") or ""
+    if direction > 0 or gvc not in BANK_FEE_GVC or tx.counterparty_iban \
             or not index.fee_account:
         return []
     part = Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")
-    return [Proposal(80, f"Entgelt der Bank (GVC {tx.gvc})", [part])]
+    return [Proposal(80, f"Entgelt der Bank (GVC {gvc})", [part])]
 
 
 def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
