@@ -48,9 +48,10 @@ def test_propose_release_download_through_the_screens(app, client, login):
     assert xml.status_code == 200 and b"pain.008.001.08" in xml.data and b"M-SCREEN" in xml.data
     # a Saturday is refused with the reason
     saturday = day + timedelta(days=(5 - day.weekday()) % 7)
-    post(client, "/direct-debit/", {"collection_date": saturday.isoformat(),
-                                    "bank_account": str(account.pk)})
-    assert "kein TARGET2-Geschäftstag" in client.get("/direct-debit/").get_data(as_text=True)
+    refused = post(client, "/direct-debit/", {"collection_date": saturday.isoformat(),
+                                              "bank_account": str(account.pk)})
+    assert "kein TARGET2-Geschäftstag" in refused.get_data(as_text=True)
+    assert DirectDebitRun.objects.count() == 1
 
 
 def test_auditors_read_other_roles_are_refused(app, client, login):
