@@ -107,6 +107,7 @@ def _init_blueprints(app: Flask) -> None:
         "budgets",
         "closing",
         "datev",
+        "direct_debit",
         "dunning",
         "errors",
         "fixed_assets",

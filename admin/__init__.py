@@ -10,7 +10,8 @@ from admin.banking import (BankAccountView, BankCsvMappingView, BankRuleView,
 from admin.archive import ArchivedFileView, DeletionLogView, RetentionRuleView
 from admin.backup import BackupRunView
 from admin.payment_runs import (BaseRateView, DunningBlockView, DunningLevelView, PaymentPayeeView,
-                                dunning_menu_link, sepa_menu_link)
+                                SepaMandateView, direct_debit_menu_link, dunning_menu_link,
+                                sepa_menu_link)
 from admin.base import HomeView
 from views.errors import csp_nonce
 from admin.budgets import BudgetView
@@ -59,6 +60,7 @@ from models.bank_statement import BankStatement, BankTransaction
 from models.supplier_invoice import ApprovalRule
 from models.dunning import BaseRate, DunningBlock, DunningLevel
 from models.payment_run import PaymentPayee
+from models.sepa_mandate import SepaMandate
 from models.budget import Budget
 from models.fixed_asset import AssetClass, FixedAsset
 
@@ -74,6 +76,7 @@ VIEWS = (
     (DunningLevelView, DunningLevel, "Dunning levels", "Finance", "dunning_levels"),
     (BaseRateView, BaseRate, "Base rate", "Finance", "base_rates"),
     (DunningBlockView, DunningBlock, "Dunning blocks", "Finance", "dunning_blocks"),
+    (SepaMandateView, SepaMandate, "Direct-debit mandates", "Finance", "sepa_mandates"),
     (EmployeeView, Employee, "Employees", "HR", "employees"),
     (PayrollParametersView, PayrollParameters, "Payroll parameters", "HR",
      "payroll_parameters"),
@@ -178,4 +181,5 @@ def init_admin(app) -> Admin:
     admin.add_link(bank_menu_link())
     admin.add_link(sepa_menu_link(menu_label("Finance")))
     admin.add_link(dunning_menu_link(menu_label("Finance")))
+    admin.add_link(direct_debit_menu_link(menu_label("Finance")))
     return admin

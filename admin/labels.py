@@ -269,6 +269,14 @@ FIELDS = {
     "gvc": _l("Geschäftsvorfallcode"), "mandate_id": _l("Mandatsreferenz"),
     "reconciled_at": _l("Abgeglichen am"), "reconciled_by": _l("Abgeglichen von"),
     "statement": _l("Kontoauszug"),
+    # SEPA direct debit (issue 16)
+    "account_holder": _l("Kontoinhaber"), "signed_on": _l("Unterschrieben am"),
+    "scheme": _l("Lastschriftverfahren"), "mandate_type": _l("Mandatsart"),
+    "pre_notification_days": _l("Vorabankündigung (Tage vor Einzug)"),
+    "revoked_on": _l("Widerrufen am"), "first_collected_on": _l("Erster Einzug am"),
+    "last_collected_on": _l("Letzter Einzug am"), "collection_date": _l("Fälligkeitstag"),
+    "returned_on": _l("Zurückgebucht am"), "returned_by": _l("Zurückgebucht durch"),
+    "delivery": _l("Versand"),
     # issue 17: personal accounts and the DATEV hand-off
     "account_no": _l("Personenkonto"),
     "datev_consultant_no": _l("DATEV-Beraternummer"),
@@ -363,6 +371,12 @@ CODES = {
     "asset": _l("Aktiva"), "liability": _l("Passiva"), "equity": _l("Eigenkapital"),
     "revenue": _l("Erlös"), "expense": _l("Aufwand"), "manual": _l("manuell"),
     "payment": _l("Zahlung"), "payroll": _l("Lohn"), "import": _l("Import"),
+    # SEPA direct debit and returns (issue 16)
+    "CORE": _l("SEPA-Basislastschrift (CORE)"), "B2B": _l("SEPA-Firmenlastschrift (B2B)"),
+    "recurring": _l("wiederkehrend"), "one_off": _l("einmalig"), "revoked": _l("widerrufen"),
+    "FRST": _l("Erstlastschrift"), "RCUR": _l("Folgelastschrift"),
+    "OOFF": _l("Einmallastschrift"), "FNAL": _l("letzte Lastschrift"),
+    "return": _l("Rückbuchung"), "mail": _l("E-Mail"), "post": _l("Post"),
     # employees
     "active": _l("aktiv"), "inactive": _l("inaktiv"), "left": _l("ausgeschieden"),
     # stock
@@ -487,7 +501,7 @@ MENU = {
     "Checklist templates": _l("Checklisten-Vorlagen"), "Checklist tasks": _l("Checklisten-Aufgaben"),
     "Invoices": _l("Rechnungen"), "Customers": _l("Kunden"), "Company": _l("Firmendaten"), "Payment payees": _l("Zahlungsempfänger"),
     "Dunning levels": _l("Mahnstufen"), "Base rate": _l("Basiszinssatz"),
-    "Dunning blocks": _l("Mahnsperren"),
+    "Dunning blocks": _l("Mahnsperren"), "Direct-debit mandates": _l("Lastschriftmandate"),
     "Cost centres": _l("Kostenstellen"),
     "Order actions": _l("Bestellaktionen"), "Ticket actions": _l("Ticketaktionen"),
     "Bank": _l("Bank"), "Bank accounts": _l("Bankkonten"), "Bank statements": _l("Kontoauszüge"),

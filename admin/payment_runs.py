@@ -65,3 +65,25 @@ class DunningBlockView(SecuredModelView):
 def dunning_menu_link(category) -> FinanceLink:
     """The Finance menu entry of the dunning runs."""
     return FinanceLink(name=_l("Mahnläufe"), url="/dunning/", category=category)
+
+
+class SepaMandateView(SecuredModelView):
+    """SEPA direct-debit mandates: reference, signature date, CORE/B2B, recurring or one-off."""
+
+    read_roles = ("admin", "finance", "auditor")
+    write_roles = ("admin", "finance")
+    allow_delete = False  # collections refer to the reference: revoke instead
+    column_list = ("reference", "customer", "account_holder", "iban", "signed_on", "scheme",
+                   "mandate_type", "status", "last_collected_on")
+    column_searchable_list = ("reference", "account_holder", "iban")
+    column_filters = ("scheme", "mandate_type", "status")
+    form_columns = ("reference", "customer", "account_holder", "iban", "bic", "signed_on",
+                    "scheme", "mandate_type", "pre_notification_days", "status", "revoked_on")
+    form_ajax_refs = {"customer": ReferenceLookup("mandate_customer", Customer,
+                                                  ("customer_no", "name"))}
+
+
+def direct_debit_menu_link(category) -> FinanceLink:
+    """The Finance menu entry of the direct-debit collections."""
+    return FinanceLink(name=_l("Lastschrifteinzüge (SEPA)"), url="/direct-debit/",
+                       category=category)

@@ -13,6 +13,8 @@ class BankAccount(TimestampedDocument):
     # Confidence in percent from which a proposal is booked without a clerk; empty: never.
     auto_book_from = me.IntField(min_value=50, max_value=100)
     active = me.BooleanField(default=True)
+    # SEPA creditor identifier for direct debits collected to this account (pain.008).
+    creditor_id = me.StringField(max_length=35)
 
     meta = {"collection": "bank_accounts", "ordering": ["name"]}
 
@@ -21,13 +23,18 @@ class BankAccount(TimestampedDocument):
 
     def clean(self):
         from models.ledger import Account
-        from models.validators import normalize_bic
+        from models.validators import normalize_bic, normalize_creditor_id
 
         clean_iban(self)
         try:
             self.bic = normalize_bic(self.bic, self.iban)
         except ValueError as exc:
             raise me.ValidationError(str(exc), errors={"bic": str(exc)}) from None
+        if self.creditor_id:
+            try:
+                self.creditor_id = normalize_creditor_id(self.creditor_id)
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={"creditor_id": str(exc)}) from None
         if not Account.objects(number=self.ledger_account).first():
             msg = f"ledger account {self.ledger_account} does not exist; create it first"
             raise me.ValidationError(msg, errors={"ledger_account": msg})

@@ -8,7 +8,7 @@ STATEMENT_FORMATS = ("camt.053", "camt.052", "camt.054", "mt940", "csv")
 # open: waits for a clerk; booking: claimed, its allocations are being posted (a crash is
 # finished by services.banking.reconcile.recover_bookings); booked; ignored (e.g. internal).
 TRANSACTION_STATUSES = ("open", "booking", "booked", "ignored")
-ALLOCATION_KINDS = ("invoice", "payroll", "supplier_invoice", "account")
+ALLOCATION_KINDS = ("invoice", "payroll", "supplier_invoice", "return", "account")
 
 
 class BankStatement(TimestampedDocument):
@@ -48,6 +48,7 @@ class Allocation(me.EmbeddedDocument):
     amount = MoneyField(required=True)         # always positive, in the transaction's direction
     discount = MoneyField()                    # Skonto granted on top of the amount
     entry_id = me.ObjectIdField()
+    returned_by = me.StringField()             # the return that took this payment back
 
 
 class BankTransaction(TimestampedDocument):

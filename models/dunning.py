@@ -10,6 +10,7 @@ from models.invoice import Invoice
 
 RUN_STATUSES = ("draft", "confirmed", "cancelled")
 LETTER_STATUSES = ("pending", "sent", "cancelled")
+DELIVERIES = ("mail", "post")
 
 
 class DunningLevel(TimestampedDocument):
@@ -80,6 +81,8 @@ class DunningLetter(me.EmbeddedDocument):
     cancel_reason = me.StringField()
     entry_id = me.ObjectIdField()
     pdf_file = me.ObjectIdField()
+    delivery = me.StringField(choices=DELIVERIES)   # e-mail queued, or by post
+    mail_id = me.ObjectIdField()                    # the queued message (outgoing_mail)
 
 
 class DunningRun(TimestampedDocument):

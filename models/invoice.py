@@ -95,10 +95,16 @@ class Payment(me.EmbeddedDocument):
     discount = MoneyField(default=Decimal("0.00"))
     write_off = MoneyField(default=Decimal("0.00"))
     overpaid = MoneyField(default=Decimal("0.00"))
+    # A payment the bank took back (returned direct debit, chargeback) settles nothing.
+    returned_on = me.DateField()
+    return_entry_id = me.ObjectIdField()
+    return_key = me.StringField()
 
     @property
     def cleared(self) -> Decimal:
         """The part of the invoice this payment settles."""
+        if self.returned_on:
+            return Decimal("0.00")
         return self.amount - (self.overpaid or 0) + (self.discount or 0) + (self.write_off or 0)
 
 

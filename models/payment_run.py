@@ -62,6 +62,7 @@ class PaymentRun(TimestampedDocument):
     status = me.StringField(default="draft", choices=RUN_STATUSES)
     up_to = me.DateField(required=True)
     execution_date = me.DateField(required=True)
+    bank_account = me.ReferenceField("BankAccount")   # paid from; empty: the company's IBAN
     items = me.ListField(me.EmbeddedDocumentField(PaymentItem))
     total = MoneyField(default=Decimal("0.00"))
     version = me.IntField(default=1)          # raised by every change; release names it

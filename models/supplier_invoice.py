@@ -74,6 +74,9 @@ class SupplierPayment(me.EmbeddedDocument):
     amount = MoneyField(required=True)
     entry_id = me.ObjectIdField()
     recorded_by = me.StringField()
+    returned_on = me.DateField()               # the bank returned the transfer
+    return_key = me.StringField()
+    return_entry_id = me.ObjectIdField()
 
 
 class SupplierInvoice(TimestampedDocument):

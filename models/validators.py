@@ -83,3 +83,20 @@ def normalize_bic(value: str | None, iban: str | None = None) -> str | None:
             bic = None
         return str(bic) if bic else None
     return None
+
+
+def normalize_creditor_id(value: str) -> str:
+    """Return a SEPA creditor identifier (Gläubiger-ID) compact or raise ValueError.
+
+    Layout (EPC262-08): country, 2 check digits, 3-character business code (ignored by
+    the check), national identifier; the check digits are ISO 7064 MOD 97-10 over the
+    national identifier followed by the country and "00", letters counted A=10 … Z=35.
+    """
+    compact = (value or "").replace(" ", "").upper()
+    if not (8 <= len(compact) <= 35 and compact[:2].isalpha() and compact[2:4].isdigit()
+            and compact[4:].isalnum()):
+        raise ValueError(f"Gläubiger-ID '{value}' hat nicht die Form DE98ZZZ09999999999")
+    digits = "".join(str(int(c, 36)) for c in compact[7:] + compact[:2] + "00")
+    if 98 - int(digits) % 97 != int(compact[2:4]):
+        raise ValueError(f"Gläubiger-ID '{value}': die Prüfziffer stimmt nicht")
+    return compact

@@ -82,7 +82,7 @@ def upload():
 def transaction(tx_id):
     """One transaction: ranked proposals, split over items or accounts, rule from it."""
     tx = document_or_404(BankTransaction, tx_id)
-    index = reconcile.build_index()
+    index = reconcile.build_index(with_returns=bool(tx.is_return) and tx.status == "open")
     proposals = reconcile.proposals_for(tx, index) if tx.status == "open" else []
     direction = 1 if tx.amount > 0 else -1
     items = sorted((i for items in index.by_party.values() for i in items

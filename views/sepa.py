@@ -4,6 +4,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from models.bank_account import BankAccount
 from models.payment_run import PaymentRun
 from services.archive.store import read_file
 from services.banking import sepa
@@ -27,14 +28,15 @@ def index():
         try:
             up_to = date.fromisoformat(request.form.get("up_to", ""))
             execution = date.fromisoformat(request.form.get("execution_date", ""))
-            run = sepa.create_run(up_to, execution, current_user.email)
+            run = sepa.create_run(up_to, execution, current_user.email,
+                                  bank_account_id=request.form.get("bank_account") or None)
         except (ValueError, BusinessRuleError) as exc:
             flash(_("Zahlungslauf nicht angelegt: %(reason)s", reason=str(exc)), "error")
         else:
             return redirect(url_for(".show", run_id=run.pk))
     today = date.today().isoformat()
     return render_page("sepa/index.html", runs=PaymentRun.objects.order_by("-created_at")[:100],
-                       today=today)
+                       today=today, accounts=BankAccount.objects(active=True))
 
 
 @bp.route("/<run_id>")

@@ -8,7 +8,8 @@ where the level says so, default interest (§ 288 BGB) per invoice.
 Confirming writes each invoice's new level only if its paid total is still the one the
 proposal read (compare-and-set on the invoice): a payment recorded after the run cancels
 the pending letter. Fees and interest are posted (receivables to other income / interest
-income, idempotency key per letter), the letter PDF on the letterhead is archived.
+income, idempotency key per letter), the letter PDF on the letterhead is archived and
+queued as e-mail to the customer (by post without an address).
 """
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -23,6 +24,7 @@ from models.invoice import Invoice
 from services.archive import store as archive_store
 from services.banking.dunning_interest import default_interest, interest_days
 from services.banking.dunning_letter import render_letter_pdf
+from services.banking.dunning_mail import queue_letter_mail
 from services.core.messages import N_, RuleError
 from services.ledger import posting
 from services.ledger.charts import DEFAULT_CHART, chart_in_use, posting_accounts
@@ -134,12 +136,16 @@ def _send(run: DunningRun, letter: DunningLetter, user: str) -> None:
             return
         moved.append(item)
     entry = _post_charges(run, letter, user)
-    pdf = render_letter_pdf(run, letter, DunningLevel.objects.get(level=letter.level))
+    level = DunningLevel.objects.get(level=letter.level)
+    pdf = render_letter_pdf(run, letter, level)
     stored = archive_store.store_generated(
         pdf, f"{run.number}-{letter.customer_name}.pdf"[:120], "application/pdf", run.as_of,
         user, key=f"dunning:{run.pk}:{letter.key}", category="letter")
+    mail = queue_letter_mail(run, letter, level, stored.pk, stored.sha256, user)
     _set_letter(run, letter, {"status": "sent", "pdf_file": stored.pk,
-                              "entry_id": entry.pk if entry else None})
+                              "entry_id": entry.pk if entry else None,
+                              "mail_id": mail.pk if mail else None,
+                              "delivery": "mail" if mail else "post"})
 
 
 def _post_charges(run, letter, user):

@@ -17,7 +17,7 @@ from bson import ObjectId
 from models.bank_account import BankAccount
 from models.bank_rule import BankRule
 from models.bank_statement import Allocation, BankCounterparty, BankStatement, BankTransaction
-from services.banking.reconcile_items import all_open_items, settle
+from services.banking.reconcile_items import all_open_items, returnable_items, settle
 from services.banking.reconcile_match import OpenItemIndex, Part, Proposal, RuleSet, propose
 from services.core.errors import BusinessRuleError
 from services.ledger.charts import posting_accounts
@@ -31,21 +31,30 @@ class RunResult:
     failed: int = 0
 
 
-def build_index() -> OpenItemIndex:
-    """All open items and the learned IBAN → party map, indexed once."""
+def build_index(with_returns: bool = False) -> OpenItemIndex:
+    """All open items and the learned IBAN → party map, indexed once.
+
+    With returns: also the booked payments a return may take back (read only when a
+    return waits, they are not open items).
+    """
     learned = {c["_id"]: c["party"] for c in BankCounterparty._get_collection().find()}
-    return OpenItemIndex(all_open_items(), learned)
+    return OpenItemIndex(all_open_items(), learned,
+                         returnable=returnable_items() if with_returns else (),
+                         fee_account=posting_accounts()["bank_fees"])
 
 
 def proposals_for(tx: BankTransaction, index: OpenItemIndex | None = None) -> list[Proposal]:
     """Ranked proposals for one transaction."""
-    return propose(tx, index or build_index(), RuleSet(BankRule.objects(active=True)))
+    index = index or build_index(with_returns=bool(tx.is_return))
+    return propose(tx, index, RuleSet(BankRule.objects(active=True)))
 
 
 def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
     """Propose for every open transaction; book those above their account's threshold."""
     recover_bookings(user)
-    index, rules, result = build_index(), RuleSet(BankRule.objects(active=True)), RunResult()
+    returns = BankTransaction.objects(status="open", is_return=True).first() is not None
+    index, rules = build_index(with_returns=returns), RuleSet(BankRule.objects(active=True))
+    result = RunResult()
     thresholds = {a.pk: a.auto_book_from for a in BankAccount.objects.only("auto_book_from")}
     query = transactions if transactions is not None else BankTransaction.objects(status="open")
     for tx in query.no_dereference():

@@ -117,6 +117,10 @@ def _settle_invoice(item_key, *, amount, day, user, key, bank_account, reference
         record_skonto(inv, amount=discount, day=day, user=user, key=f"{key}:skonto")
     inv = issuing.record_payment(inv, amount=amount, day=day, user=user, key=key,
                                  reference=reference[:120], bank_account=bank_account)
+    if inv.status == "paid":
+        from services.banking.sepa import mark_paid
+
+        mark_paid(f"direct-debit:{inv.pk}")  # a collection's item is closed by its credit
     return next(p.entry_id for p in inv.payments if p.key == key)
 
 
@@ -183,6 +187,68 @@ def _settle_supplier(item_key, *, amount, day, user, key, bank_account, referenc
     return next(p.entry_id for p in inv.payments if p.key == key)
 
 
+# ---------------------------------------------------------------- returns
+
+RETURN_WINDOW_DAYS = 400   # unauthorised direct debits can come back for 13 months
+REOPENABLE = ("invoice", "supplier_invoice")
+
+
+def returnable_items(today: date | None = None) -> list[OpenItem]:
+    """Booked payments to invoices a return or chargeback can take back, by their reference."""
+    from models.bank_statement import BankTransaction
+
+    since = (today or date.today()) - timedelta(days=RETURN_WINDOW_DAYS)
+    found = []
+    query = BankTransaction.objects(status="booked", booking_date__gte=since,
+                                    allocations__kind__in=REOPENABLE)
+    for tx in query.only("amount", "end_to_end_id", "allocations", "counterparty_name"):
+        if not tx.end_to_end_id:
+            continue
+        for n, alloc in enumerate(tx.allocations):
+            if alloc.kind in REOPENABLE and not alloc.returned_by:
+                found.append(OpenItem(
+                    key=f"return:{tx.pk}:{n}", kind="return",
+                    direction=-1 if tx.amount > 0 else 1, open_amount=alloc.amount,
+                    party_name=tx.counterparty_name or "", references=(tx.end_to_end_id,),
+                    label=f"Rückbuchung {alloc.label or alloc.ref}"))
+    return found
+
+
+def _settle_return(item_key, *, amount, day, user, key, bank_account, reference, discount=None):
+    """Reopen the invoice a returned payment had settled (its payment is taken back)."""
+    from models.bank_statement import BankTransaction
+
+    from bson import ObjectId
+
+    _, tx_id, n = (item_key.split(":") + ["", ""])[:3]
+    original = BankTransaction.objects(pk=tx_id).first() if ObjectId.is_valid(tx_id) else None
+    n = int(n) if n.isdigit() else -1
+    alloc = original.allocations[n] if original and 0 <= n < len(original.allocations) else None
+    if alloc is None or alloc.kind not in REOPENABLE or alloc.amount != amount:
+        raise BusinessRuleError("Die zurückgebuchte Zahlung passt nicht zum Bankumsatz; bitte "
+                                "die Rückbuchung auf ein Konto buchen")
+    payment_key, doc_id = f"bank:{original.pk}:{n}", alloc.ref.split(":")[1]
+    if alloc.kind == "invoice":
+        from services.banking.direct_debit import collection_returned
+        from services.invoicing.issuing import return_payment
+
+        inv = return_payment(doc_id, payment_key=payment_key, day=day, user=user, key=key,
+                             reference=reference[:60], bank_account=bank_account)
+        collection_returned(inv.pk)
+        entry_id = next(p.return_entry_id for p in inv.payments if p.key == payment_key)
+    else:
+        from models.payment_run import PaymentClaim
+        from services.payables.payments import return_supplier_payment
+
+        inv = return_supplier_payment(doc_id, payment_key, day, user, key,
+                                      bank_account=bank_account)
+        PaymentClaim.objects(id=f"supplier-invoice:{doc_id}").delete()  # may be paid again
+        entry_id = next(p.return_entry_id for p in inv.payments if p.key == payment_key)
+    BankTransaction._get_collection().update_one(
+        {"_id": original.pk}, {"$set": {f"allocations.{n}.returned_by": key}})
+    return entry_id
+
+
 def _builtin() -> None:
     _PROVIDERS.setdefault("invoice", Provider("invoice", _invoice_items, _settle_invoice,
                                               "Ausgangsrechnung"))
@@ -190,3 +256,5 @@ def _builtin() -> None:
                                               "Lohnverbindlichkeit"))
     _PROVIDERS.setdefault("supplier_invoice", Provider(
         "supplier_invoice", _supplier_items, _settle_supplier, "Eingangsrechnung"))
+    _PROVIDERS.setdefault("return", Provider("return", lambda: (), _settle_return,
+                                             "Rückbuchung"))

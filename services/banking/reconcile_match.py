@@ -50,9 +50,17 @@ def normalize_ref(text: str) -> str:
 class OpenItemIndex:
     """The open items, looked up by reference, amount and party."""
 
-    def __init__(self, items: list[OpenItem], party_by_iban: dict[str, str] | None = None):
+    def __init__(self, items: list[OpenItem], party_by_iban: dict[str, str] | None = None,
+                 returnable: list[OpenItem] = (), fee_account: str = ""):
         self.party_by_iban = dict(party_by_iban or {})
+        self.fee_account = fee_account
         self.by_ref, self.by_cents = defaultdict(list), defaultdict(list)
+        # Booked payments a return can take back: only looked up for returns, by reference.
+        self.by_return_ref = defaultdict(list)
+        for item in returnable:
+            for ref in item.references:
+                if ref:
+                    self.by_return_ref[normalize_ref(ref)].append(item)
         self.by_skonto, self.by_party = defaultdict(list), defaultdict(list)
         for item in items:
             for ref in item.references:
@@ -70,14 +78,15 @@ class OpenItemIndex:
         """Lower an item's open amount after a booking in the same run."""
         item.open_amount -= amount
 
-    def refs_in(self, tx) -> list[OpenItem]:
+    def refs_in(self, tx, table=None) -> list[OpenItem]:
+        table = self.by_ref if table is None else table
         found, seen = [], set()
         texts = [tx.end_to_end_id or "", tx.purpose or ""]
         for text in texts:
             tokens = [normalize_ref(m) for m in _TOKEN.findall(text)]
             tokens += [normalize_ref(w) for w in text.split()] + [normalize_ref(text)]
             for token in dict.fromkeys(tokens):  # in reading order, once each
-                for item in self.by_ref.get(token, ()):
+                for item in table.get(token, ()):
                     if item.key not in seen and item.open_amount > 0:
                         seen.add(item.key)
                         found.append(item)
@@ -115,6 +124,7 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
     proposals += _by_skonto(index, amount, direction, party, day)
     if party:
         proposals += _by_sum(index.by_party.get(party, []), amount, direction)
+    proposals += _by_bank_fee(tx, index, amount, direction)
     for rule in (rules.matching(tx) if rules else ()):
         proposals.append(Proposal(rule.confidence, f"Regel „{rule.name}“",
                                   [Part(amount, account=rule.account, tax_key=rule.tax_key or "",
@@ -122,7 +132,37 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
     if getattr(tx, "is_return", False):
         for p in proposals:
             p.confidence = min(p.confidence, 40)  # a return is looked at by a person
+        proposals += _by_returned_payment(tx, index, amount, direction)
     return _ranked(proposals)
+
+
+BANK_FEE_GVC = {"805", "808"}   # DK business transaction codes: account closing, charges
+
+
+def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
+    """The bank's own charges (GVC 805/808, no counterparty) to Nebenkosten des Geldverkehrs."""
+    gvc = getattr(tx, "gvc", "") or ""
+    if direction > 0 or gvc not in BANK_FEE_GVC or tx.counterparty_iban \
+            or not index.fee_account:
+        return []
+    part = Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")
+    return [Proposal(80, f"Entgelt der Bank (GVC {gvc})", [part])]
+
+
+def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
+    """The booked payment a return takes back (same reference); a surplus is the bank's fee."""
+    result = []
+    for item in index.refs_in(tx, index.by_return_ref):
+        if item.direction != direction or item.open_amount > amount:
+            continue
+        parts = [Part(item.open_amount, item)]
+        fee = amount - item.open_amount
+        if fee and direction < 0 and index.fee_account:
+            parts.append(Part(fee, account=index.fee_account, label="Rücklastschriftgebühr"))
+        elif fee:
+            continue
+        result.append(Proposal(90, "Rückbuchung der Zahlung mit gleicher Referenz", parts))
+    return result
 
 
 def _by_reference(tx, index, amount, direction, day) -> list[Proposal]:

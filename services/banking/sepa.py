@@ -1,8 +1,8 @@
 """SEPA payment runs: propose, edit, release by a second person, pain.001 files.
 
-The run's debtor account is the company's bank account (models.company.Company iban,
-bic); once the bank accounts of services.banking exist, `debtor_account()` is the one
-place to switch. Files are built with sepaxml, the category purpose (SALA for salaries)
+The run is paid from the bank account the clerk chose (models.bank_account.BankAccount:
+its IBAN and BIC); a run without one falls back to the company's master-data IBAN.
+Files are built with sepaxml, the category purpose (SALA for salaries)
 added per payment block, and every file is validated against the official XSD shipped
 with sepaxml (vendored in services/banking/xsd) before it is stored or offered.
 """
@@ -13,6 +13,7 @@ import mongoengine as me
 from bson import ObjectId
 from schwifty import IBAN
 
+from models.bank_account import BankAccount
 from models.company import Company
 from models.counter import next_number
 from models.payment_run import PaymentClaim, PaymentItem, PaymentRun
@@ -22,9 +23,17 @@ from services.banking.sepa_xml import SCHEMAS, build_pain001, check_pain
 from services.core.messages import N_, RuleError
 
 
-def debtor_account() -> dict:
-    """The account the run is paid from: name, IBAN, BIC (the company's master data)."""
+def debtor_account(bank_account_id=None) -> dict:
+    """The account the run is paid from: name, IBAN, BIC (the chosen bank account)."""
     company = Company.current()
+    if bank_account_id is not None:
+        account = BankAccount.objects(pk=bank_account_id, active=True).first() \
+            if ObjectId.is_valid(str(bank_account_id)) else None
+        if account is None:
+            raise RuleError(N_("Das gewählte Bankkonto gibt es nicht oder es ist nicht aktiv"))
+        name = company.name if company is not None and company.name else account.name
+        return {"name": name, "iban": account.iban, "bic": account.bic or "",
+                "ledger_account": account.ledger_account}
     if company is None or not company.iban:
         raise RuleError(N_("Für Zahlungsläufe fehlt die Bankverbindung der Firma "
                            "(Stammdaten Firma: IBAN)"))
@@ -38,12 +47,18 @@ def open_proposals(up_to: date) -> tuple[list, list]:
     return [p for p in found if not p.problem], [p for p in found if p.problem]
 
 
-def create_run(up_to: date, execution_date: date, user: str) -> PaymentRun:
-    """Create a draft run with everything payable by `up_to`."""
+def create_run(up_to: date, execution_date: date, user: str,
+               bank_account_id=None) -> PaymentRun:
+    """Create a draft run with everything payable by `up_to`, paid from the chosen account."""
+    account = None
+    if bank_account_id is not None:
+        debtor_account(bank_account_id)  # refuse an unknown or inactive account now
+        account = BankAccount.objects.get(pk=bank_account_id)
     items, _ = open_proposals(up_to)
     number = next_number(f"payment-run:{execution_date.year}")
     run = PaymentRun(number=f"ZL-{execution_date.year}-{number:05d}", up_to=up_to,
                      execution_date=execution_date, created_by=user, edited_by=[user],
+                     bank_account=account,
                      items=[_item(p) for p in items])
     run.total = sum((i.amount for i in run.items), Decimal("0.00"))
     return run.save()
@@ -79,7 +94,7 @@ def release_run(run_id, user: str, version: int) -> PaymentRun:
                         run=str(run))
     if not run.items:
         raise RuleError(N_("%(run)s enthält keine Posten"), run=str(run))
-    debtor = debtor_account()
+    debtor = debtor_account(_ref_id(run))
     for item in run.items:
         check_iban(item.iban, item.name)
     files = {}
@@ -155,6 +170,11 @@ def _replace_items(run: PaymentRun, items, user: str, version: int) -> PaymentRu
         raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
                         run=str(run))
     return PaymentRun.objects.get(pk=run.pk)
+
+
+def _ref_id(run: PaymentRun):
+    ref = run._data.get("bank_account")
+    return getattr(ref, "id", None) or getattr(ref, "pk", None) or ref
 
 
 def _draft(run_id) -> PaymentRun:

@@ -1,4 +1,4 @@
-"""pain.001 credit-transfer files: built with sepaxml, German DK rules, checked by the XSD.
+"""SEPA files (pain.001 transfers, pain.008 debits): sepaxml, German DK rules, XSD-checked.
 
 DK rules applied here: the SEPA Latin character set (a-z A-Z 0-9 / - ? : ( ) . , ' +
 space; umlauts written as ae/oe/ue/ss, & as +, anything else as a space), names up to
@@ -99,9 +99,45 @@ def _schema(schema: str) -> etree.XMLSchema:
 
 
 def check_pain(xml: bytes, schema: str) -> None:
-    """Validate a pain.001 file against the official XSD; refuse it with the reason."""
+    """Validate a pain.001 or pain.008 file against the official XSD; refuse it with the reason."""
     try:
         _schema(schema).assertValid(etree.fromstring(xml))
     except (etree.DocumentInvalid, etree.XMLSyntaxError) as exc:
         raise RuleError(N_("Die SEPA-Datei (%(schema)s) entspricht nicht dem XSD: "
                            "%(reason)s"), schema=schema, reason=str(exc)) from None
+
+
+DEBIT_SCHEMA = "pain.008.001.08"
+
+
+def build_pain008(run, creditor: dict) -> bytes:
+    """The collection run as one pain.008.001.08 document (blocks per scheme and sequence)."""
+    from sepaxml import SepaDD
+
+    document = None
+    for scheme in sorted({item.scheme for item in run.items}):
+        config = {"name": dk_text(creditor["name"], 70), "IBAN": creditor["iban"],
+                  "batch": True, "currency": "EUR", "creditor_id": creditor["creditor_id"],
+                  "instrument": scheme}
+        if creditor.get("bic"):
+            config["BIC"] = creditor["bic"]
+        debit = SepaDD(config, schema=DEBIT_SCHEMA, clean=False)
+        for item in (i for i in run.items if i.scheme == scheme):
+            payment = {"name": dk_text(item.name, 70), "IBAN": item.iban,
+                       "amount": int(item.amount * 100), "type": item.sequence,
+                       "collection_date": run.collection_date,
+                       "mandate_id": dk_id(item.mandate), "mandate_date": item.mandate_signed_on,
+                       "description": dk_text(f"Rechnung {item.number}", 140),
+                       "endtoend_id": dk_id(item.end_to_end_id or item.number)}
+            if item.bic:
+                payment["BIC"] = item.bic
+            debit.add_payment(payment)
+        root = etree.fromstring(debit.export(validate=False))
+        if document is None:
+            document = root
+        else:
+            ns = root.nsmap[None]
+            for block in root[0].findall(f"{{{ns}}}PmtInf"):
+                document[0].append(block)
+    _fix_header(document, run)
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8", pretty_print=True)

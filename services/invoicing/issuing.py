@@ -102,6 +102,45 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
     return _update_paid_status(inv.pk)
 
 
+def return_payment(invoice_id, *, payment_key: str, day: date, user: str, key: str,
+                   reference: str = "", bank_account: str | None = None) -> Invoice:
+    """Take back a payment the bank returned: receivable / bank, the invoice is open again.
+
+    Repeat-safe: the entry has an idempotency key and the payment is marked returned
+    with a compare-and-set, so a crash in between is finished by calling it again.
+    """
+    inv = Invoice.objects.get(pk=invoice_id)
+    found = [(i, p) for i, p in enumerate(inv.payments) if p.key == payment_key]
+    if not found:
+        raise BusinessRuleError(f"{inv}: die zurückgebuchte Zahlung ist an der Rechnung nicht "
+                                "erfasst; bitte die Rückbuchung auf ein Konto buchen")
+    i, payment = found[0]
+    if payment.returned_on and payment.return_key != key:
+        raise BusinessRuleError(f"{inv}: die Zahlung vom {payment.date:%d.%m.%Y} wurde "
+                                "schon zurückgebucht")
+    amount = payment.amount
+    entry = posting.post_new_entry(
+        date=day, text=f"Rücklastschrift {inv.number} {inv.recipient.get('name', '')}"[:200],
+        lines=[{"account": _receivable_account(inv), "debit": amount},
+               {"account": bank_account or posting_accounts()["bank"], "credit": amount}],
+        source="payment", user=user, voucher_ref=(reference or inv.number)[:60],
+        idempotency_key=f"payment-return:{inv.pk}:{key}")
+    done = Invoice._get_collection().update_one(
+        {"_id": inv.pk, f"payments.{i}.key": payment_key,
+         f"payments.{i}.returned_on": {"$exists": False}},
+        {"$set": {f"payments.{i}.returned_on": datetime.combine(day, datetime.min.time()),
+                  f"payments.{i}.return_entry_id": entry.pk,
+                  f"payments.{i}.return_key": key}})
+    if not done.modified_count:
+        stored = Invoice.objects.get(pk=inv.pk).payments[i]
+        if stored.return_key != key:  # another return of the same payment came first
+            posting.reverse_entry(entry, user, text=f"Storno Rücklastschrift {inv.number}: "
+                                  "doppelt")
+            raise BusinessRuleError(f"{inv}: die Zahlung vom {payment.date:%d.%m.%Y} wurde "
+                                    "schon zurückgebucht")
+    return _update_paid_status(inv.pk)
+
+
 def _attach_payment(inv: Invoice, payment: Payment, entry, user: str) -> None:
     """Add the payment only if the open amount still covers it (compare-and-set).
 

@@ -71,3 +71,37 @@ def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotenc
         {"$push": {"payments": payment}, "$inc": {"paid_total": int(amount * 100)},
          "$set": {"updated_at": datetime.now(timezone.utc)}})
     return SupplierInvoice.objects.get(pk=inv.pk)
+
+
+def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
+                            idempotency_key: str, bank_account: str | None = None):
+    """Take back a transfer the bank returned: bank / payable, the invoice is open again."""
+    from services.ledger.posting import post_new_entry
+
+    inv = SupplierInvoice.objects(pk=ObjectId(str(invoice_id))).first()
+    found = [(i, p) for i, p in enumerate(inv.payments if inv else []) if p.key == payment_key]
+    if not found:
+        raise RuleError(N_("Die zurückgekommene Zahlung ist an der Eingangsrechnung nicht "
+                           "erfasst; bitte die Rückbuchung auf ein Konto buchen"))
+    i, payment = found[0]
+    if payment.returned_on and payment.return_key != idempotency_key:
+        raise RuleError(N_("Die Zahlung zu %(number)s wurde schon zurückgebucht"),
+                        number=inv.number)
+    payable, bank = posting_account("payables"), bank_account or posting_account("bank")
+    if inv.kind == "credit_note":
+        payable, bank = bank, payable
+    entry = post_new_entry(
+        date=day, source="payables", user=user, voucher_ref=f"ER:{inv.source_file}"[:60],
+        text=f"Rückbuchung Zahlung ER {inv.number}"[:200],
+        lines=[{"account": bank, "debit": payment.amount, "text": inv.number},
+               {"account": payable, "credit": payment.amount, "text": inv.number}],
+        idempotency_key=f"supplier-payment-return:{idempotency_key}")
+    SupplierInvoice._get_collection().update_one(
+        {"_id": inv.pk, f"payments.{i}.key": payment_key,
+         f"payments.{i}.returned_on": {"$exists": False}},
+        {"$set": {f"payments.{i}.returned_on": datetime.combine(day, datetime.min.time()),
+                  f"payments.{i}.return_key": idempotency_key,
+                  f"payments.{i}.return_entry_id": entry.pk,
+                  "updated_at": datetime.now(timezone.utc)},
+         "$inc": {"paid_total": -int(payment.amount * 100)}})
+    return SupplierInvoice.objects.get(pk=inv.pk)

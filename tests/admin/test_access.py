@@ -42,6 +42,7 @@ EXPECTED_READERS = {
     "dunning_levels": {"admin", "finance", "auditor"},
     "base_rates": {"admin", "finance", "auditor"},
     "dunning_blocks": {"admin", "finance", "auditor"},
+    "sepa_mandates": {"admin", "finance", "auditor"},
     "suppliers": {"admin", "finance", "warehouse", "auditor"},
     "stock": {"admin", "finance", "warehouse", "auditor"},
     "tickets": {"admin", "support", "auditor"},
@@ -107,6 +108,7 @@ MODEL_WRITERS = {
     "dunning_levels": ({"admin", "finance"}, {"create", "edit"}),
     "base_rates": ({"admin", "finance"}, {"create", "edit"}),
     "dunning_blocks": ({"admin", "finance"}, {"create", "edit", "delete"}),
+    "sepa_mandates": ({"admin", "finance"}, {"create", "edit"}),
     "suppliers": ({"admin", "finance", "warehouse"}, {"create", "edit", "delete"}),
     "stock": ({"admin", "warehouse"}, {"create", "edit", "delete"}),
     "tickets": ({"admin", "support"}, {"create", "edit", "delete"}),
@@ -209,6 +211,9 @@ SCREEN_READERS = {
     "sepa.index": FINANCE_READ, "sepa.show": FINANCE_READ, "sepa.download": FINANCE_READ,
     # dunning runs (issue 16): finance proposes and confirms, auditors read
     "dunning.index": FINANCE_READ, "dunning.show": FINANCE_READ,
+    # SEPA direct-debit collections: finance proposes and releases, auditors read
+    "direct_debit.index": FINANCE_READ, "direct_debit.show": FINANCE_READ,
+    "direct_debit.download": FINANCE_READ,
     "it_ops.index": {"admin", "support", "auditor"},
     "contract_budget.index": FINANCE_READ,
     # each role sees the deadlines it is responsible for; auditors all of them
@@ -253,6 +258,7 @@ SCREEN_WRITERS = {
     "personnel.add_document": {"admin", "hr"}, "personnel.add_certificate": {"admin", "hr"},
     "sepa.index": {"admin", "finance"}, "sepa.act": {"admin", "finance"},
     "dunning.index": {"admin", "finance"}, "dunning.act": {"admin", "finance"},
+    "direct_debit.index": {"admin", "finance"}, "direct_debit.act": {"admin", "finance"},
     **{f"it_ops.{name}": {"admin", "support"} for name in (
         "issue", "take_back", "status", "assign", "release", "reveal")},
     "compliance.done": {"admin", "finance", "hr", "support"},

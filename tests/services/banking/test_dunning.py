@@ -159,3 +159,36 @@ def test_the_weekday_job_proposes_once(app):
     assert propose_dunning_run(ctx)["letters"] == 1
     assert propose_dunning_run(ctx)["letters"] == 1
     assert DunningRun.objects.count() == 1
+
+
+def test_the_letter_is_mailed_with_its_pdf_or_goes_by_post(app):
+    from models.mail import OutgoingMail
+
+    setup_levels()
+    with_mail = make_customer(name="Bäckerei Größer KG", email="buchhaltung@groesser.example.com")
+    english = make_customer(name="Smith Ltd", email="ap@smith.example.com", mail_language="en")
+    by_post = make_customer(name="Ohne Mail OHG", email=None)
+    for customer in (with_mail, english, by_post):
+        issued_invoice(customer=customer)
+    run = dunning.propose_run(date(2026, 4, 5), "fibu")
+    run = dunning.confirm_run(run.pk, "chefin")
+    letters = {ln.customer_name: ln for ln in run.letters}
+    assert {n: ln.delivery for n, ln in letters.items()} == {
+        "Bäckerei Größer KG": "mail", "Smith Ltd": "mail", "Ohne Mail OHG": "post"}
+    assert letters["Ohne Mail OHG"].mail_id is None
+    mail = OutgoingMail.objects.get(pk=letters["Bäckerei Größer KG"].mail_id)
+    assert mail.kind == "dunning" and mail.state == "queued"
+    assert mail.to == ["buchhaltung@groesser.example.com"]
+    assert mail.subject.startswith("Zahlungserinnerung") and "392,44 €" in mail.body
+    [attachment] = mail.attachments
+    assert attachment.archived_file == letters["Bäckerei Größer KG"].pdf_file
+    assert attachment.content_type == "application/pdf"
+    assert read_file(attachment.archived_file)[:5] == b"%PDF-"
+    assert mail.document_kind == "dunning" and mail.document_id == run.pk
+    other = OutgoingMail.objects.get(pk=letters["Smith Ltd"].mail_id)
+    assert other.language == "en" and other.subject.startswith("Payment reminder")
+    assert "392.44 EUR" in other.body
+    assert OutgoingMail.objects(kind="dunning").count() == 2
+    # sending the same letter again (a retry after a crash) queues nothing twice
+    dunning._send(run, letters["Bäckerei Größer KG"], "chefin")
+    assert OutgoingMail.objects(kind="dunning").count() == 2

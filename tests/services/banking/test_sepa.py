@@ -190,3 +190,27 @@ def test_a_skonto_deadline_brings_the_invoice_into_an_earlier_run(app):
     pay = sepa.create_run(date(2026, 12, 4), date(2026, 12, 2), "clerk@firma")
     assert [i.key for i in pay.items] == [f"supplier-invoice:{inv.pk}"]
     assert pay.items[0].amount == D("148.75")  # the discount is not deducted (not booked yet)
+
+
+def test_a_run_pays_from_the_chosen_bank_account(app):
+    from models.bank_account import BankAccount
+
+    make_company()  # master data IBAN DE89370400440532013000
+    payroll()
+    second = BankAccount(name="Volksbank Geschäftskonto", iban="DE02120300000000202051",
+                         ledger_account="1200").save()
+    inactive = BankAccount(name="Altes Konto", iban="DE12500105170648489890",
+                           ledger_account="1200", active=False).save()
+    for wrong in (inactive.pk, "not-an-id"):
+        with pytest.raises(BusinessRuleError, match="nicht aktiv"):
+            sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma",
+                            bank_account_id=wrong)
+    pay = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma",
+                          bank_account_id=second.pk)
+    done = sepa.release_run(pay.pk, "boss@firma", pay.version)
+    assert done.debtor["iban"] == "DE02120300000000202051"
+    assert done.debtor["bic"] == "BYLADEM1001"  # derived from the IBAN's bank code
+    for xml in files_of(done).values():
+        debtor = etree.fromstring(xml).xpath("//*[local-name()='DbtrAcct']//*[local-name()='IBAN']")
+        assert [el.text for el in debtor] == ["DE02120300000000202051"]  # not the master data's
+        assert "Mueller + Soehne GmbH" in texts(xml, "Nm")  # the company still pays

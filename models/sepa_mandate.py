@@ -1,0 +1,49 @@
+"""SEPA direct-debit mandates of customers (Mandatsreferenz, signature date, CORE/B2B).
+
+A recurring mandate is collected first with sequence type FRST, then RCUR; a one-off
+mandate (OOFF) once. Per the SEPA rulebook a mandate lapses 36 months after its last
+collection (or after signing, if never used). The dates are set by the collection run.
+"""
+import mongoengine as me
+
+from models.base import TimestampedDocument, clean_iban
+from models.customer import Customer
+
+MANDATE_SCHEMES = ("CORE", "B2B")
+MANDATE_TYPES = ("recurring", "one_off")
+MANDATE_STATUSES = ("active", "revoked")
+
+
+class SepaMandate(TimestampedDocument):
+    reference = me.StringField(required=True, unique=True, max_length=35,
+                               regex=r"^[A-Za-z0-9+?/\-:().,']{1,35}$")
+    customer = me.ReferenceField(Customer, required=True)
+    account_holder = me.StringField(required=True, max_length=70)
+    iban = me.StringField(required=True, max_length=34)
+    bic = me.StringField(max_length=11)
+    signed_on = me.DateField(required=True)
+    scheme = me.StringField(default="CORE", choices=MANDATE_SCHEMES)
+    mandate_type = me.StringField(default="recurring", choices=MANDATE_TYPES)
+    # Days the pre-notification (the invoice) reaches the debtor before the collection;
+    # the rulebook's 14 unless agreed otherwise with the debtor.
+    pre_notification_days = me.IntField(default=14, min_value=1, max_value=60)
+    status = me.StringField(default="active", choices=MANDATE_STATUSES)
+    revoked_on = me.DateField()
+    first_collected_on = me.DateField()
+    last_collected_on = me.DateField()
+
+    meta = {"collection": "sepa_mandates", "ordering": ["reference"],
+            "indexes": ["customer", "status"]}
+
+    def __str__(self):
+        return f"Mandat {self.reference}"
+
+    def clean(self):
+        from models.validators import normalize_bic
+
+        clean_iban(self)
+        if self.bic or self.iban:
+            try:
+                self.bic = normalize_bic(self.bic, self.iban)
+            except ValueError as exc:
+                raise me.ValidationError(str(exc), errors={"bic": str(exc)}) from None

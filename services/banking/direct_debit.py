@@ -1,0 +1,246 @@
+"""SEPA direct-debit collections: customer invoices collected by mandate (pain.008).
+
+A clerk proposes a collection for a due date from a chosen bank account (its IBAN, BIC
+and creditor id); another person releases it. The due date must be a TARGET2 day at
+least one TARGET2 day after the release (D-1), and each invoice must have reached its
+customer the mandate's pre-notification days before. Sequence type: FRST for a recurring
+mandate's first collection, RCUR afterwards, OOFF for a one-off mandate; a mandate not
+used for 36 months has lapsed. The released file is validated against the pain.008 XSD
+and archived; the end-to-end id is the invoice number, so the bank's credit matches the
+invoice by its number, and a return (Rücklastschrift) finds the collection again.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import mongoengine as me
+from bson import ObjectId
+
+from models.bank_account import BankAccount
+from models.counter import next_number
+from models.direct_debit import DebitItem, DirectDebitRun
+from models.invoice import Invoice
+from models.payment_run import PaymentClaim
+from models.sepa_mandate import SepaMandate
+from services.archive import store as archive_store
+from services.banking.sepa_calendar import earliest_collection, is_target_day
+from services.banking.sepa_xml import DEBIT_SCHEMA, build_pain008, check_pain, dk_id
+from services.core.messages import N_, RuleError
+
+LAPSE_MONTHS = 36
+
+
+@dataclass
+class DebitProposal:
+    item: DebitItem | None
+    invoice_number: str
+    problem: RuleError | None = None   # why it cannot be collected (translatable)
+
+
+def sequence_type(mandate: SepaMandate) -> str:
+    """FRST, RCUR or OOFF for the mandate's next collection."""
+    if mandate.mandate_type == "one_off":
+        return "OOFF"
+    return "RCUR" if mandate.first_collected_on else "FRST"
+
+
+def lapsed(mandate: SepaMandate, on: date) -> bool:
+    """Tell whether the mandate lapsed (36 months without a collection) by `on`."""
+    since = mandate.last_collected_on or mandate.signed_on
+    months = (on.year - since.year) * 12 + on.month - since.month - (on.day < since.day)
+    return months >= LAPSE_MONTHS
+
+
+def proposals(collection_date: date) -> list[DebitProposal]:
+    """Open invoices of customers with a mandate, each collectable or with its problem."""
+    mandates = {m._data["customer"].id: m for m in
+                SepaMandate.objects(status="active").no_dereference()}
+    claimed = set(PaymentClaim.objects(id__startswith="direct-debit:").scalar("id"))
+    found = []
+    for inv in Invoice.objects(status="issued", kind="invoice").no_dereference():
+        mandate = mandates.get(inv._data["customer"].id)
+        key = f"direct-debit:{inv.pk}"
+        if mandate is None or key in claimed:
+            continue
+        open_amount = inv.gross_total - (inv.paid_total or Decimal("0.00"))
+        if open_amount <= 0:
+            continue
+        found.append(DebitProposal(*_check(inv, mandate, key, open_amount, collection_date)))
+    return found
+
+
+def _check(inv, mandate, key, amount, collection_date):
+    issued = inv.issue_date.date() if isinstance(inv.issue_date, datetime) else inv.issue_date
+    notice = (collection_date - issued).days if issued else 0
+    problem = None
+    if mandate.signed_on > collection_date:
+        problem = RuleError(N_("Mandat %(mandate)s ist erst ab %(day)s unterschrieben"),
+                            mandate=mandate.reference, day=f"{mandate.signed_on:%d.%m.%Y}")
+    elif lapsed(mandate, collection_date):
+        problem = RuleError(N_("Mandat %(mandate)s ist verfallen (36 Monate ohne Einzug)"),
+                            mandate=mandate.reference)
+    elif mandate.mandate_type == "one_off" and mandate.first_collected_on:
+        problem = RuleError(N_("Einmal-Mandat %(mandate)s wurde schon eingezogen"),
+                            mandate=mandate.reference)
+    elif notice < mandate.pre_notification_days:
+        problem = RuleError(N_("Vorabankündigung: Rechnung vom %(day)s liegt nur %(notice)s "
+                               "Tage vor dem Einzug, vereinbart sind %(agreed)s"),
+                            day=f"{issued:%d.%m.%Y}", notice=notice,
+                            agreed=mandate.pre_notification_days)
+    item = DebitItem(key=key, invoice=inv.pk, number=inv.number, name=mandate.account_holder,
+                     iban=mandate.iban, bic=mandate.bic or None, amount=amount,
+                     mandate=mandate.reference, mandate_signed_on=mandate.signed_on,
+                     scheme=mandate.scheme, sequence=sequence_type(mandate),
+                     end_to_end_id=dk_id(inv.number))
+    return (None if problem else item), inv.number, problem
+
+
+def create_run(collection_date: date, bank_account_id, user: str,
+               today: date | None = None) -> DirectDebitRun:
+    """Propose a collection of every collectable invoice for the due date."""
+    account = _creditor_account(bank_account_id)
+    _check_date(collection_date, today or date.today())
+    items = [p.item for p in proposals(collection_date) if p.item]
+    if not items:
+        raise RuleError(N_("Zum %(day)s ist keine Rechnung per Lastschrift einziehbar"),
+                        day=f"{collection_date:%d.%m.%Y}")
+    number = next_number(f"direct-debit-run:{collection_date.year}")
+    run = DirectDebitRun(number=f"LS-{collection_date.year}-{number:05d}",
+                         collection_date=collection_date, bank_account=account,
+                         created_by=user, edited_by=[user], items=items)
+    run.total = sum((i.amount for i in items), Decimal("0.00"))
+    return run.save()
+
+
+def remove_item(run_id, key: str, user: str, version: int) -> DirectDebitRun:
+    """Take an invoice out of a draft collection (the version read must still hold)."""
+    run = _draft(run_id)
+    items = [i for i in run.items if i.key != key]
+    done = DirectDebitRun._get_collection().update_one(
+        {"_id": run.pk, "status": "draft", "version": version},
+        {"$set": {"items": [i.to_mongo() for i in items],
+                  "total": int(sum((i.amount for i in items), Decimal("0")) * 100)},
+         "$inc": {"version": 1}, "$addToSet": {"edited_by": user}})
+    if not done.modified_count:
+        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
+                        run=str(run))
+    return DirectDebitRun.objects.get(pk=run.pk)
+
+
+def release_run(run_id, user: str, version: int, today: date | None = None) -> DirectDebitRun:
+    """Release a draft (four eyes): check dates, build and check pain.008, claim, archive."""
+    run = _draft(run_id)
+    if user == run.created_by or user in (run.edited_by or []):
+        raise RuleError(N_("Vier-Augen-Prinzip: %(run)s muss eine andere Person freigeben "
+                           "als die, die ihn angelegt oder geändert hat"), run=str(run))
+    if run.version != version:
+        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
+                        run=str(run))
+    if not run.items:
+        raise RuleError(N_("%(run)s enthält keine Posten"), run=str(run))
+    _check_date(run.collection_date, today or date.today())
+    account = _creditor_account(run.bank_account.pk)
+    creditor = {"name": _company_name(), "iban": account.iban, "bic": account.bic or "",
+                "creditor_id": account.creditor_id}
+    xml = build_pain008(run, creditor)
+    check_pain(xml, DEBIT_SCHEMA)
+    stored = archive_store.store_generated(
+        xml, f"{run.number}-{DEBIT_SCHEMA}.xml", "application/xml", run.collection_date, user,
+        key=f"direct-debit:{run.pk}:{run.version}", category="voucher")
+    _claim_items(run)
+    # Before the status: a crash here is finished by releasing again (marking is repeat-safe).
+    _mark_mandates(run)
+    done = DirectDebitRun._get_collection().update_one(
+        {"_id": run.pk, "status": "draft", "version": version},
+        {"$set": {"status": "released", "released_by": user, "file": stored.pk,
+                  "creditor": creditor, "released_at": datetime.now(timezone.utc)}})
+    if not done.modified_count:
+        PaymentClaim.objects(run=run.pk).delete()
+        raise RuleError(N_("%(run)s wurde inzwischen geändert oder freigegeben"), run=str(run))
+    return DirectDebitRun.objects.get(pk=run.pk)
+
+
+def cancel_run(run_id, user: str) -> DirectDebitRun:
+    """Discard a draft collection."""
+    done = DirectDebitRun._get_collection().update_one(
+        {"_id": ObjectId(str(run_id)), "status": "draft"},
+        {"$set": {"status": "cancelled"}, "$addToSet": {"edited_by": user}})
+    if not done.matched_count:
+        raise RuleError(N_("Nur ein Entwurf kann verworfen werden"))
+    return DirectDebitRun.objects.get(pk=run_id)
+
+
+def collection_returned(invoice_id) -> None:
+    """After a return: the invoice may be collected again; a returned FRST stays FRST."""
+    claim = PaymentClaim.objects(id=f"direct-debit:{invoice_id}").first()
+    if claim is None:
+        return
+    run = DirectDebitRun.objects(pk=claim.run).first()
+    item = next((i for i in run.items if i.invoice == ObjectId(str(invoice_id))), None) \
+        if run else None
+    if item is not None and item.sequence == "FRST":
+        SepaMandate.objects(reference=item.mandate, last_collected_on=run.collection_date
+                            ).update_one(unset__first_collected_on=True,
+                                         unset__last_collected_on=True)
+    claim.delete()
+
+
+def _check_date(collection_date: date, today: date) -> None:
+    if not is_target_day(collection_date):
+        raise RuleError(N_("Der %(day)s ist kein TARGET2-Geschäftstag; bitte einen anderen "
+                           "Fälligkeitstag wählen"), day=f"{collection_date:%d.%m.%Y}")
+    earliest = earliest_collection(today)
+    if collection_date < earliest:
+        raise RuleError(N_("Lastschriften müssen einen TARGET2-Geschäftstag vor Fälligkeit bei "
+                           "der Bank sein: frühester Fälligkeitstag ist der %(day)s"),
+                        day=f"{earliest:%d.%m.%Y}")
+
+
+def _creditor_account(bank_account_id) -> BankAccount:
+    account = BankAccount.objects(pk=bank_account_id, active=True).first()
+    if account is None:
+        raise RuleError(N_("Bitte ein aktives Bankkonto für den Einzug wählen"))
+    if not account.creditor_id:
+        raise RuleError(N_("Für Lastschriften fehlt die Gläubiger-ID am Bankkonto %(name)s"),
+                        name=account.name)
+    return account
+
+
+def _company_name() -> str:
+    from models.company import Company
+
+    company = Company.current()
+    if company is None or not company.name:
+        raise RuleError(N_("Für Lastschriften fehlt der Firmenname (Stammdaten Firma)"))
+    return company.name
+
+
+def _claim_items(run: DirectDebitRun) -> None:
+    for item in run.items:
+        try:
+            PaymentClaim(id=item.key, run=run.pk, amount=item.amount).save(force_insert=True)
+        except me.NotUniqueError:
+            other = PaymentClaim.objects(id=item.key).first()
+            if other and other.run == run.pk:
+                continue
+            PaymentClaim.objects(run=run.pk).delete()
+            raise RuleError(N_("Rechnung %(number)s ist schon in einem freigegebenen "
+                               "Lastschrifteinzug; bitte aus diesem Einzug entfernen"),
+                            number=item.number) from None
+
+
+def _mark_mandates(run: DirectDebitRun) -> None:
+    """The mandates were used: the next collection of a recurring one is RCUR."""
+    for item in run.items:
+        mandate = SepaMandate.objects(reference=item.mandate)
+        mandate.filter(first_collected_on=None).update_one(
+            set__first_collected_on=run.collection_date)
+        mandate.update_one(set__last_collected_on=run.collection_date)
+
+
+def _draft(run_id) -> DirectDebitRun:
+    run = DirectDebitRun.objects(pk=run_id).first()
+    if run is None or run.status != "draft":
+        raise RuleError(N_("Nur ein Entwurf eines Lastschrifteinzugs kann geändert oder "
+                           "freigegeben werden"))
+    return run
