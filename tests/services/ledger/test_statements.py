@@ -235,15 +235,6 @@ def test_dauerfristverlaengerung_and_special_prepayment(books):
     assert vat_return.vat_return(2027, "11").special_prepayment == 0
 
 
-def test_ist_versteuerung_is_refused_not_guessed(books):
-    from services.core.errors import BusinessRuleError
-
-    Company(name="Muster GmbH", street="Weg 1", postal_code="10115", city="Berlin",
-            vat_accounting="ist").save()
-    with pytest.raises(BusinessRuleError, match="Ist-Versteuerung"):
-        vat_return.vat_return(2026, "1")
-
-
 def test_ec_sales_list_per_customer_vat_id(app):
     from services.invoicing import issuing as invoicing
     from services.ledger.ec_sales_list import ec_sales_list
