@@ -51,7 +51,7 @@ class BankTransactionView(SecuredModelView):
 class BankRuleView(SecuredModelView):
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
     column_list = ("name", "counterparty_iban", "purpose_pattern", "direction", "account",
-                   "confidence", "active")
+                   "cost_center", "confidence", "active")
     column_searchable_list = ("name", "purpose_pattern", "counterparty_iban")
     form_excluded_columns = ("created_at", "updated_at", "created_by")
 

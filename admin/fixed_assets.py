@@ -1,7 +1,12 @@
 """Fixed assets: the AfA table (asset classes) and the asset register (entered by hand here)."""
-from admin.base import SecuredModelView, money_formatter
+import mongoengine as me
+from flask_login import current_user
+
+from admin.base import SecuredModelView, money_formatter, run_step
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
-from services.fixed_assets.register import prepare_asset
+from services.core.errors import BusinessRuleError
+from services.fixed_assets.register import check_acquisition, post_acquisition, prepare_asset
+from views.i18n import _, _l, translated
 
 
 class AssetClassView(SecuredModelView):
@@ -24,8 +29,23 @@ class FixedAssetView(SecuredModelView):
     column_filters = ("status", "method", "acquisition_date")
     column_default_sort = "number"
     column_formatters = {"cost": money_formatter("cost")}
-    form_columns = ("name", "asset_class", "acquisition_date", "cost", "supplier_name")
+    form_columns = ("name", "asset_class", "acquisition_date", "cost", "supplier_name",
+                    "counter_account", "input_vat")
+    form_args = {"counter_account": {"description": _l(
+        "z. B. 1200 Bank, 1000 Kasse, 1890 Privateinlagen (SKR03); leer: die Anschaffung "
+        "wird mit der Eingangsrechnung gebucht")}}
 
     def on_model_change(self, form, model, is_created):
         if is_created:
-            prepare_asset(model)
+            try:
+                prepare_asset(model)
+                check_acquisition(model)  # refuse before anything is saved
+            except BusinessRuleError as exc:
+                message = translated(exc)
+                raise me.ValidationError(message, errors={"counter_account": message}) \
+                    from None
+
+    def after_model_change(self, form, model, is_created):
+        if is_created and model.counter_account:
+            run_step(lambda: post_acquisition(model, current_user.email), str(model),
+                     _("Anschaffung gebucht"))

@@ -297,6 +297,9 @@ FIELDS = {
     "disposal_proceeds": _l("Veräußerungserlös netto"),
     "disposal_book_value": _l("Restbuchwert beim Abgang"),
     "posted_through": _l("AfA gebucht bis (JJJJMM)"), "source_ref": _l("Herkunft (Rechnung)"),
+    "counter_account": _l("Gegenkonto der Anschaffung"),
+    "input_vat": _l("Vorsteuer aus dem Beleg"),
+    "acquisition_entry": _l("Buchung der Anschaffung"),
     # budgets
     "cost_center": _l("Kostenstelle"), "m01": _l("Januar"), "m02": _l("Februar"),
     "m03": _l("März"), "m04": _l("April"), "m05": _l("Mai"), "m06": _l("Juni"),

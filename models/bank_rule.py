@@ -15,6 +15,7 @@ class BankRule(TimestampedDocument):
     direction = me.StringField(default="any", choices=DIRECTIONS)
     account = me.StringField(required=True, regex=r"^\d{4,8}$")
     tax_key = me.StringField(max_length=10)
+    cost_center = me.StringField(max_length=20)  # code put on the account's journal line
     confidence = me.IntField(default=90, min_value=1, max_value=100)
     active = me.BooleanField(default=True)
     created_by = me.StringField()
@@ -41,3 +42,10 @@ class BankRule(TimestampedDocument):
         if not Account.objects(number=self.account).first():
             msg = f"ledger account {self.account} does not exist"
             raise me.ValidationError(msg, errors={"account": msg})
+        self.cost_center = (self.cost_center or "").strip() or None
+        if self.cost_center:
+            from models.cost_center import CostCenter
+
+            if not CostCenter.objects(code=self.cost_center, active=True).first():
+                msg = f"Kostenstelle {self.cost_center} ist unbekannt oder gesperrt"
+                raise me.ValidationError(msg, errors={"cost_center": msg})

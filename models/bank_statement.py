@@ -45,6 +45,7 @@ class Allocation(me.EmbeddedDocument):
     label = me.StringField(max_length=200)
     account = me.StringField(regex=r"^\d{4,8}$")
     tax_key = me.StringField(max_length=10)
+    cost_center = me.StringField(max_length=20)  # on the account's line (from a bank rule)
     amount = MoneyField(required=True)         # always positive, in the transaction's direction
     discount = MoneyField()                    # Skonto granted on top of the amount
     entry_id = me.ObjectIdField()

@@ -36,6 +36,11 @@ class FixedAsset(TimestampedDocument):
     expense_account = me.StringField(required=True, regex=r"^\d{4,8}$")  # depreciation
     supplier_name = me.StringField(max_length=120)
     source_ref = me.StringField(max_length=120, unique=True, sparse=True)  # invoice line
+    # acquired by hand (no supplier invoice): the account credited for it (bank, cash,
+    # private contribution ...) and the input VAT of the receipt; the acquisition entry
+    counter_account = me.StringField(regex=r"^\d{4,8}$")
+    input_vat = MoneyField(min_value=0)
+    acquisition_entry = me.ObjectIdField()
     # yyyymm of the last month whose depreciation is posted (a hint; the keys decide)
     posted_through = me.IntField(default=0)
     status = me.StringField(required=True, default="active", choices=ASSET_STATUSES)

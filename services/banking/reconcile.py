@@ -91,6 +91,7 @@ def parts_to_allocations(parts: list[Part]) -> list[dict]:
         else:
             result.append({"kind": "account", "account": part.account or "",
                            "tax_key": part.tax_key, "amount": part.amount,
+                           "cost_center": part.cost_center,
                            "label": part.label})
     return result
 
@@ -180,6 +181,8 @@ def _post_to_account(tx, alloc, bank_ledger: str, reference: str, user: str, key
         {"account": bank_ledger, "credit": amount}
     other = {"account": alloc.account, "credit": amount, "tax_key": alloc.tax_key} \
         if tx.amount > 0 else {"account": alloc.account, "debit": amount, "tax_key": alloc.tax_key}
+    if alloc.cost_center:
+        other["cost_center"] = alloc.cost_center
     text = f"{tx.counterparty_name or ''} {tx.purpose or ''}".strip() or (alloc.label or "Bank")
     entry = post_new_entry(date=tx.booking_date, text=text[:200], lines=[bank, other],
                            source="payment", user=user, voucher_ref=reference[:60],
@@ -199,6 +202,7 @@ def _allocation(spec: dict, tx) -> Allocation:
         if not number or not Account.objects(number=number, active=True).first():
             raise BusinessRuleError(f"Konto „{number}“ gibt es nicht oder es ist gesperrt.")
         return Allocation(kind="account", account=number, tax_key=spec.get("tax_key") or None,
+                          cost_center=spec.get("cost_center") or None,
                           amount=amount, label=(spec.get("label") or "")[:200])
     if not spec.get("ref"):
         raise BusinessRuleError("Bitte den offenen Posten wählen.")

@@ -26,6 +26,7 @@ class Part:
     item: OpenItem | None = None
     account: str = ""
     tax_key: str = ""
+    cost_center: str = ""
     discount: Decimal | None = None
     label: str = ""
 
@@ -128,6 +129,7 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
     for rule in (rules.matching(tx) if rules else ()):
         proposals.append(Proposal(rule.confidence, f"Regel „{rule.name}“",
                                   [Part(amount, account=rule.account, tax_key=rule.tax_key or "",
+                                        cost_center=getattr(rule, "cost_center", "") or "",
                                         label=f"Konto {rule.account}")]))
     if getattr(tx, "is_return", False):
         for p in proposals:

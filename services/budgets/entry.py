@@ -47,11 +47,14 @@ def import_budgets_csv(data: bytes) -> int:
 
 
 def copy_forward(year: int, percent: Decimal, cost_center: str = "") -> int:
-    """Budget `year` from the actuals of the year before ± percent; existing lines stay."""
+    """Budget `year` from the actuals of the year before ± percent; existing lines stay.
+
+    With a cost centre, its own actuals are copied (the lines that carried it).
+    """
     factor = 1 + Decimal(percent) / 100
     created = 0
     profit_and_loss = set(Account.objects(type__in=("revenue", "expense")).scalar("number"))
-    for account, months in sorted(_actuals(year - 1).items()):
+    for account, months in sorted(_actuals(year - 1, cost_center or None).items()):
         if account not in profit_and_loss or not any(months):
             continue
         if Budget.objects(year=year, account=account, cost_center=cost_center).first():

@@ -1,15 +1,17 @@
 """Plan vs actual per budget line: month by month and cumulative, with variance and variance %.
 
 Actuals are signed so that a budget reads naturally: expenses and assets as debit minus
-credit, revenue, liabilities and equity as credit minus debit.
+credit, revenue, liabilities and equity as credit minus debit. They come from the period
+balances (services.ledger.balances), never from journal lines: a budget line without a
+cost centre compares with the whole company, one with a cost centre only with the
+journal lines that carry that cost centre. Opening balances (month 0) are no actuals.
 """
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.budget import Budget
 from models.ledger import Account
-from services.ledger.reports import trial_balance
+from services.ledger.balances import balances_by_month
 
 ZERO = Decimal("0.00")
 CREDIT_TYPES = ("revenue", "liability", "equity")
@@ -64,10 +66,13 @@ def plan_vs_actual(year: int, cost_center: str | None = None) -> list[BudgetLine
     if cost_center is not None:
         query = query(cost_center=cost_center)
     budgets = list(query.order_by("account", "cost_center"))
-    actuals = _actuals(year)
+    by_center: dict[str, dict[str, list[Decimal]]] = {}
     lines = []
     for budget in budgets:
-        actual = _matching(actuals, budget.account)
+        code = budget.cost_center or ""
+        if code not in by_center:
+            by_center[code] = _actuals(year, code or None)
+        actual = _matching(by_center[code], budget.account)
         line, plan_sum, actual_sum = BudgetLine(budget.account, budget.cost_center), ZERO, ZERO
         for month, plan in enumerate(budget.months, start=1):
             plan_sum, actual_sum = plan_sum + plan, actual_sum + actual[month - 1]
@@ -87,22 +92,18 @@ def _matching(actuals: dict[str, list[Decimal]], account: str) -> list[Decimal]:
 
 
 def _actuals(year: int, cost_center: str | None = None) -> dict[str, list[Decimal]]:
-    """Signed monthly totals per account from the trial balance of each month.
+    """Signed monthly totals per account (months 1..12) from the period balances.
 
-    Adapter: reads services.ledger.reports (which sums journal lines) and ignores the
-    cost centre, because journal lines carry none yet. After the merge with the period
-    balances (services/ledger/balances.py, issue 17 part 1) the lead switches this to
-    `balances_by_month(year, accounts)` / `account_balances(..., cost_center=...)`.
+    `cost_center` None: every line of the books; a code: only lines carrying it.
     """
     credit_side = set(Account.objects(type__in=CREDIT_TYPES).scalar("number"))
     result: dict[str, list[Decimal]] = {}
-    for month in range(1, 13):
-        start = date(year, month, 1)
-        end = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
-        report = trial_balance(year, start, date.fromordinal(end))
-        for row in report.rows:
-            amount = row.debit - row.credit
-            if row.account in credit_side:
-                amount = -amount
-            result.setdefault(row.account, [ZERO] * 12)[month - 1] = amount
+    for account, months in balances_by_month(year, cost_center=cost_center).items():
+        figures = [ZERO] * 12
+        for month, (debit, credit) in months.items():
+            if month == 0:
+                continue  # opening balances (EB-Werte) are no actuals of the year
+            amount = debit - credit
+            figures[month - 1] = -amount if account in credit_side else amount
+        result[account] = figures
     return result

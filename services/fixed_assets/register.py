@@ -53,8 +53,13 @@ def seed_asset_classes() -> int:
 
 def acquire_asset(*, name: str, class_code: str, acquisition_date: date, cost: Decimal,
                   supplier_name: str | None = None, source_ref: str | None = None,
-                  pool_option: bool | None = None) -> FixedAsset:
-    """Enter an asset into the register; its method follows from its net cost."""
+                  pool_option: bool | None = None, counter_account: str | None = None,
+                  input_vat: Decimal | None = None, user: str = "system") -> FixedAsset:
+    """Enter an asset into the register; its method follows from its net cost.
+
+    With a counter account (an acquisition by hand, no supplier invoice) the acquisition
+    is posted too: asset account against the counter account.
+    """
     cost = Decimal(cost).quantize(afa.CENT)
     if cost <= 0:
         raise RuleError(N_("Die Anschaffungskosten müssen über 0 € liegen."))
@@ -62,12 +67,68 @@ def acquire_asset(*, name: str, class_code: str, acquisition_date: date, cost: D
         return known
     asset = FixedAsset(name=name, asset_class=_asset_class(class_code),
                        acquisition_date=acquisition_date, cost=cost,
-                       supplier_name=supplier_name, source_ref=source_ref)
+                       supplier_name=supplier_name, source_ref=source_ref,
+                       counter_account=counter_account or None, input_vat=input_vat)
     prepare_asset(asset, pool_option)
     try:
-        return asset.save()
+        asset.save()
     except me.NotUniqueError:
         return FixedAsset.objects.get(source_ref=source_ref)  # a parallel call saved it
+    if asset.counter_account:
+        post_acquisition(asset, user)
+    return FixedAsset.objects.get(pk=asset.pk)
+
+
+def check_acquisition(asset: FixedAsset) -> None:
+    """Refuse a counter account or input VAT the acquisition could not be posted with."""
+    if not asset.counter_account:
+        if asset.input_vat:
+            raise RuleError(N_("Vorsteuer nur mit einem Gegenkonto angeben (Bank, Kasse …)."))
+        return
+    if asset.counter_account == asset.account:
+        raise RuleError(N_("Das Gegenkonto %(account)s ist das Anlagekonto selbst; ein "
+                           "Geldkonto (Bank, Kasse) oder Einlagekonto wählen."),
+                        account=asset.counter_account)
+    if Account.objects(number=asset.counter_account).first() is None:
+        raise RuleError(N_("Gegenkonto %(account)s ist im Kontenplan unbekannt."),
+                        account=asset.counter_account)
+    _input_vat_role(asset)
+
+
+def post_acquisition(asset: FixedAsset, user: str):
+    """Post a hand acquisition once: asset (and input VAT) against the counter account.
+
+    GWG and Sammelposten go to their own accounts (the asset's `account` is already
+    chosen by its method). The key `acquisition:<asset>` makes a repeat post nothing.
+    """
+    check_acquisition(asset)
+    vat = Decimal(asset.input_vat or 0).quantize(afa.CENT)
+    lines = [{"account": asset.account, "debit": asset.cost}]
+    if vat:
+        role = _input_vat_role(asset)
+        lines.append({"account": _account(role), "debit": vat,
+                      "tax_key": "VSt19" if role.endswith("19") else "VSt7"})
+    lines.append({"account": asset.counter_account, "credit": asset.cost + vat})
+    entry = post_new_entry(date=asset.acquisition_date,
+                           text=f"Anschaffung {asset.number} {asset.name}"[:200],
+                           lines=lines, source="manual", user=user,
+                           voucher_ref=f"AV-{asset.number}",
+                           idempotency_key=f"acquisition:{asset.pk}")
+    FixedAsset.objects(pk=asset.pk, acquisition_entry=None).update_one(
+        set__acquisition_entry=entry.pk)
+    return entry
+
+
+def _input_vat_role(asset: FixedAsset) -> str:
+    """Input VAT must be 19 % or 7 % of the net cost (to the cent); which one says the account."""
+    vat = Decimal(asset.input_vat or 0).quantize(afa.CENT)
+    if not vat:
+        return ""
+    for rate, role in ((Decimal("19"), "input_vat_19"), (Decimal("7"), "input_vat_7")):
+        if vat == (asset.cost * rate / 100).quantize(afa.CENT, ROUND_HALF_UP):
+            return role
+    raise RuleError(N_("Die Vorsteuer %(vat)s € ist weder 19 %% noch 7 %% der "
+                       "Anschaffungskosten; den Betrag vom Beleg prüfen."), vat=str(vat))
 
 
 def prepare_asset(asset: FixedAsset, pool_option: bool | None = None) -> FixedAsset:

@@ -12,6 +12,9 @@ from pathlib import Path
 from services.core.messages import N_, RuleError
 
 MAPPING_FILE = Path(__file__).resolve().parents[2] / "seeds" / "data" / "hgb_mapping.csv"
+# Accounts whose line depends on the sign of their balance (bank overdraft, debtors in
+# credit, VAT receivable or payable), with the sub-item of § 266 (2)/(3) HGB they go to.
+SIDES_FILE = MAPPING_FILE.with_name("hgb_balance_sides.csv")
 
 BALANCE_LINES = {  # § 266 HGB, short form for small companies (§ 266 (1) sentence 3)
     "A.A.I": "Immaterielle Vermögensgegenstände",
@@ -30,6 +33,13 @@ BALANCE_LINES = {  # § 266 HGB, short form for small companies (§ 266 (1) sent
     "P.B": "Rückstellungen",
     "P.C": "Verbindlichkeiten",
     "P.D": "Rechnungsabgrenzungsposten",
+}
+BALANCE_SUBITEMS = {  # § 266 (2) B.II and (3) C HGB, the sub-items the sides file names
+    "A.B.II.1": "Forderungen aus Lieferungen und Leistungen",
+    "A.B.II.4": "sonstige Vermögensgegenstände",
+    "P.C.2": "Verbindlichkeiten gegenüber Kreditinstituten",
+    "P.C.4": "Verbindlichkeiten aus Lieferungen und Leistungen",
+    "P.C.8": "sonstige Verbindlichkeiten",
 }
 PL_LINES = {  # § 275 (2) HGB, Gesamtkostenverfahren
     "1": "Umsatzerlöse",
@@ -90,3 +100,37 @@ def require_mapping(chart: str, account: str) -> Mapping:
                            "seeds/data/hgb_mapping.csv um einen Bereich ergänzen"),
                         account=account)
     return mapping
+
+
+@dataclass(frozen=True)
+class Sides:
+    debit_line: str   # where a debit balance goes (a line or sub-item code)
+    credit_line: str  # where a credit balance goes
+    group: str        # accounts of one group are netted first (VAT: one claim, § 16 (2) UStG)
+
+
+@lru_cache(maxsize=1)
+def _side_ranges() -> dict[str, list[tuple[int, int, Sides]]]:
+    by_chart: dict[str, list] = {}
+    with SIDES_FILE.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter=";"):
+            by_chart.setdefault(row["chart"], []).append(
+                (int(row["from"]), int(row["to"]),
+                 Sides(row["debit_line"], row["credit_line"], row["group"])))
+    for ranges in by_chart.values():
+        ranges.sort(key=lambda r: r[1] - r[0])  # narrowest first
+    return by_chart
+
+
+def sides_for(chart: str, account: str) -> Sides | None:
+    """Where a balance-sheet account goes by the sign of its balance; None: its line always."""
+    number = int(account)
+    for low, high, sides in _side_ranges().get(chart, []):
+        if low <= number <= high:
+            return sides
+    return None
+
+
+def main_line(code: str) -> str:
+    """The § 266 line of a sub-item code ("P.C.2" -> "P.C"); a line stays itself."""
+    return code if code in BALANCE_LINES else code.rsplit(".", 1)[0]

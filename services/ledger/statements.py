@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from services.ledger.balances import account_balances
 from services.ledger.charts import DEFAULT_CHART, chart_in_use
-from services.ledger.hgb_mapping import (BALANCE_LINES, PL_INCOME, PL_LINES,
-                                         require_mapping)
+from services.ledger.hgb_mapping import (BALANCE_LINES, BALANCE_SUBITEMS, PL_INCOME,
+                                         PL_LINES, main_line, require_mapping, sides_for)
 
 ZERO = Decimal("0.00")
 
@@ -21,6 +21,7 @@ class StatementRow:
     amount: Decimal
     previous: Decimal
     total: bool = False  # a subtotal line, not a mapped position
+    sub: bool = False    # a sub-item ("davon") of the line above, not added to the side
 
 
 @dataclass
@@ -82,6 +83,10 @@ def balance_sheet(year: int, month_to: int = 12) -> Statement:
             if code.startswith(side + "."):
                 report.rows.append(StatementRow(code, label, now.get(code, ZERO),
                                                 before.get(code, ZERO)))
+                for sub, sub_label in BALANCE_SUBITEMS.items():
+                    if main_line(sub) == code and (sub in now or sub in before):
+                        report.rows.append(StatementRow(sub, sub_label, now.get(sub, ZERO),
+                                                        before.get(sub, ZERO), sub=True))
         report.rows.append(StatementRow(side, f"Summe {title}", _side(now, side),
                                         _side(before, side), True))
     return report
@@ -99,12 +104,41 @@ def _after_tax(amounts: dict[str, Decimal]) -> Decimal:
 
 
 def _bs_amounts(year: int, month_to: int) -> dict[str, Decimal]:
-    sums = line_sums(year, 0, month_to, "B")
-    amounts = {code: (value if code.startswith("A.") else -value)
-               for code, value in sums.items()}
+    """Amount per § 266 line and sub-item; sign-dependent accounts go to the side they are on.
+
+    An account of the sides file (services.ledger.hgb_mapping.sides_for) with a debit
+    balance goes to its debit line, with a credit balance to its credit line; accounts
+    of one group (input and output VAT) are netted first. The rest keep their line.
+    """
+    chart = chart_in_use() or DEFAULT_CHART
+    amounts: dict[str, Decimal] = {}
+    groups: dict[str, list] = {}
+    for account, (debit, credit) in account_balances(year, 0, month_to).items():
+        mapping = require_mapping(chart, account)
+        if mapping.statement != "B":
+            continue
+        sides = sides_for(chart, account)
+        if sides is None:
+            _put(amounts, mapping.line, debit - credit)
+        elif sides.group:
+            entry = groups.setdefault(sides.group, [sides, ZERO])
+            entry[1] += debit - credit
+        else:
+            _put(amounts, sides.debit_line if debit >= credit else sides.credit_line,
+                 debit - credit)
+    for sides, balance in groups.values():
+        _put(amounts, sides.debit_line if balance >= 0 else sides.credit_line, balance)
     amounts["P.A.V"] = net_income(year, 0, month_to)
     return amounts
 
 
+def _put(amounts: dict[str, Decimal], code: str, balance: Decimal) -> None:
+    """Add a debit-minus-credit balance to a line (and its main line), signed for its side."""
+    value = balance if code.startswith("A.") else -balance
+    for target in {code, main_line(code)}:
+        amounts[target] = amounts.get(target, ZERO) + value
+
+
 def _side(amounts: dict[str, Decimal], side: str) -> Decimal:
-    return sum((v for c, v in amounts.items() if c.startswith(side + ".")), ZERO)
+    return sum((v for c, v in amounts.items()
+                if c.startswith(side + ".") and c in BALANCE_LINES), ZERO)

@@ -3,7 +3,8 @@
 The tax keys of the journal lines (seeds/data/ustva_keys.csv) say which Kennzahl a
 line feeds; the account says whether it is the base (revenue, expense), output tax or
 input tax (seeds/data/vat_accounts.csv). Under Soll-Versteuerung the figures are sums
-of period balances. Bases go to the form in whole euros (cents dropped); for the
+of period balances; under Ist-Versteuerung (§ 20 UStG) the taxed sales follow the
+payments received instead (services.ledger.vat_cash_basis). Bases go to the form in whole euros (cents dropped); for the
 Kennzahlen whose tax the form computes (81, 86, 89, 93) the tax is the rate of that
 whole-euro base, exactly as ELSTER computes it; Kz 83 follows from those figures.
 Transmission to the tax office needs ELSTER's ERiC library, which is not available
@@ -22,6 +23,7 @@ from models.ledger import JournalEntry
 from services.core.messages import N_, RuleError
 from services.ledger.balances import tax_key_balances
 from services.ledger.charts import DEFAULT_CHART, chart_in_use
+from services.ledger.vat_cash_basis import cash_basis_balances, taxed_sales_keys
 
 DATA = Path(__file__).resolve().parents[2] / "seeds" / "data"
 ZERO, CENT, EURO = Decimal("0.00"), Decimal("0.01"), Decimal("1")
@@ -125,15 +127,13 @@ def period_months(period: str) -> tuple[int, ...]:
 
 
 def vat_return(year: int, period: str, with_prepayment: bool = True) -> VatReturn:
-    """The UStVA of a month or quarter from the books (Soll-Versteuerung)."""
+    """The UStVA of a month or quarter from the books (Soll or Ist, as the company is set)."""
     months = period_months(period)
     company = Company.current()
-    if company is not None and company.vat_accounting == "ist":
-        raise RuleError(N_("Ist-Versteuerung (§ 20 UStG) ist eingestellt, die Voranmeldung "
-                           "rechnet bisher nur nach vereinbarten Entgelten (Soll); die "
-                           "Einstellung im Unternehmen prüfen"))
     report = VatReturn(year, months, _label(months), getattr(company, "vat_accounting", "soll"))
     cents = tax_key_balances(year, months[0], months[-1])
+    if report.accounting == "ist":
+        cents = cash_basis_balances(cents, year, months, taxed_sales_keys(tax_keys()))
     for (account, key), (debit, credit) in sorted(cents.items()):
         spec = tax_keys().get(key)
         if spec is None:

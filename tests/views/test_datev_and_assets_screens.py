@@ -68,6 +68,32 @@ def test_an_asset_entered_in_the_panel_gets_number_method_and_accounts(app, clie
         assert AssetClass.objects.count() == 6
 
 
+def test_an_asset_bought_by_hand_in_the_panel_is_posted_or_refused(app, client, login):
+    from models.ledger import JournalEntry
+
+    with app.app_context():
+        seed_asset_classes()
+    login("finance")
+    form = client.get("/admin/fixed_assets/new/")
+    data = {"name": "Laptop", "asset_class": "MOBILTELEFON", "acquisition_date": "03.06.2026",
+            "cost": "1.234,56", "counter_account": "1200", "input_vat": "234,56",
+            "csrf_token": csrf_token_from(form.data)}
+    refused = client.post("/admin/fixed_assets/new/", data=data, follow_redirects=True)
+    assert "weder 19 % noch 7 %" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert FixedAsset.objects.count() == 0 and JournalEntry.objects.count() == 0
+    done = client.post("/admin/fixed_assets/new/", data={**data, "input_vat": "234,57"},
+                       follow_redirects=True)
+    assert "Anschaffung gebucht" in done.get_data(as_text=True)
+    with app.app_context():
+        asset = FixedAsset.objects.get(name="Laptop")
+        [entry] = JournalEntry.objects(status="posted")
+        assert entry.pk == asset.acquisition_entry
+        assert [(ln.account, ln.debit, ln.credit) for ln in entry.lines] == [
+            ("0410", Decimal("1234.56"), 0), ("1576", Decimal("234.57"), 0),
+            ("1200", 0, Decimal("1469.13"))]
+
+
 def test_budget_screen_import_and_copy_forward(app, client, login):
     from models.budget import Budget
     from services.ledger.posting import post_new_entry

@@ -3,6 +3,7 @@ import threading
 from datetime import date
 from decimal import Decimal
 
+import mongoengine as me
 import pytest
 
 from models.bank_rule import BankRule
@@ -90,6 +91,28 @@ def test_outgoing_by_rule_posts_expense_against_bank(app, bank_account):
     t = BankTransaction.objects.get()
     entry = JournalEntry.objects.get(pk=t.allocations[0].entry_id)
     assert bank_lines(entry) == [("1200", D("0.00"), D("800.00")), ("4210", D("800.00"), D("0.00"))]
+
+
+def test_a_rule_with_a_cost_center_puts_it_on_the_expense_line(app, bank_account):
+    from models.cost_center import CostCenter
+    from services.budgets.plan import _actuals
+
+    CostCenter(code="KST7", name="Lager").save()
+    with pytest.raises(me.ValidationError, match="Kostenstelle KST9"):
+        BankRule(name="Miete", counterparty_iban=OTHER_IBAN, account="4210",
+                 cost_center="KST9").save()
+    BankRule(name="Miete", counterparty_iban=OTHER_IBAN, purpose_pattern="miete",
+             account="4210", direction="out", cost_center="KST7").save()
+    bank_account.update(auto_book_from=90)
+    load(tx("-800.00", name="Vermieter", iban=OTHER_IBAN, purpose="Miete März", ref="M"))
+    assert reconcile.reconcile_open("auto").booked == 1
+    t = BankTransaction.objects.get()
+    entry = JournalEntry.objects.get(pk=t.allocations[0].entry_id)
+    assert [(ln.account, ln.cost_center or "") for ln in entry.lines] == [("1200", ""),
+                                                                        ("4210", "KST7")]
+    month = entry.date.month
+    assert _actuals(entry.date.year, "KST7")["4210"][month - 1] == D("800.00")
+    assert "4210" not in _actuals(entry.date.year, "KST8")
 
 
 def test_overpayment_above_the_open_amount_is_refused_on_the_invoice(app, bank_account, invoice):

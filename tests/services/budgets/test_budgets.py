@@ -4,17 +4,21 @@ from decimal import Decimal as D
 
 import pytest
 
+from models.balance import PeriodBalance, balance_id
 from models.budget import Budget
+from models.cost_center import CostCenter
 from services.budgets.entry import copy_forward, import_budgets_csv
 from services.budgets.plan import percent, plan_vs_actual
 from services.core.errors import BusinessRuleError
 from services.ledger.posting import post_new_entry
 
 
-def _post(day, debit, credit, amount):
-    post_new_entry(date=day, text="Buchung", source="manual", user="t",
-                   lines=[{"account": debit, "debit": amount},
-                          {"account": credit, "credit": amount}])
+def _post(day, debit, credit, amount, cost_center=None, source="manual"):
+    line = {"account": debit, "debit": amount}
+    if cost_center:
+        line["cost_center"] = cost_center
+    post_new_entry(date=day, text="Buchung", source=source, user="t",
+                   lines=[line, {"account": credit, "credit": amount}])
 
 
 @pytest.fixture
@@ -89,6 +93,72 @@ def test_copy_forward_takes_last_years_actuals_plus_percent(app, books):
         office = Budget.objects.get(year=2026, account="4930")
         assert (office.m01, office.m02, office.m03) == (D("88.00"), D("132.00"), D("0.00"))
         assert Budget.objects.get(year=2026, account="8400").m01 == D("1.00")
-        assert copy_forward(2026, D("-5"), cost_center="KST1") == 2
-        assert Budget.objects.get(year=2026, account="8400", cost_center="KST1").m02 == \
-            D("950.00")
+        assert copy_forward(2026, D("-5"), cost_center="KST1") == 0  # nothing carried KST1
+
+
+def test_copy_forward_for_a_cost_center_takes_only_its_actuals(app, books):
+    with app.app_context():
+        CostCenter(code="KST1", name="Vertrieb").save()
+        _post(date(2025, 3, 5), "4930", "1200", "60.00", cost_center="KST1")
+        _post(date(2025, 3, 6), "4930", "1200", "25.00")  # no cost centre: not KST1's
+        assert copy_forward(2026, D("-5"), cost_center="KST1") == 1
+        kst1 = Budget.objects.get(year=2026, account="4930", cost_center="KST1")
+        assert (kst1.m01, kst1.m02, kst1.m03) == (D("0.00"), D("0.00"), D("57.00"))
+        assert copy_forward(2026, D("0")) == 2  # company-wide: 4930 and 8400
+        whole = Budget.objects.get(year=2026, account="4930", cost_center="")
+        assert (whole.m01, whole.m02, whole.m03) == (D("80.00"), D("120.00"), D("85.00"))
+
+
+@pytest.fixture
+def centres(app):
+    """2026 by hand: Jan KST1 4930 70 + KST2 4930 30 + none 4930 15; Feb KST1 8400 500."""
+    with app.app_context():
+        CostCenter(code="KST1", name="Vertrieb").save()
+        CostCenter(code="KST2", name="Verwaltung").save()
+        _post(date(2026, 1, 5), "4930", "1200", "70.00", cost_center="KST1")
+        _post(date(2026, 1, 6), "4930", "1200", "30.00", cost_center="KST2")
+        _post(date(2026, 1, 7), "4930", "1200", "15.00")
+        _post(date(2026, 2, 9), "1200", "8400", "500.00")
+        yield
+
+
+def _revenue_with_cost_center(day, amount, code):
+    post_new_entry(date=day, text="Erlös", source="manual", user="t",
+                   lines=[{"account": "1200", "debit": amount},
+                          {"account": "8400", "credit": amount, "cost_center": code}])
+
+
+def test_actuals_per_cost_center_by_hand(app, centres):
+    with app.app_context():
+        _revenue_with_cost_center(date(2026, 2, 10), D("300.00"), "KST1")
+        Budget(year=2026, account="4930", cost_center="KST1", m01=D("50.00")).save()
+        Budget(year=2026, account="4930", cost_center="KST2", m01=D("50.00")).save()
+        Budget(year=2026, account="4930", m01=D("100.00")).save()
+        Budget(year=2026, account="8400", cost_center="KST1", m02=D("400.00")).save()
+        lines = {(ln.account, ln.cost_center): ln for ln in plan_vs_actual(2026)}
+        jan = lines[("4930", "KST1")].months[0]
+        assert (jan.actual, jan.variance, jan.variance_pct) == (D("70.00"), D("20.00"),
+                                                               D("40.0"))
+        jan = lines[("4930", "KST2")].months[0]
+        assert (jan.actual, jan.variance, jan.variance_pct) == (D("30.00"), D("-20.00"),
+                                                               D("-40.0"))
+        # no cost centre on the budget: the whole company, 70 + 30 + 15
+        assert lines[("4930", "")].months[0].actual == D("115.00")
+        # KST1 revenue: only the 300 that carried KST1, not the 500 without one
+        feb = lines[("8400", "KST1")].months[1]
+        assert (feb.actual, feb.variance, feb.variance_pct) == (D("300.00"), D("-100.00"),
+                                                               D("-25.0"))
+        only_kst2 = plan_vs_actual(2026, "KST2")
+        assert [(ln.account, ln.cost_center) for ln in only_kst2] == [("4930", "KST2")]
+
+
+def test_actuals_come_from_the_period_balances_without_opening(app, centres):
+    with app.app_context():
+        _post(date(2026, 1, 1), "4930", "9000", "999.00", source="opening")  # EB-Wert
+        Budget(year=2026, account="4930", m01=D("100.00")).save()
+        assert plan_vs_actual(2026)[0].months[0].actual == D("115.00")
+        # a balance document changed behind the journal's back shows in the actuals:
+        # they are read from the balances, not summed from the lines
+        PeriodBalance._get_collection().update_one(
+            {"_id": balance_id(2026, 1, "4930", "KST2")}, {"$inc": {"debit": 1}})
+        assert plan_vs_actual(2026)[0].months[0].actual == D("115.01")

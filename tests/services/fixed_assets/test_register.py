@@ -11,8 +11,11 @@ from jobs.fixed_assets import post_monthly_depreciation
 from models.fixed_asset import FixedAsset
 from models.ledger import JournalEntry
 from services.core.errors import BusinessRuleError
-from services.fixed_assets.register import (acquire_asset, capitalise_from_supplier_invoice,
-                                            dispose_asset, post_depreciation)
+from services.fixed_assets.register import (_asset_class, acquire_asset,
+                                            capitalise_from_supplier_invoice,
+                                            check_acquisition, dispose_asset,
+                                            post_acquisition, post_depreciation,
+                                            prepare_asset)
 from services.fixed_assets.report import asset_register, totals
 from services.ledger.posting import post_new_entry
 from services.ledger.reports import trial_balance
@@ -187,3 +190,93 @@ def test_the_task_list_names_assets_whose_depreciation_is_behind(app):
         post_depreciation(2026, 5)
         assert list(depreciation_behind(finance, today=date(2026, 6, 2))) == []
         assert "fixed_assets.depreciation_behind" not in tasks_for(finance).failed
+
+
+# ---------------------------------------------------------------- acquisition by hand
+
+def _journal(asset):
+    return [(e.date, e.text, [(ln.account, ln.debit, ln.credit, ln.tax_key or "")
+                              for ln in e.lines])
+            for e in JournalEntry.objects(voucher_ref=f"AV-{asset.number}", status="posted",
+                                          text__startswith="Anschaffung")]
+
+
+@pytest.mark.parametrize("cost, account", [
+    ("800.00", "0480"),    # GWG: own account, written off in its month
+    ("800.01", "0420"),    # one cent more: the class's account, linear
+])
+def test_acquisition_by_hand_posts_asset_against_the_counter_account(app, cost, account):
+    with app.app_context():
+        asset = acquire_asset(name="Bürostuhl", class_code="BUEROMOEBEL",
+                              acquisition_date=date(2026, 5, 20), cost=D(cost),
+                              counter_account="1200", user="t")
+        assert _journal(asset) == [(date(2026, 5, 20), f"Anschaffung {asset.number} Bürostuhl",
+                                    [(account, D(cost), 0, ""), ("1200", 0, D(cost), "")])]
+        assert asset.acquisition_entry is not None
+        post_depreciation(2026, 12)
+        # the asset account ends at the book value: cost less the year's depreciation
+        # linear: May-Dec = 8 of 156 months, cumulative rounding: 800.01 × 8 / 156 =
+        # 41.0262 -> 41.03 (the months are 5.13 or 5.12)
+        written_off = D(cost) if account == "0480" else D("41.03")
+        assert _closing(2026, account) == D(cost) - written_off
+        assert _closing(2026, "1200") == -D(cost)
+
+
+def test_sammelposten_by_hand_goes_to_the_pool_account(app):
+    with app.app_context():
+        make_company(asset_pool_option=True)
+        asset = acquire_asset(name="Regal", class_code="BUEROMOEBEL",
+                              acquisition_date=date(2026, 4, 1), cost=D("250.01"),
+                              counter_account="1000", user="t")
+        assert _journal(asset)[0][2] == [("0485", D("250.01"), 0, ""),
+                                         ("1000", 0, D("250.01"), "")]
+
+
+def test_acquisition_by_hand_with_input_vat_19_and_7(app):
+    with app.app_context():
+        seven = acquire_asset(name="Fachbuch-Regal", class_code="BUEROMOEBEL",
+                              acquisition_date=date(2026, 6, 2), cost=D("1000.00"),
+                              counter_account="1200", input_vat=D("70.00"), user="t")
+        assert _journal(seven)[0][2] == [("0420", D("1000.00"), 0, ""),
+                                         ("1571", D("70.00"), 0, "VSt7"),
+                                         ("1200", 0, D("1070.00"), "")]
+        nineteen = acquire_asset(name="Laptop", class_code="MOBILTELEFON",
+                                 acquisition_date=date(2026, 6, 3), cost=D("1234.56"),
+                                 counter_account="1200", input_vat=D("234.57"), user="t")
+        # 1234.56 × 19 % = 234.5664 -> 234.57
+        assert _journal(nineteen)[0][2][1] == ("1576", D("234.57"), 0, "VSt19")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"counter_account": "1200", "input_vat": D("234.56")}, "weder 19 % noch 7 %"),
+    ({"counter_account": "1200", "input_vat": D("234.58")}, "weder 19 % noch 7 %"),
+    ({"counter_account": "0410"}, "das Anlagekonto selbst"),
+    ({"counter_account": "9999999"}, "9999999 ist im Kontenplan unbekannt"),
+    ({"input_vat": D("234.57")}, "nur mit einem Gegenkonto"),
+])
+def test_a_hand_acquisition_that_cannot_be_posted_is_refused_and_saves_nothing(
+        app, kwargs, message):
+    with app.app_context():
+        asset = FixedAsset(name="Smartphone", asset_class=_asset_class("MOBILTELEFON"),
+                           acquisition_date=date(2026, 3, 15), cost=D("1234.56"), **kwargs)
+        prepare_asset(asset)
+        with pytest.raises(BusinessRuleError, match=message):
+            check_acquisition(asset)
+        assert JournalEntry.objects.count() == 0
+
+
+def test_the_acquisition_is_posted_once_however_often_it_is_asked(app):
+    with app.app_context():
+        asset = acquire_asset(name="Smartphone", class_code="MOBILTELEFON",
+                              acquisition_date=date(2026, 3, 15), cost=D("1234.56"),
+                              counter_account="1200", user="t")
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(lambda _: post_acquisition(asset, "t"), range(3), timeout=120))
+        assert len(_journal(asset)) == 1
+
+
+def test_without_counter_account_nothing_is_posted(app):
+    with app.app_context():
+        asset = acquire_asset(name="Smartphone", class_code="MOBILTELEFON",
+                              acquisition_date=date(2026, 3, 15), cost=D("1234.56"))
+        assert _journal(asset) == [] and asset.acquisition_entry is None

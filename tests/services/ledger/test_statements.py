@@ -124,12 +124,54 @@ def test_profit_and_loss(books):
 def test_balance_sheet_balances(books):
     bs = statements.balance_sheet(2026)
     assert bs.amount("A.A.II") == D("5000.00")
-    assert bs.amount("A.B.II") == D("2804.10")     # 1400 2,595.10 + 1576 209.00
+    # input VAT 1576 (209.00) is netted with output VAT 1776/1771 (389.60 + 35.00): the
+    # group owes 215.60, a liability; only the receivables 1400 stay on the asset side
+    assert bs.amount("A.B.II") == bs.amount("A.B.II.1") == D("2595.10")
     assert bs.amount("A.B.IV") == D("20190.00")
     assert bs.amount("P.A.I") == D("25000.00")
     assert bs.amount("P.A.V") == D("-2149.50")
-    assert bs.amount("P.C") == D("5143.60")
-    assert bs.amount("A") == bs.amount("P") == D("27994.10")
+    assert bs.amount("P.C.4") == D("1119.00")     # 1600: 1,000.00 + 119.00
+    assert bs.amount("P.C.8") == D("3815.60")     # payroll 3,600.00 + VAT 215.60
+    assert bs.amount("P.C") == D("4934.60")
+    assert bs.amount("A") == bs.amount("P") == D("27785.10")
+    codes = [r.code for r in bs.rows]
+    assert codes.index("A.B.II.1") == codes.index("A.B.II") + 1  # sub-item below its line
+    assert [r.code for r in bs.rows if r.sub] == ["A.B.II.1", "P.C.4", "P.C.8"]
+
+
+def test_balances_switch_sides_by_their_sign(app):
+    """Bank overdrawn, VAT receivable, a supplier paid twice; by hand.
+
+    Opening: bank 1,000.00 against capital. A machine 5,000.00 + 950.00 input VAT paid
+    from the bank, a sale 1,000.00 + 190.00 on account, 300.00 cash drawn from the bank,
+    50.00 paid to a supplier who was owed nothing. Bank 1200: 1,000 - 5,950 - 300 - 50 =
+    5,300.00 credit -> Verbindlichkeiten gegenüber Kreditinstituten; cash 1000 300.00
+    stays an asset (no netting between accounts). VAT 950.00 - 190.00 = 760.00 to
+    receive and the supplier's 50.00 -> sonstige Vermögensgegenstände 810.00.
+    """
+    year_end.import_opening_balances(2027, {"1200": D("1000.00"), "0800": D("-1000.00")},
+                                     "u")
+    entry(date(2027, 1, 5), ("0420", "debit", "5000.00"), ("1576", "debit", "950.00", "VSt19"),
+          ("1200", "credit", "5950.00"))
+    entry(date(2027, 1, 6), ("1400", "debit", "1190.00"), ("8400", "credit", "1000.00", "USt19"),
+          ("1776", "credit", "190.00", "USt19"))
+    entry(date(2027, 1, 7), ("1000", "debit", "300.00"), ("1200", "credit", "300.00"))
+    entry(date(2027, 1, 8), ("1600", "debit", "50.00"), ("1200", "credit", "50.00"))
+    bs = statements.balance_sheet(2027, 1)
+    assert bs.amount("A.B.IV") == D("300.00")
+    assert bs.amount("P.C.2") == bs.amount("P.C") == D("5300.00")
+    assert bs.amount("A.B.II.1") == D("1190.00")
+    assert bs.amount("A.B.II.4") == D("810.00")
+    assert bs.amount("A.B.II") == D("2000.00")
+    assert bs.amount("P.A.V") == D("1000.00")
+    assert bs.amount("A") == bs.amount("P") == D("7300.00")  # 5,000 + 2,000 + 300
+    # the VAT group on the other side: output VAT above input VAT is a liability
+    entry(date(2027, 2, 1), ("1400", "debit", "5950.00"), ("8400", "credit", "5000.00", "USt19"),
+          ("1776", "credit", "950.00", "USt19"))
+    february = statements.balance_sheet(2027, 2)
+    assert february.amount("P.C.8") == D("190.00")            # 1,140.00 - 950.00
+    assert february.amount("A.B.II.4") == D("50.00")
+    assert february.amount("A") == february.amount("P")
 
 
 def test_bwa_month_cumulative_and_previous_year(books):
@@ -159,8 +201,8 @@ def test_carry_forward_twice_is_a_no_op(books):
     assert account_balances(2027, 0, 0) == opening
     bs = statements.balance_sheet(2027, 1)
     assert bs.amount("P.A.IV") == D("-2149.50") and bs.amount("P.A.V") == 0
-    assert bs.amount("A") == bs.amount("P") == D("27994.10")
-    assert bs.previous("A") == D("27994.10")
+    assert bs.amount("A") == bs.amount("P") == D("27785.10")  # VAT netted, see above
+    assert bs.previous("A") == D("27785.10")
     # a late booking into 2026 is carried as its difference only
     entry(date(2026, 12, 30), ("4210", "debit", "10.00"), ("1200", "credit", "10.00"))
     late = year_end.carry_forward(2026, "u")
@@ -235,15 +277,6 @@ def test_dauerfristverlaengerung_and_special_prepayment(books):
     assert vat_return.vat_return(2027, "11").special_prepayment == 0
 
 
-def test_ist_versteuerung_is_refused_not_guessed(books):
-    from services.core.errors import BusinessRuleError
-
-    Company(name="Muster GmbH", street="Weg 1", postal_code="10115", city="Berlin",
-            vat_accounting="ist").save()
-    with pytest.raises(BusinessRuleError, match="Ist-Versteuerung"):
-        vat_return.vat_return(2026, "1")
-
-
 def test_ec_sales_list_per_customer_vat_id(app):
     from services.invoicing import issuing as invoicing
     from services.ledger.ec_sales_list import ec_sales_list
@@ -279,9 +312,11 @@ def test_skr04_year_gewinn_to_2970_and_ustva(app):
           ("1800", "credit", "119.00"))
     assert statements.profit_and_loss(2026).amount("17") == D("400.00")
     bs = statements.balance_sheet(2026)
-    assert bs.amount("A.B.II") == D("614.00") and bs.amount("A.B.IV") == D("881.00")
-    assert bs.amount("P.C") == D("95.00") and bs.amount("P.A.V") == D("400.00")
-    assert bs.amount("A") == bs.amount("P") == D("1495.00")
+    # input VAT 1406 (19.00) netted with output VAT 3806 (95.00): 76.00 owed
+    assert bs.amount("A.B.II") == D("595.00") and bs.amount("A.B.IV") == D("881.00")
+    assert bs.amount("P.C") == bs.amount("P.C.8") == D("76.00")
+    assert bs.amount("P.A.V") == D("400.00")
+    assert bs.amount("A") == bs.amount("P") == D("1476.00")
     r = vat_return.vat_return(2026, "5")
     assert r.fields() == {"Kz81": D("500"), "Kz66": D("19.00"), "Kz83": D("76.00")}
     booked = vat_booking.book_vat_liability(2026, "5", "u")
