@@ -244,3 +244,23 @@ def test_cost_centres_go_onto_the_expense_lines(people):
     assert sorted((ln.account, ln.debit, ln.cost_center) for ln in entry.lines) == [
         ("1576", D("42.75"), None), ("1600", D("0.00"), None),
         ("3400", D("100.00"), "VERTRIEB"), ("4980", D("125.00"), "VERTRIEB")]
+
+
+def test_skonto_in_skr04_uses_its_own_accounts(people):
+    from models.invoice import VatRate
+    from seeds.reference import seed_reference
+
+    Account.objects.delete()
+    VatRate.objects.delete()
+    seed_reference("SKR04")
+    inv = posted(people, default_account="6815")
+    # the invoice: 6815 125.00 + 1406 23.75 / 3300 148.75; Skonto 2.98 as in SKR03:
+    # 5736 (Erhaltene Skonti 19 % Vorsteuer) 2.50 and 1406 0.48 credited, bank 1800.
+    assert lines_of(inv.journal_entry) == [("1406", D("23.75"), D("0.00")),
+                                           ("3300", D("0.00"), D("148.75")),
+                                           ("6815", D("125.00"), D("0.00"))]
+    paid = record_supplier_payment(inv.pk, D("145.77"), date(2026, 12, 4), "bank", "K1",
+                                   discount=D("2.98"))
+    assert lines_of(paid.payments[0].entry_id) == [
+        ("1406", D("0.00"), D("0.48")), ("1800", D("0.00"), D("145.77")),
+        ("3300", D("148.75"), D("0.00")), ("5736", D("0.00"), D("2.50"))]
