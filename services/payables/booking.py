@@ -5,7 +5,8 @@ Invoice: expense per line and cost centre (debit) + input VAT (debit) to the pay
 after the company's cut-over to personal accounts, else the collective account 1600/3300.
 § 13b reverse charge (category AE) and intra-EU acquisition (K): the buyer owes the VAT
 and deducts it again, so input VAT (debit) and output VAT (credit) at the German rate.
-A credit note is the mirror image and reduces the payable.
+A credit note is the mirror image and reduces the payable. An advance already paid
+(prepaid amount) is cleared in the same entry (services.payables.advances).
 """
 from collections import defaultdict
 from datetime import date
@@ -18,6 +19,7 @@ from models.supplier_invoice import SupplierInvoice
 from services.core.messages import N_, RuleError
 from services.ledger.charts import input_vat_accounts, posting_account
 from services.ledger.personal_accounts import payable_account as personal_payable_account
+from services.payables.advances import clearing_lines
 
 CENT = Decimal("0.01")
 SELF_ASSESSED = ("AE", "K")  # the buyer owes the VAT
@@ -83,6 +85,8 @@ def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SE
     for (account, side), amount in vat.items():
         if amount:
             result.append({"account": account, side: _q(amount), "text": inv.number})
+    if inv.kind == "invoice" and (inv.prepaid or 0) > 0:
+        result += clearing_lines(inv.vat_breakdown, inv.prepaid, inv.number or "")
     total_debit = sum((ln.get("debit", Decimal(0)) for ln in result), Decimal(0))
     total_credit = sum((ln.get("credit", Decimal(0)) for ln in result), Decimal(0))
     result.append({"account": payable_account(inv), "credit": total_debit - total_credit,

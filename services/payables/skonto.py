@@ -30,16 +30,25 @@ def discount_lines(breakdown, discount: Decimal, self_assessed_rate: Decimal, te
                    ) -> list[dict]:
     """Journal lines (credits, and debits of output VAT) for a discount on these VAT rows."""
     accounts = RECEIVED_DISCOUNT[chart_in_use() or DEFAULT_CHART]
-    rows = [r for r in breakdown if _paid(r)]
-    if not rows:
-        raise RuleError(N_("Ohne Steueraufschlüsselung lässt sich Skonto nicht aufteilen"))
-    total = sum((_paid(r) for r in rows), Decimal(0))
-    lines, left = [], discount
-    for i, row in enumerate(rows):
-        share = left if i == len(rows) - 1 else _q(discount * _paid(row) / total)
-        left -= share
+    lines = []
+    for row, share in split_over_rows(breakdown, discount):
         lines.extend(_row_lines(row, share, accounts, self_assessed_rate, text))
     return [ln for ln in lines if ln.get("debit") or ln.get("credit")]
+
+
+def split_over_rows(breakdown, amount: Decimal) -> list[tuple]:
+    """(VAT row, its share) of an amount split by what was paid per row; shares add up."""
+    rows = [r for r in breakdown if _paid(r)]
+    if not rows:
+        raise RuleError(N_("Ohne Steueraufschlüsselung lässt sich der Betrag nicht auf die "
+                           "Steuersätze aufteilen"))
+    total = sum((_paid(r) for r in rows), Decimal(0))
+    result, left = [], amount
+    for i, row in enumerate(rows):
+        share = left if i == len(rows) - 1 else _q(amount * _paid(row) / total)
+        left -= share
+        result.append((row, share))
+    return result
 
 
 def _paid(row) -> Decimal:

@@ -264,3 +264,31 @@ def test_skonto_in_skr04_uses_its_own_accounts(people):
     assert lines_of(paid.payments[0].entry_id) == [
         ("1406", D("0.00"), D("0.48")), ("1800", D("0.00"), D("145.77")),
         ("3300", D("148.75"), D("0.00")), ("5736", D("0.00"), D("2.50"))]
+
+
+def test_an_advance_paid_before_is_cleared_by_the_final_invoice(people):
+    from services.ledger.posting import post_new_entry
+
+    # the advance invoice of 119.00 (100.00 + 19 %), paid and booked by hand in October
+    post_new_entry(date=date(2026, 10, 5), text="Anzahlung Schäfer", source="manual",
+                   user="fibu", lines=[{"account": "1518", "debit": D("100.00")},
+                                       {"account": "1576", "debit": D("19.00")},
+                                       {"account": "1200", "credit": D("119.00")}])
+    sample = Sample(lines=[Line("Regal", D("10"), D("100.00"))], prepaid=D("119.00"))
+    inv = posted(people, sample)
+    # final invoice: 1,000.00 + 190.00 VAT = 1,190.00, less 119.00 paid: 1,071.00 due.
+    # The advance's 100.00 leaves 1518 and its 19.00 VAT leaves 1576 (deducted in October).
+    assert inv.open_amount == D("1071.00")
+    assert lines_of(inv.journal_entry) == [
+        ("1518", D("0.00"), D("100.00")), ("1576", D("0.00"), D("19.00")),
+        ("1576", D("190.00"), D("0.00")), ("1600", D("0.00"), D("1071.00")),
+        ("4980", D("1000.00"), D("0.00"))]
+    paid = record_supplier_payment(inv.pk, D("1071.00"), date(2026, 12, 1), "bank", "K1")
+    assert paid.open_amount == D("0.00")
+    balance = {}
+    for entry in JournalEntry.objects(status="posted"):
+        for ln in entry.lines:
+            balance[ln.account] = balance.get(ln.account, D(0)) + ln.debit - ln.credit
+    # advance and payable cleared to zero; input VAT is the final invoice's 190.00 once
+    assert (balance["1518"], balance["1600"], balance["1576"]) == (D("0"), D("0"), D("190.00"))
+    assert balance["1200"] == D("-1190.00")
