@@ -138,8 +138,9 @@ def supplier_invoices(up_to: date) -> Iterable[Proposal]:
 
     The Skonto deadline brings an invoice into an earlier run so it can be paid in time; a
     run executed by the deadline transfers the open amount less the Skonto (the statement's
-    debit is then matched with the discount and payables books it). An IBAN that differs from the supplier's master data
-    and was not confirmed is a problem, never paid (the classic invoice fraud).
+    debit is then matched with the discount and payables books it). An IBAN that differs
+    from the supplier's master data and was not confirmed is a problem, never paid (the
+    classic invoice fraud).
     """
     from services.payables.payments import open_supplier_invoices
 
