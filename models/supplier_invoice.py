@@ -26,7 +26,7 @@ class SupplierInvoiceQuerySet(FrozenQuerySet):
     open_filter = {"frozen": False}
     # Written by services.payables only (through the raw collection).
     frozen_fields = ("frozen", "journal_entry", "reversal_entry", "payments", "paid_total",
-                     "sha256", "source_file")
+                     "sha256", "source_file", "payable_account")
     error = FrozenSupplierInvoiceError
     message = "{doc} ist gebucht und kann nicht mehr geändert oder gelöscht werden; " \
               "bitte stornieren"
@@ -44,6 +44,7 @@ class SupplierInvoiceLine(me.EmbeddedDocument):
     order_line_ref = me.StringField(max_length=40)
     account = me.StringField(max_length=10)  # expense / inventory account (Kontierung)
     account_source = me.StringField(max_length=20)  # po_line, supplier, last_booking, manual
+    cost_center = me.StringField(max_length=20)  # code of models.cost_center.CostCenter
 
 
 class VatBreakdownLine(me.EmbeddedDocument):
@@ -69,10 +70,14 @@ class HistoryStep(me.EmbeddedDocument):
 
 
 class SupplierPayment(me.EmbeddedDocument):
+    """One payment: `amount` left the bank, `discount` (Skonto) was taken on top of it."""
+
     key = me.StringField(required=True)
     date = me.DateField(required=True)
     amount = MoneyField(required=True)
-    entry_id = me.ObjectIdField()
+    discount = MoneyField(default=Decimal("0.00"))
+    bank_account = me.StringField(max_length=10)
+    entry_id = me.ObjectIdField()  # claimed before the entry is posted (crash-safe repeat)
     recorded_by = me.StringField()
     returned_on = me.DateField()               # the bank returned the transfer
     return_key = me.StringField()
@@ -139,7 +144,8 @@ class SupplierInvoice(TimestampedDocument):
     po_deviations = me.ListField(me.StringField())
     journal_entry = me.ObjectIdField()
     reversal_entry = me.ObjectIdField()
-    paid_total = MoneyField(default=Decimal("0.00"))
+    payable_account = me.StringField(max_length=10)  # credited when posted (personal or 1600)
+    paid_total = MoneyField(default=Decimal("0.00"))  # cleared: payments plus Skonto taken
     payments = me.ListField(me.EmbeddedDocumentField(SupplierPayment))
 
     meta = {"collection": "supplier_invoices", "ordering": ["-created_at"],

@@ -145,11 +145,14 @@ def _do(action: str, inv: SupplierInvoice, note: str) -> None:
     elif action == "payment":
         record_supplier_payment(inv.pk, parse_decimal(request.form.get("amount", "")),
                                 date.fromisoformat(request.form.get("date", "")),
-                                current_user_label(), request.form.get("key") or uuid.uuid4().hex)
+                                current_user_label(), request.form.get("key") or uuid.uuid4().hex,
+                                discount=inv.skonto_amount if request.form.get("skonto") else None)
     elif action == "accounts":
         for i, line in enumerate(inv.lines):
             line.account = (request.form.get(f"account_{i}") or "").strip() or line.account
             line.account_source = "manual" if request.form.get(f"account_{i}") else line.account_source
+            if f"cost_center_{i}" in request.form:
+                line.cost_center = request.form[f"cost_center_{i}"].strip() or None
         inv.save()
     elif action == "create_supplier":
         create_supplier_from_invoice(inv, current_user_label())

@@ -173,15 +173,12 @@ def _supplier_items() -> Iterable[OpenItem]:
 
 
 def _settle_supplier(item_key, *, amount, day, user, key, bank_account, reference, discount=None):
+    from services.banking.sepa import mark_paid
     from services.payables.payments import record_supplier_payment
 
-    if discount:
-        raise BusinessRuleError("Skonto auf Eingangsrechnungen wird noch nicht gebucht; bitte den "
-                                "Rest als Teilzahlung offen lassen")
-    from services.banking.sepa import mark_paid
-
+    # Skonto taken (discount) is booked by payables with its input VAT correction.
     inv = record_supplier_payment(item_key.split(":")[1], amount, day, user, key,
-                                  bank_account=bank_account)
+                                  bank_account=bank_account, discount=discount)
     if inv.open_amount <= 0:
         mark_paid(f"supplier-invoice:{inv.pk}")  # the payment run's item is closed too
     return next(p.entry_id for p in inv.payments if p.key == key)

@@ -20,6 +20,7 @@ from models.payment_run import PaymentClaim, PaymentItem, PaymentRun
 from services.archive import store as archive_store
 from services.banking import sepa_sources
 from services.banking.sepa_xml import SCHEMAS, build_pain001, check_pain
+from services.core.formatting import format_decimal_de
 from services.core.messages import N_, RuleError
 
 
@@ -59,7 +60,7 @@ def create_run(up_to: date, execution_date: date, user: str,
     run = PaymentRun(number=f"ZL-{execution_date.year}-{number:05d}", up_to=up_to,
                      execution_date=execution_date, created_by=user, edited_by=[user],
                      bank_account=account,
-                     items=[_item(p) for p in items])
+                     items=[_item(p, execution_date) for p in items])
     run.total = sum((i.amount for i in run.items), Decimal("0.00"))
     return run.save()
 
@@ -80,7 +81,7 @@ def add_item(run_id, key: str, user: str, version: int) -> PaymentRun:
     found = next((p for p in items if p.key == key), None)
     if found is None:
         raise RuleError(N_("Der Posten %(key)s ist nicht (mehr) zahlbar"), key=key)
-    return _replace_items(run, [*run.items, _item(found)], user, version)
+    return _replace_items(run, [*run.items, _item(found, run.execution_date)], user, version)
 
 
 def release_run(run_id, user: str, version: int) -> PaymentRun:
@@ -185,7 +186,10 @@ def _draft(run_id) -> PaymentRun:
     return run
 
 
-def _item(p) -> PaymentItem:
+def _item(p, execution_date: date) -> PaymentItem:
+    amount = p.amount_on(execution_date)
+    purpose = p.purpose if amount == p.amount else \
+        f"{p.purpose} abzgl. Skonto {format_decimal_de(p.amount - amount)}"[:140]
     return PaymentItem(key=p.key, source=p.source, name=p.name, iban=p.iban, bic=p.bic or None,
-                       amount=p.amount, purpose=p.purpose, due=p.due,
+                       amount=amount, purpose=purpose, due=p.due,
                        category_purpose=p.category_purpose)

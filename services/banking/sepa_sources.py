@@ -33,6 +33,14 @@ class Proposal:
     category_purpose: str | None = None
     problem: str = ""
     extra: dict = field(default_factory=dict)
+    discount: Decimal | None = None  # deducted when the run is executed by discount_until
+    discount_until: date | None = None
+
+    def amount_on(self, execution_date: date) -> Decimal:
+        """The amount to transfer on that day: less the discount while it still applies."""
+        if self.discount and self.discount_until and execution_date <= self.discount_until:
+            return self.amount - self.discount
+        return self.amount
 
 
 def register_source(name: str, source: Callable[[date], Iterable[Proposal]]) -> None:
@@ -128,10 +136,11 @@ def _to_payee(payee_key, key, source, amount, purpose, due, category) -> Proposa
 def supplier_invoices(up_to: date) -> Iterable[Proposal]:
     """Posted supplier invoices due (or with a Skonto deadline) by `up_to`, their open amount.
 
-    The Skonto deadline brings an invoice into an earlier run so it can be paid in time;
-    the discount itself is not deducted yet (booking a supplier Skonto is not built), so
-    the full open amount is proposed. An IBAN that differs from the supplier's master data
-    and was not confirmed is a problem, never paid (the classic invoice fraud).
+    The Skonto deadline brings an invoice into an earlier run so it can be paid in time; a
+    run executed by the deadline transfers the open amount less the Skonto (the statement's
+    debit is then matched with the discount and payables books it). An IBAN that differs
+    from the supplier's master data and was not confirmed is a problem, never paid (the
+    classic invoice fraud).
     """
     from services.payables.payments import open_supplier_invoices
 
@@ -155,7 +164,8 @@ def supplier_invoices(up_to: date) -> Iterable[Proposal]:
                        purpose=f"Rechnung {inv['payment_reference'] or inv['number']}"[:140],
                        due=min(due, skonto_until) if skonto_until else due,
                        iban=inv.get("iban") or "", problem=problem,
-                       extra={"end_to_end_ref": inv.get("end_to_end_ref") or ""})
+                       extra={"end_to_end_ref": inv.get("end_to_end_ref") or ""},
+                       discount=inv.get("skonto_amount"), discount_until=skonto_until)
 
 
 register_source("payables.supplier_invoices", supplier_invoices)

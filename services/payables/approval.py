@@ -140,6 +140,7 @@ def post_invoice(inv: SupplierInvoice, user, *, today: date | None = None) -> Su
     SupplierInvoice._get_collection().update_one(
         {"_id": inv.pk, "status": "approved"},
         {"$set": {"status": "posted", "frozen": True, "journal_entry": entry.pk,
+                  "payable_account": booking.payable_account(inv),
                   "updated_at": datetime.now(timezone.utc)},
          "$push": {"history": step(_who(user), "posted", f"Buchung Nr. {entry.number}")}})
     audit(inv, _who(user), "update", {"status": ("approved", "posted"),

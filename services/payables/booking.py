@@ -1,19 +1,25 @@
 """Kontierung and the journal entry of a supplier invoice; cancellation by reversal.
 
-Invoice: expense per line (debit) + input VAT (debit) to the payable (credit, 1600/3300).
+Invoice: expense per line and cost centre (debit) + input VAT (debit) to the payable
+(credit): the supplier's personal creditor account (70000-99999) for invoices dated on or
+after the company's cut-over to personal accounts, else the collective account 1600/3300.
 § 13b reverse charge (category AE) and intra-EU acquisition (K): the buyer owes the VAT
 and deducts it again, so input VAT (debit) and output VAT (credit) at the German rate.
-A credit note is the mirror image and reduces the payable.
+A credit note is the mirror image and reduces the payable. An advance already paid
+(prepaid amount) is cleared in the same entry (services.payables.advances).
 """
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from models.cost_center import CostCenter
 from models.ledger import Account
 from models.purchase_order import PurchaseOrder
 from models.supplier_invoice import SupplierInvoice
 from services.core.messages import N_, RuleError
 from services.ledger.charts import input_vat_accounts, posting_account
+from services.ledger.personal_accounts import payable_account as personal_payable_account
+from services.payables.advances import clearing_lines
 
 CENT = Decimal("0.01")
 SELF_ASSESSED = ("AE", "K")  # the buyer owes the VAT
@@ -60,6 +66,7 @@ def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SE
     if unknown:
         raise RuleError(N_("Konto %(accounts)s gibt es nicht (oder es ist gesperrt)"),
                         accounts=tuple(unknown))
+    _check_cost_centers(inv)
     expense = defaultdict(Decimal)
     vat = defaultdict(Decimal)
     for row in _breakdown(inv):
@@ -67,20 +74,48 @@ def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SE
                  if (ln.vat_category or "S") == row.category and ln.vat_rate == row.rate] or inv.lines
         lines_sum = sum((ln.net_amount for ln in group), Decimal(0))
         for ln in group:
-            expense[ln.account] += ln.net_amount
+            expense[(ln.account, ln.cost_center or None)] += ln.net_amount
         # Document-level allowances and charges of this rate go to its largest line's account.
-        expense[max(group, key=lambda ln: ln.net_amount).account] += row.base - lines_sum
+        largest = max(group, key=lambda ln: ln.net_amount)
+        expense[(largest.account, largest.cost_center or None)] += row.base - lines_sum
         _vat_lines(vat, row, self_assessed_rate)
-    result = [{"account": acc, "debit": _q(amount), "text": inv.number}
-              for acc, amount in expense.items() if amount]
+    result = [{"account": acc, "debit": _q(amount), "text": inv.number,
+               **({"cost_center": cc} if cc else {})}
+              for (acc, cc), amount in expense.items() if amount]
     for (account, side), amount in vat.items():
         if amount:
             result.append({"account": account, side: _q(amount), "text": inv.number})
+    if inv.kind == "invoice" and (inv.prepaid or 0) > 0:
+        result += clearing_lines(inv.vat_breakdown, inv.prepaid, inv.number or "")
     total_debit = sum((ln.get("debit", Decimal(0)) for ln in result), Decimal(0))
     total_credit = sum((ln.get("credit", Decimal(0)) for ln in result), Decimal(0))
-    result.append({"account": posting_account("payables"), "credit": total_debit - total_credit,
+    result.append({"account": payable_account(inv), "credit": total_debit - total_credit,
                    "text": f"{inv.number} {inv.supplier.name if inv.supplier else ''}"[:200]})
     return result
+
+
+def payable_account(inv: SupplierInvoice) -> str:
+    """The account the invoice credits (and its payments debit): personal or collective."""
+    if inv.payable_account:
+        return inv.payable_account  # fixed when it was posted
+    if inv.supplier is None:
+        return posting_account("payables")
+    return personal_payable_account(inv.supplier, inv.issue_date or date.today())
+
+
+def _check_cost_centers(inv: SupplierInvoice) -> None:
+    codes = sorted({ln.cost_center for ln in inv.lines if ln.cost_center})
+    unknown = sorted(set(codes) - set(CostCenter.objects(code__in=codes, active=True)
+                                      .scalar("code"))) if codes else []
+    if unknown:
+        raise RuleError(N_("Kostenstelle %(codes)s gibt es nicht (oder sie ist inaktiv)"),
+                        codes=tuple(unknown))
+    bare = sorted({ln.account for ln in inv.lines if not ln.cost_center})
+    strict = sorted(Account.objects(number__in=bare, cost_center_required=True)
+                    .scalar("number")) if bare else []
+    if strict:
+        raise RuleError(N_("Konto %(accounts)s verlangt eine Kostenstelle; bitte bei den "
+                           "Positionen eintragen"), accounts=tuple(strict))
 
 
 def _breakdown(inv: SupplierInvoice):

@@ -106,3 +106,35 @@ def test_auditor_reads_but_cannot_upload_or_act(app, client, login):
     token = csrf_token_from(client.get("/admin/").data)
     assert client.post(f"/payables/{inv_id}/act", data={"csrf_token": token,
                                                         "action": "check"}).status_code == 403
+
+
+def test_cost_centre_on_a_line_and_a_payment_with_skonto_from_the_screen(app, client, login):
+    from datetime import date
+    from decimal import Decimal as D
+
+    from models.cost_center import CostCenter
+    from models.ledger import JournalEntry
+
+    CostCenter(code="LAGER", name="Lager").save()
+    make_supplier(default_account="4980")
+    login("finance", email="erfasser@firma.example.com")
+    _upload(client, [("re.xml", cii_xml(Sample(terms="#SKONTO#TAGE=14#PROZENT=2.00#")))])
+    inv = SupplierInvoice.objects.get()
+    page = client.get(f"/payables/{inv.pk}").get_data(as_text=True)
+    assert 'name="cost_center_0"' in page and "Kostenstelle" in page
+    _act(client, inv, "accounts", account_0="4980", cost_center_0="LAGER")
+    assert SupplierInvoice.objects.get().lines[0].cost_center == "LAGER"
+    _act(client, inv, "check")
+    client.get("/logout")
+    login("finance", email="freigabe@firma.example.com")
+    _act(client, inv, "approve")
+    inv = SupplierInvoice.objects.get()
+    entry = JournalEntry.objects.get(pk=inv.journal_entry)
+    assert ("4980", "LAGER") in [(ln.account, ln.cost_center) for ln in entry.lines]
+    # 148.75 less 2 % Skonto (2.98) paid on 02.12.2026, within the period (until 04.12.)
+    _act(client, inv, "payment", amount="145,77", date="2026-12-02", skonto="1", key="P1")
+    paid = SupplierInvoice.objects.get()
+    assert paid.open_amount == D("0.00") and paid.payments[0].discount == D("2.98")
+    assert paid.payments[0].date == date(2026, 12, 2)
+    page = client.get(f"/payables/{inv.pk}").get_data(as_text=True)
+    assert "Skonto abgezogen" in page and "2,98" in page

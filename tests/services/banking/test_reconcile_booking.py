@@ -228,3 +228,34 @@ def test_a_supplier_invoice_is_paid_from_the_statement_by_its_number(app, bank_a
     # a second run proposes nothing for it any more
     from services.banking.reconcile_items import all_open_items
     assert all(i.key != f"supplier_invoice:{inv.pk}" for i in all_open_items())
+
+
+def test_a_supplier_invoice_paid_less_skonto_in_time_is_booked_with_the_discount(app,
+                                                                                bank_account):
+    """The statement's debit of the discounted amount is matched with the Skonto and booked."""
+    from models.supplier_invoice import SupplierInvoice
+    from services.payables import approval, intake
+    from tests.factories import make_supplier, make_user
+    from tests.services.payables.samples import Sample, cii_xml
+
+    capturer, approver = make_user("finance"), make_user("finance")
+    make_supplier(default_account="4980")
+    sample = Sample(terms="#SKONTO#TAGE=14#PROZENT=2.00#")  # 20.11. + 14 days = 04.12.2026
+    result = intake.import_invoice_file(cii_xml(sample), "re.xml", user=capturer.email,
+                                        today=date(2026, 11, 25))
+    inv = approval.approve_invoice(approval.check_invoice(result.invoice, capturer), approver,
+                                   today=date(2026, 11, 25))
+    # 148.75 less 2 % (2.975 → 2.98) = 145.77, debited on 04.12., the last day
+    load(tx(D("-145.77"), day=date(2026, 12, 4), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+            purpose=f"Rechnung {inv.number}", ref="S"))
+    t = BankTransaction.objects.get()
+    best = reconcile.proposals_for(t)[0]
+    assert best.parts[0].item.key == f"supplier_invoice:{inv.pk}"
+    assert best.parts[0].discount == D("2.98")
+    reconcile.book(t.pk, reconcile.parts_to_allocations(best.parts), "fibu")
+    paid = SupplierInvoice.objects.get(pk=inv.pk)
+    assert paid.open_amount == D("0.00") and paid.payments[0].discount == D("2.98")
+    entry = JournalEntry.objects.get(pk=paid.payments[0].entry_id)
+    # input VAT back: 2.98 × 19/119 = 0.4758 → 0.48; Erhaltene Skonti 19 % (3736): 2.50
+    assert bank_lines(entry) == [("1200", D("0.00"), D("145.77")), ("1576", D("0.00"), D("0.48")),
+                                 ("1600", D("148.75"), D("0.00")), ("3736", D("0.00"), D("2.50"))]

@@ -189,7 +189,27 @@ def test_a_skonto_deadline_brings_the_invoice_into_an_earlier_run(app):
     inv = _posted_supplier_invoice(terms="#SKONTO#TAGE=14#PROZENT=2.00#")  # until 04.12.
     pay = sepa.create_run(date(2026, 12, 4), date(2026, 12, 2), "clerk@firma")
     assert [i.key for i in pay.items] == [f"supplier-invoice:{inv.pk}"]
-    assert pay.items[0].amount == D("148.75")  # the discount is not deducted (not booked yet)
+    # executed by the deadline: 148.75 less 2 % Skonto (2.975 → 2.98) = 145.77
+    assert pay.items[0].amount == D("145.77") and "abzgl. Skonto 2,98" in pay.items[0].purpose
+    late = sepa.create_run(date(2026, 12, 4), date(2026, 12, 5), "other@firma")
+    assert late.items[0].amount == D("148.75")  # executed after it: the full amount
+    sepa.cancel_run(late.pk, "other@firma")
+    done = sepa.release_run(pay.pk, "boss@firma", pay.version)
+    for name, xml in files_of(done).items():
+        assert texts(xml, "InstdAmt") == ["145.77"]
+    # the debit on the statement settles it with the Skonto, booked with the VAT correction
+    from models.ledger import JournalEntry
+    from models.supplier_invoice import SupplierInvoice
+    from services.banking.reconcile_items import settle
+    settle(f"supplier_invoice:{inv.pk}", amount=D("145.77"), day=date(2026, 12, 3), user="fibu",
+           key="bank:tx1:0", bank_account="1200", reference="SEPA", discount=D("2.98"))
+    paid = SupplierInvoice.objects.get(pk=inv.pk)
+    assert paid.open_amount == D("0.00") and not sepa.in_payment(pay.items[0].key)
+    entry = JournalEntry.objects.get(pk=paid.payments[0].entry_id)
+    # 2.98 × 19/119 = 0.4758 → 0.48 input VAT back, 2.50 to Erhaltene Skonti 19 % (3736)
+    assert sorted((ln.account, ln.debit, ln.credit) for ln in entry.lines) == [
+        ("1200", D("0.00"), D("145.77")), ("1576", D("0.00"), D("0.48")),
+        ("1600", D("148.75"), D("0.00")), ("3736", D("0.00"), D("2.50"))]
 
 
 def test_a_run_pays_from_the_chosen_bank_account(app):

@@ -58,10 +58,15 @@ def test_several_rates_with_allowances_are_posted_by_hand_computed_figures(peopl
     # 19 %: A 125.00 (3400) + C 105.00 (4980) − 10.00 + 7.50 = 227.50: the −2.50 of the
     # document go to the larger line's account: 3400 122.50. 7 %: B 13.97 (4980).
     # 4980 = 105.00 + 13.97 = 118.97. VAT 227.50 × 19 % = 43.225 → 43.23; 13.97 × 7 % = 0.98.
-    # Payable: 122.50 + 118.97 + 43.23 + 0.98 = 285.68.
+    # Gross: 122.50 + 118.97 + 43.23 + 0.98 = 285.68, less the advance of 50.00 already paid:
+    # payable 235.68. The advance is cleared, split by the gross of each rate: 19 % 270.73,
+    # 7 % 14.95: 50 × 270.73 / 285.68 = 47.383 → 47.38 (VAT × 19/119 = 7.5649 → 7.56, net
+    # 39.82 off 1518), 7 %: 2.62 (VAT × 7/107 = 0.1714 → 0.17, net 2.45 off 1511).
     lines, entry = lines_of(inv.journal_entry)
-    assert lines == [("1571", D("0.98"), D("0.00")), ("1576", D("43.23"), D("0.00")),
-                     ("1600", D("0.00"), D("285.68")), ("3400", D("122.50"), D("0.00")),
+    assert lines == [("1511", D("0.00"), D("2.45")), ("1518", D("0.00"), D("39.82")),
+                     ("1571", D("0.00"), D("0.17")), ("1571", D("0.98"), D("0.00")),
+                     ("1576", D("0.00"), D("7.56")), ("1576", D("43.23"), D("0.00")),
+                     ("1600", D("0.00"), D("235.68")), ("3400", D("122.50"), D("0.00")),
                      ("4980", D("118.97"), D("0.00"))]
     assert entry.date == date(2026, 11, 20) and entry.source == "payables"
     assert entry.voucher_ref == f"ER:{inv.source_file}"
