@@ -114,6 +114,7 @@ def _init_blueprints(app: Flask) -> None:
         "archive",
         "banking",
         "budgets",
+        "calendar_feed",
         "closing",
         "datev",
         "dunning",

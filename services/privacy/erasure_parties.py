@@ -133,6 +133,7 @@ def erase_party(kind: str, record, *, user: str, reason: str, today: date) -> st
     if kind == "user":
         update["$set"].update(_locked_user())
         update["$inc"] = {"session_version": 1}
+        _drop_feed(record)
     changed = party.model._get_collection().update_one(
         {"_id": record.pk, "erased_at": None}, update)
     if changed.modified_count:
@@ -148,6 +149,7 @@ def anonymise_party(party: Party, record, *, user: str, reason: str) -> None:
     update = {"$set": {"erased_at": datetime.now(timezone.utc), "active": False,
                        "name": name}}
     if party.kind == "user":
+        _drop_feed(record)
         update["$set"].update(_locked_user())
         update["$set"]["email"] = f"geloescht-{record.pk}@invalid.invalid"
         update["$inc"] = {"session_version": 1}
@@ -205,6 +207,12 @@ def _check(party: Party, record, user: str) -> None:
         raise RuleError(N_("%(no)s hat noch %(count)s offene Rechnungen (Entwürfe oder "
                            "unbezahlt): erst ausgleichen, stornieren oder löschen, dann "
                            "löschen (Art. 17 Abs. 3 e DSGVO)."), no=label, count=str(still_open))
+
+
+def _drop_feed(user) -> None:
+    from models.compliance import CalendarFeed
+
+    CalendarFeed.objects(pk=user.pk).delete()   # the secret calendar URL stops at once
 
 
 def _locked_user() -> dict:

@@ -26,7 +26,9 @@ PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": 
           # the API's description (no data; test_api_basics checks it)
           "api-docs.openapi_json": 200, "api_docs.docs": 200,
           # issue 18: the one-time invitation link (an unknown token answers 404)
-          "invitation.accept": 404}
+          "invitation.accept": 404,
+          # issue 19: a user's secret calendar feed URL (an unknown token answers 404)
+          "calendar_feed.feed": 404}
 # The policy the business asked for, stated independently of the view classes.
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
@@ -252,6 +254,9 @@ SCREEN_WRITERS = {
     **{f"it_ops.{name}": {"admin", "support"} for name in (
         "issue", "take_back", "status", "assign", "release", "reveal")},
     "compliance.done": {"admin", "finance", "hr", "support"},
+    # each user's own feed URL (create anew / revoke); the feed itself is public by token
+    "compliance.feed_create": {"admin", "finance", "hr", "support"},
+    "compliance.feed_revoke": {"admin", "finance", "hr", "support"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.
