@@ -42,40 +42,16 @@ def erase(key, kind, reason, as_user):
     """Erasure (Art. 17): delete now what need not be kept, restrict what the books or the
     payroll account need until their retention ends (then the job anonymises it)."""
     from services.archive.retention_rules import today_berlin
+    from services.privacy.erasure_parties import erase_subject
 
-    if kind != "employee":
-        return _erase_party(kind, key, reason, as_user, today_berlin())
-    from models.employee import Employee
-    from services.privacy.erasure import erase_employee
-
-    employee = Employee.objects(personnel_no=key).first()
-    if employee is None:
-        raise click.ClickException(f"there is no employee {key}")
     try:
-        step = erase_employee(employee, user=as_user, reason=reason, today=today_berlin())
+        step, record = erase_subject(kind, key, user=as_user, reason=reason,
+                                     today=today_berlin())
     except BusinessRuleError as exc:
         raise click.ClickException(str(exc)) from None
-    employee.reload()
     if step == "restricted":
-        click.echo(f"{key}: contact and bank data deleted; payroll account restricted "
-                   f"until {employee.restricted_until} (then anonymised by privacy_erasure)")
-    else:
-        click.echo(f"{key}: anonymised")
-
-
-def _erase_party(kind, key, reason, as_user, today):
-    from services.privacy.erasure_parties import erase_party, find_party
-
-    record = find_party(kind, key)
-    if record is None:
-        raise click.ClickException(f"there is no {kind} {key}")
-    try:
-        step = erase_party(kind, record, user=as_user, reason=reason, today=today)
-    except BusinessRuleError as exc:
-        raise click.ClickException(str(exc)) from None
-    record.reload()
-    if step == "restricted":
-        click.echo(f"{key}: contact data deleted; record restricted until "
+        kept = "payroll account" if kind == "employee" else "record"
+        click.echo(f"{key}: contact data deleted; {kept} restricted until "
                    f"{record.restricted_until} (then anonymised by privacy_erasure)")
     else:
         click.echo(f"{key}: anonymised")

@@ -225,3 +225,29 @@ def _log(party, record, step, fields, user, reason, until, basis) -> None:
                     pseudonym=pseudonym(party, record), step=step, fields=list(fields),
                     restricted_until=until, legal_basis=basis, reason=reason,
                     by=user).save()
+
+
+KINDS = ("employee", "customer", "supplier", "user")
+
+
+def erase_subject(kind: str, key: str, *, user: str, reason: str, today: date):
+    """Erase a person of any kind by number (or a user's e-mail); return (step, record)."""
+    from models.employee import Employee
+    from services.privacy.erasure import erase_employee
+
+    if kind not in KINDS:
+        raise RuleError(N_("Unbekannte Art der Person: %(kind)s"), kind=kind)
+    if not (reason or "").strip():
+        raise RuleError(N_("Bitte den Anlass der Löschung angeben (z. B. Antrag vom …)."))
+    if kind == "employee":
+        record = Employee.objects(personnel_no=(key or "").strip()).first()
+    else:
+        record = find_party(kind, key)
+    if record is None:
+        raise RuleError(N_("Keine Person dieser Art mit „%(key)s“ gefunden."), key=key)
+    if kind == "employee":
+        step = erase_employee(record, user=user, reason=reason, today=today)
+    else:
+        step = erase_party(kind, record, user=user, reason=reason, today=today)
+    record.reload()
+    return step, record

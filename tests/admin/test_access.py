@@ -189,6 +189,7 @@ SCREEN_READERS = {
     "ticket_ops.index": {"admin", "support", "auditor"},
     "privacy.subject_access": {"admin"},
     "privacy.processing_pdf": {"admin", "auditor"},
+    "privacy.erasure": {"admin"},
     "bank.index": FINANCE_READ, "bank.transaction": FINANCE_READ,
     # issue 15: the list and upload are finance's; an unknown invoice id is 404 for everyone
     # logged in (an approver of any role opens the invoices it approves; the per-invoice
@@ -239,6 +240,7 @@ SCREEN_WRITERS = {
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
+    "privacy.erasure": {"admin"},  # erases or restricts a person (erasure log)
     "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
     "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
     "payables.upload": {"admin", "finance"},

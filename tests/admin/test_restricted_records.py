@@ -77,3 +77,25 @@ def test_finance_no_longer_sees_a_restricted_customer(app, client, login):
     assert "Kunde Sichtbar" in listing and "Kundin Verborgen" not in listing
     assert str(customer.pk) not in client.get("/search?q=Kundin").get_data(as_text=True)
     assert str(visible.pk) in client.get("/search?q=Kunde").get_data(as_text=True)
+
+
+def test_a_restricted_supplier_is_not_offered_in_forms(app, client, login):
+    from decimal import Decimal
+
+    from models.supplier_invoice import SupplierInvoice
+    from tests.factories import make_supplier
+
+    with app.app_context():
+        hidden = make_supplier(name="Südhandel Eingeschränkt")
+        inv = SupplierInvoice(supplier=hidden, issue_date=date(2026, 2, 2),
+                              gross_total=Decimal("10.00"), amount_due=Decimal("10.00"),
+                              paid_total=Decimal("10.00")).save()
+        SupplierInvoice._get_collection().update_one({"_id": inv.pk},
+                                                     {"$set": {"status": "posted"}})
+        assert erase_party("supplier", hidden, user="dsb", reason="x",
+                           today=date(2026, 12, 1)) == "restricted"
+        shown = make_supplier(name="Südhandel Offen")
+    login("warehouse")
+    found = client.get("/admin/stock/ajax/lookup/?name=supplier&query=Südhandel").get_json()
+    ids = {str(row[0]) for row in found}
+    assert str(shown.pk) in ids and str(hidden.pk) not in ids

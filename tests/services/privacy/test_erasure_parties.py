@@ -198,4 +198,4 @@ def test_cli_erase_a_customer(app, runner):
         result.output
     result = runner.invoke(args=["privacy", "erase", "--kind", "supplier", "L-404",
                                  "--reason", "Antrag"])
-    assert result.exit_code == 1 and "no supplier L-404" in result.output
+    assert result.exit_code == 1 and "Keine Person dieser Art mit „L-404“" in result.output
