@@ -46,8 +46,20 @@ def _last(query, field):
     return getattr(doc, field) if doc else None
 
 
+def _account_last(party):
+    """The last journal entry on the party's personal account (a payment may come later)."""
+    if not party.account_no:
+        return None
+    return _last(JournalEntry.objects(lines__account=party.account_no), "date")
+
+
+def _latest(*days):
+    return max((d for d in days if d), default=None)
+
+
 def _customer_last(c):
-    return _last(Invoice.objects(customer=c.pk, status__in=BOOKED_INVOICE), "issue_date")
+    return _latest(_last(Invoice.objects(customer=c.pk, status__in=BOOKED_INVOICE),
+                         "issue_date"), _account_last(c))
 
 
 def _customer_open(c):
@@ -55,8 +67,9 @@ def _customer_open(c):
 
 
 def _supplier_last(s):
-    return _last(SupplierInvoice.objects(supplier=s.pk, status__in=BOOKED_SUPPLIER_INVOICE),
-                 "issue_date")
+    return _latest(_last(SupplierInvoice.objects(supplier=s.pk,
+                                                 status__in=BOOKED_SUPPLIER_INVOICE),
+                         "issue_date"), _account_last(s))
 
 
 def _supplier_open(s):
@@ -73,7 +86,7 @@ def _user_last(u):
              for field in ("created_by", "posted_by")]
     dates.append(_last(Invoice.objects(issued_by=u.email, status__in=BOOKED_INVOICE),
                        "issue_date"))
-    return max((d for d in dates if d), default=None)
+    return _latest(*dates)
 
 
 PARTIES = {

@@ -78,6 +78,19 @@ def test_a_customer_with_a_booked_invoice_is_restricted_until_the_books_expire(a
         assert purge_restricted_parties(date(2036, 1, 2)) == 0
 
 
+def test_a_later_payment_on_the_personal_account_extends_the_books_retention(app):
+    with app.app_context():
+        customer = make_customer(account_no="10002")
+        Account(number="10002", name=customer.name, type="asset").save()
+        _booked_invoice(customer, issued=date(2025, 12, 10))
+        posting.post_new_entry(
+            date=date(2026, 1, 20), text="Zahlung RE-2025-0001", source="manual", user="u",
+            lines=[{"account": "1200", "debit": Decimal("119.00")},
+                   {"account": "10002", "credit": Decimal("119.00")}])
+        erase_party("customer", customer, user="u", reason="x", today=TODAY)
+        assert Customer.objects.get(pk=customer.pk).restricted_until == date(2036, 12, 31)
+
+
 def test_without_a_personal_account_the_invoice_retention_counts(app):
     with app.app_context():
         customer = make_customer()
