@@ -62,8 +62,7 @@ def _init_field_encryption(app: Flask) -> None:
     """Keys for the fields stored encrypted (licence keys): environment or data dir."""
     from services.core import field_crypto
 
-    field_crypto.configure(field_crypto.load_keys(app.config.get("FIELD_KEYS"),
-                                                  app.config["DATA_DIR"]))
+    field_crypto.configure_from(app.config.get("FIELD_KEYS"), app.config["DATA_DIR"])
 
 
 def _init_database(app: Flask) -> None:

@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 TOKEN_PREFIX = "gAAAAA"   # every Fernet token starts so (version byte 0x80, base64)
 _cipher: MultiFernet | None = None
+_source: tuple[str | None, Path] | None = None
 
 
 class UnreadableSecret(str):
@@ -42,7 +43,15 @@ def configure(keys: list[bytes]) -> None:
     _cipher = MultiFernet([Fernet(k) for k in keys])
 
 
+def configure_from(env_value: str | None, data_dir: Path) -> None:
+    """Read the keys on first use (so `--help` or a health check creates no key file)."""
+    global _cipher, _source
+    _cipher, _source = None, (env_value, Path(data_dir))
+
+
 def _require() -> MultiFernet:
+    if _cipher is None and _source is not None:
+        configure(load_keys(*_source))
     if _cipher is None:
         raise RuntimeError("field encryption is not configured (create_app configures it)")
     return _cipher

@@ -39,8 +39,8 @@ def test_the_database_holds_only_a_token_the_data_dir_key_opens(app):
 
 def test_a_new_key_goes_first_and_the_old_one_still_opens_old_tokens(app, restore_keys):
     with app.app_context():
+        licence = make_licence(licence_key=KEY)   # the first use creates the key file
         old = (app.config["DATA_DIR"] / "field_key").read_bytes()
-        licence = make_licence(licence_key=KEY)
         new = Fernet.generate_key()
         field_crypto.configure(field_crypto.load_keys(f"{new.decode()},{old.decode()}",
                                                       app.config["DATA_DIR"]))
