@@ -21,6 +21,7 @@ def create_app(config=None) -> Flask:
         from services.core.logging_json import configure_logging
         configure_logging(app.config.get("LOG_LEVEL", "INFO"))
 
+    _init_field_encryption(app)
     _init_database(app)
     _init_extensions(app)
     _init_blueprints(app)
@@ -55,6 +56,13 @@ def _trust_proxies(app: Flask, count: int) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=0)
+
+
+def _init_field_encryption(app: Flask) -> None:
+    """Keys for the fields stored encrypted (licence keys): environment or data dir."""
+    from services.core import field_crypto
+
+    field_crypto.configure_from(app.config.get("FIELD_KEYS"), app.config["DATA_DIR"])
 
 
 def _init_database(app: Flask) -> None:
@@ -105,6 +113,7 @@ def _init_blueprints(app: Flask) -> None:
         "archive",
         "banking",
         "budgets",
+        "calendar_feed",
         "closing",
         "datev",
         "direct_debit",

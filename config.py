@@ -82,6 +82,9 @@ class Config:
         # encryption key (urlsafe base64 of 32 bytes) and how many to keep.
         self.BACKUP_DIR = Path(env.get("BACKOFFICE_BACKUP_DIR", self.DATA_DIR / "backups"))
         self.BACKUP_KEY = env.get("BACKOFFICE_BACKUP_KEY") or None
+        # Fernet keys of fields stored encrypted (licence keys), comma-separated, the first
+        # encrypts; unset: the file `field_key` in DATA_DIR (services.core.field_crypto).
+        self.FIELD_KEYS = env.get("BACKOFFICE_FIELD_KEYS") or None
         self.BACKUP_KEEP_DAILY = int(env.get("BACKOFFICE_BACKUP_KEEP_DAILY", "7"))
         self.BACKUP_KEEP_WEEKLY = int(env.get("BACKOFFICE_BACKUP_KEEP_WEEKLY", "4"))
         self.BACKUP_KEEP_MONTHLY = int(env.get("BACKOFFICE_BACKUP_KEEP_MONTHLY", "12"))

@@ -25,7 +25,8 @@ from admin.payables import ApprovalRuleView, payables_menu_link
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, CostCenterView, JournalEntryView, add_ledger_links
-from admin.privacy import DataBreachView, ProcessingActivityView, subject_access_menu_link
+from admin.privacy import (DataBreachView, ProcessingActivityView, erasure_menu_link,
+                           subject_access_menu_link)
 from admin.procurement import StockItemView, SupplierView
 from admin.labels import menu_label
 from admin.operations import OPERATIONS_PAGES, OPERATIONS_VIEWS
@@ -171,6 +172,7 @@ def init_admin(app) -> Admin:
                                   category=menu_label("Import")))
     admin.add_link(payroll_menu_link())
     admin.add_link(subject_access_menu_link())
+    admin.add_link(erasure_menu_link())
     admin.add_link(payables_menu_link())
     from admin.hr import absence_menu_links
     for link in absence_menu_links():

@@ -21,7 +21,12 @@ class ReferenceLookup(QueryAjaxModelLoader):
                          placeholder=_l("Zum Suchen tippen …"))
 
     def base_query(self):
-        """The documents the form may offer (subclasses narrow it)."""
+        """The documents the form may offer (subclasses narrow it); never a restricted one
+        (Art. 18: kept for retention only, not for new documents)."""
+        if "restricted_until" in self.model._fields:
+            from services.privacy.restriction import NOT_RESTRICTED
+
+            return self.model.objects(__raw__=NOT_RESTRICTED)
         return self.model.objects
 
     def get_one(self, pk):

@@ -434,3 +434,22 @@ class HomeView(AdminIndexView):
         from views.dashboard import tiles_for
 
         return self.render("admin/home.html", tiles=tiles_for(current_user))
+
+
+class RestrictedHiddenMixin:
+    """Records under restricted processing (Art. 18) stay out of lists, counts, exports and
+    details for everyone but admins and auditors (services.privacy.restriction)."""
+
+    def get_query(self):
+        from services.privacy.restriction import visible_to
+
+        return visible_to(super().get_query(), current_user)
+
+    def get_count_query(self):
+        return self.get_query()
+
+    def get_one(self, id):
+        from bson import ObjectId
+
+        return self.get_query().filter(pk=ObjectId(id)).first() if ObjectId.is_valid(id) \
+            else None

@@ -43,12 +43,32 @@ class ComplianceCalendarView(SecuredBaseView):
         return calendar_for(current_user, start, end)
 
     @expose("/")
-    def index(self):
+    def index(self, feed_url=None):
+        from services.compliance.feed import active_feed
+
         start, end = _range()
         today = berlin_today()
         items = self._items(start, end)
         return self.render("admin/compliance_calendar.html", items=items, today=today,
-                           may_write=self.may_write())
+                           may_write=self.may_write(), feed=active_feed(current_user),
+                           feed_url=feed_url)
+
+    @expose("/feed", methods=("POST",))
+    def feed_create(self):
+        """A new secret feed URL, shown once on this page (the previous one stops working)."""
+        from services.compliance.feed import create_feed
+
+        token = create_feed(current_user)
+        return self.index(feed_url=url_for("calendar_feed.feed", token=token, _external=True))
+
+    @expose("/feed/revoke", methods=("POST",))
+    def feed_revoke(self):
+        from services.compliance.feed import revoke_feed
+
+        if revoke_feed(current_user):
+            flash(_("Das Kalender-Abonnement ist widerrufen; die Adresse liefert nichts mehr."),
+                  "success")
+        return redirect(url_for(".index"))
 
     @expose("/calendar.ics")
     def ical(self):

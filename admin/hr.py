@@ -6,12 +6,12 @@ from flask_admin.actions import action
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from admin.base import SecuredModelView, money_formatter, run_step
+from admin.base import RestrictedHiddenMixin, SecuredModelView, money_formatter, run_step
 
 HR_ROLES = ("admin", "hr")
 
 
-class EmployeeView(SecuredModelView):
+class EmployeeView(RestrictedHiddenMixin, SecuredModelView):
     read_roles = write_roles = HR_ROLES
     column_list = ("personnel_no", "last_name", "first_name", "department", "position",
                    "hire_date", "monthly_gross", "status")

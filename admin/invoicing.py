@@ -6,7 +6,8 @@ from flask_admin.actions import action
 from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
-from admin.base import FrozenDocumentsMixin, SecuredModelView, current_user_label, run_step
+from admin.base import (FrozenDocumentsMixin, RestrictedHiddenMixin, SecuredModelView,
+                        current_user_label, run_step)
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
 from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
@@ -16,7 +17,7 @@ from services.core.formatting import format_money_de
 from views.i18n import _, _l
 
 
-class CustomerView(SecuredModelView):
+class CustomerView(RestrictedHiddenMixin, SecuredModelView):
     read_roles, write_roles = FINANCE_READ, FINANCE_WRITE
     allow_delete = False  # invoices refer to customers: deactivate instead
     column_list = ("customer_no", "account_no", "name", "postal_code", "city", "country",
@@ -24,7 +25,8 @@ class CustomerView(SecuredModelView):
     column_searchable_list = ("customer_no", "name", "city", "vat_id", "email")
     column_filters = ("country", "active")
     column_default_sort = "name"
-    form_excluded_columns = ("created_at", "updated_at", "account_no")
+    form_excluded_columns = ("created_at", "updated_at", "account_no", "restricted_until",
+                             "erased_at")
 
     def after_model_change(self, form, model, is_created):
         """A new customer gets its personal account (Debitor) at once."""

@@ -401,6 +401,8 @@ CODES = {
     # kinds of data subjects (subject access)
     "employee": _l("Mitarbeiter/in"), "applicant": _l("Bewerber/in"),
     "user": _l("Benutzerkonto"),
+    # steps of the erasure log (Art. 17/18 DSGVO)
+    "restricted": _l("eingeschränkt"), "anonymised": _l("anonymisiert"), "erased": _l("gelöscht"),
     # archive retention
     "de": "Deutsch", "en": "English",
     "years": _l("Jahre"), "months": _l("Monate"), "year_end": _l("Ende des Jahres"),
@@ -493,7 +495,7 @@ MENU = {
     "Backups": _l("Datensicherungen"),
     "Data protection": _l("Datenschutz"),
     "Processing activities": _l("Verarbeitungsverzeichnis"),
-    "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"),
+    "Data breaches": _l("Datenpannen"), "Subject access": _l("Auskunft (Art. 15)"), "Erasure": _l("Löschung (Art. 17)"),
     "Absences": _l("Abwesenheiten"), "Absence types": _l("Abwesenheitsarten"),
     "Leave policy": _l("Urlaubsregeln"), "My absences": _l("Meine Abwesenheiten"),
     "Team calendar": _l("Teamkalender"), "My data": _l("Meine Daten"),

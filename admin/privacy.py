@@ -18,6 +18,13 @@ def subject_access_menu_link() -> MenuLink:
                          category=menu_label("Data protection"))
 
 
+def erasure_menu_link() -> MenuLink:
+    from admin.labels import menu_label
+
+    return AdminMenuLink(name=menu_label("Erasure"), url="/privacy/erasure",
+                         category=menu_label("Data protection"))
+
+
 def _report_due(view, context, model, name):
     from views.i18n import de_datetime
 

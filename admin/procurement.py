@@ -1,6 +1,6 @@
 """Suppliers and stock items."""
 from admin.ajax import ReferenceLookup
-from admin.base import SecuredModelView, money_formatter
+from admin.base import RestrictedHiddenMixin, SecuredModelView, money_formatter
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
 from services.core.formatting import format_decimal_de
@@ -10,7 +10,7 @@ SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
 
 
-class SupplierView(SecuredModelView):
+class SupplierView(RestrictedHiddenMixin, SecuredModelView):
     read_roles, write_roles = SUPPLY_READ, SUPPLY_WRITE
     column_labels = COMMON
     column_list = ("supplier_no", "account_no", "name", "city", "country", "vat_id",
@@ -18,7 +18,8 @@ class SupplierView(SecuredModelView):
     column_searchable_list = ("supplier_no", "name", "city", "vat_id", "email")
     column_filters = ("country", "category", "active", "payment_terms_days")
     column_default_sort = "name"
-    form_excluded_columns = ("created_at", "updated_at", "account_no")
+    form_excluded_columns = ("created_at", "updated_at", "account_no", "restricted_until",
+                             "erased_at")
     details_template = "admin/supplier_details.html"
 
     def after_model_change(self, form, model, is_created):

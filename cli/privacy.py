@@ -32,26 +32,26 @@ def export(kind, key, output):
 
 
 @group.command("erase")
-@click.argument("personnel_no")
+@click.argument("key")
+@click.option("--kind", type=click.Choice(("employee", "customer", "supplier", "user")),
+              default="employee", show_default=True,
+              help="KEY is a personnel, customer or supplier number or a user's e-mail.")
 @click.option("--reason", required=True, help="The request (e.g. 'Antrag vom 02.12.2026').")
 @click.option("--as-user", default="cli", help="Recorded in the erasure log.")
-def erase(personnel_no, reason, as_user):
-    """Erasure (Art. 17) of a former employee: delete now what need not be kept, restrict
-    the payroll account until its retention ends (then the job anonymises it)."""
-    from models.employee import Employee
+def erase(key, kind, reason, as_user):
+    """Erasure (Art. 17): delete now what need not be kept, restrict what the books or the
+    payroll account need until their retention ends (then the job anonymises it)."""
     from services.archive.retention_rules import today_berlin
-    from services.privacy.erasure import erase_employee
+    from services.privacy.erasure_parties import erase_subject
 
-    employee = Employee.objects(personnel_no=personnel_no).first()
-    if employee is None:
-        raise click.ClickException(f"there is no employee {personnel_no}")
     try:
-        step = erase_employee(employee, user=as_user, reason=reason, today=today_berlin())
+        step, record = erase_subject(kind, key, user=as_user, reason=reason,
+                                     today=today_berlin())
     except BusinessRuleError as exc:
         raise click.ClickException(str(exc)) from None
-    employee.reload()
     if step == "restricted":
-        click.echo(f"{personnel_no}: contact and bank data deleted; payroll account restricted "
-                   f"until {employee.restricted_until} (then anonymised by privacy_erasure)")
+        kept = "payroll account" if kind == "employee" else "record"
+        click.echo(f"{key}: contact data deleted; {kept} restricted until "
+                   f"{record.restricted_until} (then anonymised by privacy_erasure)")
     else:
-        click.echo(f"{personnel_no}: anonymised")
+        click.echo(f"{key}: anonymised")

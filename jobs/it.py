@@ -3,12 +3,15 @@ from datetime import timedelta
 
 
 def it_watch_job(ctx) -> dict:
-    """Count warranties and licence renewals ending within 30 days and over-assigned licences."""
+    """Count warranties and renewals ending within 30 days, over-assigned licences; re-encrypt keys."""
     from services.it.watch import watch_list
 
     found = watch_list(ctx.today)
     counts = found.counts()
     counts["over_assigned_products"] = [lic.product for lic in found.over_assigned][:50]
+    from services.it.licences import reencrypt_keys
+
+    counts["licence_keys_encrypted"] = reencrypt_keys()
     return counts
 
 

@@ -52,7 +52,7 @@ from models.ticket import Ticket, TicketEvent
 from models.user import User
 from models.it_asset import Asset, AssetHandover, Licence
 from models.contract import Contract
-from models.compliance import ComplianceDone, ComplianceSettings
+from models.compliance import CalendarFeed, ComplianceDone, ComplianceSettings
 
 ALL_DOCUMENTS = (
     User, AuditEntry, Counter, CounterSlot, CounterOwner, LoginThrottle,
@@ -78,7 +78,8 @@ ALL_DOCUMENTS += (PaymentRun, PaymentClaim, PaymentPayee)
 ALL_DOCUMENTS += (DunningLevel, BaseRate, DunningBlock, DunningRun)
 ALL_DOCUMENTS += (PeriodBalance, BalanceHead, CostCenter)
 ALL_DOCUMENTS += (DatevExport, AssetClass, FixedAsset, Budget)
-ALL_DOCUMENTS += (Asset, AssetHandover, Licence, Contract, ComplianceSettings, ComplianceDone)
+ALL_DOCUMENTS += (Asset, AssetHandover, Licence, Contract, ComplianceSettings, ComplianceDone,
+                 CalendarFeed)
 ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSubscription,
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)

@@ -36,3 +36,19 @@ class ComplianceDone(me.Document):
     done_by = me.StringField(required=True)
 
     meta = {"collection": "compliance_done"}
+
+
+class CalendarFeed(me.Document):
+    """A user's subscribable iCal feed: the secret URL's token, stored as its SHA-256 only.
+
+    One per user (_id = the user's id): a new URL replaces the old one, revoking sets
+    `revoked_at` (services.compliance.feed).
+    """
+
+    id = me.ObjectIdField(primary_key=True)          # the user's _id
+    token_hash = me.StringField(required=True, unique=True, regex=r"^[0-9a-f]{64}$")
+    created_at = me.DateTimeField(required=True, default=utcnow)
+    revoked_at = me.DateTimeField()
+    last_used_at = me.DateTimeField()
+
+    meta = {"collection": "calendar_feeds"}

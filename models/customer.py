@@ -23,8 +23,11 @@ class Customer(TimestampedDocument):
     consumer = me.BooleanField(default=False)
     # personal account (Debitor/Kreditor), given once by services.ledger.personal_accounts
     account_no = me.StringField(regex=r"^\d{5,8}$")
+    # Art. 17/18 DSGVO (services.privacy.erasure_parties): kept restricted until, then anonymised
+    restricted_until = me.DateField()
+    erased_at = me.DateTimeField()
 
-    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name", "account_no"]}
+    meta = {"collection": "customers", "ordering": ["name"], "indexes": ["name", "account_no", "restricted_until"]}
 
     def __str__(self):
         return f"{self.customer_no} {self.name}"

@@ -100,3 +100,33 @@ class GermanDecimalField(wtf_fields.StringField):
         except ValueError as exc:
             self.data = None
             raise ValueError(str(exc)) from None
+
+
+class EncryptedStringField(BaseField):
+    """A text stored encrypted (services.core.field_crypto); read back as plain text.
+
+    Queries on it cannot match (each save gives a new token): it is for secrets that are
+    only read by their document, never searched.
+    """
+
+    def __init__(self, max_length=None, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        from services.core import field_crypto
+
+        return field_crypto.decrypt(value) if isinstance(value, str) else value
+
+    def to_mongo(self, value):
+        from services.core import field_crypto
+
+        if value is None or isinstance(value, field_crypto.UnreadableSecret):
+            return value   # an unreadable token is kept as stored, never encrypted twice
+        return field_crypto.encrypt(str(value))
+
+    def validate(self, value):
+        if not isinstance(value, str):
+            self.error("a text is required")
+        if self.max_length is not None and len(value) > self.max_length:
+            self.error(f"at most {self.max_length} characters")

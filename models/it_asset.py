@@ -4,7 +4,7 @@ import mongoengine as me
 from models.archive import ArchivedFile
 from models.base import TimestampedDocument, utcnow
 from models.employee import Employee
-from models.fields import MoneyField
+from models.fields import EncryptedStringField, MoneyField
 
 ASSET_TYPES = ("notebook", "desktop", "monitor", "phone", "tablet", "printer", "network_device",
                "peripheral", "other")
@@ -96,7 +96,7 @@ class Licence(TimestampedDocument):
     term_end = me.DateField()
     renewal_date = me.DateField()
     # write-only: never listed, exported or put in a form; shown masked, revealed audited
-    licence_key = me.StringField(max_length=2000)
+    licence_key = EncryptedStringField(max_length=2000)   # encrypted at rest
     assignments = me.ListField(me.EmbeddedDocumentField(LicenceSeat))
     # the number of assignments and a revision for compare-and-set (services.it.licences)
     assigned = me.IntField(default=0, min_value=0)

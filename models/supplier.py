@@ -23,9 +23,12 @@ class Supplier(TimestampedDocument):
     active = me.BooleanField(default=True)
     # personal account (Debitor/Kreditor), given once by services.ledger.personal_accounts
     account_no = me.StringField(regex=r"^\d{5,8}$")
+    # Art. 17/18 DSGVO (services.privacy.erasure_parties): kept restricted until, then anonymised
+    restricted_until = me.DateField()
+    erased_at = me.DateTimeField()
 
     meta = {"collection": "suppliers", "ordering": ["name"], "indexes": ["name", "vat_id", "iban", "tax_number",
-                                                                "account_no"]}
+                                                                "account_no", "restricted_until"]}
 
     def __str__(self):
         return f"{self.name} ({self.supplier_no})"

@@ -58,8 +58,11 @@ class User(me.Document):
     session_version = me.IntField(default=0)
     # the employee record of this user (self-service, and a manager's approvals)
     employee = me.ReferenceField("Employee")
+    # Art. 17/18 DSGVO (services.privacy.erasure_parties): kept restricted until, then anonymised
+    restricted_until = me.DateField()
+    erased_at = me.DateTimeField()
 
-    meta = {"collection": "users", "indexes": ["roles", "employee"]}
+    meta = {"collection": "users", "indexes": ["roles", "employee", "restricted_until"]}
 
     def __str__(self):
         return self.email

@@ -13,6 +13,7 @@ from models.employee import Employee
 from services.core.errors import BusinessRuleError
 from services.core.formatting import parse_date
 from services.hr import absences, team_calendar
+from services.privacy.restriction import is_restricted, may_see_restricted
 from views.frame import render_page
 from views.i18n import _, translated
 
@@ -39,8 +40,8 @@ def _employee_for_page():
     wanted = request.values.get("employee")
     if _is_hr() and wanted:
         found = Employee.objects(pk=wanted).first() if len(wanted) == 24 else None
-        if found is None:
-            abort(404)
+        if found is None or (is_restricted(found) and not may_see_restricted(current_user)):
+            abort(404)   # Art. 18: a restricted record is not processed for HR work
         return found
     return _own()
 

@@ -1,12 +1,13 @@
 """Data protection screens: subject access (Art. 15/20) and the printable record (Art. 30)."""
-from flask import Blueprint, Response, flash, request
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from services.core.errors import BusinessRuleError
+from services.core.formatting import format_date_de
 from services.privacy.registry import SUBJECTS
 from views.archive import content_disposition
 from views.frame import render_page
-from views.i18n import translated
+from views.i18n import _, translated
 from views.invoices import roles
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -35,6 +36,39 @@ def subject_access():
                 f"auskunft-{kind}-{key}.zip".replace("/", "_"), True)
             return response
     return render_page("privacy/subject_access.html", kinds=SUBJECTS, kind=kind, key=key)
+
+
+@bp.route("/erasure", methods=["GET", "POST"])
+@roles("admin")
+def erasure():
+    """Erase a person (Art. 17), keeping restricted what retention demands; the log below."""
+    from models.privacy_log import ErasureLogEntry
+    from services.archive.retention_rules import today_berlin
+    from services.privacy.erasure_parties import KINDS, erase_subject
+
+    kind = request.form.get("kind", "employee")
+    key, reason = request.form.get("key", "").strip(), request.form.get("reason", "").strip()
+    if request.method == "POST":
+        try:
+            step, record = erase_subject(kind, key, user=current_user.email, reason=reason,
+                                         today=today_berlin())
+        except BusinessRuleError as exc:
+            flash(translated(exc), "error")
+        else:
+            if step == "restricted":
+                flash(_("%(key)s: Kontaktdaten gelöscht; die übrigen Daten sind bis %(day)s "
+                        "eingeschränkt und werden danach anonymisiert.", key=key,
+                        day=format_date_de(record.restricted_until)), "success")
+            else:
+                flash(_("%(key)s: anonymisiert.", key=key), "success")
+            return redirect(url_for(".erasure"))
+    log = ErasureLogEntry.objects.order_by("-at").limit(50)
+    return render_page("privacy/erasure.html", kinds=KINDS, kind=kind, key=key, reason=reason,
+                       log=log, collection_kind=COLLECTION_KIND)
+
+
+COLLECTION_KIND = {"employees": "employee", "customers": "customer", "suppliers": "supplier",
+                   "users": "user"}
 
 
 @bp.route("/processing-activities.pdf")

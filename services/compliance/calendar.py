@@ -1,4 +1,5 @@
-"""One calendar of deadlines: statutory ones from the rules, contract deadlines, licence renewals."""
+"""One calendar of deadlines: statutory ones from the rules, contracts, licence renewals,
+mandatory instructions and trainings, ends of retention."""
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -9,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from models.compliance import ComplianceDone, ComplianceSettings
 from models.it_asset import Licence
+from models.user import User
 from services.compliance.days import next_working_day, nth_last_banking_day
 from services.compliance.rules import RULES, Rule
 from services.contracts.register import deadline_of, open_contracts
@@ -16,6 +18,7 @@ from services.core.messages import N_
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 IT_ROLES = ("admin", "support")
+HR_ROLES = ("admin", "hr")
 RESPONSIBLE_ROLES = ("admin", "finance", "hr", "support")
 
 
@@ -129,10 +132,78 @@ def licence_items(start: date, end: date) -> list[Item]:
             for lic in Licence.objects(renewal_date__gte=start, renewal_date__lte=end)]
 
 
+def training_items(start: date, end: date) -> list[Item]:
+    """Mandatory instructions falling due and trainings booked in the range, for HR and the
+    person (owner: the employee's user account)."""
+    from models.training import Training
+    from services.hr.training import due_dates
+
+    users = {raw["employee"]: str(raw["_id"]) for raw in User.objects(
+        employee__ne=None, active=True).only("employee").as_pymongo() if raw.get("employee")}
+    items = [Item(key=f"instruction:{d.instruction.pk}:{d.employee.pk}:{d.due.isoformat()}",
+                  title=N_("Unterweisung %(instruction)s: %(employee)s"), due=d.due,
+                  area="hr", law=d.instruction.legal_basis or "", roles=HR_ROLES,
+                  owner=users.get(d.employee.pk), url=f"/admin/instructions/details/?id={d.instruction.pk}",
+                  params={"instruction": d.instruction.name, "employee": _person(d.employee)})
+             for d in due_dates(start) if start <= d.due <= end]
+    for training in Training.objects(date__gte=start, date__lte=end):
+        items.append(Item(
+            key=f"training:{training.pk}", title=N_("Schulung %(title)s: %(employee)s"),
+            due=training.date, area="hr", roles=HR_ROLES,
+            owner=users.get(training.employee.pk), url=f"/admin/trainings/details/?id={training.pk}",
+            params={"title": training.title, "employee": _person(training.employee)}))
+    return items
+
+
+def _person(employee) -> str:
+    return f"{employee.first_name} {employee.last_name}".strip()
+
+
+def retention_items(start: date, end: date) -> list[Item]:
+    """Ends of retention: archived files that may be destroyed the day after, per category
+    and day, and records kept restricted (Art. 18) that the erasure job then anonymises."""
+    from models.archive import ArchivedFile
+
+    counts: dict[tuple[str, date], int] = {}
+    for raw in ArchivedFile.objects(keep_until__gte=start, keep_until__lte=end).only(
+            "category", "keep_until").as_pymongo():
+        day = raw["keep_until"].date() if hasattr(raw["keep_until"], "date") else raw["keep_until"]
+        key = (str(raw["category"]), day)
+        counts[key] = counts.get(key, 0) + 1
+    items = [Item(key=f"retention:{category}:{day.isoformat()}",
+                  title=N_("Aufbewahrungsfrist endet: %(count)s archivierte Dateien"),
+                  due=day, area="archive", roles=("admin",), law="§ 147 AO, § 257 HGB",
+                  url="/admin/archive_files/", params={"count": str(n)})
+             for (category, day), n in sorted(counts.items())]
+    for collection, model, number, title in _restricted_models():
+        for record in model.objects(restricted_until__gte=start, restricted_until__lte=end,
+                                    erased_at=None).only(number, "restricted_until"):
+            items.append(Item(
+                key=f"restriction:{collection}:{record.pk}:{record.restricted_until.isoformat()}",
+                title=title, due=record.restricted_until, area="privacy", roles=("admin",),
+                law="Art. 17, 18 DSGVO", params={"number": str(getattr(record, number))}))
+    return items
+
+
+def _restricted_models():
+    from models.customer import Customer
+    from models.employee import Employee
+    from models.supplier import Supplier
+
+    return (("employees", Employee, "personnel_no",
+             N_("Einschränkung endet, danach Anonymisierung: Personalnummer %(number)s")),
+            ("customers", Customer, "customer_no",
+             N_("Einschränkung endet, danach Anonymisierung: Kunde %(number)s")),
+            ("suppliers", Supplier, "supplier_no",
+             N_("Einschränkung endet, danach Anonymisierung: Lieferant %(number)s")),
+            ("users", User, "id",
+             N_("Einschränkung endet, danach Anonymisierung: Benutzerkonto %(number)s")))
+
+
 def calendar(start: date, end: date, settings=None) -> list[Item]:
     """All deadlines from `start` to `end`, by due date, with their done marks."""
     items = statutory_items(start, end, settings) + contract_items(start, end) + \
-        licence_items(start, end)
+        licence_items(start, end) + training_items(start, end) + retention_items(start, end)
     done = {d.pk for d in ComplianceDone.objects(pk__in=[i.key for i in items]).only("id")}
     items = [Item(**{**i.__dict__, "done": i.key in done}) for i in items]
     return sorted(items, key=lambda i: (i.due, i.key))

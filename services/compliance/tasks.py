@@ -6,6 +6,9 @@ from services.core.tasks import Task, register_task_source
 
 AHEAD_DAYS = 14
 BACK_DAYS = 92
+# areas with their own task source (contracts, HR instructions) or handled by a job on the
+# day (ends of retention, restriction): in the calendar, not twice in the task list
+OWN_TASKS = ("contracts", "hr", "archive", "privacy")
 
 
 def compliance_deadlines(user, today=None):
@@ -14,7 +17,7 @@ def compliance_deadlines(user, today=None):
         return   # auditors read the calendar but have nothing to do
     today = today or berlin_today()
     for item in calendar(today - timedelta(days=BACK_DAYS), today + timedelta(days=AHEAD_DAYS)):
-        if item.done or item.area == "contracts" or not visible_to(item, user):
+        if item.done or item.area in OWN_TASKS or not visible_to(item, user):
             continue
         yield Task(kind="overdue" if item.overdue(today) else "deadline", area=item.area,
                    ref=item.key, title=item.title, params=item.params, due=item.due,

@@ -2,6 +2,7 @@
 from models.customer import Customer
 from models.invoice import Invoice
 from services.core.messages import N_
+from services.privacy.restriction import NOT_RESTRICTED
 from services.core.search import Hit, name_prefixes, prefix_range, register_search_source
 
 
@@ -18,7 +19,8 @@ def find_customers(term: str, limit: int):
     queries = [{"customer_no": prefix_range(term.upper())}]
     queries += [{"name": prefix_range(p)} for p in name_prefixes(term)]
     for query in queries:
-        for c in Customer.objects(__raw__=query).only("customer_no", "name").limit(limit):
+        # restricted records (Art. 18) are found by no one
+        for c in Customer.objects(__raw__={"$and": [query, NOT_RESTRICTED]}).only("customer_no", "name").limit(limit):
             if c.pk not in seen and len(seen) < limit:
                 seen.add(c.pk)
                 yield Hit(N_("Kunde"), f"{c.customer_no} {c.name}", f"/admin/customers/details/?id={c.pk}")

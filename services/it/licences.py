@@ -13,6 +13,7 @@ from models.audit import AuditEntry
 from models.base import utcnow
 from models.employee import Employee
 from models.it_asset import Asset, Licence, LicenceSeat
+from services.core.field_crypto import UnreadableSecret
 from services.core.messages import N_, RuleError
 
 ATTEMPTS = 20
@@ -93,6 +94,8 @@ def masked_key(key: str | None) -> str:
     """The key as shown everywhere: dots and at most its last four characters."""
     if not key:
         return ""
+    if isinstance(key, UnreadableSecret):
+        return "••••••••"
     tail = key[-4:] if len(key) >= 12 else ""
     return "••••••••" + tail
 
@@ -104,6 +107,10 @@ def reveal_key(licence_id, user) -> str:
     licence = _licence(licence_id)
     if not licence.licence_key:
         raise RuleError(N_("Für diese Lizenz ist kein Schlüssel hinterlegt."))
+    if isinstance(licence.licence_key, UnreadableSecret):
+        raise RuleError(N_("Der Lizenzschlüssel ist mit einem anderen Schlüssel verschlüsselt: "
+                           "BACKOFFICE_FIELD_KEYS bzw. die Datei field_key des Datenverzeichnisses "
+                           "prüfen."))
     AuditEntry(user=user.email, action="reveal", collection="it_licences",
                document_id=str(licence.pk), label=str(licence)).save()
     return licence.licence_key
@@ -118,3 +125,21 @@ def over_assigned_licences() -> list[Licence]:
     """Licences with more assignments than seats."""
     return [lic for lic in Licence.objects(seats__ne=None).only(
         "product", "vendor", "seats", "assigned") if lic.over_assigned]
+
+
+def reencrypt_keys() -> int:
+    """Encrypt keys stored before encryption and re-encrypt the others with the first key.
+
+    Run daily by `it_watch`: after a new key was put first in BACKOFFICE_FIELD_KEYS, the
+    old one can go once this ran. Compare-and-set: a key changed meanwhile is left alone.
+    """
+    from services.core import field_crypto
+
+    done = 0
+    collection = Licence._get_collection()
+    for doc in collection.find({"licence_key": {"$type": "string"}}, {"licence_key": 1}):
+        fresh = field_crypto.rotate(doc["licence_key"])
+        if fresh is not None:
+            done += collection.update_one({"_id": doc["_id"], "licence_key": doc["licence_key"]},
+                                          {"$set": {"licence_key": fresh}}).modified_count
+    return done

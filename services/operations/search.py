@@ -3,6 +3,7 @@ from models.stock import StockItem
 from models.supplier import Supplier
 from models.ticket import Ticket
 from services.core.messages import N_
+from services.privacy.restriction import NOT_RESTRICTED
 from services.core.search import (Hit, as_iban, name_prefixes, prefix_range,
                                   register_search_source)
 
@@ -21,6 +22,7 @@ def find_suppliers(term: str, limit: int):
     queries += [{"name": prefix_range(p)} for p in name_prefixes(term)]
     if iban := as_iban(term):
         queries.append({"iban": iban})
+    queries = [{"$and": [q, NOT_RESTRICTED]} for q in queries]  # Art. 18: found by no one
     for s in _first(Supplier, queries, ("supplier_no", "name"), limit):
         yield Hit(N_("Lieferant"), f"{s.supplier_no} {s.name}", f"/admin/suppliers/details/?id={s.pk}")
 

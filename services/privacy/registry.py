@@ -70,6 +70,7 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "it_licences": (_r("assignments.employee", "employee"),) + _users("assignments.assigned_by"),
     "contracts": (_r("supplier", "supplier"), _r("customer", "customer")),
     "compliance_done": _users("done_by"),
+    "calendar_feeds": (_r("_id", "user", "id"),),   # the user's secret feed (hash only)
     "backup_runs": _users("requested_by"),
     "fiscal_years": _users("closed_by"),
     "document_categories": _users("hold_by"),

@@ -26,7 +26,9 @@ PUBLIC = {"auth.login": 200, "auth.root": 302, "health.healthz": 200, "static": 
           # the API's description (no data; test_api_basics checks it)
           "api-docs.openapi_json": 200, "api_docs.docs": 200,
           # issue 18: the one-time invitation link (an unknown token answers 404)
-          "invitation.accept": 404}
+          "invitation.accept": 404,
+          # issue 19: a user's secret calendar feed URL (an unknown token answers 404)
+          "calendar_feed.feed": 404}
 # The policy the business asked for, stated independently of the view classes.
 EXPECTED_READERS = {
     "employees": {"admin", "hr"},
@@ -189,6 +191,7 @@ SCREEN_READERS = {
     "ticket_ops.index": {"admin", "support", "auditor"},
     "privacy.subject_access": {"admin"},
     "privacy.processing_pdf": {"admin", "auditor"},
+    "privacy.erasure": {"admin"},
     "bank.index": FINANCE_READ, "bank.transaction": FINANCE_READ,
     # issue 15: the list and upload are finance's; an unknown invoice id is 404 for everyone
     # logged in (an approver of any role opens the invoices it approves; the per-invoice
@@ -244,6 +247,7 @@ SCREEN_WRITERS = {
     "ticket_ops.assign_me": {"admin", "support"}, "ticket_ops.comment": {"admin", "support"},
     "ticket_ops.status": {"admin", "support"},
     "privacy.subject_access": {"admin"},  # hands out personal data (audit-logged)
+    "privacy.erasure": {"admin"},  # erases or restricts a person (erasure log)
     "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
     "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
     "payables.upload": {"admin", "finance"},
@@ -262,6 +266,9 @@ SCREEN_WRITERS = {
     **{f"it_ops.{name}": {"admin", "support"} for name in (
         "issue", "take_back", "status", "assign", "release", "reveal")},
     "compliance.done": {"admin", "finance", "hr", "support"},
+    # each user's own feed URL (create anew / revoke); the feed itself is public by token
+    "compliance.feed_create": {"admin", "finance", "hr", "support"},
+    "compliance.feed_revoke": {"admin", "finance", "hr", "support"},
 }
 # Command-line commands (run by the operator on the server, no roles): each is
 # classified, so a new command that writes is noticed here.

@@ -430,7 +430,10 @@ def dump_employee(e: Employee) -> dict:
 @employees.response(200, s.EmployeePageSchema)
 def list_employees(args):
     """List employees (master data only; no bank details, no pay)."""
-    return page(Employee.objects, args, dump_employee)
+    from services.privacy.restriction import NOT_RESTRICTED
+
+    # restricted records (Art. 18) are kept for retention only, never handed out
+    return page(Employee.objects(__raw__=NOT_RESTRICTED), args, dump_employee)
 
 
 @employees.route("/<employee_id>", methods=["GET"])
@@ -438,4 +441,6 @@ def list_employees(args):
 @employees.response(200, s.EmployeeSchema)
 def get_employee(employee_id):
     """Read one employee (no bank details, no pay)."""
-    return dump_employee(get_or_404(Employee, employee_id))
+    from services.privacy.restriction import NOT_RESTRICTED
+
+    return dump_employee(get_or_404(Employee, employee_id, __raw__=NOT_RESTRICTED))
