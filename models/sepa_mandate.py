@@ -30,6 +30,9 @@ class SepaMandate(TimestampedDocument):
     status = me.StringField(default="active", choices=MANDATE_STATUSES)
     revoked_on = me.DateField()
     first_collected_on = me.DateField()
+    # The released collection run that holds the mandate's first (FRST) or one-off (OOFF)
+    # collection: claimed by compare-and-set on release, so two runs never both send it.
+    first_run = me.ObjectIdField()
     last_collected_on = me.DateField()
 
     meta = {"collection": "sepa_mandates", "ordering": ["reference"],

@@ -148,6 +148,7 @@ def release_run(run_id, user: str, version: int, today: date | None = None) -> D
         xml, f"{run.number}-{DEBIT_SCHEMA}.xml", "application/xml", run.collection_date, user,
         key=f"direct-debit:{run.pk}:{run.version}", category="voucher")
     _claim_items(run)
+    _claim_first_collections(run)
     # Before the status: a crash here is finished by releasing again (marking is repeat-safe).
     _mark_mandates(run)
     done = DirectDebitRun._get_collection().update_one(
@@ -181,7 +182,8 @@ def collection_returned(invoice_id) -> None:
     if item is not None and item.sequence == "FRST":
         SepaMandate.objects(reference=item.mandate, last_collected_on=run.collection_date
                             ).update_one(unset__first_collected_on=True,
-                                         unset__last_collected_on=True)
+                                         unset__last_collected_on=True,
+                                         unset__first_run=True)
     claim.delete()
 
 
@@ -227,6 +229,34 @@ def _claim_items(run: DirectDebitRun) -> None:
             raise RuleError(N_("Rechnung %(number)s ist schon in einem freigegebenen "
                                "Lastschrifteinzug; bitte aus diesem Einzug entfernen"),
                             number=item.number) from None
+
+
+def _claim_first_collections(run: DirectDebitRun) -> None:
+    """A mandate's FRST or OOFF collection goes out in one released run only.
+
+    Two drafts proposed before either was released both carry the mandate as FRST; the
+    claim (condition in the filter) lets the first release through and refuses the other.
+    Releasing the same run again after a crash finds its own claim.
+    """
+    claimed = []
+    for item in run.items:
+        if item.sequence not in ("FRST", "OOFF"):
+            continue
+        done = SepaMandate._get_collection().update_one(
+            {"reference": item.mandate,
+             "$or": [{"first_collected_on": None, "first_run": None}, {"first_run": run.pk}]},
+            {"$set": {"first_run": run.pk}})
+        if not done.matched_count:
+            for reference in claimed:
+                SepaMandate._get_collection().update_one(
+                    {"reference": reference, "first_run": run.pk,
+                     "first_collected_on": None}, {"$unset": {"first_run": ""}})
+            PaymentClaim.objects(run=run.pk).delete()
+            raise RuleError(N_("Das Mandat %(mandate)s wurde inzwischen schon erstmals "
+                               "eingezogen; bitte Rechnung %(number)s aus %(run)s entfernen "
+                               "und in einem neuen Einzug als Folgelastschrift einziehen"),
+                            mandate=item.mandate, number=item.number, run=str(run))
+        claimed.append(item.mandate)
 
 
 def _mark_mandates(run: DirectDebitRun) -> None:

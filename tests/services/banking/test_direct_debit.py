@@ -143,6 +143,27 @@ def test_collection_run_four_eyes_valid_pain008_then_rcur(app, creditor):
     assert SepaMandate.objects.get().first_collected_on == MONDAY
 
 
+def test_two_drafts_cannot_both_send_a_mandates_first_collection(app, creditor):
+    customer = make_customer()
+    mandate(customer)
+    first = issued(customer)
+    run_a = direct_debit.create_run(MONDAY, creditor.pk, "clerk@firma", today=date(2026, 3, 26))
+    second = issued(customer)
+    run_b = direct_debit.create_run(MONDAY, creditor.pk, "other@firma", today=date(2026, 3, 26))
+    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{first.pk}", "other@firma",
+                                     run_b.version)
+    assert [(i.number, i.sequence) for i in run_a.items] == [(first.number, "FRST")]
+    assert [(i.number, i.sequence) for i in run_b.items] == [(second.number, "FRST")]
+    direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 3, 27))
+    with pytest.raises(BusinessRuleError, match="schon erstmals eingezogen"):
+        direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 3, 27))
+    assert DirectDebitRun.objects.get(pk=run_b.pk).status == "draft"
+    assert PaymentClaim.objects(run=run_b.pk).count() == 0  # nothing of B stays claimed
+    assert SepaMandate.objects.get().first_run == run_a.pk
+    # releasing A again (as after a crash) finds its own claim
+    assert direct_debit._claim_first_collections(DirectDebitRun.objects.get(pk=run_a.pk)) is None
+
+
 def test_pre_notification_days_at_the_edge_and_mandate_problems(app, creditor):
     on_time, late = make_customer(), make_customer()
     mandate(on_time, "M-15", pre_notification_days=15)      # 15 March + 15 days = 30 March
