@@ -189,14 +189,19 @@ def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
     if payment.returned_on and payment.return_key != idempotency_key:
         raise RuleError(N_("Die Zahlung zu %(number)s wurde schon zurückgebucht"),
                         number=inv.number)
-    payable, bank = posting_account("payables"), bank_account or posting_account("bank")
-    if inv.kind == "credit_note":
-        payable, bank = bank, payable
+    # The payment's own lines swapped: the supplier's (personal) account, and a Skonto taken
+    # with its input-VAT correction, are taken back with the transfer.
+    returned = SupplierPayment(key=payment.key, date=payment.date, amount=payment.amount,
+                               discount=payment.discount,
+                               bank_account=bank_account or payment.bank_account
+                               or posting_account("bank"))
+    lines = [{"account": ln["account"], "debit": ln.get("credit", ZERO),
+              "credit": ln.get("debit", ZERO), "text": ln.get("text", "")}
+             for ln in payment_lines(inv, returned)]
     entry = post_new_entry(
         date=day, source="payables", user=user, voucher_ref=f"ER:{inv.source_file}"[:60],
         text=f"Rückbuchung Zahlung ER {inv.number}"[:200],
-        lines=[{"account": bank, "debit": payment.amount, "text": inv.number},
-               {"account": payable, "credit": payment.amount, "text": inv.number}],
+        lines=lines,
         idempotency_key=f"supplier-payment-return:{idempotency_key}")
     SupplierInvoice._get_collection().update_one(
         {"_id": inv.pk, f"payments.{i}.key": payment_key,
@@ -205,7 +210,7 @@ def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
                   f"payments.{i}.return_key": idempotency_key,
                   f"payments.{i}.return_entry_id": entry.pk,
                   "updated_at": datetime.now(timezone.utc)},
-         "$inc": {"paid_total": -int(payment.amount * 100)}})
+         "$inc": {"paid_total": -_cents(payment.amount + (payment.discount or ZERO))}})
     return SupplierInvoice.objects.get(pk=inv.pk)
 
 

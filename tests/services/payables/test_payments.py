@@ -292,3 +292,24 @@ def test_an_advance_paid_before_is_cleared_by_the_final_invoice(people):
     # advance and payable cleared to zero; input VAT is the final invoice's 190.00 once
     assert (balance["1518"], balance["1600"], balance["1576"]) == (D("0"), D("0"), D("190.00"))
     assert balance["1200"] == D("-1190.00")
+
+
+def test_a_returned_skonto_payment_on_a_personal_account_is_taken_back_whole(people):
+    make_company(personal_accounts_from=date(2026, 1, 1))
+    inv = posted(people)
+    paid = record_supplier_payment(inv.pk, D("145.77"), date(2026, 12, 2), "bank", "K1",
+                                   discount=D("2.98"))
+    assert paid.open_amount == D("0.00")
+    back = payments.return_supplier_payment(inv.pk, "K1", date(2026, 12, 7), "bank", "R1")
+    # the payment's lines swapped (by hand): 70000 credit 148.75, bank debit 145.77,
+    # input VAT 1576 debit 0.48 and Erhaltene Skonti 3736 debit 2.50 again
+    assert lines_of(back.payments[0].return_entry_id) == [
+        ("1200", D("145.77"), D("0.00")), ("1576", D("0.48"), D("0.00")),
+        ("3736", D("2.50"), D("0.00")), ("70000", D("0.00"), D("148.75"))]
+    assert back.open_amount == D("148.75") and back.paid_total == D("0.00")
+    # a repeat under the same key changes nothing; another return of it is refused
+    again = payments.return_supplier_payment(inv.pk, "K1", date(2026, 12, 7), "bank", "R1")
+    assert again.paid_total == D("0.00")
+    with pytest.raises(RuleError, match="schon zurückgebucht"):
+        payments.return_supplier_payment(inv.pk, "K1", date(2026, 12, 8), "bank", "R2")
+    assert verify_chain(2026).ok
