@@ -2,6 +2,7 @@
 import mongoengine as me
 
 from models.base import utcnow
+from models.frozen import AppendOnlyQuerySet
 
 DATEV_KINDS = ("bookings", "master_data")
 
@@ -18,7 +19,8 @@ class DatevExport(me.Document):
     created_at = me.DateTimeField(required=True, default=utcnow)
 
     meta = {"collection": "datev_exports", "ordering": ["-created_at"],
-            "indexes": ["kind", "date_from", "-created_at"]}
+            "indexes": ["kind", "date_from", "-created_at"],
+            "queryset_class": AppendOnlyQuerySet}  # the record of a hand-off is never rewritten
 
     def __str__(self):
         return self.filename

@@ -10,9 +10,20 @@ import mongoengine as me
 
 from models.base import TimestampedDocument
 from models.fields import MoneyField
+from models.frozen import FrozenQuerySet
 
 RUN_STATUSES = ("draft", "released", "cancelled")
 SEQUENCE_TYPES = ("FRST", "RCUR", "OOFF", "FNAL")
+
+
+class DirectDebitRunQuerySet(FrozenQuerySet):
+    """Bulk writes reach draft collections only; a released (sent) or cancelled one is frozen."""
+
+    open_filter = {"status": "draft"}
+    # Written by services.banking.direct_debit only (through the raw collection).
+    frozen_fields = ("status", "released_by", "released_at", "creditor", "file")
+    message = "{doc} ist freigegeben oder verworfen und kann nicht mehr geändert oder " \
+              "gelöscht werden"
 
 
 class DebitItem(me.EmbeddedDocument):
@@ -46,7 +57,7 @@ class DirectDebitRun(TimestampedDocument):
     file = me.ObjectIdField()                   # the archived pain.008 file
 
     meta = {"collection": "direct_debit_runs", "ordering": ["-created_at"],
-            "indexes": ["status", "-created_at"]}
+            "indexes": ["status", "-created_at"], "queryset_class": DirectDebitRunQuerySet}
 
     def __str__(self):
         return f"Lastschrifteinzug {self.number}"

@@ -6,11 +6,23 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
+from models.frozen import FrozenQuerySet
 from models.invoice import Invoice
 
 RUN_STATUSES = ("draft", "confirmed", "cancelled")
 LETTER_STATUSES = ("pending", "sent", "cancelled")
 DELIVERIES = ("mail", "post")
+
+
+class DunningRunQuerySet(FrozenQuerySet):
+    """Bulk writes reach draft runs only; a confirmed (letters out, fees booked) or
+    cancelled run is frozen."""
+
+    open_filter = {"status": "draft"}
+    # Written by services.banking.dunning only (through the raw collection).
+    frozen_fields = ("status", "confirmed_by", "confirmed_at")
+    message = "{doc} ist bestätigt oder verworfen und kann nicht mehr geändert oder " \
+              "gelöscht werden"
 
 
 class DunningLevel(TimestampedDocument):
@@ -95,7 +107,7 @@ class DunningRun(TimestampedDocument):
     confirmed_at = me.DateTimeField()
 
     meta = {"collection": "dunning_runs", "ordering": ["-created_at"],
-            "indexes": ["status", "-created_at"]}
+            "indexes": ["status", "-created_at"], "queryset_class": DunningRunQuerySet}
 
     def __str__(self):
         return f"Mahnlauf {self.number}"

@@ -16,6 +16,9 @@ import pytest
 from bson import ObjectId
 
 from models import connect_db
+from models.datev_export import DatevExport
+from models.direct_debit import DirectDebitRun
+from models.dunning import DunningRun
 from models.payment_run import PaymentRun
 from models.payroll import RUN_STATUSES, PayrollRun, Payslip
 from models.posting import ChainSlot, FiscalYear
@@ -239,3 +242,51 @@ def test_a_claimed_journal_number_is_never_changed_by_a_queryset(db):
     refused(ChainSlot, slot, None, {"set__hash": "c" * 64},
             match="Journal-Kette 2026:000000001")
     assert ChainSlot.objects.get(pk=slot).hash == "b" * 64
+
+
+def _debit_run(status):
+    return raw(DirectDebitRun, number=f"LS-{uuid.uuid4().hex[:8]}", status=status,
+               collection_date=None, total=10000, created_by="finance", version=1)
+
+
+@pytest.mark.parametrize("status", ["released", "cancelled"])
+def test_a_released_or_cancelled_direct_debit_run_refuses_bulk_writes(db, status):
+    refused(DirectDebitRun, _debit_run(status), _debit_run("draft"),
+            {"set__created_by": "x"}, match="Lastschrifteinzug LS-.* ist freigegeben")
+
+
+def test_a_draft_direct_debit_run_takes_bulk_writes_but_not_the_release_fields(db):
+    goes_through(DirectDebitRun, lambda: _debit_run("draft"), {"set__created_by": "x"},
+                 "created_by", "x")
+    draft = _debit_run("draft")
+    for change in ({"set__status": "released"}, {"set__released_by": "x"},
+                   {"set__creditor": {}}, {"set__file": ObjectId()}):
+        with pytest.raises(BusinessRuleError, match="only the business service"):
+            DirectDebitRun.objects(pk=draft).update(**change)
+    assert DirectDebitRun._get_collection().find_one({"_id": draft})["status"] == "draft"
+
+
+def _dunning_run(status):
+    return raw(DunningRun, number=f"MA-{uuid.uuid4().hex[:8]}", status=status,
+               as_of=None, letters=[], created_by="finance")
+
+
+@pytest.mark.parametrize("status", ["confirmed", "cancelled"])
+def test_a_confirmed_or_cancelled_dunning_run_refuses_bulk_writes(db, status):
+    refused(DunningRun, _dunning_run(status), _dunning_run("draft"),
+            {"set__created_by": "x"}, match="Mahnlauf MA-.* ist bestätigt")
+
+
+def test_a_draft_dunning_run_takes_bulk_writes_but_not_the_confirmation(db):
+    goes_through(DunningRun, lambda: _dunning_run("draft"), {"set__created_by": "x"},
+                 "created_by", "x")
+    draft = _dunning_run("draft")
+    for change in ({"set__status": "confirmed"}, {"set__confirmed_by": "x"}):
+        with pytest.raises(BusinessRuleError, match="only the business service"):
+            DunningRun.objects(pk=draft).update(**change)
+
+
+def test_the_record_of_a_datev_hand_off_is_never_changed_nor_deleted(db):
+    export = raw(DatevExport, kind="bookings", filename="EXTF_Buchungsstapel.csv", rows=3,
+                 sha256="0" * 64, user="finance")
+    refused(DatevExport, export, None, {"set__rows": 4}, match="log entry")
