@@ -113,6 +113,10 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     + _users("created_by", "released_by", "edited_by"),
     "dunning_runs": (_r("letters.customer", "customer"),) + _users("created_by", "confirmed_by"),
     "dunning_blocks": (_r("customer", "customer"),) + _users("created_by"),
+    # issue 16: direct debits collect from the customer's IBAN under a mandate
+    "sepa_mandates": (_r("customer", "customer"), _r("iban", "customer", "iban")),
+    "direct_debit_runs": (_r("items.iban", "customer", "iban"),)
+    + _users("created_by", "released_by", "edited_by"),
     # issue 17
     "datev_exports": _users("user"),
 }

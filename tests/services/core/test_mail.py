@@ -23,7 +23,9 @@ from services.invoicing import issuing as invoicing
 from services.invoicing.mailing import queue_invoice_mail
 from tests.factories import make_company, make_customer, make_invoice, make_ticket, make_user
 
-NOW = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+# The sender's clock, passed in: after the real clock, because mail is queued as due "now"
+# by the real clock (a fixed date in the past made every test fail once that date passed).
+NOW = datetime(2099, 12, 1, 8, 0, tzinfo=timezone.utc)
 
 
 class Inbox:
@@ -203,9 +205,9 @@ def test_the_digest_mails_each_user_their_tasks_once_a_day(app, smtp):
         assert send_mail(ctx)["sent"] == 2
     by_rcpt = {rcpts[0]: msg for _, rcpts, msg in smtp.messages}
     assert set(by_rcpt) == {"sup@example.com", "en@example.com"}
-    assert by_rcpt["sup@example.com"]["Subject"] == "Ihre offenen Aufgaben am 01.12.2026: 1"
+    assert by_rcpt["sup@example.com"]["Subject"] == "Ihre offenen Aufgaben am 01.12.2099: 1"
     assert "Ticket T-1 bearbeiten: Drucker" in by_rcpt["sup@example.com"].get_content()
-    assert by_rcpt["en@example.com"]["Subject"] == "Your open tasks on 2026-12-01: 1"
+    assert by_rcpt["en@example.com"]["Subject"] == "Your open tasks on 2099-12-01: 1"
     assert "Work on ticket T-2: Beamer" in by_rcpt["en@example.com"].get_content()
 
 
