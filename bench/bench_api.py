@@ -124,7 +124,7 @@ def main():
             return True if status == 200 and b'"customer_no"' in body else status
 
         def api_page(rng):
-            cursor = ids[rng.randrange(CUSTOMERS - 100)]
+            cursor = ids[rng.randrange(CUSTOMERS - 101)]
             status, body = api_get(port, f"/api/v1/customers?limit=100&cursor={cursor}", secret)
             return True if status == 200 and len(json.loads(body)["items"]) == 100 else status
 
@@ -132,7 +132,7 @@ def main():
             return coll.find_one({"_id": rng.choice(ids)}) is not None or "missing"
 
         def raw_page(rng):
-            cursor = ids[rng.randrange(CUSTOMERS - 100)]
+            cursor = ids[rng.randrange(CUSTOMERS - 101)]
             found = list(coll.find({"_id": {"$gt": cursor}}).sort("_id", 1).limit(101))
             return len(found) == 101 or "short"
 

@@ -59,5 +59,5 @@ def clean_vat_id_and_postal_code(doc) -> None:
             raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
     if doc.country == "DE" and doc.postal_code and not (
             doc.postal_code.isdigit() and len(doc.postal_code) == 5):
-        msg = f"German postal code '{doc.postal_code}' must have five digits"
+        msg = f"Die Postleitzahl '{doc.postal_code}' muss in Deutschland fünf Ziffern haben"
         raise me.ValidationError(msg, errors={"postal_code": msg})

@@ -17,8 +17,8 @@ def normalize_vat_id(value: str) -> str:
     compact = vat.compact(value)
     if not vat.is_valid(compact):
         raise ValueError(
-            f"VAT ID '{value}' is not valid: expected a country prefix and the "
-            "national number, e.g. DE123456789"
+            f"Die USt-IdNr. '{value}' ist ungültig: bitte das Länderkürzel und die "
+            "Nummer angeben, z. B. DE123456789"
         )
     return compact
 

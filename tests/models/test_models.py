@@ -69,7 +69,7 @@ def test_iban_is_stored_compact():
 
 
 def test_supplier_validates_vat_id_and_iban():
-    with pytest.raises(me.ValidationError, match="VAT ID"):
+    with pytest.raises(me.ValidationError, match="USt-IdNr"):
         make_supplier(vat_id="DE123456789")  # wrong check digit
     with pytest.raises(me.ValidationError, match="IBAN"):
         make_supplier(iban="DE00123")
@@ -77,7 +77,7 @@ def test_supplier_validates_vat_id_and_iban():
 
 
 def test_supplier_german_postal_code_has_five_digits():
-    with pytest.raises(me.ValidationError, match="five digits"):
+    with pytest.raises(me.ValidationError, match="fünf Ziffern"):
         make_supplier(postal_code="8033")
     assert make_supplier(country="AT", postal_code="1010").postal_code == "1010"
 

@@ -82,6 +82,12 @@ def test_invalid_fields_are_422_with_field_level_messages(client, make_token):
                        json={"customer_no": "K-1", "name": "X", "postal_code": "123"})
     assert rule.status_code == 422
     assert [e["field"] for e in rule.get_json()["errors"]] == ["postal_code"]
+    assert "fünf Ziffern" in str(rule.get_json()["errors"])  # German, saying what to fix
+    vat = client.post("/api/v1/customers", headers=post_headers(headers),
+                      json={"customer_no": "K-1", "name": "X", "vat_id": "DE123"})
+    assert vat.status_code == 422
+    assert [e["field"] for e in vat.get_json()["errors"]] == ["vat_id"]
+    assert "USt-IdNr. 'DE123' ist ungültig" in str(vat.get_json()["errors"])
     assert not Customer.objects(customer_no="K-1").first()
 
 
