@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-import mongoengine as me
 from bson import ObjectId
 
 from models.bank_account import BankAccount
@@ -23,6 +22,7 @@ from models.invoice import Invoice
 from models.payment_run import PaymentClaim
 from models.sepa_mandate import SepaMandate
 from services.archive import store as archive_store
+from services.banking.sepa import claim_items
 from services.banking.sepa_calendar import earliest_collection, is_target_day
 from services.banking.sepa_xml import DEBIT_SCHEMA, build_pain008, check_pain, dk_id
 from services.core.messages import N_, RuleError
@@ -218,17 +218,9 @@ def _company_name() -> str:
 
 
 def _claim_items(run: DirectDebitRun) -> None:
-    for item in run.items:
-        try:
-            PaymentClaim(id=item.key, run=run.pk, amount=item.amount).save(force_insert=True)
-        except me.NotUniqueError:
-            other = PaymentClaim.objects(id=item.key).first()
-            if other and other.run == run.pk:
-                continue
-            PaymentClaim.objects(run=run.pk).delete()
-            raise RuleError(N_("Rechnung %(number)s ist schon in einem freigegebenen "
-                               "Lastschrifteinzug; bitte aus diesem Einzug entfernen"),
-                            number=item.number) from None
+    claim_items(run, lambda item: RuleError(
+        N_("Rechnung %(number)s ist schon in einem freigegebenen Lastschrifteinzug; bitte aus "
+           "diesem Einzug entfernen"), number=item.number))
 
 
 def _claim_first_collections(run: DirectDebitRun) -> None:

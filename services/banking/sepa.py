@@ -146,8 +146,10 @@ def check_iban(iban: str, name: str) -> None:
                         name=name, iban=iban) from None
 
 
-def _claim_items(run: PaymentRun) -> None:
-    """Mark every item "in payment"; an item already in another released run is refused."""
+def claim_items(run, refusal) -> None:
+    """Mark every item of a run "in payment" (one PaymentClaim per item key, the insert is
+    the atomic check); an item already claimed by another run undoes this run's claims and
+    raises `refusal(item)`. Repeat-safe: the run's own claims are found again."""
     for item in run.items:
         try:
             PaymentClaim(id=item.key, run=run.pk, amount=item.amount).save(force_insert=True)
@@ -156,9 +158,13 @@ def _claim_items(run: PaymentRun) -> None:
             if other and other.run == run.pk:
                 continue
             PaymentClaim.objects(run=run.pk).delete()
-            raise RuleError(N_("%(name)s (%(purpose)s) ist schon in einem freigegebenen "
-                               "Zahlungslauf; bitte aus diesem Lauf entfernen"),
-                            name=item.name, purpose=item.purpose) from None
+            raise refusal(item) from None
+
+
+def _claim_items(run: PaymentRun) -> None:
+    claim_items(run, lambda item: RuleError(
+        N_("%(name)s (%(purpose)s) ist schon in einem freigegebenen Zahlungslauf; bitte aus "
+           "diesem Lauf entfernen"), name=item.name, purpose=item.purpose))
 
 
 def _replace_items(run: PaymentRun, items, user: str, version: int) -> PaymentRun:
