@@ -4,12 +4,6 @@ A child process runs the real service against the test database and SIGKILLs its
 after one chosen step; the parent then repeats the operation as a clerk would after a
 restart and checks: no duplicate, nothing lost or half-written, the operation completes.
 """
-import json
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,42 +13,11 @@ from models import ArchivedFile, JournalEntry
 from models.invoice import Invoice
 from services.invoicing import issuing as invoicing
 from services.ledger.posting import verify_chain
-from tests.conftest import REPO
+from tests.kill9 import run_and_kill
 from tests.factories import make_company, make_employee, make_invoice
 
-CHILD = textwrap.dedent("""
-    import functools, json, os, signal, sys
-    sys.path.insert(0, {repo!r})
-    from app import create_app
-    cfg = json.loads(sys.argv[1])
-    app = create_app({{"TESTING": True, "MONGODB_URI": cfg["uri"], "MONGODB_DB": cfg["db"]}})
-    with app.app_context():
-        import importlib
-        module = importlib.import_module(cfg["module"])
-        original = getattr(module, cfg["name"])
-        calls = {{"n": 0}}
-
-        @functools.wraps(original)
-        def then_die(*args, **kwargs):
-            result = original(*args, **kwargs)
-            calls["n"] += 1
-            if calls["n"] == cfg.get("nth", 1):
-                os.kill(os.getpid(), signal.SIGKILL)   # kill -9 right after this step
-            return result
-
-        setattr(module, cfg["name"], then_die)
-        exec(cfg["run"])
-""")
 
 
-def run_and_kill(app, module: str, name: str, run: str, nth: int = 1) -> None:
-    """Run `run` in a child process that is killed right after module.name's nth call."""
-    cfg = {"uri": app.config["MONGODB_EFFECTIVE_URI"], "db": app.config["MONGODB_DB"],
-           "module": module, "name": name, "run": run, "nth": nth}
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO)), json.dumps(cfg)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
 
 
 KILL_POINTS = [
@@ -71,7 +34,8 @@ def test_issue_invoice_killed_then_completed_once(app, module, name, nth):
     inv = make_invoice()
     run_and_kill(app, module, name,
                  f"from services.invoicing import issuing as invoicing\nfrom models.invoice import Invoice\n"
-                 f"invoicing.issue_invoice(Invoice.objects.get(pk='{inv.pk}'), 'fibu')", nth)
+                 f"invoicing.issue_invoice(Invoice.objects.get(pk='{inv.pk}'), 'fibu')", nth,
+                 timeout=120)
     assert Invoice.objects.get(pk=inv.pk).status == "issuing"  # frozen, visibly unfinished
     assert invoicing.resume_issuing() == 1                     # what a restart runs
     done = Invoice.objects.get(pk=inv.pk)
@@ -96,7 +60,8 @@ def test_payroll_post_killed_then_completed_once(app):
     runs.calculate_run(run.pk, "hr")
     runs.approve_run(run.pk, "hr")
     run_and_kill(app, "services.ledger.posting", "post_new_entry",
-                 f"from services.payroll import posting\nposting.post_run('{run.pk}', 'hr')")
+                 f"from services.payroll import posting\nposting.post_run('{run.pk}', 'hr')",
+                 timeout=120)
     assert runs.get_run(run.pk).status == "posting"
     assert JournalEntry.objects(source="payroll").count() == 1  # posted, run not yet marked
     # The claim the killed process held is taken over once it is stale (after 10 minutes).

@@ -6,12 +6,6 @@ and runs the release or confirmation. The parent then runs the same request agai
 checks that everything exists exactly once: claims, archived files, journal entries,
 queued mails, mandate dates.
 """
-import json
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from datetime import date
 
 import pytest
@@ -26,41 +20,10 @@ from models.payment_run import PaymentClaim, PaymentRun
 from models.sepa_mandate import SepaMandate
 from services.banking import direct_debit, dunning, sepa
 from services.core.errors import BusinessRuleError
-from tests.conftest import REPO
-
-CHILD = textwrap.dedent("""
-    import functools, json, os, signal, sys
-    from datetime import date
-    sys.path.insert(0, {repo!r})
-    from app import create_app
-    cfg = json.loads(sys.argv[1])
-    app = create_app({{"TESTING": True, "MONGODB_URI": cfg["uri"], "MONGODB_DB": cfg["db"]}})
-    with app.app_context():
-        import importlib
-        module = importlib.import_module(cfg["module"])
-        original = getattr(module, cfg["name"])
-        calls = {{"n": 0}}
-
-        @functools.wraps(original)
-        def then_die(*args, **kwargs):
-            result = original(*args, **kwargs)
-            calls["n"] += 1
-            if calls["n"] == cfg["nth"]:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return result
-
-        setattr(module, cfg["name"], then_die)
-        exec(cfg["action"])
-""")
+from tests.kill9 import run_and_kill
 
 
-def run_and_kill(app, module, name, nth, action):
-    cfg = {"uri": app.config["MONGODB_EFFECTIVE_URI"], "db": app.config["MONGODB_DB"],
-           "module": module, "name": name, "nth": nth, "action": action}
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO)), json.dumps(cfg)],
-                          cwd=REPO, capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
+
 
 
 # ---------------------------------------------------------------- SEPA payment run (pain.001)
@@ -77,7 +40,7 @@ def test_payment_run_killed_while_releasing_is_released_once_by_the_retry(app, m
     run = sepa.create_run(date(2026, 3, 31), date(2026, 3, 27), "clerk@firma")
     action = (f"from services.banking import sepa\n"
               f"sepa.release_run({str(run.pk)!r}, 'boss@firma', {run.version})")
-    run_and_kill(app, module, name, 1, action)
+    run_and_kill(app, module, name, action)
     assert PaymentRun.objects.get(pk=run.pk).status == "draft"  # killed before the status
     done = sepa.release_run(run.pk, "boss@firma", run.version)
     assert done.status == "released" and set(done.files) == {"pain_001_001_09", "pain_001_001_03"}
@@ -106,7 +69,7 @@ def test_collection_killed_after_its_claims_is_released_once_by_the_retry(app):
     action = (f"from datetime import date\nfrom services.banking import direct_debit\n"
               f"direct_debit.release_run({str(run.pk)!r}, 'boss', {run.version}, "
               f"today=date(2026, 3, 26))")
-    run_and_kill(app, "services.banking.direct_debit", "_claim_items", 1, action)
+    run_and_kill(app, "services.banking.direct_debit", "_claim_items", action)
     assert DirectDebitRun.objects.get(pk=run.pk).status == "draft"
     assert PaymentClaim.objects(run=run.pk).count() == 2
     done = direct_debit.release_run(run.pk, "boss", run.version, today=date(2026, 3, 26))
@@ -138,7 +101,7 @@ def test_dunning_run_killed_while_confirming_resumes_without_duplicates(app, mod
     assert len(run.letters) == 2 and all(ln.fee for ln in run.letters)
     action = (f"from services.banking import dunning\n"
               f"dunning.confirm_run({str(run.pk)!r}, 'chefin')")
-    run_and_kill(app, module, name, nth, action)
+    run_and_kill(app, module, name, action, nth)
     assert DunningRun.objects.get(pk=run.pk).status == "draft"
     done = dunning.confirm_run(run.pk, "chefin")
     assert done.status == "confirmed"

@@ -3,11 +3,6 @@
 The expected balances are stated by hand for the small cases and, after crashes, taken
 from `recompute` (the sum of the journal lines) -- the balances must equal it at every step.
 """
-import json
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 import threading
 from datetime import date
@@ -18,7 +13,7 @@ import pytest
 from models.balance import BalanceHead, PeriodBalance
 from models.ledger import JournalEntry
 from services.ledger import balances, posting
-from tests.conftest import REPO
+from tests.kill9 import run_and_kill
 
 
 def post(day, debit_acc, credit_acc, amount, **kw):
@@ -144,35 +139,16 @@ def test_two_concurrent_posters_keep_balances_exact(app):
 
 # ---------------------------------------------------------------- kill -9 between steps
 
-CHILD = textwrap.dedent("""
-    import functools, json, os, signal, sys
+# The action of the child: one posting of three lines (killed somewhere inside).
+ACTION = textwrap.dedent("""
     from datetime import date
     from decimal import Decimal
-    sys.path.insert(0, {repo!r})
-    from app import create_app
-    cfg = json.loads(sys.argv[1])
-    app = create_app({{"TESTING": True, "MONGODB_URI": cfg["uri"], "MONGODB_DB": cfg["db"]}})
-    with app.app_context():
-        import importlib
-        module = importlib.import_module(cfg["module"])
-        original = getattr(module, cfg["name"])
-        calls = {{"n": 0}}
-
-        @functools.wraps(original)
-        def then_die(*args, **kwargs):
-            result = original(*args, **kwargs)
-            calls["n"] += 1
-            if calls["n"] == cfg["nth"]:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return result
-
-        setattr(module, cfg["name"], then_die)
-        from services.ledger import posting
-        posting.post_new_entry(date=date(2026, 3, 4), text="Miete", source="manual", user="k",
-            idempotency_key="kill-me", lines=[
-                {{"account": "4210", "debit": Decimal("1000.00")}},
-                {{"account": "1576", "debit": Decimal("190.00"), "tax_key": "VSt19"}},
-                {{"account": "1200", "credit": Decimal("1190.00")}}])
+    from services.ledger import posting
+    posting.post_new_entry(date=date(2026, 3, 4), text="Miete", source="manual", user="k",
+        idempotency_key="kill-me", lines=[
+            {"account": "4210", "debit": Decimal("1000.00")},
+            {"account": "1576", "debit": Decimal("190.00"), "tax_key": "VSt19"},
+            {"account": "1200", "credit": Decimal("1190.00")}])
 """)
 
 # After: the entry written; each of its three balance documents; the balance head moved;
@@ -185,13 +161,6 @@ KILL_POINTS = [("services.ledger.posting", "_write_entry", 1),
                ("services.ledger.posting", "_complete", 1)]
 
 
-def run_and_kill(app, module, name, nth):
-    cfg = {"uri": app.config["MONGODB_EFFECTIVE_URI"], "db": app.config["MONGODB_DB"],
-           "module": module, "name": name, "nth": nth}
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO)), json.dumps(cfg)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
 
 
 def expected_after_both():
@@ -204,7 +173,7 @@ def expected_after_both():
 @pytest.mark.parametrize("finish", ["recover", "next_posting", "repeat"])
 def test_killed_between_steps_then_balances_equal_the_lines(app, module, name, nth, finish):
     post(date(2026, 1, 5), "4930", "1000", "7.00")
-    run_and_kill(app, module, name, nth)
+    run_and_kill(app, module, name, ACTION, nth, timeout=120)
     # Killed before its last balance document: the balances visibly lack the entry.
     complete = (name, nth) not in {("_write_entry", 1), ("_add", 1), ("_add", 2)}
     assert balances.verify_balances(2026).ok == complete
