@@ -67,19 +67,34 @@ def open_source(uri: str, db_name: str, *, binary: Path | None = None):
         return
     client = MongoClient(uri, tz_aware=True, uuidRepresentation="standard")
     try:
-        with _mongodb_session(client) as (session, method):
+        with _mongodb_session(client, db_name) as (session, method):
             yield Source(client[db_name], session, method)
     finally:
         client.close()
 
 
 @contextmanager
-def _mongodb_session(client):
+def _mongodb_session(client, db_name: str):
+    """A snapshot session if the server really pins reads to one cluster time, else None.
+
+    The proof is the server's answer, not its acceptance of the option: a snapshot read
+    on a MongoDB replica set returns `atClusterTime`, which the driver then sends with
+    every later read of the session. A standalone MongoDB refuses the read; a server that
+    accepts the option and ignores it (FerretDB) returns no `atClusterTime`, so its reads
+    would not be pinned and the backup is taken as plain (and its manifest says so).
+    """
+    session = None
     try:
         session = client.start_session(snapshot=True)
-        client.admin.command("ping", session=session)
-        client.get_database("admin").list_collection_names(session=session)
+        db = client[db_name]
+        names = db.list_collection_names()
+        db[names[0] if names else "backup_probe"].find_one({}, session=session)
+        pinned = getattr(session, "_snapshot_time", None) is not None
     except (OperationFailure, Exception):  # standalone or an older server: no snapshot reads
+        pinned = False
+    if not pinned:
+        if session is not None:
+            session.end_session()
         yield None, "mongodb-plain"
         return
     try:
