@@ -58,6 +58,12 @@ def test_unpaid_days_in_a_part_month():
     assert pay(hire_date=date(2026, 3, 22), unpaid_days=D("12")).gross == D("0.00")
 
 
+def test_absent_every_day_of_february_earns_nothing():
+    """28 unpaid days in February are every employed day: no wage (not 3000 − 2800)."""
+    assert calculate_pay(emp(unpaid_days=D("28")), 2026, 2, RATES).gross == D("0.00")
+    assert calculate_pay(emp(unpaid_days=D("27")), 2026, 2, RATES).gross == D("300.00")
+
+
 # --- SV days (§ 23a SGB IV practice: a full month counts 30) ---------------------------
 
 @pytest.mark.parametrize("hire,free,sv_days", [
@@ -111,6 +117,15 @@ def test_a_month_far_outside_the_employment_is_refused(hire, leave):
 ])
 def test_the_age_relief_starts_the_year_after_the_64th_year(born, alter1, ajahr):
     inputs = pap_inputs(emp(birth_date=born), RATES, 2026, MARCH, D(300000), 2)
+    assert (inputs["ALTER1"], inputs["AJAHR"]) == (alter1, ajahr)
+
+
+@pytest.mark.parametrize("year,alter1,ajahr", [(2100, 0, 0), (2101, 1, 2101)])
+def test_the_age_relief_of_someone_born_on_29_february(year, alter1, ajahr):
+    """Born 29.02.2036: 2100 has no 29 February, so the 64th year is completed at the end
+    of 28.02.2100 (§ 188 (3) BGB): relief from 2101 on."""
+    inputs = pap_inputs(emp(birth_date=date(2036, 2, 29)), RATES, year, date(year, 3, 1),
+                        D(300000), 2)
     assert (inputs["ALTER1"], inputs["AJAHR"]) == (alter1, ajahr)
 
 
