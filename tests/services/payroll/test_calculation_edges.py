@@ -62,6 +62,9 @@ def test_absent_every_day_of_february_earns_nothing():
     """28 unpaid days in February are every employed day: no wage (not 3000 − 2800)."""
     assert calculate_pay(emp(unpaid_days=D("28")), 2026, 2, RATES).gross == D("0.00")
     assert calculate_pay(emp(unpaid_days=D("27")), 2026, 2, RATES).gross == D("300.00")
+    # more unpaid days than February has (an absence entered past the month end):
+    # still every employed day, still nothing (not 3000 − 2900)
+    assert calculate_pay(emp(unpaid_days=D("29")), 2026, 2, RATES).gross == D("0.00")
 
 
 # --- SV days (§ 23a SGB IV practice: a full month counts 30) ---------------------------
