@@ -178,3 +178,39 @@ def test_church_tax_in_a_part_month_is_nine_percent_of_the_wage_tax_without_chil
     full = pay(church_denomination="ev", monthly_gross=D("6000"))
     assert full.church_tax == (full.wage_tax * D("0.09")).quantize(D("0.01"),
                                                                    rounding=ROUND_DOWN)
+
+
+# --- wage tax and solidarity of a part month (R 39b.5 LStR: daily table × days) --------
+
+def test_a_daily_wage_with_cents_is_taxed_from_the_official_yearly_value():
+    """Daily wage 187.50 = 67,500 € a year (× 360): BMF Prüftabelle 2026 (allgemein, STKL 1,
+    KVZ 2.9, PVZ 1, RE4 6750000, lfd. Nr. 151) gives 11,484 € a year; the daily share
+    1148400 / 360 = 3190 cent = 31.90 €, times 10 days."""
+    # hired 22.03.2026: 10 of 31 days, 5812.50 × 10 / 31 = 1875.00
+    r = pay(monthly_gross=D("5812.50"), hire_date=date(2026, 3, 22), childless=True)
+    assert (r.days, r.gross) == (10, D("1875.00"))
+    assert r.wage_tax == D("319.00")
+
+
+def test_part_months_with_the_same_daily_wage_pay_the_same_daily_tax_and_surcharge():
+    """The daily results are multiplied by the calendar days: 10 and 20 days at 400 € a day
+    (144,000 € a year, well above the solidarity free limit) pay the same per day."""
+    ten = pay(monthly_gross=D("12400.00"), hire_date=date(2026, 3, 22), childless=True)
+    twenty = pay(monthly_gross=D("12400.00"), hire_date=date(2026, 3, 12), childless=True)
+    assert (ten.days, ten.gross, twenty.days, twenty.gross) == \
+        (10, D("4000.00"), 20, D("8000.00"))
+    assert ten.solidarity > 0 and ten.wage_tax > 0
+    assert ten.solidarity / 10 == twenty.solidarity / 20
+    assert ten.wage_tax / 10 == twenty.wage_tax / 20
+
+
+def test_unpaid_days_are_a_thirtieth_to_the_cent():
+    # 3100 / 30 = 103.333.. → 103.33 (not whole euros): 3100 − 103.33
+    assert pay(monthly_gross=D("3100.00"), unpaid_days=D("1")).gross == D("2996.67")
+
+
+@pytest.mark.parametrize("state,pvs", [("SN", 1), ("ST", 0), ("TH", 0), ("SH", 0),
+                                       ("BY", 0)])
+def test_only_saxony_has_the_other_care_split_in_the_pap(state, pvs):
+    # Saxony-Anhalt and Thuringia sort after Saxony, Schleswig-Holstein before it
+    assert pap_inputs(emp(state=state), RATES, 2026, MARCH, D(1), 2)["PVS"] == pvs
