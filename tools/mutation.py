@@ -41,6 +41,7 @@ TARGETS = {
                                             "tests/jobs/test_retention_deadline.py"]),
     "counter": ("models/counter.py", ["tests/models/test_counter.py"]),
     "frozen": ("models/frozen.py", ["tests/models/test_frozen_documents.py",
+                                    "tests/models/test_frozen_saves.py",
                                     "tests/models/test_frozen_querysets.py"]),
     "payroll_calculation": ("services/payroll/calculation.py",
                             ["tests/services/payroll/test_calculation.py",
