@@ -11,8 +11,9 @@ from decimal import ROUND_DOWN, Decimal as D
 import pytest
 
 from seeds.payroll import PARAMETERS
-from services.payroll.calculation import (EmployeePay, calculate_pay, employed_days,
-                                          pap_inputs)
+from services.payroll.calculation import (EmployeePay, calculate_pay, care_rates,
+                                          employed_days, pap_inputs)
+from services.payroll.contributions import childless_surcharge_applies
 from services.payroll.rates import Rates
 
 RATES = Rates(**{k: (tuple(v) if isinstance(v, list) else v)
@@ -214,3 +215,31 @@ def test_unpaid_days_are_a_thirtieth_to_the_cent():
 def test_only_saxony_has_the_other_care_split_in_the_pap(state, pvs):
     # Saxony-Anhalt and Thuringia sort after Saxony, Schleswig-Holstein before it
     assert pap_inputs(emp(state=state), RATES, 2026, MARCH, D(1), 2)["PVS"] == pvs
+
+
+# --- services/payroll/contributions.py (survivors of its partial mutation run) ---------
+
+def test_the_childless_surcharge_of_someone_born_on_29_february():
+    """Born 29.02.2004: 2027 has no 29 February, the 23rd year is completed at the end of
+    28.02.2027; the surcharge starts the month after (§ 55 (3) SGB XI): March 2027."""
+    person = emp(birth_date=date(2004, 2, 29), childless=True)
+    assert not childless_surcharge_applies(person, RATES, date(2027, 2, 1))
+    assert childless_surcharge_applies(person, RATES, date(2027, 3, 1))
+
+
+@pytest.mark.parametrize("kw,rates", [
+    (dict(childless=True), (D("2.4"), D("1.8"))),       # 3.6 / 2 + 0.6 surcharge
+    (dict(children_under_25=1), (D("1.8"), D("1.8"))),  # a parent: no surcharge
+    (dict(children_under_25=3), (D("1.3"), D("1.8"))),  # 1.8 − 2 × 0.25
+    (dict(state="SN", childless=True), (D("2.9"), D("1.3"))),  # 3.6 − 1.3 + 0.6
+])
+def test_care_rates(kw, rates):
+    employee, employer = care_rates(emp(**kw), RATES, MARCH)
+    assert (employee, employer) == rates
+
+
+def test_the_minijob_note_names_the_pension_exemption_only_when_exempt():
+    exempt = pay(monthly_gross=D("500.00"), minijob_pension_exempt=True).notes
+    liable = pay(monthly_gross=D("500.00")).notes
+    assert any("von der RV-Pflicht befreit" in note for note in exempt)
+    assert not any("befreit" in note for note in liable)
