@@ -11,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal as D
 import pytest
 
 from seeds.payroll import PARAMETERS
+from services.core.errors import BusinessRuleError
 from services.payroll.calculation import (EmployeePay, calculate_pay, care_rates,
                                           employed_days, pap_inputs)
 from services.payroll.contributions import childless_surcharge_applies
@@ -243,3 +244,12 @@ def test_the_minijob_note_names_the_pension_exemption_only_when_exempt():
     liable = pay(monthly_gross=D("500.00")).notes
     assert any("von der RV-Pflicht befreit" in note for note in exempt)
     assert not any("befreit" in note for note in liable)
+
+
+@pytest.mark.parametrize("gross", ["5000.00", "6449.99", "6450.00"])
+def test_private_health_insurance_below_or_at_the_threshold_is_refused(gross):
+    """§ 6 (1) Nr. 1 SGB V: only a regular wage above the JAEG (6,450 € a month in 2026)
+    may be privately insured; well below it as much as at it."""
+    with pytest.raises(BusinessRuleError, match="Versicherungspflichtgrenze"):
+        pay(monthly_gross=D(gross), private_health_premium=D("400.00"))
+    assert pay(monthly_gross=D("6450.01"), private_health_premium=D("400.00")).private_health
