@@ -2,12 +2,12 @@
 import mongoengine as me
 
 from models.base import utcnow
-from models.frozen import AppendOnlyQuerySet
+from models.frozen import AppendOnlyQuerySet, FrozenDocument
 
 DATEV_KINDS = ("bookings", "master_data")
 
 
-class DatevExport(me.Document):
+class DatevExport(FrozenDocument, me.Document):
     kind = me.StringField(required=True, choices=DATEV_KINDS)
     date_from = me.DateField()
     date_to = me.DateField()

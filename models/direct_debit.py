@@ -10,7 +10,7 @@ import mongoengine as me
 
 from models.base import TimestampedDocument
 from models.fields import MoneyField
-from models.frozen import FrozenQuerySet
+from models.frozen import FrozenDocument, FrozenQuerySet
 
 RUN_STATUSES = ("draft", "released", "cancelled")
 SEQUENCE_TYPES = ("FRST", "RCUR", "OOFF", "FNAL")
@@ -41,7 +41,7 @@ class DebitItem(me.EmbeddedDocument):
     end_to_end_id = me.StringField(max_length=35)
 
 
-class DirectDebitRun(TimestampedDocument):
+class DirectDebitRun(FrozenDocument, TimestampedDocument):
     number = me.StringField(required=True, unique=True, max_length=30)
     status = me.StringField(default="draft", choices=RUN_STATUSES)
     collection_date = me.DateField(required=True)

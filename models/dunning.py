@@ -6,7 +6,7 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
-from models.frozen import FrozenQuerySet
+from models.frozen import FrozenDocument, FrozenQuerySet
 from models.invoice import Invoice
 
 RUN_STATUSES = ("draft", "confirmed", "cancelled")
@@ -97,7 +97,7 @@ class DunningLetter(me.EmbeddedDocument):
     mail_id = me.ObjectIdField()                    # the queued message (outgoing_mail)
 
 
-class DunningRun(TimestampedDocument):
+class DunningRun(FrozenDocument, TimestampedDocument):
     number = me.StringField(required=True, unique=True, max_length=30)
     as_of = me.DateField(required=True)
     status = me.StringField(default="draft", choices=RUN_STATUSES)

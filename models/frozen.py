@@ -1,10 +1,12 @@
 """Querysets whose bulk writes never touch frozen documents (GoBD immutability).
 
-`Document.save`/`delete` guard one document; these guard `update`, `update_one`,
+`FrozenDocument` guards `Document.save` of one document (its `delete` goes through the
+queryset); the querysets guard `update`, `update_one`,
 `upsert_one`, `modify`, `delete` and `insert` on a queryset, which would otherwise
 bypass them. The services that legitimately change a frozen document (issuing, paying,
 cancelling) write through the raw collection with the precondition in the filter.
 """
+from mongoengine.errors import SaveConditionError
 from mongoengine.queryset import QuerySet
 
 from services.core.errors import BusinessRuleError
@@ -80,3 +82,56 @@ class AppendOnlyQuerySet(FrozenQuerySet):
 
     open_filter = None
     message = "{doc} is a log entry and can never be changed or deleted"
+
+
+class FrozenDocument:
+    """Mixin (before the Document base): `save` follows the rules of the queryset class.
+
+    - a document frozen in memory (its `open_filter` field not open) is never saved, not
+      even created: only the business service writes such a state (raw collection);
+    - an update carries the open values as `save_condition`, so a document frozen in the
+      database since it was read is refused (nothing written);
+    - a new document is inserted (`force_insert`), never replaces a stored one by its id;
+    - an update never changes the fields only the services set (`frozen_fields`);
+    - append-only documents (`open_filter` None) are created once and never saved again.
+    The services' own transitions (release → cancelled, approved → posted ...) are
+    compare-and-set updates on the raw collection and are not affected.
+    """
+
+    def _rules(self) -> type[FrozenQuerySet]:
+        return self._meta["queryset_class"]
+
+    def _frozen_now(self) -> bool:
+        """Whether this document, as it is in memory, is frozen."""
+        rules = self._rules()
+        if rules.open_filter is None:
+            return not self._created
+        key, values = FrozenQuerySet._open_values(rules)
+        return getattr(self, key) not in values
+
+    def _open_condition(self) -> dict:
+        """The filter an update of this document needs to match in the database."""
+        key, values = FrozenQuerySet._open_values(self._rules())
+        return {f"{key}__in": list(values)}
+
+    def _refusal(self) -> Exception:
+        rules = self._rules()
+        return rules.error(rules.message.format(doc=self))
+
+    def save(self, *args, **kwargs):
+        rules = self._rules()
+        if self._frozen_now():
+            raise self._refusal()
+        if self._created:
+            kwargs["force_insert"] = True
+        else:
+            changed = {name.split(".")[0] for name in self._get_changed_fields()}
+            touched = [name for name in rules.frozen_fields if name in changed]
+            if touched:
+                raise rules.error("only the business service may set " + ", ".join(touched))
+            kwargs["save_condition"] = {**(kwargs.get("save_condition") or {}),
+                                        **self._open_condition()}
+        try:
+            return super().save(*args, **kwargs)
+        except SaveConditionError:
+            raise self._refusal() from None

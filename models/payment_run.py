@@ -10,7 +10,7 @@ import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
 from models.fields import MoneyField
-from models.frozen import FrozenQuerySet
+from models.frozen import FrozenDocument, FrozenQuerySet
 
 RUN_STATUSES = ("draft", "released", "cancelled")
 CLAIM_STATUSES = ("in_payment", "paid")
@@ -57,7 +57,7 @@ class PaymentItem(me.EmbeddedDocument):
     end_to_end_id = me.StringField(max_length=35)
 
 
-class PaymentRun(TimestampedDocument):
+class PaymentRun(FrozenDocument, TimestampedDocument):
     number = me.StringField(required=True, unique=True, max_length=30)
     status = me.StringField(default="draft", choices=RUN_STATUSES)
     up_to = me.DateField(required=True)

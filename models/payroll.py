@@ -7,7 +7,7 @@ from models.archive import ArchivedFile
 from models.base import TimestampedDocument
 from models.employee import STATES, Employee
 from models.fields import FixedDecimalField, MoneyField
-from models.frozen import FrozenQuerySet
+from models.frozen import FrozenDocument, FrozenQuerySet
 
 RUN_STATUSES = ("draft", "calculating", "calculated", "approved", "posting", "posted", "reversing",
                 "reversed", "discarded")
@@ -149,7 +149,7 @@ class PayrollRunQuerySet(FrozenQuerySet):
               "bitte stornieren"
 
 
-class PayrollRun(TimestampedDocument):
+class PayrollRun(FrozenDocument, TimestampedDocument):
     """One month's payroll; `month_key` is unique while the run is live."""
 
     year = me.IntField(required=True, min_value=2000, max_value=2100)
@@ -209,7 +209,7 @@ class PayslipQuerySet(FrozenQuerySet):
         return super().insert(doc_or_docs, *args, **kwargs)
 
 
-class Payslip(me.Document):
+class Payslip(FrozenDocument, me.Document):
     """One employee's pay for the month of a run; amounts in euro, exact to the cent."""
 
     run = me.ReferenceField(PayrollRun, required=True)
@@ -263,6 +263,16 @@ class Payslip(me.Document):
     def __str__(self):
         snap = self.employee_data
         return f"Payslip {self.month:02d}/{self.year} {snap.last_name}, {snap.first_name}"
+
+    def _frozen_now(self) -> bool:
+        """Frozen with its run: the stored run's status decides (a payslip has none)."""
+        run = getattr(self.run, "pk", self.run)
+        return PayrollRun.objects(pk=run, status__in=FROZEN_STATUSES).first() is not None
+
+    def _open_condition(self) -> dict:
+        # The run is approved by a compare-and-set on the run alone; a payslip saved in
+        # the moment between this check and that approval is not caught here.
+        return {"run__nin": PayslipQuerySet._frozen_runs()}
 
 
 class PayrollLock(me.Document):

@@ -41,9 +41,16 @@ TARGETS = {
                                             "tests/jobs/test_retention_deadline.py"]),
     "counter": ("models/counter.py", ["tests/models/test_counter.py"]),
     "frozen": ("models/frozen.py", ["tests/models/test_frozen_documents.py",
+                                    "tests/models/test_frozen_saves.py",
                                     "tests/models/test_frozen_querysets.py"]),
     "payroll_calculation": ("services/payroll/calculation.py",
-                            ["tests/services/payroll/test_calculation.py"]),
+                            ["tests/services/payroll/test_calculation.py",
+                             "tests/services/payroll/test_midijob_minijob.py",
+                             "tests/services/payroll/test_calculation_edges.py"]),
+    "payroll_contributions": ("services/payroll/contributions.py",
+                              ["tests/services/payroll/test_calculation.py",
+                               "tests/services/payroll/test_midijob_minijob.py",
+                               "tests/services/payroll/test_calculation_edges.py"]),
     "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
     "posting": ("services/ledger/posting.py", ["tests/services/test_posting.py",
                                         "tests/services/test_hash_chain.py"]),
@@ -53,6 +60,9 @@ TARGETS = {
                                             "tests/models/test_frozen_querysets.py"]),
     "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py"]),
 }
+# Targets whose tests need no fixture of tests/conftest.py (pure functions): run with
+# --noconftest, so a mutant does not import the app.
+PURE = {"payroll_calculation", "payroll_contributions"}
 TEST_TIMEOUT = 600.0  # a mutant that hangs (e.g. an endless retry loop) counts as killed
 
 
@@ -87,8 +97,12 @@ def tracked_copy() -> Path:
     return work
 
 
-def config(module: str, tests: list[str]) -> str:
-    command = f"{PY} -m pytest -x -q -p no:cacheprovider --timeout=300 {' '.join(tests)}"
+def config(module: str, tests: list[str], pure: bool = False) -> str:
+    # Plugins not autoloaded (hypothesis, faker, schemathesis, playwright cost seconds of
+    # imports per mutant); pytest-timeout is loaded by name.
+    command = (f"env PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 {PY} -m pytest -x -q "
+               f"-p no:cacheprovider -p pytest_timeout --timeout=300 "
+               f"{'--noconftest ' if pure else ''}{' '.join(tests)}")
     return (f'[cosmic-ray]\nmodule-path = "{module}"\ntimeout = {TEST_TIMEOUT}\n'
             f'excluded-modules = []\ntest-command = "{command}"\n\n'
             '[cosmic-ray.distributor]\nname = "local"\n')
@@ -110,7 +124,7 @@ def retry_survivors(name: str) -> int:
 def run_target(name: str, work: Path) -> None:
     module, tests = TARGETS[name]
     cfg, session = OUT / f"{name}.toml", OUT / f"{name}.sqlite"
-    cfg.write_text(config(module, tests))
+    cfg.write_text(config(module, tests, name in PURE))
     if not session.exists():
         subprocess.run([BIN / "cosmic-ray", "init", cfg, session], cwd=work, check=True,
                        timeout=600)

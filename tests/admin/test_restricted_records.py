@@ -2,6 +2,8 @@
 still read them (they carry out erasure), and an unrestricted colleague stays visible."""
 from datetime import date
 
+from bson import ObjectId
+
 from models.payroll import EmployeeSnapshot, PayrollRun, Payslip
 from services.privacy.erasure import erase_employee
 from services.privacy.erasure_parties import erase_party
@@ -11,9 +13,13 @@ from tests.factories import make_customer, make_employee, make_invoice
 def _restricted_employee():
     emp = make_employee(personnel_no="P-777", first_name="Rita", last_name="Restrikta",
                         exit_date=date(2026, 6, 30), status="left")
-    run = PayrollRun(year=2026, month=6, month_key="2026-06", status="posted").save()
-    Payslip(run=run, employee=emp, year=2026, month=6,
-            employee_data=EmployeeSnapshot(first_name="Rita", last_name="Restrikta")).save()
+    # a posted run and its payslip are written by the payroll service (raw collection);
+    # a save of either is refused (tests/models/test_frozen_saves.py)
+    run = PayrollRun(id=ObjectId(), year=2026, month=6, month_key="2026-06", status="posted")
+    PayrollRun._get_collection().insert_one(run.to_mongo())
+    slip = Payslip(run=run.pk, employee=emp, year=2026, month=6,
+                   employee_data=EmployeeSnapshot(first_name="Rita", last_name="Restrikta"))
+    Payslip._get_collection().insert_one(slip.to_mongo())
     assert erase_employee(emp, user="dsb", reason="Antrag", today=date(2026, 12, 1)) \
         == "restricted"
     return emp

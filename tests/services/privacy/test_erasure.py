@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
+from bson import ObjectId
 
 from models import Employee, JournalEntry
 from models.payroll import EmployeeSnapshot, PayrollRun, Payslip
@@ -24,11 +25,16 @@ def _left(**kw):
 
 
 def _payslip(emp, year, month):
-    run = PayrollRun(year=year, month=month, month_key=f"{year}-{month:02d}",
-                     status="posted").save()
-    return Payslip(run=run, employee=emp, year=year, month=month,
+    """A posted run's payslip, stored as the payroll service stores it (raw collection;
+    a save of a released run or its payslip is refused)."""
+    run = PayrollRun(id=ObjectId(), year=year, month=month,
+                     month_key=f"{year}-{month:02d}", status="posted")
+    PayrollRun._get_collection().insert_one(run.to_mongo())
+    slip = Payslip(id=ObjectId(), run=run.pk, employee=emp, year=year, month=month,
                    employee_data=EmployeeSnapshot(first_name=emp.first_name,
-                                                  last_name=emp.last_name)).save()
+                                                  last_name=emp.last_name))
+    Payslip._get_collection().insert_one(slip.to_mongo())
+    return Payslip.objects.get(pk=slip.pk)
 
 
 def test_the_payroll_account_is_kept_to_the_end_of_the_sixth_year_after_the_last_wage(app):
