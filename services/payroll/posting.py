@@ -12,9 +12,12 @@ from datetime import date
 from decimal import Decimal
 
 from models.base import utcnow
+from models.cost_center import CostCenter
+from models.ledger import Account
 from models.payroll import PayrollRun, Payslip
 from services.ledger.charts import posting_accounts
 from services.core.errors import BusinessRuleError
+from services.core.messages import N_, RuleError
 from services.payroll import locks
 from services.payroll.calculation import month_bounds
 from services.payroll.runs import get_run, transition
@@ -32,18 +35,22 @@ def posting_lines(t: dict) -> list[dict]:
     """Debit/credit lines of a run's totals (zero lines left out); they always balance.
 
     `t` also carries the minijob part of gross and contributions (minijob_gross,
-    minijob_si) and the PKV subsidies, which are paid out with the net pay.
+    minijob_si) and the PKV subsidies, which are paid out with the net pay, and may carry
+    `by_cost_center`: {code or None: {role: amount}} for the expense roles (salaries,
+    minijob_wages, employer_si, flat_tax), which then split the expense lines.
     """
     taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"]
     subsidies = t.get("health_subsidy", 0) + t.get("care_subsidy", 0)
     mini_gross, mini_si = t.get("minijob_gross", 0), t.get("minijob_si", 0)
     accounts = posting_accounts()  # SKR03 4120/4190/4130/4199 … or SKR04 6020/6030/6110 …
-    lines = [
-        (accounts["salaries"], t["gross"] - mini_gross, 0, "Bruttolöhne und -gehälter"),
-        (accounts["minijob_wages"], mini_gross, 0, "Aushilfslöhne (Minijobs)"),
-        (accounts["employer_si"], t["employer_si"] + subsidies, 0,
+    expenses = [
+        ("salaries", t["gross"] - mini_gross, "Bruttolöhne und -gehälter"),
+        ("minijob_wages", mini_gross, "Aushilfslöhne (Minijobs)"),
+        ("employer_si", t["employer_si"] + subsidies,
          "Arbeitgeberanteile SV, Umlagen, Zuschüsse § 257 SGB V"),
-        (accounts["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
+        ("flat_tax", t["employer_flat_tax"], "Pauschale Lohnsteuer Minijobs"),
+    ]
+    credits = [
         (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
         (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
         (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"] - mini_si,
@@ -51,19 +58,32 @@ def posting_lines(t: dict) -> list[dict]:
         (accounts["minijob_payable"], 0, mini_si + t["employer_flat_tax"],
          "Minijob-Zentrale: Beiträge, Umlagen, Pauschsteuer"),
     ]
-    return [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
-             "text": text} for account, debit, credit, text in lines if debit or credit]
+    split = t.get("by_cost_center")
+    lines = []
+    for role, amount, text in expenses:
+        parts = {cc: part.get(role, 0) for cc, part in split.items()} if split else {None: amount}
+        for cc, part in sorted(parts.items(), key=lambda item: item[0] or ""):
+            if part:
+                lines.append({"account": accounts[role], "debit": Decimal(part),
+                              "credit": Decimal(0), "text": text,
+                              **({"cost_center": cc} if cc else {})})
+    return lines + [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
+                     "text": text} for account, debit, credit, text in credits if debit or credit]
 
 
 def payslip_totals(run: PayrollRun) -> dict:
-    """Add up the stored payslips of a run (integer cents, exact).
+    """Add up the stored payslips of a run (integer cents, exact), also per cost centre.
 
     Summed here rather than with $group: on FerretDB 1.24 `{"$sum": 1}` counted 0 and a
-    ten-accumulator $group returned 0 sums in our tests.
+    ten-accumulator $group returned 0 sums in our tests. The cost centre is the one the
+    payslip's employee snapshot names (taken when the run was calculated).
     """
     cents = {name: 0 for name in SUMMED + EXTRA + ("minijob_gross", "minijob_si")}
+    by_centre: dict = {}
+    bare: list[str] = []
     count = 0
     projection = {name: 1 for name in SUMMED + EXTRA + ("minijob",)}
+    projection.update({"employee_data.cost_center": 1, "employee_data.personnel_no": 1})
     for doc in Payslip._get_collection().find({"run": run.pk}, projection):
         count += 1
         for name in SUMMED + EXTRA:
@@ -71,9 +91,50 @@ def payslip_totals(run: PayrollRun) -> dict:
         if doc.get("minijob"):
             cents["minijob_gross"] += doc.get("gross") or 0
             cents["minijob_si"] += (doc.get("employee_si") or 0) + (doc.get("employer_si") or 0)
+        data = doc.get("employee_data") or {}
+        if not data.get("cost_center") and doc.get("gross"):
+            bare.append(data.get("personnel_no") or "?")
+        _add_expenses(by_centre.setdefault(data.get("cost_center") or None, {}), doc)
     totals = {name: Decimal(value).scaleb(-2) for name, value in cents.items()}
     totals["count"] = count
+    totals["by_cost_center"] = {cc: {role: Decimal(value).scaleb(-2) for role, value in part.items()}
+                                for cc, part in by_centre.items()}
+    totals["without_cost_center"] = sorted(bare)
     return totals
+
+
+def _add_expenses(part: dict, doc: dict) -> None:
+    """Add one payslip's employer expenses (cents) to its cost centre's part."""
+    gross = doc.get("gross") or 0
+    role = "minijob_wages" if doc.get("minijob") else "salaries"
+    part[role] = part.get(role, 0) + gross
+    extra = sum(doc.get(name) or 0 for name in ("employer_si",) + EXTRA)
+    part["employer_si"] = part.get("employer_si", 0) + extra
+    part["flat_tax"] = part.get("flat_tax", 0) + (doc.get("employer_flat_tax") or 0)
+
+
+FIX_BEFORE_APPROVAL = N_("bitte bei den Mitarbeitenden eintragen und die Abrechnung neu "
+                         "berechnen")
+FIX_AFTER_APPROVAL = N_("die Abrechnung ist freigegeben: bitte die Kostenstelle wieder "
+                        "aktivieren bzw. die Pflicht am Konto aufheben, dann buchen")
+
+
+def check_cost_centers(totals: dict, approved: bool = False) -> None:
+    """Refuse unknown or inactive cost centres, and bare lines on accounts that require one."""
+    fix = FIX_AFTER_APPROVAL if approved else FIX_BEFORE_APPROVAL
+    codes = sorted(cc for cc in totals["by_cost_center"] if cc)
+    known = set(CostCenter.objects(code__in=codes, active=True).scalar("code")) if codes else set()
+    if set(codes) - known:
+        raise RuleError(N_("Kostenstelle %(codes)s gibt es nicht (oder sie ist inaktiv); "
+                           "%(fix)s"), codes=tuple(sorted(set(codes) - known)), fix=fix)
+    bare = {line["account"] for line in posting_lines(totals)
+            if line["debit"] and not line.get("cost_center")}
+    strict = sorted(Account.objects(number__in=sorted(bare), cost_center_required=True)
+                    .scalar("number")) if bare else []
+    if strict:
+        raise RuleError(N_("Konto %(accounts)s verlangt eine Kostenstelle; ohne Kostenstelle: "
+                           "%(employees)s; %(fix)s"), accounts=tuple(strict),
+                        employees=tuple(totals["without_cost_center"][:20]), fix=fix)
 
 
 def check_totals(run: PayrollRun, totals: dict) -> None:
@@ -96,9 +157,10 @@ def post_run(run_id, user: str) -> PayrollRun:
 def _post(run: PayrollRun, user: str) -> PayrollRun:
     from services.ledger.posting import post_new_entry
 
+    totals = payslip_totals(run)
+    check_cost_centers(totals, approved=True)  # before the run is marked posting
     run = transition(run.pk, ("approved", "posting"), {"status": "posting",
                                                        "posted_by": user}, "post")
-    totals = payslip_totals(run)
     check_totals(run, totals)
     entry = post_new_entry(
         date=month_bounds(run.year, run.month)[1],
