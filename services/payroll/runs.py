@@ -23,6 +23,7 @@ from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.hr import payroll_effects
 from services.payroll import locks
+from services.payroll.run_totals import check_cost_centers, payslip_totals
 from services.payroll.rates import rates_for_month
 
 BATCH = 1000
@@ -253,8 +254,6 @@ def approve_run(run_id, user: str) -> PayrollRun:
         raise BusinessRuleError(f"payroll {run.period} has no payslips to approve")
     if run.status != "calculated":
         raise refusal(run, "approve")
-    from services.payroll.posting import check_cost_centers, payslip_totals  # posting uses runs
-
     check_cost_centers(payslip_totals(run))  # the posting's cost centres, while still fixable
     locks.acquire(run.pk, "approve", user, f"payroll {run.period} is already being approved")
     if locks.is_held(run.pk, "calculate") or get_run(run.pk).status != "calculated":
