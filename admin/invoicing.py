@@ -74,16 +74,16 @@ class InvoiceView(FrozenDocumentsMixin, SecuredModelView):
                          "paid_total": _money("paid_total"), "documents": _documents}
     column_details_list = ("number", "kind", "status", "customer", "issue_date",
                            "service_date", "service_date_end", "due_date", "skonto_until",
-                           "skonto_percent", "lines",
+                           "skonto_percent", "cost_center", "lines",
                            "tax_lines", "net_total", "vat_total", "gross_total", "paid_total",
                            "payments", "payment_terms", "notes", "pdf_sha256", "documents",
                            "issued_by", "issued_at")
     column_formatters_detail = {"documents": _documents, "gross_total": _money("gross_total")}
-    form_columns = ("customer", "issue_date", "service_date", "service_date_end", "lines",
-                    "payment_terms", "payment_days", "skonto_days", "skonto_percent", "notes")
+    form_columns = ("customer", "issue_date", "service_date", "service_date_end",
+                    "cost_center", "lines", "payment_terms", "payment_days", "skonto_days", "skonto_percent", "notes")
     form_subdocuments = {"lines": {"form_subdocuments": {None: {
         "form_columns": ("description", "quantity", "unit", "unit_price", "vat_rate",
-                         "exemption_reason"),
+                         "exemption_reason", "cost_center"),
     }}}}
     form_ajax_refs = {"customer": ReferenceLookup("customer", Customer,
                                                   ("customer_no", "name"))}

@@ -4,6 +4,7 @@ from decimal import Decimal
 import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
+from models.cost_center import CostCenter
 from models.fields import FixedDecimalField, MoneyField
 from models.health_fund import HealthFund
 from models.validators import normalize_sv_number, normalize_tax_id
@@ -71,6 +72,8 @@ class Employee(TimestampedDocument):
     severely_disabled = me.BooleanField(default=False)   # § 208 SGB IX: 5 extra days
     manager = me.ReferenceField("self")
     manager_substitute = me.ReferenceField("self")
+    # the payroll posting puts this cost centre on the employee's wage-expense lines
+    cost_center = me.ReferenceField(CostCenter)
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
             "indexes": ["last_name", "department", "status", "manager",

@@ -67,6 +67,7 @@ class InvoiceLine(me.EmbeddedDocument):
     unit_price = FixedDecimalField(places=4, required=True, min_value=0)
     vat_rate = me.StringField(required=True, default="19", max_length=10)
     exemption_reason = me.StringField(max_length=200)
+    cost_center = me.StringField(max_length=20)  # code onto the revenue line; else the invoice's
 
     def __str__(self):
         return f"{self.quantity} {self.unit} {self.description}"
@@ -126,6 +127,7 @@ class Invoice(TimestampedDocument):
     skonto_percent = FixedDecimalField(places=2, min_value=Decimal("0.01"),
                                        max_value=Decimal("10.00"))
     notes = me.StringField(max_length=2000)
+    cost_center = me.StringField(max_length=20)  # code for lines that name none
     # Frozen when issued (written by services.invoicing.issuing only).
     due_date = me.DateField()
     skonto_until = me.DateField()

@@ -109,6 +109,7 @@ class EmployeeSnapshot(me.EmbeddedDocument):
     health_fund_no = me.StringField()
     private_health_premium = MoneyField()
     private_care_premium = MoneyField()
+    cost_center = me.StringField()  # the code of the employee's cost centre at calculation
     minijob_pension_exempt = me.BooleanField()
     u1_rate = FixedDecimalField(places=3)
     u2_rate = FixedDecimalField(places=3)

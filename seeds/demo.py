@@ -63,10 +63,12 @@ def seed_demo_company(seed: int = 2026) -> dict:
     files = _seed_archive(fake)
     orders = _seed_purchase_orders()
     from seeds.demo_banking import seed_demo_banking
+    from seeds.demo_cost_centers import seed_demo_cost_centers
     from seeds.demo_it import seed_demo_it
 
     it = seed_demo_it()
     it.update(seed_demo_banking())
+    it.update(seed_demo_cost_centers())
     return {"employees": len(employees), "suppliers": len(suppliers),
             "stock_items": items, "tickets": tickets, "archived_files": files,
             "purchase_orders": orders, **it}

@@ -21,6 +21,7 @@ from models.posting import PostingKey
 from services.archive import store as archive_store
 from services.core.errors import BusinessRuleError
 from services.invoicing import einvoice, schematron
+from services.invoicing.cost_centers import check_cost_centers, revenue_parts
 from services.invoicing.totals import compute_totals, missing_fields
 from services.ledger import posting
 from services.ledger import personal_accounts
@@ -201,6 +202,7 @@ def _freeze(inv: Invoice, user: str, today: date) -> None:
     missing = missing_fields(inv, company, totals, rates)
     if missing:
         raise BusinessRuleError(f"{inv} cannot be issued, missing: " + "; ".join(missing))
+    check_cost_centers(inv, rates)
     issue_date = inv.issue_date or today
     if posting.is_period_closed(issue_date):
         raise BusinessRuleError(f"the period {issue_date:%m/%Y} is closed; "
@@ -292,8 +294,10 @@ def _post_invoice(inv: Invoice, totals, rates, user: str,
               "text": inv.recipient["name"]}]
     for rate in totals.rates:
         table = rates[rate.code]
-        lines.append({"account": table.revenue_account, "credit": rate.net,
-                      "tax_key": table.tax_key})
+        for cost_center, net in revenue_parts(inv, rate.code):
+            lines.append({"account": table.revenue_account, "credit": net,
+                          "tax_key": table.tax_key,
+                          **({"cost_center": cost_center} if cost_center else {})})
         if rate.vat:
             lines.append({"account": table.vat_account, "credit": rate.vat,
                           "tax_key": table.tax_key})

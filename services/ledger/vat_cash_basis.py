@@ -14,6 +14,7 @@ Everything else stays as booked: input tax (§ 15 UStG follows the invoice), rev
 charge and tax-free supplies, and taxed lines posted by hand (a cash sale or an asset
 sold against the bank is paid when it is posted). Amounts are integer cents inside.
 """
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -46,10 +47,30 @@ def cash_basis_balances(cents: dict[tuple[str, str], tuple[int, int]], year: int
 
 def received_shares(start: date, end: date, keys: set[str]) -> dict[tuple[str, str], int]:
     """Credit cents per (revenue or VAT account, tax key) of the payments in [start, end]."""
-    rates = {r.code: r for r in VatRate.objects}
     shares: dict[tuple[str, str], int] = {}
+    for share in share_rows(start, end, keys):
+        key = (share.account, share.tax_key)
+        shares[key] = shares.get(key, 0) + share.cents
+    return shares
+
+
+@dataclass(frozen=True)
+class Share:
+    """One payment's part of one tax line of its invoice, on the revenue or the VAT account."""
+
+    invoice: str
+    payment_date: date
+    entry_id: object
+    account: str
+    tax_key: str
+    cents: int
+
+
+def share_rows(start: date, end: date, keys: set[str]):
+    """Every payment share in [start, end], by invoice and payment (what Ist is made of)."""
+    rates = {r.code: r for r in VatRate.objects}
     for invoice in Invoice.objects(kind="invoice", payments__date__gte=start,
-                                   payments__date__lte=end):
+                                   payments__date__lte=end).order_by("number"):
         gross = _cents(invoice.gross_total)
         if gross <= 0:
             continue
@@ -68,9 +89,8 @@ def received_shares(start: date, end: date, keys: set[str]) -> dict[tuple[str, s
                     share = _part(_cents(amount), received, gross) - \
                         _part(_cents(amount), before, gross)
                     if account and share:
-                        shares[(account, rate.tax_key)] = \
-                            shares.get((account, rate.tax_key), 0) + share
-    return shares
+                        yield Share(invoice.number, _day(payment.date), payment.entry_id,
+                                    account, rate.tax_key, share)
 
 
 def _document_lines(year: int, start: date, end: date, keys: set[str]

@@ -23,7 +23,8 @@ from models.ledger import JournalEntry
 from services.core.messages import N_, RuleError
 from services.ledger.balances import tax_key_balances
 from services.ledger.charts import DEFAULT_CHART, chart_in_use
-from services.ledger.vat_cash_basis import cash_basis_balances, taxed_sales_keys
+from services.ledger.vat_cash_basis import (DOCUMENT_SOURCES, cash_basis_balances, share_rows,
+                                           taxed_sales_keys)
 
 DATA = Path(__file__).resolve().parents[2] / "seeds" / "data"
 ZERO, CENT, EURO = Decimal("0.00"), Decimal("0.01"), Decimal("1")
@@ -174,24 +175,47 @@ def due_date(year: int, last_month: int, extension: bool) -> date:
 
 
 def lines_for(year: int, period: str, kz: str) -> list[dict]:
-    """The journal lines behind one Kennzahl (the drill-down of a figure)."""
+    """The journal lines behind one Kennzahl (the drill-down of a figure).
+
+    Under Ist-Versteuerung the taxed sales (Kz 81, 86 …) are made of the payments'
+    shares of their invoices' tax lines, one row per payment, account and tax key,
+    plus the taxed lines posted by hand; the invoices' own lines are not part of it.
+    """
     months = period_months(period)
     keys = {k.key: k for k in tax_keys().values() if kz in (k.base_kz, k.tax_kz, k.input_kz)}
     if not keys:
         return []
     start, end = date(year, months[0], 1), _month_end(year, months[-1])
+    company = Company.current()
+    cash = set(keys) & taxed_sales_keys(tax_keys()) \
+        if getattr(company, "vat_accounting", "soll") == "ist" else set()
     found = []
     for entry in JournalEntry.objects(fiscal_year=year, status="posted", date__gte=start,
                                       date__lte=end, lines__tax_key__in=list(keys),
                                       source__ne="opening").order_by("number"):
         for line in entry.lines:
             spec = keys.get(line.tax_key or "")
+            if line.tax_key in cash and entry.source in DOCUMENT_SOURCES:
+                continue  # under Ist the payment shares below replace invoice lines
             if spec is not None and _feeds(spec, account_role(line.account), kz):
                 found.append({"number": entry.number, "date": entry.date,
                               "text": entry.text, "account": line.account,
                               "tax_key": line.tax_key, "debit": line.debit,
                               "credit": line.credit})
-    return found
+    return found + _payment_shares(start, end, cash, keys, kz)
+
+
+def _payment_shares(start: date, end: date, cash: set[str], keys: dict, kz: str) -> list[dict]:
+    """Drill-down rows of the payments' tax shares (Ist), one per payment, account and key."""
+    if not cash:
+        return []
+    rows = [s for s in share_rows(start, end, cash)
+            if _feeds(keys[s.tax_key], account_role(s.account), kz)]
+    numbers = dict(JournalEntry.objects(pk__in=[s.entry_id for s in rows if s.entry_id])
+                   .scalar("id", "number"))
+    return [{"number": numbers.get(s.entry_id), "date": s.payment_date,
+             "text": f"Zahlungsanteil {s.invoice}", "share_of": s.invoice, "account": s.account,
+             "tax_key": s.tax_key, "debit": ZERO, "credit": _money(s.cents)} for s in rows]
 
 
 def _feeds(spec: TaxKey, role: str, kz: str) -> bool:

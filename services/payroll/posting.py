@@ -6,23 +6,22 @@ clicking "post" again, which finds the entry instead of posting twice. Minijob w
 to their own expense account, and everything owed to the Minijob-Zentrale (flat
 contributions, the employee's RV share, levies and the 2 % flat tax) to its own
 liability account, not to the wage-tax or health-fund accounts. Paying a liability
-(services/payroll/payments.py) clears it.
+(services/payroll/payments.py) clears it. The wage-expense lines are split by the cost
+centres of the employees' payslips (services/payroll/run_totals.py); the liabilities
+carry none.
 """
 from datetime import date
 from decimal import Decimal
 
 from models.base import utcnow
-from models.payroll import PayrollRun, Payslip
+from models.payroll import PayrollRun
 from services.ledger.charts import posting_accounts
 from services.core.errors import BusinessRuleError
 from services.payroll import locks
 from services.payroll.calculation import month_bounds
+from services.payroll.run_totals import SUMMED, check_cost_centers, payslip_totals
 from services.payroll.runs import get_run, transition
 
-SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
-          "employer_si", "employer_flat_tax", "employer_cost")
-# summed per payslip but not part of the approved totals
-EXTRA = ("health_subsidy", "care_subsidy")
 # liability kinds a payment clears, and the account role each lives on
 LIABILITIES = {"net": "net_payable", "tax": "tax_payable", "si": "si_payable",
                "minijob": "minijob_payable"}
@@ -32,18 +31,22 @@ def posting_lines(t: dict) -> list[dict]:
     """Debit/credit lines of a run's totals (zero lines left out); they always balance.
 
     `t` also carries the minijob part of gross and contributions (minijob_gross,
-    minijob_si) and the PKV subsidies, which are paid out with the net pay.
+    minijob_si) and the PKV subsidies, which are paid out with the net pay, and may carry
+    `by_cost_center`: {code or None: {role: amount}} for the expense roles (salaries,
+    minijob_wages, employer_si, flat_tax), which then split the expense lines.
     """
     taxes = t["wage_tax"] + t["solidarity"] + t["church_tax"]
     subsidies = t.get("health_subsidy", 0) + t.get("care_subsidy", 0)
     mini_gross, mini_si = t.get("minijob_gross", 0), t.get("minijob_si", 0)
     accounts = posting_accounts()  # SKR03 4120/4190/4130/4199 … or SKR04 6020/6030/6110 …
-    lines = [
-        (accounts["salaries"], t["gross"] - mini_gross, 0, "Bruttolöhne und -gehälter"),
-        (accounts["minijob_wages"], mini_gross, 0, "Aushilfslöhne (Minijobs)"),
-        (accounts["employer_si"], t["employer_si"] + subsidies, 0,
+    expenses = [
+        ("salaries", t["gross"] - mini_gross, "Bruttolöhne und -gehälter"),
+        ("minijob_wages", mini_gross, "Aushilfslöhne (Minijobs)"),
+        ("employer_si", t["employer_si"] + subsidies,
          "Arbeitgeberanteile SV, Umlagen, Zuschüsse § 257 SGB V"),
-        (accounts["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
+        ("flat_tax", t["employer_flat_tax"], "Pauschale Lohnsteuer Minijobs"),
+    ]
+    credits = [
         (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
         (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
         (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"] - mini_si,
@@ -51,29 +54,17 @@ def posting_lines(t: dict) -> list[dict]:
         (accounts["minijob_payable"], 0, mini_si + t["employer_flat_tax"],
          "Minijob-Zentrale: Beiträge, Umlagen, Pauschsteuer"),
     ]
-    return [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
-             "text": text} for account, debit, credit, text in lines if debit or credit]
-
-
-def payslip_totals(run: PayrollRun) -> dict:
-    """Add up the stored payslips of a run (integer cents, exact).
-
-    Summed here rather than with $group: on FerretDB 1.24 `{"$sum": 1}` counted 0 and a
-    ten-accumulator $group returned 0 sums in our tests.
-    """
-    cents = {name: 0 for name in SUMMED + EXTRA + ("minijob_gross", "minijob_si")}
-    count = 0
-    projection = {name: 1 for name in SUMMED + EXTRA + ("minijob",)}
-    for doc in Payslip._get_collection().find({"run": run.pk}, projection):
-        count += 1
-        for name in SUMMED + EXTRA:
-            cents[name] += doc.get(name) or 0
-        if doc.get("minijob"):
-            cents["minijob_gross"] += doc.get("gross") or 0
-            cents["minijob_si"] += (doc.get("employee_si") or 0) + (doc.get("employer_si") or 0)
-    totals = {name: Decimal(value).scaleb(-2) for name, value in cents.items()}
-    totals["count"] = count
-    return totals
+    split = t.get("by_cost_center")
+    lines = []
+    for role, amount, text in expenses:
+        parts = {cc: part.get(role, 0) for cc, part in split.items()} if split else {None: amount}
+        for cc, part in sorted(parts.items(), key=lambda item: item[0] or ""):
+            if part:
+                lines.append({"account": accounts[role], "debit": Decimal(part),
+                              "credit": Decimal(0), "text": text,
+                              **({"cost_center": cc} if cc else {})})
+    return lines + [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
+                     "text": text} for account, debit, credit, text in credits if debit or credit]
 
 
 def check_totals(run: PayrollRun, totals: dict) -> None:
@@ -96,9 +87,10 @@ def post_run(run_id, user: str) -> PayrollRun:
 def _post(run: PayrollRun, user: str) -> PayrollRun:
     from services.ledger.posting import post_new_entry
 
+    totals = payslip_totals(run)
+    check_cost_centers(totals, approved=True)  # before the run is marked posting
     run = transition(run.pk, ("approved", "posting"), {"status": "posting",
                                                        "posted_by": user}, "post")
-    totals = payslip_totals(run)
     check_totals(run, totals)
     entry = post_new_entry(
         date=month_bounds(run.year, run.month)[1],

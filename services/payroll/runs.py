@@ -15,6 +15,7 @@ from mongoengine import NotUniqueError
 from pymongo import ReturnDocument
 
 from models.base import utcnow
+from models.cost_center import CostCenter
 from models.employee import Employee
 from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
                             Payslip, RunTotals)
@@ -22,6 +23,7 @@ from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.hr import payroll_effects
 from services.payroll import locks
+from services.payroll.run_totals import check_cost_centers, payslip_totals
 from services.payroll.rates import rates_for_month
 
 BATCH = 1000
@@ -34,7 +36,9 @@ REQUIRED_DATA = (("birth_date", "Geburtsdatum"), ("iban", "IBAN"), ("state", "Bu
                  ("tax_class", "Steuerklasse"), ("monthly_gross", "Bruttogehalt"),
                  ("health_fund_no", "Krankenkasse"))
 SNAPSHOT_FIELDS = tuple(EmployeeSnapshot._fields_ordered)
-EMPLOYEE_FIELDS = tuple(name for name in SNAPSHOT_FIELDS if name in Employee._fields)
+# the snapshot keeps the cost centre's code; the employee refers to the cost centre
+EMPLOYEE_FIELDS = tuple(name for name in SNAPSHOT_FIELDS
+                        if name in Employee._fields and name != "cost_center")
 PAY_FIELDS = tuple(f.name for f in dc_fields(EmployeePay))
 RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "wage_tax",
                  "solidarity", "church_tax", "church_tax_rate", "employee_pension",
@@ -98,14 +102,17 @@ def refusal(run: PayrollRun, action: str) -> BusinessRuleError:
     return BusinessRuleError(f"cannot {action} payroll {run.period}: it is {label}")
 
 
-def employee_values(raw: dict, funds: dict | None = None, u1_applies: bool = True) -> dict:
+def employee_values(raw: dict, funds: dict | None = None, u1_applies: bool = True,
+                    centres: dict | None = None) -> dict:
     """Python values of a stored employee (field defaults where a value is absent).
 
     The run reads employees as raw documents: building 10,000 mongoengine objects and
     their payslips would cost more than the tax engine itself (see bench/). `funds` maps
     a health fund's id to the fund; the fund's add-on rate replaces the employee's.
+    `centres` maps a cost centre's id to its code (kept on the payslip for the posting).
     """
-    values = {"id": raw["_id"], "u1_applies": u1_applies}
+    values = {"id": raw["_id"], "u1_applies": u1_applies,
+              "cost_center": (centres or {}).get(raw.get("cost_center"))}
     fund = (funds or {}).get(raw.get("health_fund"))
     values.update(health_fund_name=fund.name if fund else None,
                   health_fund_no=fund.betriebsnummer if fund else None,
@@ -136,11 +143,12 @@ def employees_in_month(year: int, month: int):
 
     first, last = month_bounds(year, month)
     funds = {fund.pk: fund for fund in HealthFund.objects}
+    centres = dict(CostCenter.objects.scalar("id", "code"))
     company = Company.current()
     u1_applies = company.u1_levy if company is not None else True
     query = Employee.objects(hire_date__lte=last).order_by("personnel_no").as_pymongo()
     for raw in query.no_cache():
-        values = employee_values(raw, funds, u1_applies)
+        values = employee_values(raw, funds, u1_applies, centres)
         if values["exit_date"] is None or values["exit_date"] >= first:
             yield values
 
@@ -149,7 +157,7 @@ def snapshot_document(values: dict) -> dict:
     """The stored form of the payslip's copy of the employee data."""
     fields = EmployeeSnapshot._fields
     return {name: fields[name].to_mongo(values[name]) for name in SNAPSHOT_FIELDS
-            if values[name] is not None}
+            if values.get(name) is not None}
 
 
 def pay_input(data) -> EmployeePay:
@@ -246,6 +254,7 @@ def approve_run(run_id, user: str) -> PayrollRun:
         raise BusinessRuleError(f"payroll {run.period} has no payslips to approve")
     if run.status != "calculated":
         raise refusal(run, "approve")
+    check_cost_centers(payslip_totals(run))  # the posting's cost centres, while still fixable
     locks.acquire(run.pk, "approve", user, f"payroll {run.period} is already being approved")
     if locks.is_held(run.pk, "calculate") or get_run(run.pk).status != "calculated":
         locks.release(run.pk, "approve")
