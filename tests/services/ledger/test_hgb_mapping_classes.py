@@ -123,3 +123,17 @@ FACTS = [
 def test_the_accounts_the_product_posts_to(purpose, skr03, skr04, line):
     assert mapping_for("SKR03", skr03).line == line, purpose
     assert mapping_for("SKR04", skr04).line == line, purpose
+
+
+# § 275 (2) Nr. 2 and 3 HGB against the SKR03/SKR04 account plans (DATEV Kontenrahmen):
+# Bestandsveränderungen unfertige (SKR03 8960 ff., SKR04 4810 ff.) and fertige Erzeugnisse
+# (SKR03 8980 ff., SKR04 4800 ff.) are line 2; andere aktivierte Eigenleistungen (SKR03
+# 8990 ff., SKR04 4820 ff.) are line 3. Both edges of each range.
+@pytest.mark.parametrize("chart, number, line", [
+    ("SKR03", "8960", "2"), ("SKR03", "8980", "2"), ("SKR03", "8989", "2"),
+    ("SKR03", "8990", "3"), ("SKR03", "8999", "3"),
+    ("SKR04", "4800", "2"), ("SKR04", "4810", "2"), ("SKR04", "4819", "2"),
+    ("SKR04", "4820", "3"), ("SKR04", "4829", "3"),
+])
+def test_inventory_changes_and_own_work_capitalised(chart, number, line):
+    assert mapping_for(chart, number).line == line
