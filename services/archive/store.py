@@ -253,7 +253,7 @@ def _archive_many(todo, sniffed, cat, uploaded_by, results) -> None:
                          "$addToSet": {"refs": it["record_id"], "pending": it["record_id"]}},
                         upsert=True) for it in todo]
     try:
-        coll.bulk_write(claims, ordered=False)
+        _bulk_write(coll, claims)
     except BulkWriteError as exc:  # content being removed by the cleanup right now
         for error in exc.details.get("writeErrors", []):
             rid = todo[error["index"]]["record_id"]
@@ -281,8 +281,8 @@ def _archive_many(todo, sniffed, cat, uploaded_by, results) -> None:
             except ArchiveError as exc:
                 results[rid] = exc
     if mine:
-        coll.bulk_write([UpdateOne({"_id": doc["_id"]}, {"$inc": {"write_attempts": 1}})
-                         for _, doc in mine], ordered=False)
+        _bulk_write(coll, [UpdateOne({"_id": doc["_id"]}, {"$inc": {"write_attempts": 1}})
+                           for _, doc in mine])
         _put_grid_files([(doc["grid_id"], sniffed[it["record_id"]],
                           filename_for(safe_filename(it["filename"]),
                                        sniffed[it["record_id"]].content_type))
@@ -315,11 +315,28 @@ def _archive_many(todo, sniffed, cat, uploaded_by, results) -> None:
         except BulkWriteError as exc:  # a parallel import inserted the same record first
             if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
                 raise
-        coll.bulk_write([UpdateOne({"_id": r.sha256}, {"$pull": {"pending": r.pk}})
-                         for r in records], ordered=False)
+        _bulk_write(coll, [UpdateOne({"_id": r.sha256}, {"$pull": {"pending": r.pk}})
+                           for r in records])
         for r in records:
             r._created = False
             results[r.pk] = r
+
+
+BULK_SLICE = 50  # updates per command: the embedded database stalls on 100 or more
+
+
+def _bulk_write(coll, ops) -> None:
+    """Unordered bulk writes in slices; a BulkWriteError's indexes refer to `ops`."""
+    from pymongo.errors import BulkWriteError
+
+    errors = []
+    for start in range(0, len(ops), BULK_SLICE):
+        try:
+            coll.bulk_write(ops[start:start + BULK_SLICE], ordered=False)
+        except BulkWriteError as exc:
+            errors += [{**e, "index": e["index"] + start} for e in exc.details.get("writeErrors", [])]
+    if errors:
+        raise BulkWriteError({"writeErrors": errors})
 
 
 def _put_grid_files(files) -> None:

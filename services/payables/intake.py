@@ -544,8 +544,8 @@ def _insert_drafts(items: list[_Item]) -> None:
     for n, item in enumerate(ready):
         if n in failed:
             continue
-        item.doc._created = False
-        item.doc._clear_changed_fields()
+        item.doc._created = False  # a later save() updates it (changes set since: same values)
+        item.doc._changed_fields = []
         item.result = IntakeResult(item.filename, "draft", invoice=item.doc, data=item.inv,
                                    errors=[f.message for f in item.doc.findings
                                            if f.severity == "error"])
