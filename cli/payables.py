@@ -2,7 +2,6 @@
 import getpass
 import json
 import os
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
