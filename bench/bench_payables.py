@@ -7,7 +7,9 @@ Printed in the same run, on the same files:
 - bare: lxml parsing each XML (the parsing library alone), and for PDFs pikepdf taking the
   embedded XML out plus lxml parsing it;
 - import: services.payables.intake (read, XSD, sums, VAT ID, supplier match, archive the
-  original, store the draft) with the Schematron switched off;
+  original, store the draft) with the Schematron switched off: as one batch
+  (import_batch, what the CLI and the drop folder use) and one file after the other
+  (import_invoice_file, the API's upload), each with its count of database round trips;
 - Schematron: the EN 16931 Schematron (saxonche) alone on the same XML, reported apart.
 """
 import random
@@ -58,6 +60,41 @@ def make_files(n: int, rng: random.Random) -> list[tuple[str, bytes]]:
     return files
 
 
+def _renumber(data: bytes, i: int) -> bytes:
+    """The same invoice under another number (so the one-by-one run finds no duplicate)."""
+    return data.replace(f"B-{i:06d}".encode(), f"C-{i:06d}".encode())
+
+
+class count_round_trips:
+    """Count the commands sent to the database from now until stop()."""
+
+    listener = None
+
+    def __init__(self):
+        type(self).listener.count = 0
+
+    def stop(self) -> int:
+        return type(self).listener.count
+
+
+def _register_listener():
+    from pymongo import monitoring
+
+    class Counter(monitoring.CommandListener):
+        count = 0
+
+        def started(self, event):
+            self.count += 1
+
+        def succeeded(self, event):
+            pass
+
+        def failed(self, event):
+            pass
+    count_round_trips.listener = Counter()
+    monitoring.register(count_round_trips.listener)  # before the client is made
+
+
 def timed(label: str, files, work) -> float:
     start = time.perf_counter()
     for name, data in files:
@@ -74,6 +111,7 @@ def main(n_xml: int = 200, n_pdf: int = 20):
     from tests.services.payables.samples import Sample, cii_xml, facturx_pdf
 
     rng = random.Random(15)
+    _register_listener()
     app, stop = start_app()
     try:
         files = make_files(n_xml, rng)
@@ -85,12 +123,29 @@ def main(n_xml: int = 200, n_pdf: int = 20):
             checks.arithmetic(inv)
         pure = timed("read + XSD + sums, no database", files, read_and_check)
         print(f"ratio read+check/bare throughput: {bare / pure:.4f}x")
-        ours = timed("import to drafts (no Schematron)", files,
+        # the batch intake (CLI, drop folder) on the same files under other names...
+        renamed = [(name, _renumber(data, i)) for i, (name, data) in enumerate(files)]
+        trips = count_round_trips()
+        start = time.perf_counter()
+        results = intake.import_batch([(data, name) for name, data in renamed], user="bench",
+                                      schematron=False)
+        batch = time.perf_counter() - start
+        assert all(r.status == "draft" for r in results), results[0].errors
+        print(f"{'batch import to drafts (no Schematron)':<44} {len(files):>5} files {batch:8.2f} s "
+              f"{len(files) / batch:9.1f} /s  round trips: {trips.stop()}")
+        print(f"ratio batch import/bare throughput: {bare / batch:.4f}x")
+        # ... and one file after the other, as the API's upload does
+        trips = count_round_trips()
+        ours = timed("import to drafts one by one (no Schematron)", files,
                      lambda name, data: intake.import_invoice_file(data, name, user="bench",
                                                                   schematron=False))
+        print(f"  round trips: {trips.stop()}")
         print(f"ratio import/bare throughput: {bare / ours:.4f}x")
-        checks.schema(files[0][1], "cii", readers.read_xml(files[0][1])["profile"])  # compile once
+        start = time.perf_counter()  # compiled once per process (services.invoicing.schematron)
+        checks.schema(files[0][1], "cii", readers.read_xml(files[0][1])["profile"])
         checks.schema(files[1][1], "ubl", None)
+        print(f"Schematron XSLTs compiled (CII + UBL, once per process): "
+              f"{time.perf_counter() - start:.2f} s")
 
         def schematron(name, data):
             inv = readers.read_xml(data)
@@ -100,10 +155,14 @@ def main(n_xml: int = 200, n_pdf: int = 20):
                 for i in range(n_pdf)]
         bare_pdf = timed("bare pikepdf extract + lxml parse", pdfs,
                          lambda name, data: etree.fromstring(readers.xml_from_pdf(data)))
-        ours_pdf = timed("import PDFs to drafts (no Schematron)", pdfs,
-                         lambda name, data: intake.import_invoice_file(data, name, user="bench",
-                                                                      schematron=False))
-        print(f"ratio PDF import/bare throughput: {bare_pdf / ours_pdf:.4f}x")
+        start = time.perf_counter()
+        results = intake.import_batch([(data, name) for name, data in pdfs], user="bench",
+                                      schematron=False)
+        batch_pdf = time.perf_counter() - start
+        assert all(r.status == "draft" for r in results), results[0].errors
+        print(f"{'batch import PDFs to drafts (no Schematron)':<44} {len(pdfs):>5} files "
+              f"{batch_pdf:8.2f} s {len(pdfs) / batch_pdf:9.1f} /s")
+        print(f"ratio batch PDF import/bare throughput: {bare_pdf / batch_pdf:.4f}x")
     finally:
         stop()
 

@@ -2,7 +2,6 @@
 import getpass
 import json
 import os
-from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -63,12 +62,13 @@ def import_files(files, as_json):
 
     Exit 0 when every file was read (drafts and duplicates), 1 when some were rejected.
     """
-    from services.payables.intake import import_invoice_file
+    from services.payables.intake import import_files as import_batches
 
     user = f"cli:{_os_user()}"
     rejected = False
-    for name in files:
-        result = import_invoice_file(Path(name).read_bytes(), Path(name).name, user=user)
+
+    def show(name, result):  # after each batch, in the order of FILES
+        nonlocal rejected
         rejected |= result.status == "rejected"
         if as_json:
             click.echo(json.dumps(result_json(result), ensure_ascii=False))
@@ -78,4 +78,6 @@ def import_files(files, as_json):
                        f"{row['supplier_name'] or ''} {row['gross_total'] or ''} {row['currency'] or ''}")
             for error in result.errors:
                 click.echo(f"  - {error}")
+
+    import_batches(files, user=user, on_result=show)
     raise click.exceptions.Exit(1 if rejected else 0)

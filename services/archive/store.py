@@ -179,3 +179,181 @@ def store_generated(data: bytes, filename: str, content_type: str, document_date
 def read_file(file_id) -> bytes:
     """Return the stored bytes of an archived file."""
     return ArchivedFile.objects.get(pk=file_id).content.get().read()
+
+
+def archive_many(items: list[dict], *, category: str, uploaded_by: str,
+                 max_bytes: int) -> dict:
+    """Archive several files with a few round trips per batch instead of ~10 per file.
+
+    Each item: data (bytes), filename, document_date, description, record_id (pre-chosen,
+    so a repeat after a crash finds the same record). The write order of `archive_file`
+    is kept for the whole batch: claim every content, write the GridFS files of the
+    contents this batch is the writer of (chunks, then their files entries), mark them
+    stored, insert the records, confirm them. Returns {record_id: ArchivedFile or
+    ArchiveError}; a record that exists already is returned as it is. Contents shared
+    with a writer elsewhere, or left half-written by a crash, take the single-file path.
+    """
+    results: dict = {}
+    if not items:
+        return results
+    cat = DocumentCategory.objects(pk=category).first()
+    if cat is None:
+        raise ArchiveError(f"there is no document category {category!r}")
+    ids = [item["record_id"] for item in items]
+    for record in ArchivedFile.objects(pk__in=ids):
+        results[record.pk] = record
+    todo, sniffed = [], {}
+    for item in items:
+        rid = item["record_id"]
+        if rid in results or rid in sniffed:
+            continue
+        try:
+            sniff = read_upload(io.BytesIO(item["data"]), safe_filename(item["filename"]), max_bytes)
+        except ArchiveError as exc:
+            results[rid] = exc
+            continue
+        if any(sniffed[o["record_id"]].sha256 == sniff.sha256 for o in todo):
+            sniff.file.close()  # same content twice in one batch: the single-file path
+            results[rid] = None
+            continue
+        sniffed[rid] = sniff
+        todo.append(item)
+    try:
+        _archive_many(todo, sniffed, cat, uploaded_by, results)
+    finally:
+        for sniff in sniffed.values():
+            sniff.file.close()
+    for item in items:  # repeats of one content within the batch
+        if results.get(item["record_id"]) is None:
+            try:
+                results[item["record_id"]] = archive_file(
+                    io.BytesIO(item["data"]), item["filename"], category=category,
+                    document_date=item["document_date"], uploaded_by=uploaded_by,
+                    max_bytes=max_bytes, description=item.get("description"),
+                    record_id=item["record_id"])
+            except ArchiveError as exc:
+                results[item["record_id"]] = exc
+    return results
+
+
+def _archive_many(todo, sniffed, cat, uploaded_by, results) -> None:
+    from pymongo import UpdateOne
+    from pymongo.errors import BulkWriteError
+
+    if not todo:
+        return
+    coll = ArchiveContent._get_collection()
+    now = datetime.now(timezone.utc)
+    claims = [UpdateOne({"_id": sniffed[it["record_id"]].sha256, "deleting": {"$ne": True}},
+                        {"$setOnInsert": {"grid_id": ObjectId(), "size": sniffed[it["record_id"]].size,
+                                          "content_type": sniffed[it["record_id"]].content_type,
+                                          "writer": it["record_id"], "stored": False,
+                                          "deleting": False, "write_attempts": 0,
+                                          "created_at": now},
+                         "$addToSet": {"refs": it["record_id"], "pending": it["record_id"]}},
+                        upsert=True) for it in todo]
+    try:
+        _bulk_write(coll, claims)
+    except BulkWriteError as exc:  # content being removed by the cleanup right now
+        for error in exc.details.get("writeErrors", []):
+            rid = todo[error["index"]]["record_id"]
+            results[rid] = ArchiveError("an identical file is being removed by the retention "
+                                        "cleanup right now; upload it again in a minute")
+        todo = [it for it in todo if it["record_id"] not in results]
+    docs = {doc["_id"]: doc for doc in coll.find({"_id": {"$in": [sniffed[it["record_id"]].sha256
+                                                                    for it in todo]}})}
+    mine, contents = [], {}
+    for it in todo:
+        rid = it["record_id"]
+        sniff = sniffed[rid]
+        doc = docs.get(sniff.sha256)
+        if doc is None or rid not in (doc.get("refs") or []):
+            results[rid] = None  # claimed and gone meanwhile: the single-file path
+            continue
+        if doc.get("stored"):
+            contents[rid] = doc
+        elif doc.get("writer") == rid and not doc.get("write_attempts"):
+            mine.append((it, doc))
+        else:  # another writer, or a crashed attempt of ours: the careful single-file path
+            try:
+                contents[rid] = store_content(sniff, filename_for(safe_filename(it["filename"]),
+                                                                  sniff.content_type), rid).to_mongo()
+            except ArchiveError as exc:
+                results[rid] = exc
+    if mine:
+        _bulk_write(coll, [UpdateOne({"_id": doc["_id"]}, {"$inc": {"write_attempts": 1}})
+                           for _, doc in mine])
+        _put_grid_files([(doc["grid_id"], sniffed[it["record_id"]],
+                          filename_for(safe_filename(it["filename"]),
+                                       sniffed[it["record_id"]].content_type))
+                         for it, doc in mine])
+        coll.update_many({"_id": {"$in": [doc["_id"] for _, doc in mine]}},
+                         {"$set": {"stored": True}})
+        contents.update({it["record_id"]: doc for it, doc in mine})
+    keep = {}
+    records = []
+    for it in todo:
+        rid = it["record_id"]
+        if rid not in contents:
+            continue
+        sniff, day = sniffed[rid], it["document_date"]
+        if day not in keep:
+            keep[day] = keep_until_for(cat.pk, day)
+        record = ArchivedFile(
+            id=rid, filename=filename_for(safe_filename(it["filename"]), sniff.content_type),
+            content_type=sniff.content_type, size=sniff.size, sha256=sniff.sha256, category=cat,
+            document_date=day, description=it.get("description") or None,
+            uploaded_by=uploaded_by, keep_until=keep[day])
+        record.keep_until_min = record.keep_until
+        record.content = GridFSProxy(contents[rid]["grid_id"], collection_name=BUCKET)
+        record.validate()
+        records.append(record)
+    if records:
+        try:
+            ArchivedFile._get_collection().insert_many([r.to_mongo() for r in records],
+                                                       ordered=False)
+        except BulkWriteError as exc:  # a parallel import inserted the same record first
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise
+        _bulk_write(coll, [UpdateOne({"_id": r.sha256}, {"$pull": {"pending": r.pk}})
+                           for r in records])
+        for r in records:
+            r._created = False
+            results[r.pk] = r
+
+
+BULK_SLICE = 50  # updates per command: the embedded database stalls on 100 or more
+
+
+def _bulk_write(coll, ops) -> None:
+    """Unordered bulk writes in slices; a BulkWriteError's indexes refer to `ops`."""
+    from pymongo.errors import BulkWriteError
+
+    errors = []
+    for start in range(0, len(ops), BULK_SLICE):
+        try:
+            coll.bulk_write(ops[start:start + BULK_SLICE], ordered=False)
+        except BulkWriteError as exc:
+            errors += [{**e, "index": e["index"] + start} for e in exc.details.get("writeErrors", [])]
+    if errors:
+        raise BulkWriteError({"writeErrors": errors})
+
+
+def _put_grid_files(files) -> None:
+    """Write several GridFS files as `GridFS.put` lays them out: chunks first, then entries."""
+    from bson.binary import Binary
+
+    db = me.get_db()
+    chunk_size = 255 * 1024
+    chunks, entries = [], []
+    now = datetime.now(timezone.utc)
+    for grid_id, sniff, filename in files:
+        data = sniff.data
+        for n, start in enumerate(range(0, len(data), chunk_size)):
+            chunks.append({"files_id": grid_id, "n": n,
+                           "data": Binary(data[start:start + chunk_size])})
+        entries.append({"_id": grid_id, "filename": filename, "contentType": sniff.content_type,
+                        "chunkSize": chunk_size, "length": len(data), "uploadDate": now})
+    for start in range(0, len(chunks), 200):  # keep each insert well below the size limit
+        db[f"{BUCKET}.chunks"].insert_many(chunks[start:start + 200], ordered=True)
+    db[f"{BUCKET}.files"].insert_many(entries, ordered=True)

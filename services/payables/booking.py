@@ -27,10 +27,16 @@ NO_VAT = ("E", "Z", "O", "G")
 DEFAULT_SELF_ASSESSED_RATE = Decimal("19")
 
 
-def assign_accounts(inv: SupplierInvoice) -> None:
-    """Fill missing line accounts: PO line, supplier default, last booking (else by hand)."""
-    order = PurchaseOrder.objects(pk=inv.purchase_order).first() if inv.purchase_order else None
-    last = _last_booking_account(inv)
+def assign_accounts(inv: SupplierInvoice, *, order=None, last_booking=None) -> None:
+    """Fill missing line accounts: PO line, supplier default, last booking (else by hand).
+
+    `order` (the matched PurchaseOrder) and `last_booking` (a function of the invoice giving
+    the account of the supplier's last posted invoice) spare look-ups to a caller that
+    read them already (the batch intake).
+    """
+    if order is None:
+        order = PurchaseOrder.objects(pk=inv.purchase_order).first() if inv.purchase_order else None
+    last = None
     for line in inv.lines:
         if line.account:
             continue
@@ -38,8 +44,11 @@ def assign_accounts(inv: SupplierInvoice) -> None:
             line.account, line.account_source = posting_account("goods_purchase"), "po_line"
         elif inv.supplier is not None and inv.supplier.default_account:
             line.account, line.account_source = inv.supplier.default_account, "supplier"
-        elif last:
-            line.account, line.account_source = last, "last_booking"
+        else:
+            if last is None:  # read once, and only when a line needs it
+                last = (last_booking or _last_booking_account)(inv) or ""
+            if last:
+                line.account, line.account_source = last, "last_booking"
 
 
 def _last_booking_account(inv: SupplierInvoice) -> str | None:

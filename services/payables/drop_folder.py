@@ -1,15 +1,15 @@
 """The watched drop folder (e-mail gateway, scanner): import each file, move it to done/ or failed/.
 
-A file is moved only after its import returned, so a crash mid-import leaves it in the
-folder and the next run imports it again (the intake is repeat-safe: the same file is
-recognised by its hash and counts as done). A failed file gets `<name>.grund.txt` beside
+A file is moved only after its batch's import returned (intake.import_files), so a crash
+mid-import leaves it in the folder and the next run imports it again (the intake is
+repeat-safe: the same file is recognised by its hash and counts as done). A failed file gets `<name>.grund.txt` beside
 it in failed/ with the reason.
 """
 import os
 from datetime import date
 from pathlib import Path
 
-from services.payables.intake import import_invoice_file
+from services.payables.intake import import_files
 
 DONE, FAILED = "done", "failed"
 SKIPPED_SUFFIXES = (".part", ".tmp", ".crdownload")
@@ -40,15 +40,17 @@ def process_drop_folder(folder, *, user: str = "system (Eingangsordner)",
     if not folder.is_dir():
         return {"folder": str(folder), "missing": True}
     counts = {"draft": 0, "done_before": 0, "failed": 0, "reasons": {}}
-    for path in pending_files(folder)[:limit]:
-        result = import_invoice_file(path.read_bytes(), path.name, user=user, today=today)
+
+    def move(path, result):  # after each batch of the intake
         if result.status == "draft" or result.same_file:
             _move(path, folder / DONE)
             counts["draft" if result.status == "draft" else "done_before"] += 1
-            continue
+            return
         moved = _move(path, folder / FAILED)
         reason = "\n".join(result.errors) or result.status
         moved.with_name(moved.name + ".grund.txt").write_text(reason + "\n", encoding="utf-8")
         counts["failed"] += 1
         counts["reasons"][moved.name] = reason[:300]
+
+    import_files(pending_files(folder)[:limit], user=user, today=today, on_result=move)
     return counts

@@ -147,10 +147,12 @@ def dedup_key(supplier: Supplier | None, inv: dict) -> str | None:
     return f"{who}|{number}" if who else None
 
 
-def run_checks(inv, xml, syntax, supplier, today, *, schematron=True) -> list[Finding]:
-    """Every check of the intake as Finding documents."""
+def run_checks(inv, xml, syntax, supplier, today, *, schematron=True,
+               period_closed=None) -> list[Finding]:
+    """Every check of the intake as Finding documents (`period_closed`: a cached look-up)."""
     from services.ledger.posting import is_period_closed
 
+    is_period_closed = period_closed or is_period_closed
     found = []
     if syntax == "document":
         found.append(checks.Check("MANUAL", N_("Keine strukturierten Rechnungsdaten: bitte "
@@ -203,11 +205,11 @@ def archive_attachment(att: dict, sha: str, index: int, day: date, user: str) ->
         return ArchivedFile.objects.get(pk=record_id)
 
 
-def _match_order(doc: SupplierInvoice) -> None:
+def _match_order(doc: SupplierInvoice, orders=None) -> None:
     """Link the purchase order and note each deviation as a warning."""
     from services.payables.matching import match_invoice
 
-    result = match_invoice(doc)
+    result = match_invoice(doc, orders=orders)
     if result.order is None:
         return
     doc.purchase_order = result.order.pk
@@ -266,3 +268,318 @@ def _audit(doc: SupplierInvoice, user: str) -> None:
     from services.payables.history import audit
 
     audit(doc, user, "create", {"status": (None, doc.status), "number": (None, doc.number)})
+
+
+# ------------------------------------------------------------------ batch intake
+
+BATCH_FILES = 100  # files read, checked and written together
+BATCH_BYTES = 64 * 1024 * 1024  # ... and at most this much content at once
+
+
+def import_files(paths, *, user: str, today: date | None = None, schematron: bool = True,
+                 on_result=None) -> list[IntakeResult]:
+    """Import many files (CLI, drop folder) in batches; one result per path, in order.
+
+    `on_result(path, result)` is called after each batch for its files, e.g. to print
+    them or move them, so a long run shows progress and a crash keeps what landed.
+    """
+    from pathlib import Path
+
+    results, batch, size = [], [], 0
+
+    def flush():
+        nonlocal batch, size
+        done = import_batch([(data, Path(p).name) for p, data in batch], user=user,
+                            today=today, schematron=schematron)
+        for (p, _), result in zip(batch, done):
+            results.append(result)
+            if on_result is not None:
+                on_result(p, result)
+        batch, size = [], 0
+
+    for path in paths:
+        data = Path(path).read_bytes()
+        if batch and (len(batch) >= BATCH_FILES or size + len(data) > BATCH_BYTES):
+            flush()
+        batch.append((path, data))
+        size += len(data)
+    if batch:
+        flush()
+    return results
+
+
+@dataclass
+class _Item:
+    """One file on its way through a batch."""
+
+    filename: str
+    data: bytes
+    sha: str
+    result: IntakeResult | None = None
+    inv: dict | None = None
+    xml: bytes | None = None
+    syntax: str | None = None
+    supplier: Supplier | None = None
+    key: str | None = None
+    doc: SupplierInvoice | None = None
+    first: "_Item | None" = None  # an earlier file of this batch it repeats
+
+
+def import_batch(files: list[tuple[bytes, str]], *, user: str, today: date | None = None,
+                 schematron: bool = True) -> list[IntakeResult]:
+    """Import several files with the rules of `import_invoice_file`, reading and writing per batch.
+
+    Round trips per batch instead of per file: one `$in` look-up of the hashes, up to four
+    of suppliers (VAT ID, IBAN, tax number, name), one of the duplicate keys, one of the
+    suppliers' purchase orders, the archive's batch write (services.archive.store.archive_many),
+    one insert of all drafts and one of their audit entries. Crash safety as for one file:
+    ids derive from each file's hash, the archive is written before the drafts and the
+    drafts with one unordered insert against the unique hash and duplicate-key indexes, so
+    a repeat after a crash finds what landed as "already read" and writes the rest once.
+    A file that repeats an earlier file of the batch (same hash, or same supplier and
+    number) is a duplicate of that one, as if the files had been imported one by one.
+    """
+    today = today or date.today()
+    items = [_Item(name, data, hashlib.sha256(data).hexdigest()) for data, name in files]
+    _refuse_known_files(items)
+    for item in items:
+        if item.result is None and item.first is None:
+            try:
+                item.inv, item.xml, item.syntax = read_any(item.data, item.filename)
+            except RuleError as exc:
+                item.result = IntakeResult(item.filename, "rejected", errors=[str(exc)])
+    live = [i for i in items if i.result is None and i.first is None]
+    _match_suppliers(live)
+    _refuse_known_keys(live)
+    live = [i for i in live if i.result is None and i.first is None]
+    _build_drafts(live, user, today, schematron)
+    _archive_originals(live, user, today)
+    _insert_drafts([i for i in live if i.result is None])
+    _audit_many([i.doc for i in live if i.result is not None and i.result.status == "draft"], user)
+    return [_settle_repeat(i, user, today, schematron) for i in items]
+
+
+def _refuse_known_files(items: list[_Item]) -> None:
+    """Files imported before (one `$in` on the hash) and files repeated within the batch."""
+    known = {inv.sha256: inv for inv in SupplierInvoice.objects(
+        sha256__in=sorted({i.sha for i in items}))}
+    seen = {}
+    for item in items:
+        if item.sha in known:
+            item.result = _duplicate(item.filename, known[item.sha],
+                                     N_("Diese Datei wurde bereits eingelesen"))
+            item.result.same_file = True
+        elif item.sha in seen:
+            item.first = seen[item.sha]
+        else:
+            seen[item.sha] = item
+
+
+def _norm(value: str | None) -> str:
+    return (value or "").replace(" ", "").upper()
+
+
+def _match_suppliers(items: list[_Item]) -> None:
+    """`match_supplier` for the batch: per rule one `$in` look-up for the files still unmatched."""
+    rules = (
+        ("vat_id", lambda i: _norm((i.inv["seller"] or {}).get("vat_id")) or None),
+        ("iban", lambda i: _norm(i.inv.get("iban")) or None),
+        ("tax_number", lambda i: ((i.inv["seller"] or {}).get("tax_number") or "").strip() or None),
+    )
+    todo = list(items)
+    for field_name, value_of in rules:
+        wanted = {value_of(i) for i in todo} - {None}
+        if not wanted:
+            continue
+        hits = {}
+        for supplier in Supplier.objects(**{f"{field_name}__in": sorted(wanted)}):  # by name
+            hits.setdefault(getattr(supplier, field_name), supplier)
+        for item in todo:
+            item.supplier = hits.get(value_of(item))
+        todo = [i for i in todo if i.supplier is None]
+
+    def name_and_code(item):
+        seller = item.inv["seller"] or {}
+        if seller.get("name") and seller.get("postal_code"):
+            return seller["name"].strip(), seller["postal_code"].strip()
+        return None
+    wanted = {name_and_code(i) for i in todo} - {None}
+    if wanted:
+        hits = {}
+        for supplier in Supplier.objects(name__in=sorted({n for n, _ in wanted})):
+            hits.setdefault((supplier.name, supplier.postal_code), supplier)
+        for item in todo:
+            item.supplier = hits.get(name_and_code(item))
+
+
+def _refuse_known_keys(items: list[_Item]) -> None:
+    """Supplier + number captured before (one `$in`), or earlier in this batch."""
+    for item in items:
+        item.key = dedup_key(item.supplier, item.inv)
+    keys = sorted({i.key for i in items if i.key})
+    known = {inv.dedup_key: inv for inv in SupplierInvoice.objects(dedup_key__in=keys)} if keys else {}
+    seen = {}
+    for item in items:
+        if not item.key:
+            continue
+        if item.key in known:
+            item.result = _duplicate(item.filename, known[item.key],
+                                     N_("Rechnungsnummer %(no)s dieses Lieferanten ist "
+                                        "bereits erfasst") % {"no": item.inv["number"]}, item.inv)
+        elif item.key in seen:
+            item.first = seen[item.key]
+        else:
+            seen[item.key] = item
+
+
+def _build_drafts(items: list[_Item], user: str, today: date, schematron: bool) -> None:
+    """Checks, draft document, purchase order and account proposals, from data read per batch."""
+    from models.purchase_order import PurchaseOrder
+    from services.ledger.posting import is_period_closed
+    from services.payables.booking import _last_booking_account, assign_accounts
+
+    closed, last = {}, {}
+
+    def period_closed(day):
+        if (day.year, day.month) not in closed:
+            closed[day.year, day.month] = is_period_closed(day)
+        return closed[day.year, day.month]
+
+    def last_booking(inv):
+        if inv.supplier is None:
+            return None
+        if inv.supplier.pk not in last:
+            last[inv.supplier.pk] = _last_booking_account(inv)
+        return last[inv.supplier.pk]
+
+    suppliers = sorted({i.supplier.pk for i in items if i.supplier is not None})
+    orders = {pk: [] for pk in suppliers}
+    if suppliers:
+        for order in PurchaseOrder.objects(supplier__in=suppliers,
+                                           status__ne="cancelled").no_dereference():
+            ref = order._data["supplier"]
+            orders[getattr(ref, "id", ref)].append(order)
+    for item in items:
+        found = run_checks(item.inv, item.xml, item.syntax, item.supplier, today,
+                           schematron=schematron, period_closed=period_closed)
+        record_id = ObjectId(item.sha[24:48])
+        doc = build_invoice(item.inv, item.syntax, item.supplier, found, item.sha, item.key,
+                            _RecordRef(record_id), item.filename, user)
+        mine = orders.get(item.supplier.pk, []) if item.supplier is not None else None
+        _match_order(doc, mine)
+        order = next((o for o in mine or () if o.pk == doc.purchase_order), None)
+        assign_accounts(doc, order=order, last_booking=last_booking)
+        item.doc = doc
+
+
+@dataclass
+class _RecordRef:
+    """The archive record's id before it is written (build_invoice needs only its pk)."""
+
+    pk: ObjectId
+
+
+def _attachment_id(sha: str, index: int) -> ObjectId:
+    return ObjectId(hashlib.sha256(f"{sha}:{index}".encode()).hexdigest()[:24])
+
+
+def _archive_originals(items: list[_Item], user: str, today: date) -> None:
+    """The originals and their BG-24 attachments, archived in one batch before the drafts."""
+    from services.archive.store import archive_many
+
+    wanted = []
+    for item in items:
+        day = item.doc.issue_date or today
+        wanted.append({"data": item.data, "filename": item.filename or "rechnung",
+                       "document_date": item.inv.get("issue_date") or today,
+                       "description": "Eingangsrechnung (Original)",
+                       "record_id": ObjectId(item.sha[24:48])})
+        for index, att in enumerate(item.inv.get("attachments") or []):
+            wanted.append({"data": att["data"], "filename": att["filename"], "document_date": day,
+                           "description": f"Anlage zur Eingangsrechnung: {att.get('id') or ''}",
+                           "record_id": _attachment_id(item.sha, index)})
+    stored = archive_many(wanted, category=CATEGORY, uploaded_by=user, max_bytes=MAX_BYTES)
+    for item in items:
+        ids = [ObjectId(item.sha[24:48])] + [_attachment_id(item.sha, n) for n in
+                                            range(len(item.inv.get("attachments") or []))]
+        refused = [str(stored[i]) for i in ids if not isinstance(stored.get(i), ArchivedFile)]
+        if refused:
+            item.result = IntakeResult(item.filename, "rejected", data=item.inv, errors=refused)
+        else:
+            item.doc.attachments = ids[1:]
+
+
+def _insert_drafts(items: list[_Item]) -> None:
+    """All drafts of the batch in one unordered insert; the unique indexes refuse repeats."""
+    from pymongo.errors import BulkWriteError
+
+    ready = []
+    for item in items:
+        try:
+            item.doc.validate()
+        except me.ValidationError as exc:
+            item.result = IntakeResult(item.filename, "rejected", data=item.inv, errors=[str(exc)])
+            continue
+        ready.append(item)
+    if not ready:
+        return
+    failed = {}
+    try:
+        SupplierInvoice._get_collection().insert_many([i.doc.to_mongo() for i in ready],
+                                                      ordered=False)
+    except BulkWriteError as exc:
+        for error in exc.details.get("writeErrors", []):
+            if error.get("code") != 11000:
+                raise
+            failed[error["index"]] = ready[error["index"]]
+    if failed:  # a parallel import of the same file or number was quicker
+        items_failed = list(failed.values())
+        firsts = list(SupplierInvoice.objects(sha256__in=[i.sha for i in items_failed])) + list(
+            SupplierInvoice.objects(dedup_key__in=[i.key for i in items_failed if i.key]))
+        for item in items_failed:
+            first = next((f for f in firsts if f.sha256 == item.sha), None) or next(
+                (f for f in firsts if item.key and f.dedup_key == item.key), None)
+            item.result = _duplicate(item.filename, first, N_("Diese Rechnung wurde gleichzeitig "
+                                                              "bereits eingelesen"), item.inv)
+    for n, item in enumerate(ready):
+        if n in failed:
+            continue
+        item.doc._created = False  # a later save() updates it (changes set since: same values)
+        item.doc._changed_fields = []
+        item.result = IntakeResult(item.filename, "draft", invoice=item.doc, data=item.inv,
+                                   errors=[f.message for f in item.doc.findings
+                                           if f.severity == "error"])
+
+
+def _audit_many(docs: list[SupplierInvoice], user: str) -> None:
+    """The audit entries of the new drafts, as `_audit` writes them one by one."""
+    from models.audit import AuditEntry, FieldChange
+
+    if not docs:
+        return
+    entries = [AuditEntry(user=user, action="create", collection="supplier_invoices",
+                          document_id=str(doc.pk), label=str(doc)[:200],
+                          changes=[FieldChange(field="status", old=None, new=str(doc.status)),
+                                   FieldChange(field="number", old=None,
+                                               new=None if doc.number is None else str(doc.number))])
+               for doc in docs]
+    AuditEntry._get_collection().insert_many([e.to_mongo() for e in entries], ordered=False)
+
+
+def _settle_repeat(item: _Item, user, today, schematron) -> IntakeResult:
+    """A file that repeats an earlier one of the batch: a duplicate of it, or its own outcome."""
+    if item.first is None:
+        return item.result
+    first = item.first.result
+    if first is not None and first.status == "draft":
+        if item.sha == item.first.sha:
+            result = _duplicate(item.filename, first.invoice, N_("Diese Datei wurde bereits "
+                                                                 "eingelesen"))
+            result.same_file = True
+            return result
+        return _duplicate(item.filename, first.invoice, N_("Rechnungsnummer %(no)s dieses "
+                                                           "Lieferanten ist bereits erfasst")
+                          % {"no": item.inv["number"]}, item.inv)
+    # the earlier file did not land: this one goes its own way, as it would alone
+    return import_invoice_file(item.data, item.filename, user=user, today=today,
+                               schematron=schematron)

@@ -29,10 +29,16 @@ def _within(a: Decimal, b: Decimal, pct: Decimal, absolute: Decimal) -> bool:
     return abs(a - b) <= max(abs(b) * pct / 100, absolute)
 
 
-def find_order(inv, pct=DEFAULT_TOLERANCE_PCT, absolute=DEFAULT_TOLERANCE_ABS):
-    """The purchase order the invoice bills, or None."""
+def find_order(inv, pct=DEFAULT_TOLERANCE_PCT, absolute=DEFAULT_TOLERANCE_ABS, orders=None):
+    """The purchase order the invoice bills, or None.
+
+    `orders`: the supplier's orders that are not cancelled, newest first, when the caller
+    read them already (the batch intake reads them once for all its invoices).
+    """
     if inv.supplier is None:
         return None
+    if orders is not None:
+        return _find_in(inv, orders, pct, absolute)
     orders = PurchaseOrder.objects(supplier=inv.supplier, status__ne="cancelled")
     if inv.order_ref:
         hit = orders.filter(number=inv.order_ref.strip()).first()
@@ -45,10 +51,24 @@ def find_order(inv, pct=DEFAULT_TOLERANCE_PCT, absolute=DEFAULT_TOLERANCE_ABS):
     return close[0] if len(close) == 1 else None
 
 
+def _find_in(inv, orders, pct, absolute):
+    """find_order's rule on a list already read (same order as the query's)."""
+    if inv.order_ref:
+        ref = inv.order_ref.strip()
+        hit = next((o for o in orders if o.number == ref), None)
+        if hit is not None:
+            return hit
+    if inv.net_total is None:
+        return None
+    close = [o for o in orders if o.status != "draft"
+             and _within(inv.net_total, o.net_total, pct, absolute)]
+    return close[0] if len(close) == 1 else None
+
+
 def match_invoice(inv, *, three_way: bool = True, pct=DEFAULT_TOLERANCE_PCT,
-                  absolute=DEFAULT_TOLERANCE_ABS) -> MatchResult:
+                  absolute=DEFAULT_TOLERANCE_ABS, orders=None) -> MatchResult:
     """Compare the invoice with its order (and the received quantities); list deviations."""
-    order = find_order(inv, pct, absolute)
+    order = find_order(inv, pct, absolute, orders)
     if order is None:
         return MatchResult(None)
     result = MatchResult(order)
