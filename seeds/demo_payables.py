@@ -7,12 +7,11 @@ ID, IBAN), archived and booked by the payables services a clerk uses:
 
 - one booked (checked by finance, approved by admin, posted) and paid;
 - one checked by finance and waiting for approval (on the approvers' task list);
-- one whose line unit "STK" is not a UN/ECE Rec. 20 code: the Schematron finding stays
-  on the draft for finance to look at.
+- one from a supplier who left out its USt-IdNr. (and tax number): the EN 16931
+  Schematron reports BR-S-02/BR-CO-26, and the finding stays on the draft for finance.
 
 Nothing is added if supplier invoices exist.
 """
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -44,10 +43,9 @@ def seed_demo_payables(today: date | None = None) -> dict:
              (suppliers[1], today - timedelta(days=6), 2, False),
              (suppliers[2], today - timedelta(days=3), 2, True))
     imported = []
-    for n, (supplier, day, count, bad_unit) in enumerate(plans, start=1):
-        xml = invoice_xml(supplier, f"{supplier.supplier_no}-RE-{day:%Y}-{400 + n}", day, count)
-        if bad_unit:  # a unit code many suppliers still send; the Schematron refuses it
-            xml = re.sub(rb'unitCode="[^"]*"', b'unitCode="STK"', xml, count=1)
+    for n, (supplier, day, count, no_vat_id) in enumerate(plans, start=1):
+        xml = invoice_xml(supplier, f"{supplier.supplier_no}-RE-{day:%Y}-{400 + n}", day, count,
+                          with_vat_id=not no_vat_id)
         result = import_invoice_file(xml, f"Rechnung_{supplier.supplier_no}_{400 + n}.xml",
                                      user=INTAKE_USER, today=day)
         imported.append(result.invoice)
@@ -66,7 +64,8 @@ def demo_user(email: str, role: str) -> User:
                                                      roles=[role])
 
 
-def invoice_xml(supplier: Supplier, number: str, day: date, count: int) -> bytes:
+def invoice_xml(supplier: Supplier, number: str, day: date, count: int,
+                with_vat_id: bool = True) -> bytes:
     """The supplier's invoice for `count` of its articles, as checked CII XML bytes."""
     from models.invoice import InvoiceLine
     from services.invoicing import einvoice
@@ -89,7 +88,8 @@ def invoice_xml(supplier: Supplier, number: str, day: date, count: int) -> bytes
                    "rate": rates[ln.vat_rate].rate} for ln in lines],
         "supplier": {"name": supplier.name, "street": supplier.street,
                      "postal_code": supplier.postal_code, "city": supplier.city,
-                     "country": supplier.country or "DE", "vat_id": supplier.vat_id,
+                     "country": supplier.country or "DE",
+                     "vat_id": supplier.vat_id if with_vat_id else None,
                      "iban": supplier.iban, "email": supplier.email},
         "recipient": dict(BUYER),
     }
