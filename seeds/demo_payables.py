@@ -6,6 +6,7 @@ and the demo company as buyer, and then read, checked (XSD, Schematron, arithmet
 ID, IBAN), archived and booked by the payables services a clerk uses:
 
 - one booked (checked by finance, approved by admin, posted) and paid;
+- one booked and not paid, past its due date (aging list, payment proposals);
 - one checked by finance and waiting for approval (on the approvers' task list);
 - one from a supplier who left out its USt-IdNr. (and tax number): the EN 16931
   Schematron reports BR-S-02/BR-CO-26, and the finding stays on the draft for finance.
@@ -27,7 +28,7 @@ BUYER = {"name": "Backoffice Demo GmbH", "street": "Musterstraße 1", "postal_co
 
 
 def seed_demo_payables(today: date | None = None) -> dict:
-    """Three supplier invoices (paid, awaiting approval, with a finding); counts added."""
+    """Four supplier invoices (paid, overdue, awaiting approval, with a finding); counts."""
     from services.payables.approval import approve_invoice, check_invoice
     from services.payables.intake import import_invoice_file
     from services.payables.payments import record_supplier_payment
@@ -35,13 +36,14 @@ def seed_demo_payables(today: date | None = None) -> dict:
     if SupplierInvoice.objects.first() is not None:
         return {}
     finance, admin = demo_user(FINANCE, "finance"), demo_user(ADMIN, "admin")
-    suppliers = [s for s in Supplier.objects.order_by("supplier_no") if s.vat_id and s.iban][:3]
-    if len(suppliers) < 3:
+    suppliers = [s for s in Supplier.objects.order_by("supplier_no") if s.vat_id and s.iban][:4]
+    if len(suppliers) < 4:
         return {}
     today = today or date.today()
     plans = ((suppliers[0], today - timedelta(days=40), 3, False),
              (suppliers[1], today - timedelta(days=6), 2, False),
-             (suppliers[2], today - timedelta(days=3), 2, True))
+             (suppliers[2], today - timedelta(days=3), 2, True),
+             (suppliers[3], today - timedelta(days=75), 4, False))
     imported = []
     for n, (supplier, day, count, no_vat_id) in enumerate(plans, start=1):
         xml = invoice_xml(supplier, f"{supplier.supplier_no}-RE-{day:%Y}-{400 + n}", day, count,
@@ -49,12 +51,13 @@ def seed_demo_payables(today: date | None = None) -> dict:
         result = import_invoice_file(xml, f"Rechnung_{supplier.supplier_no}_{400 + n}.xml",
                                      user=INTAKE_USER, today=day)
         imported.append(result.invoice)
-    paid, waiting, _finding = imported
+    paid, waiting, _finding, overdue = imported
     approve_invoice(check_invoice(paid, finance), admin, today=paid.issue_date)
     paid = SupplierInvoice.objects.get(pk=paid.pk)
     record_supplier_payment(paid.pk, paid.amount_due, paid.issue_date + timedelta(days=12),
                             FINANCE, idempotency_key=f"demo-supplier-payment-{paid.number}")
     check_invoice(waiting, finance)
+    approve_invoice(check_invoice(overdue, finance), admin, today=overdue.issue_date)
     return {"supplier_invoices": len(imported)}
 
 
