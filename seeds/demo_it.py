@@ -48,7 +48,7 @@ def seed_demo_it() -> dict:
     for person in people:
         assign_seat(office.pk, date(2026, 1, 5), "it@firma.example.com", employee_id=person.pk)
     cad = Licence(product="CAD-Arbeitsplatz", vendor="Konstruktion AG", licence_type="per_device",
-                  seats=2, cost=Decimal("2400.00"), renewal_date=date(2026, 10, 1)).save()
+                  seats=2, cost=Decimal("2400.00"), renewal_date=date(2027, 10, 1)).save()
     assign_seat(cad.pk, date(2026, 1, 5), "it@firma.example.com", asset_id=assets[9].pk)
     ComplianceSettings(vat_return_interval="monthly", permanent_extension=True,
                        wage_tax_interval="monthly", ec_sales_list_interval="quarterly",
