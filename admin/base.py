@@ -279,11 +279,13 @@ def prefetch_references(rows: list, columns) -> None:
 
 def validation_message(exc) -> str:
     """Turn a mongoengine ValidationError into 'Field: problem; Field: problem'."""
+    from views.i18n import translated
+
     parts = []
     for field, error in _field_errors(exc):
         label = "" if field in (None, "__all__") else f"{field_label(field) or field}: "
-        parts.append(label + error)
-    return "; ".join(parts) or str(exc)
+        parts.append(label + translated(error))
+    return "; ".join(parts) or translated(exc.message if isinstance(exc.message, str) else exc)
 
 
 def _field_errors(exc, field=None):
@@ -293,7 +295,8 @@ def _field_errors(exc, field=None):
             # clean() errors arrive wrapped under "__all__"; keep the inner field name.
             yield from _field_errors(nested, field if key == "__all__" else key)
     else:
-        yield field, getattr(exc, "message", None) or str(exc)
+        message = exc if isinstance(exc, str) else getattr(exc, "message", None)
+        yield field, message or str(exc)  # a models.messages.Message stays one
 
 
 # A stand-in id no document has (24 hex digits, like every ObjectId): the row buttons are

@@ -38,7 +38,10 @@ class UserView(SecuredModelView):
             try:
                 model.set_password(password)
             except ValueError as exc:
-                raise validators.ValidationError(str(exc)) from None
+                from models.messages import reason
+                from views.i18n import translated
+
+                raise validators.ValidationError(translated(reason(exc))) from None
 
 
 # Audit entries of HR documents hold old and new salaries and IBANs: only these roles

@@ -6,6 +6,7 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.employee import Employee
 from models.fields import FixedDecimalField
+from models.messages import N_, invalid
 
 # How payroll treats a day of the type (services/hr/payroll_effects.py):
 # paid: wage continues; unpaid: the day's wage is deducted (1/30), SV days stay;
@@ -83,5 +84,5 @@ class Absence(TimestampedDocument):
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
-            msg = "the last day lies before the first day"
-            raise me.ValidationError(msg, errors={"end": msg})
+            raise invalid("end", N_("Der letzte Tag liegt vor dem ersten; bitte die Daten "
+                                    "tauschen."))

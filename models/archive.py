@@ -4,6 +4,7 @@ import mongoengine as me
 from models.base import utcnow
 from models.frozen import AppendOnlyQuerySet
 from models.user import ROLES
+from models.messages import N_, invalid
 
 RETENTION_UNITS = ("years", "months")
 # When the retention period starts counting (AO §147 (4): end of the calendar year).
@@ -39,8 +40,8 @@ class RetentionRule(me.Document):
 
     def clean(self):
         if self.start == "fixed_date" and not self.fixed_start:
-            raise me.ValidationError("a fixed start date is needed for start rule fixed_date",
-                                     errors={"fixed_start": "required for fixed_date"})
+            raise invalid("fixed_start", N_("Beim Fristbeginn „festes Datum“ bitte das Datum "
+                                            "angeben."))
 
     def __str__(self):
         return f"{self.category}: {self.period} {self.unit} from {self.start}"
@@ -138,10 +139,10 @@ class DeletionLogEntry(me.Document):
             "indexes": ["-deleted_at", "run_id"], "queryset_class": AppendOnlyQuerySet}
 
     def save(self, *args, **kwargs):
-        raise me.ValidationError("deletion log entries are written only by the cleanup")
+        raise invalid(None, N_("Einträge des Löschprotokolls schreibt nur die Löschung."))
 
     def delete(self, *args, **kwargs):
-        raise me.ValidationError("deletion log entries cannot be deleted")
+        raise invalid(None, N_("Einträge des Löschprotokolls können nicht gelöscht werden."))
 
     def __str__(self):
         return f"{self.filename} ({self.deleted_at:%Y-%m-%d})"

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import mongoengine as me
 
 from models.frozen import AppendOnlyQuerySet
+from models.messages import N_, invalid
 
 
 class FieldChange(me.EmbeddedDocument):
@@ -29,8 +30,9 @@ class AuditEntry(me.Document):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise me.ValidationError("audit entries cannot be changed")
+            raise invalid(None, N_("Einträge des Änderungsprotokolls können nicht geändert "
+                                   "werden."))
         return super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise me.ValidationError("audit entries cannot be deleted")
+        raise invalid(None, N_("Einträge des Änderungsprotokolls können nicht gelöscht werden."))

@@ -2,6 +2,7 @@
 import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
+from models.messages import N_, invalid, reason
 
 
 class BankAccount(TimestampedDocument):
@@ -29,12 +30,13 @@ class BankAccount(TimestampedDocument):
         try:
             self.bic = normalize_bic(self.bic, self.iban)
         except ValueError as exc:
-            raise me.ValidationError(str(exc), errors={"bic": str(exc)}) from None
+            raise invalid("bic", reason(exc)) from None
         if self.creditor_id:
             try:
                 self.creditor_id = normalize_creditor_id(self.creditor_id)
             except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={"creditor_id": str(exc)}) from None
+                raise invalid("creditor_id", reason(exc)) from None
         if not Account.objects(number=self.ledger_account).first():
-            msg = f"ledger account {self.ledger_account} does not exist; create it first"
-            raise me.ValidationError(msg, errors={"ledger_account": msg})
+            raise invalid("ledger_account", N_("Das Sachkonto %(account)s gibt es nicht; bitte "
+                                               "zuerst im Kontenplan anlegen."),
+                          account=self.ledger_account)

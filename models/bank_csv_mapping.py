@@ -2,6 +2,7 @@
 import mongoengine as me
 
 from models.base import TimestampedDocument
+from models.messages import N_, invalid
 
 
 class BankCsvMapping(TimestampedDocument):
@@ -25,5 +26,5 @@ class BankCsvMapping(TimestampedDocument):
 
     def clean(self):
         if not self.amount and not (self.debit and self.credit):
-            msg = "name the amount column, or both the debit and the credit column"
-            raise me.ValidationError(msg, errors={"amount": msg})
+            raise invalid("amount", N_("Bitte die Betragsspalte angeben oder beide Spalten Soll "
+                                       "und Haben."))

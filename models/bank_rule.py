@@ -4,6 +4,7 @@ import re
 import mongoengine as me
 
 from models.base import TimestampedDocument
+from models.messages import N_, invalid
 
 DIRECTIONS = ("in", "out", "any")
 
@@ -31,21 +32,22 @@ class BankRule(TimestampedDocument):
 
         clean_iban(self, "counterparty_iban")
         if not self.counterparty_iban and not (self.purpose_pattern or "").strip():
-            msg = "a rule needs a counterparty IBAN, a purpose pattern or both"
-            raise me.ValidationError(msg, errors={"purpose_pattern": msg})
+            raise invalid("purpose_pattern", N_("Eine Regel braucht die IBAN der Gegenseite, ein "
+                                                "Muster für den Verwendungszweck oder beides."))
         if self.purpose_pattern:
             try:
                 re.compile(self.purpose_pattern)
             except re.error as exc:
-                msg = f"the purpose pattern is no valid regular expression: {exc}"
-                raise me.ValidationError(msg, errors={"purpose_pattern": msg}) from None
+                raise invalid("purpose_pattern", N_("Das Muster für den Verwendungszweck ist kein "
+                                                    "gültiger regulärer Ausdruck: %(error)s"),
+                              error=str(exc)) from None
         if not Account.objects(number=self.account).first():
-            msg = f"ledger account {self.account} does not exist"
-            raise me.ValidationError(msg, errors={"account": msg})
+            raise invalid("account", N_("Das Sachkonto %(account)s gibt es nicht; bitte ein Konto "
+                                        "des Kontenplans wählen."), account=self.account)
         self.cost_center = (self.cost_center or "").strip() or None
         if self.cost_center:
             from models.cost_center import CostCenter
 
             if not CostCenter.objects(code=self.cost_center, active=True).first():
-                msg = f"Kostenstelle {self.cost_center} ist unbekannt oder gesperrt"
-                raise me.ValidationError(msg, errors={"cost_center": msg})
+                raise invalid("cost_center", N_("Kostenstelle %(code)s ist unbekannt oder "
+                                                "gesperrt"), code=self.cost_center)

@@ -3,6 +3,8 @@ from datetime import datetime, timezone
 
 import mongoengine as me
 
+from models.messages import N_, Message, invalid, reason
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -27,12 +29,14 @@ class TimestampedDocument(me.Document):
             if isinstance(field, me.StringField) and not field.required \
                     and isinstance(getattr(self, name), str) and not getattr(self, name).strip():
                 setattr(self, name, None)
-        blank = {name: "must not be empty" for name, field in self._fields.items()
+        blank = {name: Message(N_("Pflichtfeld: bitte ausfüllen"))
+                 for name, field in self._fields.items()
                  if field.required and isinstance(getattr(self, name), str)
                  and not getattr(self, name).strip()}
         if blank:
             raise me.ValidationError(
-                "required field(s) empty: " + ", ".join(blank), errors=blank)
+                Message(N_("Pflichtfelder leer: %(fields)s"), fields=", ".join(blank)),
+                errors=blank)
         return super().validate(clean=clean)
 
 
@@ -45,7 +49,7 @@ def clean_iban(doc, field="iban"):
         try:
             setattr(doc, field, normalize_iban(value))
         except ValueError as exc:
-            raise me.ValidationError(str(exc), errors={field: str(exc)}) from None
+            raise invalid(field, reason(exc)) from None
 
 
 def clean_vat_id_and_postal_code(doc) -> None:
@@ -56,8 +60,8 @@ def clean_vat_id_and_postal_code(doc) -> None:
         try:
             doc.vat_id = normalize_vat_id(doc.vat_id)
         except ValueError as exc:
-            raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+            raise invalid("vat_id", reason(exc)) from None
     if doc.country == "DE" and doc.postal_code and not (
             doc.postal_code.isdigit() and len(doc.postal_code) == 5):
-        msg = f"Die Postleitzahl '{doc.postal_code}' muss in Deutschland fünf Ziffern haben"
-        raise me.ValidationError(msg, errors={"postal_code": msg})
+        raise invalid("postal_code", N_("Die Postleitzahl '%(value)s' muss in Deutschland fünf "
+                                        "Ziffern haben"), value=doc.postal_code)

@@ -6,6 +6,7 @@ import mongoengine as me
 from models.base import TimestampedDocument, clean_iban
 from models.fields import MoneyField
 from models.validators import normalize_vat_id
+from models.messages import N_, invalid, reason
 
 COMPANY_ID = "company"
 
@@ -62,7 +63,7 @@ class Company(TimestampedDocument):
             try:
                 self.vat_id = normalize_vat_id(self.vat_id)
             except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={"vat_id": str(exc)}) from None
+                raise invalid("vat_id", reason(exc)) from None
 
     @classmethod
     def current(cls) -> "Company | None":
@@ -75,5 +76,5 @@ def _check_ranges(company) -> None:
     d_from, d_to = company.debtor_from or 10000, company.debtor_to or 69999
     c_from, c_to = company.creditor_from or 70000, company.creditor_to or 99999
     if d_from > d_to or c_from > c_to or not (d_to < c_from or c_to < d_from):
-        raise me.ValidationError("ranges", errors={
-            "debtor_from": "Debitoren- und Kreditorenbereich: von ≤ bis, ohne Überschneidung"})
+        raise invalid("debtor_from", N_("Debitoren- und Kreditorenbereich: von ≤ bis, ohne "
+                                        "Überschneidung"))

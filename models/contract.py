@@ -7,6 +7,7 @@ from models.customer import Customer
 from models.fields import MoneyField
 from models.supplier import Supplier
 from models.user import User
+from models.messages import N_, invalid
 
 COUNTERPARTY_KINDS = ("supplier", "customer", "other")
 CONTRACT_CATEGORIES = ("rent", "leasing", "insurance", "maintenance", "telecom", "software",
@@ -54,10 +55,10 @@ class Contract(TimestampedDocument):
 
     def clean(self):
         if self.end and self.start and self.end < self.start:
-            raise me.ValidationError("end before start", errors={"end": "vor dem Beginn"})
+            raise invalid("end", N_("Das Vertragsende liegt vor dem Beginn; bitte die Daten "
+                                    "prüfen."))
         if self.cancelled_on and not self.ends_on:
-            raise me.ValidationError("ends_on required", errors={
-                "ends_on": "bei einer Kündigung das Vertragsende angeben"})
+            raise invalid("ends_on", N_("Bei einer Kündigung bitte das Vertragsende angeben."))
 
     def __str__(self):
         return f"{self.number} {self.subject}"

@@ -8,6 +8,7 @@ from models.cost_center import CostCenter
 from models.fields import FixedDecimalField, MoneyField
 from models.health_fund import HealthFund
 from models.validators import normalize_sv_number, normalize_tax_id
+from models.messages import N_, invalid, reason
 
 STATES = {
     "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
@@ -85,16 +86,16 @@ class Employee(TimestampedDocument):
     def clean(self):
         clean_iban(self)
         if self.exit_date and self.hire_date and self.exit_date < self.hire_date:
-            msg = "the exit date lies before the hire date"
-            raise me.ValidationError(msg, errors={"exit_date": msg})
+            raise invalid("exit_date", N_("Das Austrittsdatum liegt vor dem Eintrittsdatum; bitte "
+                                          "die Daten prüfen."))
         _clean_identifiers(self)
         if self.work_days:
             self.work_days = "".join(sorted(set(self.work_days)))
         if self.church_denomination:
             self.church_tax = True
         if self.child_allowances is not None and (self.child_allowances * 2) % 1:
-            msg = "child allowances come in steps of 0.5"
-            raise me.ValidationError(msg, errors={"child_allowances": msg})
+            raise invalid("child_allowances", N_("Kinderfreibeträge bitte in Schritten von 0,5 "
+                                                 "angeben (z. B. 0,5, 1 oder 1,5)."))
 
 
 def _clean_identifiers(employee) -> None:
@@ -107,4 +108,4 @@ def _clean_identifiers(employee) -> None:
             try:
                 setattr(employee, name, normalize(value))
             except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={name: str(exc)}) from None
+                raise invalid(name, reason(exc)) from None

@@ -4,6 +4,7 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.fields import FixedDecimalField
 from models.validators import is_valid_betriebsnummer
+from models.messages import N_, invalid
 
 
 def _rate(**kw):
@@ -28,6 +29,5 @@ class HealthFund(TimestampedDocument):
 
     def clean(self):
         if self.betriebsnummer and not is_valid_betriebsnummer(self.betriebsnummer):
-            msg = ("Betriebsnummer must have 8 digits with a valid check digit "
-                   "(see the fund's letterhead)")
-            raise me.ValidationError(msg, errors={"betriebsnummer": msg})
+            raise invalid("betriebsnummer", N_("Die Betriebsnummer hat 8 Ziffern mit gültiger "
+                                               "Prüfziffer (siehe Briefkopf der Krankenkasse)."))

@@ -8,6 +8,7 @@ from models.base import TimestampedDocument
 from models.customer import Customer
 from models.fields import FixedDecimalField, MoneyField
 from models.frozen import FrozenQuerySet
+from models.messages import N_, invalid
 from services.core.errors import BusinessRuleError
 from services.core.units import UnknownUnitError, unit_code
 
@@ -189,19 +190,19 @@ class Invoice(TimestampedDocument):
             try:
                 line.unit = unit_code(line.unit)
             except UnknownUnitError as exc:
-                msg = f"line {i}: {exc}"
-                raise me.ValidationError(msg, errors={"lines": msg}) from None
+                raise invalid("lines", N_("Position %(line)s: %(problem)s"), line=i,
+                              problem=str(exc)) from None
             if line.vat_rate not in known:
-                msg = f"line {i}: VAT rate '{line.vat_rate}' is unknown; use one of " \
-                      f"{', '.join(sorted(known))}"
-                raise me.ValidationError(msg, errors={"lines": msg})
+                raise invalid("lines", N_("Position %(line)s: den Steuersatz '%(rate)s' gibt es "
+                                          "nicht; bitte einen dieser wählen: %(known)s"),
+                              line=i, rate=line.vat_rate, known=", ".join(sorted(known)))
         if bool(self.skonto_days) != bool(self.skonto_percent):
-            msg = "Skonto braucht Tage und Prozentsatz (oder keines von beiden)"
-            raise me.ValidationError(msg, errors={"skonto_percent": msg})
+            raise invalid("skonto_percent", N_("Skonto braucht Tage und Prozentsatz (oder keines "
+                                               "von beiden)"))
         if self.skonto_days and self.skonto_days > (self.payment_days or 0):
-            msg = "die Skontofrist darf nicht länger als das Zahlungsziel sein"
-            raise me.ValidationError(msg, errors={"skonto_days": msg})
+            raise invalid("skonto_days", N_("Die Skontofrist darf nicht länger als das "
+                                            "Zahlungsziel sein"))
         if self.service_date and self.service_date_end and \
                 self.service_date_end < self.service_date:
-            msg = "the service period must end after it starts"
-            raise me.ValidationError(msg, errors={"service_date_end": msg})
+            raise invalid("service_date_end", N_("Das Ende des Leistungszeitraums liegt vor "
+                                                 "seinem Beginn; bitte die Daten prüfen."))

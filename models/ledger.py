@@ -8,6 +8,7 @@ from mongoengine.queryset import QuerySet
 from models.base import TimestampedDocument
 from models.cost_center import CostCenter
 from models.fields import MoneyField
+from models.messages import N_, Message, Messages, invalid
 from services.core.errors import BusinessRuleError
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "expense")
@@ -43,9 +44,9 @@ class Account(TimestampedDocument):
         if not self.chart:
             self.chart = in_use or "SKR03"
         elif in_use and self.chart != in_use:
-            raise me.ValidationError(
-                f"the books use {in_use}; an account of {self.chart} cannot be added",
-                errors={"chart": f"must be {in_use}, the chart of the other accounts"})
+            raise invalid("chart", N_("Die Bücher werden nach %(in_use)s geführt; ein Konto des "
+                                      "%(chart)s kann nicht hinzukommen. Bitte %(in_use)s "
+                                      "wählen."), in_use=in_use, chart=self.chart)
 
 
 class JournalLine(me.EmbeddedDocument):
@@ -154,26 +155,29 @@ class JournalEntry(TimestampedDocument):
         errors = balance_errors(self.lines)
         unknown = _unknown_accounts(self.lines)
         if unknown:
-            errors.append(f"unknown account(s): {', '.join(unknown)}; "
-                          "use an account of the chart of accounts")
+            errors.append(Message(N_("Unbekannte Konten: %(accounts)s; bitte Konten des "
+                                     "Kontenplans verwenden"), accounts=", ".join(unknown)))
         errors += cost_center_errors(self.lines)
         if errors:
-            raise me.ValidationError("; ".join(errors), errors={"lines": "; ".join(errors)})
+            joined = Messages(errors)
+            raise me.ValidationError(joined, errors={"lines": joined})
 
 
 def balance_errors(lines) -> list[str]:
     """Return what is wrong with the lines of an entry (empty when it balances)."""
     errors = []
     if len(lines) < 2:
-        errors.append("an entry needs at least two lines")
+        errors.append(Message(N_("Eine Buchung braucht mindestens zwei Zeilen")))
     for i, line in enumerate(lines, start=1):
         debit, credit = line.debit or 0, line.credit or 0
         if (debit > 0) == (credit > 0):
-            errors.append(f"line {i}: enter either a debit or a credit amount above zero")
+            errors.append(Message(N_("Zeile %(line)s: bitte entweder einen Soll- oder einen "
+                                     "Haben-Betrag über null eintragen"), line=i))
     debit = sum((line.debit or Decimal(0) for line in lines), Decimal(0))
     credit = sum((line.credit or Decimal(0) for line in lines), Decimal(0))
     if debit != credit:
-        errors.append(f"debits ({debit:.2f}) and credits ({credit:.2f}) do not balance")
+        errors.append(Message(N_("Soll (%(debit)s) und Haben (%(credit)s) sind nicht "
+                                 "ausgeglichen"), debit=f"{debit:.2f}", credit=f"{credit:.2f}"))
     return errors
 
 
@@ -184,15 +188,17 @@ def cost_center_errors(lines) -> list[str]:
     if codes:
         known = set(CostCenter.objects(code__in=list(codes), active=True).scalar("code"))
         if codes - known:
-            errors.append(f"Kostenstelle(n) {', '.join(sorted(codes - known))} unbekannt oder "
-                          "inaktiv; eine aktive Kostenstelle angeben")
+            errors.append(Message(N_("Kostenstelle(n) %(codes)s unbekannt oder inaktiv; eine "
+                                     "aktive Kostenstelle angeben"),
+                                  codes=", ".join(sorted(codes - known))))
     bare = {line.account for line in lines if line.account and not line.cost_center}
     if bare:
         strict = sorted(Account.objects(number__in=list(bare), cost_center_required=True)
                         .scalar("number"))
         if strict:
-            errors.append(f"Konto {', '.join(strict)} verlangt eine Kostenstelle in jeder "
-                          "Zeile; die Kostenstelle eintragen")
+            errors.append(Message(N_("Konto %(accounts)s verlangt eine Kostenstelle in jeder "
+                                     "Zeile; die Kostenstelle eintragen"),
+                                  accounts=", ".join(strict)))
     return errors
 
 

@@ -8,6 +8,7 @@ from models.base import TimestampedDocument
 from models.employee import STATES, Employee
 from models.fields import FixedDecimalField, MoneyField
 from models.frozen import FrozenDocument, FrozenQuerySet
+from models.messages import N_, invalid
 
 RUN_STATUSES = ("draft", "calculating", "calculated", "approved", "posting", "posted", "reversing",
                 "reversed", "discarded")
@@ -70,12 +71,13 @@ class PayrollParameters(TimestampedDocument):
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
-            msg = "valid to lies before valid from"
-            raise me.ValidationError(msg, errors={"valid_to": msg})
+            raise invalid("valid_to", N_("„Gültig bis“ liegt vor „Gültig ab“; bitte die Daten "
+                                         "prüfen."))
         if self.care_employer_rate_saxony is not None and self.care_rate is not None \
                 and self.care_employer_rate_saxony > self.care_rate:
-            msg = "the Saxony employer share cannot exceed the care rate"
-            raise me.ValidationError(msg, errors={"care_employer_rate_saxony": msg})
+            raise invalid("care_employer_rate_saxony", N_(
+                "Der Arbeitgeberanteil Pflegeversicherung in Sachsen darf den Beitragssatz der "
+                "Pflegeversicherung nicht übersteigen."))
 
 
 class EmployeeSnapshot(me.EmbeddedDocument):

@@ -4,6 +4,7 @@ from datetime import timedelta
 import mongoengine as me
 
 from models.base import utcnow
+from models.messages import N_, invalid
 
 BREACH_STATUSES = ("open", "reported", "not_reportable", "closed")
 REPORT_WITHIN = timedelta(hours=72)  # Art. 33 (1): after becoming aware of it
@@ -61,13 +62,14 @@ class DataBreach(me.Document):
 
     def clean(self):
         if self.status == "reported" and not self.reported_at:
-            raise me.ValidationError("Gemeldet: bitte den Zeitpunkt der Meldung angeben.")
+            raise invalid("reported_at", N_("Gemeldet: bitte den Zeitpunkt der Meldung angeben."))
         if self.status == "not_reportable" and not (self.not_reportable_reason or "").strip():
-            raise me.ValidationError("Nicht meldepflichtig: bitte begründen (Art. 33 Abs. 5).")
+            raise invalid("not_reportable_reason", N_("Nicht meldepflichtig: bitte begründen "
+                                                      "(Art. 33 Abs. 5)."))
         if (self.reported_at and self.report_due and _aware(self.reported_at) > _aware(
                 self.report_due) and not (self.delay_reason or "").strip()):
-            raise me.ValidationError("Nach mehr als 72 Stunden gemeldet: bitte den Grund der "
-                                     "Verzögerung angeben (Art. 33 Abs. 1).")
+            raise invalid("delay_reason", N_("Nach mehr als 72 Stunden gemeldet: bitte den Grund "
+                                             "der Verzögerung angeben (Art. 33 Abs. 1)."))
 
     def __str__(self):
         return self.title

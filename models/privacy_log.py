@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import mongoengine as me
 
 from models.frozen import AppendOnlyQuerySet
+from models.messages import N_, invalid
 
 ERASURE_STEPS = ("restricted", "erased", "anonymised")
 
@@ -29,5 +30,5 @@ class ErasureLogEntry(me.Document):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise me.ValidationError("erasure log entries cannot be changed")
+            raise invalid(None, N_("Einträge des Löschprotokolls können nicht geändert werden."))
         return super().save(*args, **kwargs)

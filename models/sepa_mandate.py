@@ -8,6 +8,7 @@ import mongoengine as me
 
 from models.base import TimestampedDocument, clean_iban
 from models.customer import Customer
+from models.messages import invalid, reason
 
 MANDATE_SCHEMES = ("CORE", "B2B")
 MANDATE_TYPES = ("recurring", "one_off")
@@ -49,4 +50,4 @@ class SepaMandate(TimestampedDocument):
             try:
                 self.bic = normalize_bic(self.bic, self.iban)
             except ValueError as exc:
-                raise me.ValidationError(str(exc), errors={"bic": str(exc)}) from None
+                raise invalid("bic", reason(exc)) from None

@@ -6,6 +6,7 @@ import mongoengine as me
 from models.base import TimestampedDocument
 from models.fields import FixedDecimalField
 from models.supplier import Supplier
+from models.messages import invalid
 from services.core.units import UnknownUnitError, unit_code
 
 
@@ -45,7 +46,7 @@ class StockItem(TimestampedDocument):
         try:
             self.unit = unit_code(self.unit)
         except UnknownUnitError as exc:
-            raise me.ValidationError(str(exc), errors={"unit": str(exc)}) from None
+            raise invalid("unit", str(exc)) from None
 
     @property
     def stock_value(self) -> Decimal:

@@ -7,6 +7,8 @@ import mongoengine as me
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from models.messages import N_, Message
+
 ROLES = ("admin", "finance", "hr", "warehouse", "support", "auditor", "employee")
 MIN_PASSWORD_LENGTH = 10
 # A change to any of these ends every open session of the user.
@@ -20,9 +22,11 @@ _fast_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 def check_password_policy(password: str) -> None:
     """Raise ValueError when a password is too weak to be accepted."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValueError(Message(N_("Das Passwort braucht mindestens %(count)s Zeichen"),
+                                 count=MIN_PASSWORD_LENGTH))
     if password.isalpha() or password.isdigit():
-        raise ValueError("the password needs letters and at least one digit or symbol")
+        raise ValueError(Message(N_("Das Passwort braucht Buchstaben und mindestens eine Ziffer "
+                                    "oder ein Sonderzeichen")))
 
 
 def verify_hash(password_hash: str, password: str) -> bool:

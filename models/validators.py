@@ -3,23 +3,39 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.eu import vat
 
+from models.messages import N_, Message
+
+# What schwifty found wrong, in German (its own texts are English)
+PROBLEMS = {"InvalidChecksumDigits": N_("die Prüfziffer stimmt nicht"),
+            "InvalidLength": N_("die Länge stimmt nicht"),
+            "InvalidCountryCode": N_("das Länderkürzel ist unbekannt"),
+            "InvalidBBANChecksum": N_("die Prüfziffer der Kontonummer stimmt nicht"),
+            "InvalidBankCode": N_("die Bankleitzahl ist unbekannt"),
+            "InvalidBranchCode": N_("der Filialcode ist unbekannt"),
+            "InvalidAccountCode": N_("die Kontonummer ist ungültig"),
+            "InvalidStructure": N_("der Aufbau stimmt nicht")}
+
+
+def _problem(exc: Exception) -> str:
+    return PROBLEMS.get(type(exc).__name__, N_("der Aufbau stimmt nicht"))
+
 
 def normalize_iban(value: str) -> str:
     """Return the IBAN in compact form or raise ValueError saying what is wrong."""
     try:
         return IBAN(value).compact
     except SchwiftyException as exc:
-        raise ValueError(f"IBAN '{value}' is not valid: {exc}") from None
+        raise ValueError(Message(N_("Die IBAN '%(value)s' ist ungültig: %(problem)s; bitte die "
+                                    "IBAN prüfen"), value=value, problem=_problem(exc))) from None
 
 
 def normalize_vat_id(value: str) -> str:
     """Return the EU VAT ID (USt-IdNr.) compact or raise ValueError."""
     compact = vat.compact(value)
     if not vat.is_valid(compact):
-        raise ValueError(
-            f"Die USt-IdNr. '{value}' ist ungültig: bitte das Länderkürzel und die "
-            "Nummer angeben, z. B. DE123456789"
-        )
+        raise ValueError(Message(N_("Die USt-IdNr. '%(value)s' ist ungültig: bitte das "
+                                    "Länderkürzel und die Nummer angeben, z. B. DE123456789"),
+                                 value=value))
     return compact
 
 
@@ -45,14 +61,15 @@ def normalize_sv_number(value: str) -> str:
     compact = (value or "").replace(" ", "").upper()
     if not (len(compact) == 12 and compact[:8].isdigit() and compact[8].isalpha()
             and compact[8] <= "Z" and compact[9:].isdigit()):
-        raise ValueError(f"Sozialversicherungsnummer '{value}' hat nicht die Form "
-                         "12 Zeichen wie 15070649C103 (2 Ziffern, Geburtsdatum TTMMJJ, "
-                         "Buchstabe, 3 Ziffern)")
+        raise ValueError(Message(N_("Sozialversicherungsnummer '%(value)s' hat nicht die Form "
+                                    "12 Zeichen wie 15070649C103 (2 Ziffern, Geburtsdatum "
+                                    "TTMMJJ, Buchstabe, 3 Ziffern)"), value=value))
     digits = compact[:8] + f"{ord(compact[8]) - 64:02d}" + compact[9:11]
     weights = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
     total = sum(_digit_sum(int(d) * w) for d, w in zip(digits, weights))
     if total % 10 != int(compact[11]):
-        raise ValueError(f"Sozialversicherungsnummer '{value}': die Prüfziffer stimmt nicht")
+        raise ValueError(Message(N_("Sozialversicherungsnummer '%(value)s': die Prüfziffer "
+                                    "stimmt nicht"), value=value))
     return compact
 
 
@@ -63,8 +80,8 @@ def normalize_tax_id(value: str) -> str:
     try:
         return idnr.validate(value)
     except Exception:  # stdnum raises several ValidationError subclasses
-        raise ValueError(f"Steuer-ID '{value}' ist nicht gültig (11 Ziffern mit "
-                         "Prüfziffer)") from None
+        raise ValueError(Message(N_("Steuer-ID '%(value)s' ist nicht gültig (11 Ziffern mit "
+                                    "Prüfziffer)"), value=value)) from None
 
 
 def normalize_bic(value: str | None, iban: str | None = None) -> str | None:
@@ -75,7 +92,9 @@ def normalize_bic(value: str | None, iban: str | None = None) -> str | None:
         try:
             return str(BIC(value.strip().upper().replace(" ", "")))
         except SchwiftyException as exc:
-            raise ValueError(f"BIC '{value}' is not valid: {exc}") from None
+            raise ValueError(Message(N_("Die BIC '%(value)s' ist ungültig: %(problem)s; bitte "
+                                        "8 oder 11 Zeichen wie COBADEFFXXX angeben"),
+                                     value=value, problem=_problem(exc))) from None
     if iban:
         try:
             bic = IBAN(iban).bic
@@ -95,8 +114,10 @@ def normalize_creditor_id(value: str) -> str:
     compact = (value or "").replace(" ", "").upper()
     if not (8 <= len(compact) <= 35 and compact[:2].isalpha() and compact[2:4].isdigit()
             and compact[4:].isalnum()):
-        raise ValueError(f"Gläubiger-ID '{value}' hat nicht die Form DE98ZZZ09999999999")
+        raise ValueError(Message(N_("Gläubiger-ID '%(value)s' hat nicht die Form "
+                                    "DE98ZZZ09999999999"), value=value))
     digits = "".join(str(int(c, 36)) for c in compact[7:] + compact[:2] + "00")
     if 98 - int(digits) % 97 != int(compact[2:4]):
-        raise ValueError(f"Gläubiger-ID '{value}': die Prüfziffer stimmt nicht")
+        raise ValueError(Message(N_("Gläubiger-ID '%(value)s': die Prüfziffer stimmt nicht"),
+                                 value=value))
     return compact

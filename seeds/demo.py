@@ -64,11 +64,15 @@ def seed_demo_company(seed: int = 2026) -> dict:
     orders = _seed_purchase_orders()
     from seeds.demo_banking import seed_demo_banking
     from seeds.demo_cost_centers import seed_demo_cost_centers
+    from seeds.demo_hr import seed_demo_absences
     from seeds.demo_it import seed_demo_it
+    from seeds.demo_payables import seed_demo_payables
 
     it = seed_demo_it()
     it.update(seed_demo_banking())
     it.update(seed_demo_cost_centers())
+    it.update(seed_demo_payables())   # supplier e-invoices through the intake
+    it.update(seed_demo_absences())   # vacations, sick leaves (team calendar)
     return {"employees": len(employees), "suppliers": len(suppliers),
             "stock_items": items, "tickets": tickets, "archived_files": files,
             "purchase_orders": orders, **it}
@@ -91,7 +95,7 @@ def _seed_employees(rng, fake) -> list[Employee]:
             postal_code=fake.postcode(), city=fake.city(),
             birth_date=date(1965, 1, 1) + timedelta(days=rng.randrange(0, 13000)),
             department=department, position=rng.choice(positions), hire_date=hire,
-            monthly_gross=Decimal(rng.randrange(2400, 8600, 50)),
+            monthly_gross=Decimal(rng.randrange(2400, 8600, 50)), vacation_days=Decimal(30),
             tax_class=rng.choice((1, 1, 1, 3, 4, 4, 5)),
             child_allowances=Decimal(rng.choice((0, 0, 0.5, 1, 1.5, 2))),
             children_under_25=rng.choice((0, 0, 1, 2)), church_tax=rng.random() < 0.5,
@@ -105,6 +109,9 @@ def _seed_employees(rng, fake) -> list[Employee]:
 
 
 def _seed_suppliers(rng, fake) -> list[Supplier]:
+    from services.ledger.charts import posting_account
+
+    goods = posting_account("goods_purchase")   # they sell the stock articles (Wareneingang)
     suppliers = []
     categories = ("Büromaterial", "Rohstoffe", "IT", "Verpackung", "Dienstleistung")
     for n in range(1, 21):
@@ -118,6 +125,7 @@ def _seed_suppliers(rng, fake) -> list[Supplier]:
             contact_name=fake.name(), email=f"einkauf{n}@lieferant.example.com",
             phone=fake.phone_number(), payment_terms_days=rng.choice((14, 30, 30, 60)),
             category=categories[(n - 1) % len(categories)],  # every category has suppliers
+            default_account=goods,
         ).save())
     return suppliers
 

@@ -17,10 +17,13 @@ DEVICES = (
     ("printer", "Brother", "MFC-L8900CDW", 649), ("network_device", "Ubiquiti", "USW-24-PoE", 379),
     ("tablet", "Samsung", "Galaxy Tab S9", 699), ("desktop", "Fujitsu", "Esprimo P9010", 949),
 )
+# (device, person): notebooks with a monitor, a phone, a tablet, the CAD desktop; the
+# printer and the switch stay in stock
+HANDED_OUT = ((0, 0), (3, 0), (1, 1), (4, 1), (5, 2), (8, 3), (9, 4), (2, 5))
 
 
 def seed_demo_it() -> dict:
-    """Devices (three handed out), licences with seats, contracts; nothing if devices exist."""
+    """Devices (most handed out), licences with seats, contracts; nothing if devices exist."""
     if Asset.objects.first():
         return {}
     assets = []
@@ -30,9 +33,11 @@ def seed_demo_it() -> dict:
             serial_number=f"{maker[:2].upper()}{202500 + n * 37}", purchase_date=date(2025, n, 3),
             purchase_price=Decimal(price), supplier_invoice=f"RE-2025-{400 + n}",
             warranty_end=date(2027 + n % 2, n, 2), location="Büro München").save())
-    people = list(Employee.objects(status="active").order_by("personnel_no").limit(3))
-    for asset, person in zip(assets, people):
-        issue_asset(asset.pk, person.pk, date(2026, 1, 5), "it@firma.example.com")
+    people = list(Employee.objects(status="active").order_by("personnel_no").limit(6))
+    for asset_no, person_no in HANDED_OUT:
+        if person_no < len(people):
+            issue_asset(assets[asset_no].pk, people[person_no].pk, date(2026, 1, 5),
+                        "it@firma.example.com")
     ticket = Ticket.objects.order_by("number").first()
     if ticket:
         Ticket.objects(pk=ticket.pk).update_one(set__asset=assets[0].pk)
@@ -42,8 +47,9 @@ def seed_demo_it() -> dict:
                      licence_key="DEMO1-OFFICE-KEY00-2026X").save()
     for person in people:
         assign_seat(office.pk, date(2026, 1, 5), "it@firma.example.com", employee_id=person.pk)
-    Licence(product="CAD-Arbeitsplatz", vendor="Konstruktion AG", licence_type="per_device",
-            seats=2, cost=Decimal("2400.00"), renewal_date=date(2026, 10, 1)).save()
+    cad = Licence(product="CAD-Arbeitsplatz", vendor="Konstruktion AG", licence_type="per_device",
+                  seats=2, cost=Decimal("2400.00"), renewal_date=date(2027, 10, 1)).save()
+    assign_seat(cad.pk, date(2026, 1, 5), "it@firma.example.com", asset_id=assets[9].pk)
     ComplianceSettings(vat_return_interval="monthly", permanent_extension=True,
                        wage_tax_interval="monthly", ec_sales_list_interval="quarterly",
                        holiday_subdivision="BY").save()

@@ -1,6 +1,6 @@
 """Demo company and reference data: idempotent seeding."""
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from models import (Account, ArchivedFile, DocumentCategory, Employee, StockItem, Supplier,
                     Ticket, User)
@@ -53,6 +53,48 @@ def test_demo_data_is_plausible_and_valid(runner, app):
             obj.validate()
     assert all(item.supplier for item in StockItem.objects.limit(20))
     _the_year_is_consistent(date.today())
+    _payables_absences_and_it_are_there(date.today())
+
+
+def _payables_absences_and_it_are_there(today):
+    """Issue 20's remaining demo data: supplier e-invoices in each state, absences, IT."""
+    from models.absence import Absence
+    from models.it_asset import Asset, Licence
+    from models.supplier_invoice import SupplierInvoice
+    from services.compliance.calendar import statutory_items
+    from services.hr.absences import balance
+    from services.payables.approval import may_approve
+
+    invoices = {inv.status: [] for inv in SupplierInvoice.objects}
+    for inv in SupplierInvoice.objects:
+        invoices[inv.status].append(inv)
+        assert inv.source_format == "cii" and inv.source_file is not None  # the real intake
+    assert set(invoices) == {"posted", "checked", "draft"}
+    paid = [inv for inv in invoices["posted"] if inv.paid_total == inv.amount_due > 0]
+    unpaid = [inv for inv in invoices["posted"] if not inv.paid_total]
+    assert len(paid) == 1 and len(unpaid) == 1 and unpaid[0].due_date < today
+    assert may_approve(invoices["checked"][0], User.objects.get(email="admin@backoffice.example.com"))
+    (draft,) = invoices["draft"]
+    assert {f.code for f in draft.findings if f.severity == "error"} >= {"BR-S-02"}
+    # absences: spread over the year, each kind and state a clerk meets
+    absences = list(Absence.objects)
+    kinds = {(a.absence_type.code, a.status) for a in absences}
+    assert {("urlaub", "approved"), ("urlaub", "requested"), ("krank", "approved")} <= kinds
+    assert any(a.eau_result == "eau_present" for a in absences)
+    # (in January the year's plan lies mostly ahead: then fewer past months are covered)
+    assert len({(a.start.year, a.start.month) for a in absences}) >= (3 if today.month > 3 else 2)
+    for person in {a.employee for a in absences}:
+        account = balance(person, today.year, today)
+        assert account.remaining >= 0, person      # nobody took more than the entitlement
+    # IT: most devices handed out to someone, licence seats taken
+    handed = Asset.objects(status="handed_out")
+    assert handed.count() >= 5 and all(a.employee for a in handed)
+    assert sum(len(lic.assignments) for lic in Licence.objects) >= 5
+    # the past statutory filings are done; nothing due before today is left open
+    from models.compliance import ComplianceDone
+    done = set(ComplianceDone.objects.scalar("id"))
+    start = (today.replace(day=1) - timedelta(days=300)).replace(day=1)
+    assert all(item.key in done for item in statutory_items(start, today - timedelta(days=1)))
 
 
 def _the_year_is_consistent(today):

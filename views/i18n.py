@@ -52,7 +52,18 @@ def init_app(app) -> None:
                                  short_money=short_money, view_url=view_url)
     from services.core.formatting import format_date_de, format_decimal_de
     app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
-                                 money=money, de_datetime=de_datetime)
+                                 money=money, de_datetime=de_datetime, unit_label=unit_label)
+
+
+def unit_label(code) -> str:
+    """A Rec 20 unit code as its name in the user's language ('H87' -> 'Stück' / 'piece')."""
+    from flask_babel import get_locale
+
+    from services.core.units import unit_name
+
+    if not code:
+        return ""
+    return unit_name(code, "en" if str(get_locale()) == "en" else "de")
 
 
 def de_datetime(value) -> str:
@@ -72,7 +83,11 @@ __all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_ap
 
 
 def translated(error: Exception) -> str:
-    """A business-rule error's text in the user's language (see services.core.messages)."""
+    """A business-rule error's (or a model's validation message's, models.messages) text in
+    the user's language (see services.core.messages)."""
+    parts = getattr(error, "parts", None)
+    if parts is not None:
+        return "; ".join(translated(part) for part in parts)
     msgid = getattr(error, "msgid", None)
     if msgid is None:
         return gettext(str(error))

@@ -20,6 +20,7 @@ from models.ledger import JournalEntry
 from models.posting import PostingKey
 from services.archive import store as archive_store
 from services.core.errors import BusinessRuleError
+from services.core.messages import N_, RuleError
 from services.invoicing import einvoice, schematron
 from services.invoicing.cost_centers import check_cost_centers, revenue_parts
 from services.invoicing.totals import compute_totals, missing_fields
@@ -79,10 +80,11 @@ def record_payment(invoice: Invoice, *, amount: Decimal, day: date, user: str,
     if any(p.key == key for p in inv.payments):
         return inv
     if inv.kind != "invoice" or inv.status not in ("issued", "paid"):
-        raise BusinessRuleError(f"{inv}: payments can only be recorded on issued invoices")
+        raise RuleError(N_("%(invoice)s: Zahlungen lassen sich nur zu ausgestellten Rechnungen "
+                           "erfassen."), invoice=str(inv))
     amount = Decimal(amount)
     if amount <= 0:
-        raise BusinessRuleError("the payment amount must be above zero")
+        raise RuleError(N_("Der Zahlbetrag muss über null liegen."))
     open_amount = inv.gross_total - inv.paid_total
     if amount > open_amount:
         raise BusinessRuleError(f"{inv}: the payment of {amount:.2f} € exceeds the open "

@@ -183,4 +183,27 @@ def schema(xml: bytes, syntax: str, profile: str | None, *, schematron: bool = T
     if name == "basic":  # a subset of EN 16931: its rules apply, the XSLT knows only its own ID
         xml = xml.replace(b"#compliant#urn:factur-x.eu:1p0:basic<", b"<")
     failed = rules.ubl_schematron_errors(xml) if syntax == "ubl" else rules.schematron_errors(xml, name)
-    return [Check(rule[:40], f"[{rule}] {text}") for rule, text in failed]
+    found = {}
+    for rule, text in failed:  # a rule failing on several lines is one finding
+        text = RULE_TEXTS.get(rule) or text.removeprefix(f"[{rule}]").lstrip("- ").strip() or text
+        found.setdefault((rule, text), Check(rule[:40], f"[{rule}] {text}"))
+    return list(found.values())
+
+
+# The EN 16931 rules suppliers break most often, in German (the Schematron's texts are
+# English; a rule not listed here keeps its official text).
+RULE_TEXTS = {
+    "BR-16": N_("Die Rechnung hat keine Position."),
+    "BR-CO-10": N_("Die Summe der Positionen stimmt nicht mit den Nettobeträgen der Positionen "
+                   "überein."),
+    "BR-CO-13": N_("Der Nettobetrag ist nicht Summe der Positionen minus Nachlässe plus "
+                   "Zuschläge."),
+    "BR-CO-15": N_("Der Bruttobetrag ist nicht Nettobetrag plus Umsatzsteuer."),
+    "BR-CO-16": N_("Der Zahlbetrag ist nicht Bruttobetrag minus Anzahlung plus Rundung."),
+    "BR-CO-25": N_("Bei einem offenen Zahlbetrag fehlen Fälligkeitsdatum und "
+                   "Zahlungsbedingungen."),
+    "BR-CO-26": N_("Der Lieferant ist nicht eindeutig bezeichnet: es fehlen Kennung, "
+                   "Registernummer und USt-IdNr. des Verkäufers."),
+    "BR-S-02": N_("Positionen mit Regelsteuersatz, aber weder USt-IdNr. noch Steuernummer "
+                  "des Verkäufers (§ 14 Abs. 4 UStG verlangt eine davon)."),
+}

@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from xhtml2pdf import pisa
 
 from services.core.errors import BusinessRuleError
+from services.core.messages import N_, RuleError
 from services.core.formatting import format_date_de, format_decimal_de
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,5 +48,5 @@ def html_to_pdf(html: str) -> bytes:
     buf = io.BytesIO()
     status = pisa.CreatePDF(html, dest=buf, encoding="utf-8")
     if status.err:
-        raise BusinessRuleError("the PDF could not be created; please report this")
+        raise RuleError(N_("Das PDF konnte nicht erstellt werden; bitte an die IT melden."))
     return buf.getvalue()

@@ -20,6 +20,7 @@ from models.employee import Employee
 from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
                             Payslip, RunTotals)
 from services.core.errors import BusinessRuleError
+from services.core.messages import N_, RuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.hr import payroll_effects
 from services.payroll import locks
@@ -60,7 +61,7 @@ def month_key(year: int, month: int) -> str:
 def create_run(year: int, month: int, user: str) -> PayrollRun:
     """Open the run for a month; refused while another live run holds that month."""
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise BusinessRuleError("choose a month between 1 and 12 and a year like 2026")
+        raise RuleError(N_("Bitte einen Monat von 1 bis 12 und ein Jahr wie 2026 angeben."))
     rates_for_month(year, month)  # refuse early when the month has no parameters
     run = PayrollRun(year=year, month=month, month_key=month_key(year, month),
                      created_by=user, totals=RunTotals())
@@ -69,16 +70,16 @@ def create_run(year: int, month: int, user: str) -> PayrollRun:
     except NotUniqueError:
         other = PayrollRun.objects(month_key=month_key(year, month)).first()
         status = STATUS_LABELS.get(other.status, other.status) if other else "?"
-        raise BusinessRuleError(
-            f"a payroll run for {month:02d}/{year} already exists (status: {status}); "
-            "open it, or reverse it before starting a new one") from None
+        raise RuleError(N_("Für %(month)s gibt es schon eine Abrechnung (Status: %(status)s); "
+                           "bitte diese öffnen oder sie stornieren, bevor eine neue beginnt."),
+                        month=f"{month:02d}/{year}", status=status) from None
 
 
 def get_run(run_id) -> PayrollRun:
     """Load a run by id or raise a BusinessRuleError."""
     run = PayrollRun.objects(pk=run_id).first() if ObjectId.is_valid(str(run_id)) else None
     if run is None:
-        raise BusinessRuleError("this payroll run does not exist")
+        raise RuleError(N_("Diese Lohnabrechnung gibt es nicht."))
     return run
 
 

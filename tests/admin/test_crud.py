@@ -107,8 +107,8 @@ def test_validation_failure_names_field_and_problem(client, login):
         "hire_date": "2026-01-01", "monthly_gross": "2000", "tax_class": "1",
         "state": "NW", "status": "active", "exit_date": "2025-12-31"})
     text = response.get_data(as_text=True)
-    assert "Nicht gespeichert – bitte korrigieren: Austrittsdatum: the exit date lies before " \
-        "the hire date" in text
+    assert "Nicht gespeichert – bitte korrigieren: Austrittsdatum: Das Austrittsdatum liegt vor " \
+        "dem Eintrittsdatum; bitte die Daten prüfen." in text
     assert "ValidationError (" not in text
 
 
@@ -195,7 +195,7 @@ def test_journal_entry_with_lines(client, login):
         "lines-0-account": "4210", "lines-0-debit": "100,00",
         "lines-1-account": "1200", "lines-1-credit": "99,00"})
     assert response.status_code == 200
-    assert "do not balance" in response.get_data(as_text=True)
+    assert "sind nicht ausgeglichen" in response.get_data(as_text=True)
     assert JournalEntry.objects(voucher_ref="ER-X").count() == 0
 
 

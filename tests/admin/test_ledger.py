@@ -82,7 +82,7 @@ def test_unbalanced_draft_is_not_posted_and_the_clerk_is_told(client, login):
                                               {"$set": {"lines.1.credit": 100}})
     login("finance")
     page = _action(client, "post", [draft.pk]).get_data(as_text=True)
-    assert "do not balance" in page
+    assert "sind nicht ausgeglichen" in page
     assert JournalEntry.objects.get(pk=draft.pk).status == "draft"
 
 

@@ -55,7 +55,7 @@ def test_admin_creates_a_user_who_can_log_in(app, client, login):
     ({"roles": []}, "Dieses Feld wird benötigt."),
     ({"roles": ["boss"]}, "&#39;boss&#39; is not a valid choice"),
     ({"password": ""}, "Ein neuer Benutzer braucht ein Passwort"),
-    ({"password": "kurz"}, "at least 10 characters"),
+    ({"password": "kurz"}, "mindestens 10 Zeichen"),
 ])
 def test_a_wrong_new_user_is_refused_with_the_reason(client, login, change, message):
     login("admin")
@@ -149,7 +149,7 @@ def test_cli_resets_a_password(app, runner):
     assert _can_log_in(app, user.email, NEW_PASSWORD)
     weak = runner.invoke(args=["reset-password", user.email, "--password-stdin"],
                          input="kurz\n")
-    assert weak.exit_code == 1 and "at least 10 characters" in weak.output
+    assert weak.exit_code == 1 and "mindestens 10 Zeichen" in weak.output
     assert _can_log_in(app, user.email, NEW_PASSWORD)
 
 

@@ -17,7 +17,7 @@ def test_customer_vat_id_is_validated_and_normalised(app):
 
 
 def test_unknown_vat_rate_is_refused(app):
-    with pytest.raises(me.ValidationError, match="VAT rate '16' is unknown"):
+    with pytest.raises(me.ValidationError, match="den Steuersatz '16' gibt es nicht"):
         make_invoice(lines=[InvoiceLine(description="x", quantity=Decimal("1"),
                                         unit_price=Decimal("1"), vat_rate="16")])
 

@@ -39,19 +39,19 @@ def test_unbalanced_either_way_is_refused(case):
     debit = sum(Decimal(d) for _, d, _ in pairs)
     credit = sum(Decimal(c) for _, _, c in pairs)
     assert balance_errors(lines(*pairs)) == [
-        f"debits ({debit:.2f}) and credits ({credit:.2f}) do not balance"]
+        f"Soll ({debit:.2f}) und Haben ({credit:.2f}) sind nicht ausgeglichen"]
 
 
 def test_the_message_names_both_sums():
     errors = balance_errors(lines(("4930", "100.00", "0"), ("1000", "0", "100.01")))
-    assert errors == ["debits (100.00) and credits (100.01) do not balance"]
+    assert errors == ["Soll (100.00) und Haben (100.01) sind nicht ausgeglichen"]
 
 
 def test_one_line_is_not_an_entry_and_two_are():
     assert balance_errors(lines(("4930", "1.00", "0"))) == [
-        "an entry needs at least two lines",
-        "debits (1.00) and credits (0.00) do not balance"]
-    assert balance_errors([]) == ["an entry needs at least two lines"]
+        "Eine Buchung braucht mindestens zwei Zeilen",
+        "Soll (1.00) und Haben (0.00) sind nicht ausgeglichen"]
+    assert balance_errors([]) == ["Eine Buchung braucht mindestens zwei Zeilen"]
     assert balance_errors(lines(("4930", "1.00", "0"), ("1000", "0", "1.00"))) == []
 
 
@@ -62,12 +62,13 @@ def test_one_line_is_not_an_entry_and_two_are():
 def test_each_line_has_exactly_one_side(debit, credit, ok):
     other = ("1000", credit, debit)  # mirrors the line so the sums balance
     errors = balance_errors(lines(("4930", debit, credit), other))
-    line_errors = [e for e in errors if e.startswith("line ")]
+    line_errors = [e for e in errors if e.startswith("Zeile ")]
     if ok:
         assert errors == []
     else:
-        assert line_errors == ["line 1: enter either a debit or a credit amount above zero",
-                               "line 2: enter either a debit or a credit amount above zero"]
+        assert line_errors == [
+            "Zeile 1: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen",
+            "Zeile 2: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen"]
 
 
 def test_missing_amounts_count_as_zero():
@@ -87,7 +88,7 @@ def test_totals_add_every_line():
 @pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
 def test_an_unbalanced_draft_is_not_saved(app, case):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*UNBALANCED[case]))
-    with pytest.raises(me.ValidationError, match="do not balance"):
+    with pytest.raises(me.ValidationError, match="sind nicht ausgeglichen"):
         entry.save()
     assert JournalEntry.objects.count() == 0
 
@@ -95,7 +96,7 @@ def test_an_unbalanced_draft_is_not_saved(app, case):
 @pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
 def test_an_unbalanced_entry_is_not_posted(app, case):
     specs = [{"account": a, "debit": d, "credit": c} for a, d, c in UNBALANCED[case]]
-    with pytest.raises(BusinessRuleError, match="do not balance"):
+    with pytest.raises(BusinessRuleError, match="sind nicht ausgeglichen"):
         posting.post_new_entry(date=date(2026, 3, 1), text="x", source="manual", user="u",
                                lines=specs)
     assert JournalEntry.objects(status="posted").count() == 0
@@ -110,7 +111,7 @@ def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(app):
     assert entry.fiscal_year == 2027
     bad = JournalEntry(date=date(2026, 12, 31), text="Test",
                        lines=lines(("0001", "1.00", "0"), ("1000", "0", "1.00")))
-    with pytest.raises(me.ValidationError, match=r"unknown account\(s\): 0001;"):
+    with pytest.raises(me.ValidationError, match=r"Unbekannte Konten: 0001;"):
         bad.save()
 
 
@@ -137,7 +138,7 @@ def test_an_account_of_the_other_chart_is_refused_either_way(app, books, other):
     Account._get_collection().delete_many({})
     Account._get_collection().insert_one({"number": "1000", "name": "Kasse", "type": "asset",
                                           "chart": books, "active": True})
-    with pytest.raises(me.ValidationError, match=f"must be {books}, the chart of the other"):
+    with pytest.raises(me.ValidationError, match=f"Bitte {books} wählen"):
         Account(number="4999", name="Sonstiges", type="expense", chart=other).save()
     Account(number="4999", name="Sonstiges", type="expense", chart=books).save()
     assert Account(number="4998", name="Ohne Angabe", type="expense").save().chart == books

@@ -50,7 +50,7 @@ def test_personnel_number_is_unique():
     ("tax_class", 7, "tax_class"),
     ("postal_code", "1234", "postal_code"),
     ("state", "XX", "state"),
-    ("child_allowances", Decimal("0.3"), "steps of 0.5"),
+    ("child_allowances", Decimal("0.3"), "Schritten von 0,5"),
     ("email", "not-an-email", "email"),
 ])
 def test_employee_rejects_bad_values(field, value, message):
@@ -59,7 +59,7 @@ def test_employee_rejects_bad_values(field, value, message):
 
 
 def test_employee_exit_before_hire_is_refused():
-    with pytest.raises(me.ValidationError, match="exit date"):
+    with pytest.raises(me.ValidationError, match="Austrittsdatum liegt vor dem Eintrittsdatum"):
         make_employee(hire_date=date(2024, 5, 1), exit_date=date(2024, 4, 30))
 
 
@@ -128,18 +128,18 @@ def test_journal_entry_must_balance():
     entry = make_entry("119.00")
     assert entry.total_debit == entry.total_credit == Decimal("119.00")
     assert entry.fiscal_year == 2026 and entry.status == "draft"
-    with pytest.raises(me.ValidationError, match="do not balance"):
+    with pytest.raises(me.ValidationError, match="sind nicht ausgeglichen"):
         JournalEntry(date=date(2026, 1, 2), text="x", lines=[
             JournalLine(account="1200", debit=Decimal("100.00")),
             JournalLine(account="8400", credit=Decimal("99.99"))]).save()
 
 
 @pytest.mark.parametrize("lines,message", [
-    ([JournalLine(account="1200", debit=Decimal("5"))], "at least two lines"),
+    ([JournalLine(account="1200", debit=Decimal("5"))], "mindestens zwei Zeilen"),
     ([JournalLine(account="1200", debit=Decimal("5"), credit=Decimal("5")),
-      JournalLine(account="8400", credit=Decimal("0"))], "either a debit or a credit"),
+      JournalLine(account="8400", credit=Decimal("0"))], "entweder einen Soll- oder einen Haben-Betrag"),
     ([JournalLine(account="9999", debit=Decimal("5")),
-      JournalLine(account="1200", credit=Decimal("5"))], "unknown account"),
+      JournalLine(account="1200", credit=Decimal("5"))], "Unbekannte Konten"),
 ])
 def test_journal_entry_line_rules(lines, message):
     with pytest.raises(me.ValidationError, match=message):
@@ -158,8 +158,11 @@ def test_user_password_is_hashed_and_checked():
     user = make_user("finance")
     assert user.password_hash.startswith("$argon2id$")
     assert user.check_password("Test-Passw0rd!") and not user.check_password("wrong")
-    with pytest.raises(ValueError, match="at least"):
+    with pytest.raises(ValueError, match="mindestens 10 Zeichen"):
         user.set_password("short1")
+    with pytest.raises(ValueError, match="Buchstaben und mindestens eine Ziffer"):
+        user.set_password("onlyletters")
+    user.set_password("letters-and-1")   # ten characters and more, with a digit: accepted
     with pytest.raises(me.ValidationError):
         User(email="x@firma.example.com", roles=["boss"], password_hash="h").save()
 

@@ -107,5 +107,5 @@ def test_an_added_account_takes_the_chart_in_use(skr04):
     added = Account(number="6816", name="Bürobedarf Filiale", type="expense")
     added.save()
     assert added.chart == "SKR04"
-    with pytest.raises(me.ValidationError, match="must be SKR04, the chart of the other"):
+    with pytest.raises(me.ValidationError, match="Bitte SKR04 wählen"):
         Account(number="4931", name="Falsch", type="expense", chart="SKR03").save()

@@ -45,7 +45,7 @@ def test_numbers_restart_per_fiscal_year(app):
 
 
 def test_unbalanced_entry_is_refused_and_not_numbered(app):
-    with pytest.raises(BusinessRuleError, match="do not balance"):
+    with pytest.raises(BusinessRuleError, match="sind nicht ausgeglichen"):
         posting.post_new_entry(date=date(2026, 3, 1), text="x", source="manual", user="u",
                                lines=[{"account": "1200", "debit": "100.00"},
                                       {"account": "8400", "credit": "99.99"}])
@@ -53,7 +53,7 @@ def test_unbalanced_entry_is_refused_and_not_numbered(app):
 
 
 def test_unknown_and_inactive_accounts_are_refused(app):
-    with pytest.raises(BusinessRuleError, match="unknown account"):
+    with pytest.raises(BusinessRuleError, match="Unbekannte Konten"):
         post(lines=[{"account": "9999", "debit": "5"}, {"account": "1200", "credit": "5"}])
     Account.objects(number="4930").update(set__active=False)
     with pytest.raises(BusinessRuleError, match="4930 are inactive"):

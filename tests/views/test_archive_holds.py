@@ -93,9 +93,9 @@ def test_deletion_log_is_read_only_for_admin_and_auditor(client, login):
     store_file("application", "Bewerbung Schmidt.pdf", document_date=date(2020, 1, 1))
     purge_expired_files("run-1", today=date(2026, 1, 1))
     entry = DeletionLogEntry.objects.get()
-    with pytest.raises(Exception, match="cannot be deleted"):
+    with pytest.raises(Exception, match="können nicht gelöscht werden"):
         entry.delete()
-    with pytest.raises(Exception, match="only by the cleanup"):
+    with pytest.raises(Exception, match="schreibt nur die Löschung"):
         entry.save()
     login("auditor")
     page = client.get("/admin/deletion_log/").get_data(as_text=True)

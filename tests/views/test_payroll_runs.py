@@ -100,7 +100,7 @@ def test_second_run_for_a_month_is_refused(client, login):
     first = start_run(client)
     response = post(client, "/payroll/runs", {"year": 2026, "month": 3})
     page = client.get(response.location).get_data(as_text=True)
-    assert "already exists" in page
+    assert "gibt es schon eine Abrechnung" in page
     assert PayrollRun.objects(year=2026, month=3).count() == 1
     step(client, first, "discard")
     second = start_run(client)
@@ -254,7 +254,7 @@ def test_payslips_issue_in_batches_and_from_the_command_line(app, client, login,
     assert result.exit_code == 0 and "1 payslip PDF(s) issued" in result.output
     assert Payslip.objects(run=run, pdf=None).count() == 0
     refused = runner.invoke(args=["payroll", "issue-payslips", "0" * 24])
-    assert refused.exit_code == 1 and "does not exist" in refused.output
+    assert refused.exit_code == 1 and "gibt es nicht" in refused.output
 
 
 def test_two_browsers_clicking_approve_together_approve_once(app, client, login):

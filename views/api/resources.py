@@ -15,6 +15,7 @@ from views.api import schemas as s
 from views.api.problems import register_problem_handlers
 from views.api.paging import get_or_404, page
 from views.api.security import actor, audit, scope
+from views.i18n import translated
 
 customers = Blueprint("Customers", __name__, url_prefix="/api/v1/customers",
                       description="Customers (Kunden)")
@@ -50,7 +51,8 @@ def _field_messages(exc) -> dict:
         if name == "__all__" and isinstance(inner, dict) and inner:
             fields.update(_field_messages(err))
         else:
-            fields[name] = [str(getattr(err, "message", err))]
+            fields[name] = [translated(err if isinstance(err, str) else
+                                       getattr(err, "message", None) or err)]
     return fields
 
 

@@ -1,4 +1,4 @@
-"""Turn model validation errors (English, per field) into messages a German clerk can act on."""
+"""Turn model validation errors (per field) into short messages a German clerk can act on."""
 import re
 
 import mongoengine as me
@@ -7,7 +7,7 @@ from services.core.formatting import format_decimal_de
 
 # (pattern on the English message, German text; {0}.. are the pattern's groups)
 _TRANSLATIONS = (
-    (r"Field is required|must not be empty", "Pflichtfeld ist leer."),
+    (r"Field is required|must not be empty|Pflichtfeld: bitte ausfüllen", "Pflichtfeld ist leer."),
     (r"String value is too long", "zu lang (höchstens {max_length} Zeichen)."),
     (r"String value is too short", "zu kurz."),
     (r"Invalid email address: .*|Invalid email.*", "keine gültige E-Mail-Adresse."),
@@ -17,16 +17,20 @@ _TRANSLATIONS = (
     (r"at most (\d+) decimal places allowed", "höchstens {0} Nachkommastellen erlaubt."),
     (r"must be at least (.*)", "muss mindestens {0} sein."),
     (r"must be at most (.*)", "darf höchstens {0} sein."),
-    (r"IBAN .* is not valid: Invalid checksum digits", "Prüfsumme ungültig."),
-    (r"IBAN .* is not valid: Invalid IBAN length", "Länge ungültig (eine deutsche IBAN hat 22 Stellen)."),
-    (r"IBAN .* is not valid: Unknown country-code.*", "unbekannter Ländercode."),
-    (r"IBAN .* is not valid: Invalid BBAN checksum", "Prüfziffer der Kontonummer ungültig."),
-    (r"IBAN .* is not valid: Invalid bank code", "unbekannte Bankleitzahl."),
-    (r"IBAN .* is not valid: .*", "keine gültige IBAN."),
-    (r"VAT ID .* is not valid.*", "keine gültige USt-IdNr. (erwartet z. B. DE123456789)."),
-    (r"German postal code .* must have five digits", "eine deutsche PLZ hat fünf Ziffern."),
-    (r"the exit date lies before the hire date", "liegt vor dem Eintrittsdatum."),
-    (r"child allowances come in steps of 0.5", "nur in Schritten von 0,5."),
+    # the models' own German messages (models.validators), shortened for the report
+    (r"Die IBAN .* ist ungültig: die Prüfziffer stimmt nicht.*", "Prüfsumme ungültig."),
+    (r"Die IBAN .* ist ungültig: die Länge stimmt nicht.*",
+     "Länge ungültig (eine deutsche IBAN hat 22 Stellen)."),
+    (r"Die IBAN .* ist ungültig: das Länderkürzel ist unbekannt.*", "unbekannter Ländercode."),
+    (r"Die IBAN .* ist ungültig: die Prüfziffer der Kontonummer.*",
+     "Prüfziffer der Kontonummer ungültig."),
+    (r"Die IBAN .* ist ungültig: die Bankleitzahl ist unbekannt.*", "unbekannte Bankleitzahl."),
+    (r"Die IBAN .* ist ungültig: .*", "keine gültige IBAN."),
+    (r"Die USt-IdNr\. .* ist ungültig.*", "keine gültige USt-IdNr. (erwartet z. B. DE123456789)."),
+    (r"Die Postleitzahl .* muss in Deutschland fünf Ziffern haben",
+     "eine deutsche PLZ hat fünf Ziffern."),
+    (r"Das Austrittsdatum liegt vor dem Eintrittsdatum.*", "liegt vor dem Eintrittsdatum."),
+    (r"Kinderfreibeträge bitte in Schritten von 0,5.*", "nur in Schritten von 0,5."),
 )
 _REGEX_MESSAGES = {
     "postal_code": "eine PLZ hat fünf Ziffern.",
