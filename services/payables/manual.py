@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import mongoengine as me
 from bson import ObjectId
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from models.cost_center import CostCenter
 from models.invoice import VAT_CATEGORIES
@@ -88,8 +88,8 @@ def compute(rows: list[dict]) -> tuple[Totals, list[RuleError]]:
     """Parse the typed lines and compute nets, breakdown and totals; errors say what to fix."""
     errors: list[RuleError] = []
     totals = Totals()
-    typed = [r for r in rows if any((r.get(k) or "").strip() for k in LINE_FIELDS
-                                    if k not in ("vat_category", "vat_rate", "unit"))]
+    typed = [r for r in rows if any((r.get(k) or "").strip()
+                                    for k in ("description", "quantity", "unit_price"))]
     if not typed:
         errors.append(RuleError(N_("Bitte mindestens eine Position erfassen (Beschreibung, "
                                    "Menge, Einzelpreis netto)")))
@@ -321,6 +321,14 @@ FIELDS = ("supplier", "supplier_proposed", "number", "issue_date", "currency", "
           "vat_total_tax_currency", "findings", "dedup_key")
 
 
+def _refuse_duplicate(inv: SupplierInvoice, first, always: bool = False) -> None:
+    if first is None and not always:
+        return
+    raise RuleError(N_("Rechnungsnummer %(no)s dieses Lieferanten ist bereits erfasst: "
+                       "%(first)s (/payables/%(id)s)"), no=inv.number, first=str(first or ""),
+                    id=str(first.pk) if first else "")
+
+
 def _write(inv: SupplierInvoice, user: str, mismatch: str | None) -> None:
     """Compare-and-set: only a draft that is not frozen takes the typed entry."""
     stored = inv.to_mongo()
@@ -332,14 +340,19 @@ def _write(inv: SupplierInvoice, user: str, mismatch: str | None) -> None:
                                                       f"{len(inv.lines)} Positionen")}}
     if unset:
         update["$unset"] = unset
+    if inv.dedup_key:
+        _refuse_duplicate(inv, SupplierInvoice.objects(dedup_key=inv.dedup_key,
+                                                        pk__ne=inv.pk).first())
     try:
         done = SupplierInvoice._get_collection().update_one(
             {"_id": inv.pk, "status": "draft", "frozen": False}, update)
-    except (DuplicateKeyError, me.NotUniqueError):
-        first = SupplierInvoice.objects(dedup_key=inv.dedup_key).first()
-        raise RuleError(N_("Rechnungsnummer %(no)s dieses Lieferanten ist bereits erfasst: "
-                           "%(first)s (/payables/%(id)s)"), no=inv.number, first=str(first),
-                        id=str(first.pk) if first else "") from None
+    except (DuplicateKeyError, me.NotUniqueError, OperationFailure) as exc:
+        # the unique index (the embedded DB reports it as a failed UNIQUE constraint)
+        if not isinstance(exc, (DuplicateKeyError, me.NotUniqueError)) \
+                and "UNIQUE" not in str(exc):
+            raise
+        _refuse_duplicate(inv, SupplierInvoice.objects(dedup_key=inv.dedup_key,
+                                                        pk__ne=inv.pk).first(), always=True)
     if done.modified_count != 1:
         raise RuleError(N_("Die Rechnung wurde inzwischen weiterbearbeitet; bitte neu laden"))
     audit(inv, user, "update", {"lines": (None, len(inv.lines)),
