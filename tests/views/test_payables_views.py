@@ -164,9 +164,14 @@ def test_a_scan_is_typed_beside_its_document(app, client, login):
     assert f"/payables/{inv.pk}/lines" in show and "Positionen nach Beleg erfassen" in show
     page = client.get(f"/payables/{inv.pk}/lines").get_data(as_text=True)
     preview = f"/archive/{inv.source_file}/preview"
-    assert f'<object data="{preview}" type="application/pdf"' in page and "<iframe" in page
+    assert f'<iframe class="document-frame" title="Beleg" src="{preview}"' in page
     document = client.get(preview)
     assert document.status_code == 200 and document.mimetype == "application/pdf"
+    # framed by the panel's own page only (every other response: frame-ancestors 'none')
+    assert document.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in document.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in client.get(f"/payables/{inv.pk}").headers[
+        "Content-Security-Policy"]
     response = _lines_form(client, inv, {
         "supplier": str(supplier.pk), "number": "2026-4711", "issue_date": "20.11.2026",
         "due_date": "", "delivery_date": "", "currency": "EUR", "document_gross": "178,19"}, [
