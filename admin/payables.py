@@ -1,5 +1,6 @@
 """Approval rules of supplier invoices (CRUD) and the menu link to the payables screens."""
 from flask_admin.menu import MenuLink
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin.base import SecuredModelView, money_formatter
@@ -28,7 +29,7 @@ class ExchangeRateView(SecuredModelView):
     column_filters = ("currency", "kind", "day")
     column_default_sort = ("day", True)
     form_columns = ("currency", "kind", "day", "rate", "source")
-    column_descriptions = {"rate": "1 EUR = Kurs × Fremdwährung (wie EZB und BMF notieren)"}
+    column_descriptions = {"rate": _l("1 EUR = Kurs × Fremdwährung (wie EZB und BMF notieren)")}
 
     def on_model_change(self, form, model, is_created):
         from admin.base import current_user_label
