@@ -21,7 +21,7 @@ from admin.hr import (ChecklistTaskView, ChecklistTemplateView, EmployeeView, In
                       ReviewView, TrainingView)
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
-from admin.payables import ApprovalRuleView, payables_menu_link
+from admin.payables import ApprovalRuleView, ExchangeRateView, payables_menu_link
 from admin.payroll import HealthFundView, PayrollParametersView, payroll_menu_link
 from admin.invoicing import CompanyView, CustomerView, InvoiceView
 from admin.ledger import AccountView, CostCenterView, JournalEntryView, add_ledger_links
@@ -59,6 +59,7 @@ from models.bank_csv_mapping import BankCsvMapping
 from models.bank_rule import BankRule
 from models.bank_statement import BankStatement, BankTransaction
 from models.supplier_invoice import ApprovalRule
+from models.exchange_rate import ExchangeRate
 from models.dunning import BaseRate, DunningBlock, DunningLevel
 from models.payment_run import PaymentPayee
 from models.sepa_mandate import SepaMandate
@@ -130,6 +131,7 @@ VIEWS += ((AssetView, Asset, "Hardware", "IT", "assets"),
            "compliance_settings"))
 VIEWS += ((ImportRunView, ImportRun, "CSV imports", "Import", "import_runs"),)
 VIEWS += ((ApprovalRuleView, ApprovalRule, "Approval rules", "Finance", "approval_rules"),)
+VIEWS += ((ExchangeRateView, ExchangeRate, "Exchange rates", "Finance", "exchange_rates"),)
 VIEWS += ((FixedAssetView, FixedAsset, "Fixed assets", "Finance", "fixed_assets"),
           (AssetClassView, AssetClass, "Asset classes", "Finance", "asset_classes"),
           (BudgetView, Budget, "Budgets", "Finance", "budgets_admin"))

@@ -371,6 +371,8 @@ CODES = {
     "checked": _l("geprüft"), "rejected": _l("abgelehnt"), "duplicate": _l("Duplikat"),
     "captured": _l("erfasst"), "asked_back": _l("Rückfrage"), "iban_confirmed": _l("IBAN bestätigt"),
     "findings_confirmed": _l("Prüffehler bestätigt"), "supplier_created": _l("Lieferant angelegt"),
+    "lines_entered": _l("Positionen erfasst"),
+    "bmf_month": _l("BMF-Monatskurs"), "ecb_day": _l("EZB-Tageskurs"),
     # ledger
     "asset": _l("Aktiva"), "liability": _l("Passiva"), "equity": _l("Eigenkapital"),
     "revenue": _l("Erlös"), "expense": _l("Aufwand"), "manual": _l("manuell"),
@@ -459,6 +461,12 @@ PAYABLES = {
     "active": _l("Aktiv"),
 }
 
+EXCHANGE_RATES = {
+    "currency": _l("Währung"), "kind": _l("Art des Kurses"), "day": _l("Tag (BMF: Monat)"),
+    "rate": _l("Kurs (1 EUR = … Fremdwährung)"), "source": _l("Quelle"),
+    "entered_by": _l("Erfasst von"),
+}
+
 
 def field_label(name: str):
     """The label of a model field by name (the last part of a dotted name); None if unknown."""
@@ -486,6 +494,7 @@ MENU = {
     "Finance": _l("Finanzen"), "HR": _l("Personal"), "Procurement": _l("Einkauf & Lager"),
     "Support": _l("Support"), "Archive": _l("Archiv"), "System": _l("System"),
     "Supplier invoices": _l("Eingangsrechnungen"), "Approval rules": _l("Freigaberegeln"),
+    "Exchange rates": _l("Wechselkurse"),
     "Payroll runs": _l("Lohnabrechnung"), "Payroll parameters": _l("SV-Parameter"),
     "Health funds": _l("Krankenkassen"),
     "CSV import": _l("CSV-Import"), "CSV imports": _l("Importprotokoll"),

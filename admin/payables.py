@@ -1,9 +1,10 @@
 """Approval rules of supplier invoices (CRUD) and the menu link to the payables screens."""
 from flask_admin.menu import MenuLink
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin.base import SecuredModelView, money_formatter
-from admin.labels import PAYABLES
+from admin.labels import EXCHANGE_RATES, PAYABLES
 
 
 class ApprovalRuleView(SecuredModelView):
@@ -16,6 +17,27 @@ class ApprovalRuleView(SecuredModelView):
                          "max_amount": money_formatter("max_amount")}
     column_default_sort = "priority"
     form_excluded_columns = ()
+
+
+class ExchangeRateView(SecuredModelView):
+    """Rates for foreign-currency supplier invoices: typed here or read in by CSV."""
+
+    read_roles = ("admin", "finance", "auditor")
+    write_roles = ("admin", "finance")
+    column_labels = EXCHANGE_RATES
+    column_list = ("currency", "kind", "day", "rate", "source", "entered_by")
+    column_filters = ("currency", "kind", "day")
+    column_default_sort = ("day", True)
+    form_columns = ("currency", "kind", "day", "rate", "source")
+    column_descriptions = {"rate": _l("1 EUR = Kurs × Fremdwährung (wie EZB und BMF notieren)")}
+
+    def on_model_change(self, form, model, is_created):
+        from admin.base import current_user_label
+
+        model.currency = (model.currency or "").upper()
+        if model.kind == "bmf_month" and model.day:
+            model.day = model.day.replace(day=1)
+        model.entered_by = current_user_label()
 
 
 class PayablesMenuLink(MenuLink):

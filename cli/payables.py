@@ -81,3 +81,21 @@ def import_files(files, as_json):
 
     import_batches(files, user=user, on_result=show)
     raise click.exceptions.Exit(1 if rejected else 0)
+
+
+@group.command("import-rates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_rates(file):
+    """Read exchange rates (Währung;Art;Datum;Kurs or the ECB's CSV) for foreign invoices.
+
+    Exit 0 with the number of rates stored; 1 with the row and what to fix (nothing stored).
+    """
+    from services.core.errors import BusinessRuleError
+    from services.payables.fx import import_rates_csv
+
+    try:
+        count = import_rates_csv(Path(file).read_bytes(), f"cli:{_os_user()}", Path(file).name)
+    except BusinessRuleError as exc:
+        click.echo(f"Fehler: {exc}", err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(f"{count} Kurse gespeichert.")

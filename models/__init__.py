@@ -48,6 +48,7 @@ from models.sequence import StockLedgerEntry
 from models.stock_movement import StockMovement
 from models.supplier import Supplier
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
+from models.exchange_rate import ExchangeRate
 from models.ticket import Ticket, TicketEvent
 from models.user import User
 from models.it_asset import Asset, AssetHandover, Licence
@@ -84,6 +85,7 @@ ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSub
                   WebhookDelivery)
 ALL_DOCUMENTS += (OutgoingMail,)
 ALL_DOCUMENTS += (SupplierInvoice, ApprovalRule)
+ALL_DOCUMENTS += (ExchangeRate,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -26,7 +26,7 @@ class SupplierInvoiceQuerySet(FrozenQuerySet):
     open_filter = {"frozen": False}
     # Written by services.payables only (through the raw collection).
     frozen_fields = ("frozen", "journal_entry", "reversal_entry", "payments", "paid_total",
-                     "sha256", "source_file", "payable_account")
+                     "sha256", "source_file", "payable_account", "payable_eur")
     error = FrozenSupplierInvoiceError
     message = "{doc} ist gebucht und kann nicht mehr geändert oder gelöscht werden; " \
               "bitte stornieren"
@@ -79,6 +79,10 @@ class SupplierPayment(me.EmbeddedDocument):
     bank_account = me.StringField(max_length=10)
     entry_id = me.ObjectIdField()  # claimed before the entry is posted (crash-safe repeat)
     recorded_by = me.StringField()
+    # A foreign-currency invoice: `amount` and `discount` are in the invoice's currency,
+    # `amount_eur` left the bank, `booked_eur` is the share of the EUR payable it clears.
+    amount_eur = MoneyField()
+    booked_eur = MoneyField()
     returned_on = me.DateField()               # the bank returned the transfer
     return_key = me.StringField()
     return_entry_id = me.ObjectIdField()
@@ -95,6 +99,15 @@ class SupplierInvoice(TimestampedDocument):
     type_code = me.StringField(max_length=4)
     issue_date = me.DateField()
     currency = me.StringField(max_length=3, default="EUR")
+    # Foreign currency (§ 16 Abs. 6 UStG): BT-6 and BT-111 as invoiced; the rate used
+    # (1 EUR = rate units of `currency`), its kind and day, fixed when the invoice is checked.
+    tax_currency = me.StringField(max_length=3)
+    vat_total_tax_currency = MoneyField()
+    exchange_rate = FixedDecimalField(places=6)
+    rate_kind = me.StringField(max_length=20)
+    rate_day = me.DateField()
+    payable_eur = MoneyField()  # the EUR amount credited to the payable when posted
+    document_gross = MoneyField()  # typed off a scan: the gross the typed lines must reach
     supplier = me.ReferenceField(Supplier, reverse_delete_rule=me.DENY)
     supplier_data = me.DictField()  # name, vat_id, tax_number, iban, address ... as invoiced
     supplier_proposed = me.BooleanField(default=False)  # no master record matched

@@ -58,7 +58,14 @@ def download(file_id):
 def preview(file_id):
     """Show a PDF or image in the browser; other types are downloaded."""
     record = _readable_record(file_id)
-    return _send(record, inline=record.content_type in INLINE_TYPES)
+    inline = record.content_type in INLINE_TYPES
+    response = _send(record, inline=inline)
+    if inline:
+        # Shown inside the panel's own pages (the document beside a typing form): framing
+        # by the same origin only (the browser's PDF viewer needs its own resources).
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    return response
 
 
 @bp.app_template_filter("berlin")

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from admin.base import current_user_label
@@ -11,10 +12,11 @@ from models.supplier import Supplier
 from models.supplier_invoice import SupplierInvoice
 from services.core.errors import BusinessRuleError
 from services.imports.csv_reader import parse_decimal
-from services.payables import approval, intake
+from services.payables import approval, intake, manual
 from services.payables.payments import record_supplier_payment
 from services.payables.suppliers import create_supplier_from_invoice
 from views.frame import render_page
+from views.i18n import translated
 from views.invoices import roles
 from views.params import document_or_404
 
@@ -146,7 +148,9 @@ def _do(action: str, inv: SupplierInvoice, note: str) -> None:
         record_supplier_payment(inv.pk, parse_decimal(request.form.get("amount", "")),
                                 date.fromisoformat(request.form.get("date", "")),
                                 current_user_label(), request.form.get("key") or uuid.uuid4().hex,
-                                discount=inv.skonto_amount if request.form.get("skonto") else None)
+                                discount=inv.skonto_amount if request.form.get("skonto") else None,
+                                amount_eur=parse_decimal(request.form["amount_eur"])
+                                if request.form.get("amount_eur", "").strip() else None)
     elif action == "accounts":
         for i, line in enumerate(inv.lines):
             line.account = (request.form.get(f"account_{i}") or "").strip() or line.account
@@ -160,3 +164,122 @@ def _do(action: str, inv: SupplierInvoice, note: str) -> None:
         inv.supplier = document_or_404(Supplier, request.form.get("supplier", ""))
         inv.supplier_proposed = False
         inv.save()
+
+
+VAT_CATEGORY_LABELS = {
+    "S": _l("S – Regelsatz oder ermäßigter Satz"), "Z": _l("Z – Nullsatz"),
+    "E": _l("E – steuerfrei"), "AE": _l("AE – Steuerschuld beim Empfänger (§ 13b UStG)"),
+    "K": _l("K – innergemeinschaftlicher Erwerb"), "G": _l("G – Ausfuhr"),
+    "O": _l("O – nicht steuerbar")}
+INLINE_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+BLANK_ROWS = 3
+
+
+def _typed_rows(form) -> list[dict]:
+    """The line rows of the form in their order (line-0-description, line-0-quantity, ...)."""
+    count = min(int(form.get("row_count") or 0), manual.MAX_LINES + BLANK_ROWS)
+    return [{name: form.get(f"line-{i}-{name}", "") for name in manual.LINE_FIELDS}
+            for i in range(count)]
+
+
+def _plain(value, min_places: int) -> str:
+    """A stored number as the clerk typed it: German marks, no needless decimals."""
+    from services.core.formatting import format_decimal_de
+
+    if value is None:
+        return ""
+    places = max(-value.normalize().as_tuple().exponent, 0)
+    return format_decimal_de(value, max(min_places, min(places, 6)))
+
+
+def _stored_rows(inv: SupplierInvoice) -> list[dict]:
+    return [{"description": ln.description or "", "quantity": _plain(ln.quantity, 0),
+             "unit": ln.unit or "", "unit_price": _plain(ln.unit_price, 2),
+             "vat_category": ln.vat_category or "S", "vat_rate": _plain(ln.vat_rate, 0),
+             "account": ln.account or "", "cost_center": ln.cost_center or ""}
+            for ln in inv.lines]
+
+
+@bp.route("/<invoice_id>/lines", methods=["GET", "POST"])
+@roles(*WRITERS)
+def lines(invoice_id):
+    """Type a scanned or MINIMUM invoice from its document, shown beside the form."""
+    from models.archive import ArchivedFile
+    from models.cost_center import CostCenter
+    from models.invoice import VAT_CATEGORIES
+
+    inv = document_or_404(SupplierInvoice, invoice_id)
+    if not inv.manual_lines_required:
+        abort(404)
+    header = {"supplier": str(inv.supplier.pk) if inv.supplier else "",
+              "number": inv.number or "", "issue_date": inv.issue_date.strftime("%d.%m.%Y")
+              if inv.issue_date else "", "due_date": inv.due_date.strftime("%d.%m.%Y")
+              if inv.due_date and inv.lines else "",
+              "delivery_date": inv.delivery_date.strftime("%d.%m.%Y") if inv.delivery_date else "",
+              "currency": inv.currency or "EUR",
+              "document_gross": f"{inv.document_gross:.2f}".replace(".", ",")
+              if inv.document_gross is not None else ""}
+    rows = _stored_rows(inv)
+    errors = []
+    if request.method == "POST":
+        header = {name: request.form.get(name, "") for name in header}
+        rows = [r for r in _typed_rows(request.form)
+                if any(r[k].strip() for k in ("description", "quantity", "unit_price"))]
+        try:
+            saved = manual.save_entry(inv.pk, header, rows, current_user_label())
+        except manual.EntryErrors as exc:
+            errors = [translated(e) for e in exc.errors]
+        except BusinessRuleError as exc:
+            errors = [translated(exc)]
+        else:
+            if any(f.code == "MANUAL-TOTAL" for f in saved.findings):
+                flash(_("Entwurf gespeichert, aber die Summen passen nicht zum Beleg (siehe "
+                        "Prüfergebnis)."), "warning")
+            else:
+                flash(_("Positionen gespeichert; Summen berechnet."), "success")
+            if request.form.get("next") == "show":
+                return redirect(url_for("payables.show", invoice_id=inv.pk))
+            return redirect(url_for("payables.lines", invoice_id=inv.pk))
+        for message in errors:
+            flash(message, "error")
+    more = request.args.get("more", type=int) or 0
+    rows = rows + [{"description": "", "quantity": "", "unit": "", "unit_price": "",
+                    "vat_category": "S", "vat_rate": "19", "account": "", "cost_center": ""}
+                   for _i in range(BLANK_ROWS + min(max(more, 0), 20))]
+    record = ArchivedFile.objects(pk=inv.source_file).only("content_type", "filename").first() \
+        if inv.source_file else None
+    content_type = (record.content_type or "") if record else ""
+    return render_page("payables/lines.html", inv=inv, header=header, rows=rows,
+                       errors=errors, record=record,
+                       shown_as="pdf" if content_type == "application/pdf" else
+                       "image" if content_type in INLINE_IMAGES else "link",
+                       suppliers=Supplier.objects(active=True).only("name", "supplier_no")
+                       .order_by("name"),
+                       categories=VAT_CATEGORIES, category_labels=VAT_CATEGORY_LABELS,
+                       cost_centers=CostCenter.objects(active=True).only("code", "name"))
+
+
+@bp.route("/rates", methods=["GET", "POST"])
+@roles(*READERS)
+def rates_import():
+    """Exchange rates for foreign-currency invoices: the latest ones and a CSV upload."""
+    from models.exchange_rate import ExchangeRate
+    from services.payables.fx import import_rates_csv
+
+    if request.method == "POST":
+        if not current_user.has_role(*WRITERS):
+            abort(403)
+        upload_file = request.files.get("file")
+        if not upload_file or not upload_file.filename:
+            flash(_("Bitte eine CSV-Datei auswählen."), "error")
+        else:
+            try:
+                count = import_rates_csv(upload_file.read(), current_user_label(),
+                                         upload_file.filename)
+            except BusinessRuleError as exc:
+                flash(translated(exc), "error")
+            else:
+                flash(_("%(n)s Kurse gespeichert.", n=count), "success")
+        return redirect(url_for("payables.rates_import"))
+    return render_page("payables/rates.html", rates=ExchangeRate.objects.order_by("-day").limit(60),
+                       writer=current_user.has_role(*WRITERS))

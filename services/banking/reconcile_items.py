@@ -158,6 +158,8 @@ def _supplier_items() -> Iterable[OpenItem]:
     from services.payables.payments import open_supplier_invoices
 
     for inv in open_supplier_invoices():
+        if (inv.get("currency") or "EUR") != "EUR":
+            continue  # open in a foreign currency: paid by hand with its EUR amount
         incoming = inv["amount_open"] < 0          # a credit note: the supplier pays back
         refs = tuple(r for r in (inv["number"], inv.get("payment_reference"),
                                  inv.get("end_to_end_ref")) if r)

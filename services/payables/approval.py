@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from services.core.messages import N_, RuleError
-from services.payables import booking
+from services.payables import booking, fx
 from services.payables.history import audit, step
 
 CAPTURERS = ("admin", "finance")
@@ -51,13 +51,19 @@ def check_invoice(inv: SupplierInvoice, user) -> SupplierInvoice:
     if inv.iban_mismatch and not inv.iban_confirmed_by:
         raise RuleError(N_("Die IBAN weicht von den Stammdaten ab: bitte erst nach telefonischer "
                            "Rückfrage beim Lieferanten bestätigen"))
-    if (inv.currency or "EUR") != "EUR":
-        # The journal is kept in EUR; converting at the right rate (§ 16 (6) UStG) is not built yet.
-        raise RuleError(N_("Rechnung in %(currency)s: Buchen in Fremdwährung ist noch nicht "
-                           "möglich; bitte ablehnen und als manuelle Buchung in EUR erfassen"),
-                        currency=inv.currency)
     if not inv.number or not inv.issue_date or inv.gross_total is None:
         raise RuleError(N_("Rechnungsnummer, Rechnungsdatum und Beträge müssen erfasst sein"))
+    if inv.manual_lines_required and not inv.lines:
+        raise RuleError(N_("Bitte zuerst die Positionen nach dem Beleg erfassen"))
+    mismatch = [f.message for f in inv.findings if f.code == "MANUAL-TOTAL"]
+    if mismatch:
+        raise RuleError(N_("Die erfassten Positionen passen nicht zum Beleg: %(detail)s"),
+                        detail=mismatch[0])
+    if booking.is_foreign(inv):  # § 16 Abs. 6 UStG: the rate is fixed now, stored with it
+        rate = fx.require_rate(inv)
+        inv.exchange_rate, inv.rate_kind, inv.rate_day = rate.rate, rate.kind, rate.day
+    else:
+        inv.exchange_rate = inv.rate_kind = inv.rate_day = None
     booking.journal_lines(inv)  # every line has a valid account, the VAT maps to accounts
     inv.save()  # the assigned accounts
     return _move(inv, user, ("draft",), "checked", "checked", checked_by=_who(user))
@@ -132,15 +138,19 @@ def post_invoice(inv: SupplierInvoice, user, *, today: date | None = None) -> Su
     if inv.status != "approved":
         raise RuleError(N_("Nur freigegebene Rechnungen werden gebucht"))
     today = today or date.today()
+    lines = booking.entry_lines(inv)
+    payable = booking.payable_account(inv)
+    payable_eur = sum((ln.get("credit", Decimal(0)) + ln.get("debit", Decimal(0))
+                       for ln in lines if ln["account"] == payable), Decimal(0))
     entry = post_new_entry(
         date=booking.posting_date(inv, today), source="payables", user=_who(user),
         text=f"ER {inv.number} {inv.supplier.name if inv.supplier else ''}"[:200],
-        lines=booking.entry_lines(inv), voucher_ref=f"ER:{inv.source_file}"[:60],
+        lines=lines, voucher_ref=f"ER:{inv.source_file}"[:60],
         idempotency_key=f"supplier-invoice:{inv.pk}")
     SupplierInvoice._get_collection().update_one(
         {"_id": inv.pk, "status": "approved"},
         {"$set": {"status": "posted", "frozen": True, "journal_entry": entry.pk,
-                  "payable_account": booking.payable_account(inv),
+                  "payable_account": payable, "payable_eur": int(payable_eur * 100),
                   "updated_at": datetime.now(timezone.utc)},
          "$push": {"history": step(_who(user), "posted", f"Buchung Nr. {entry.number}")}})
     audit(inv, _who(user), "update", {"status": ("approved", "posted"),

@@ -76,6 +76,7 @@ def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SE
         raise RuleError(N_("Konto %(accounts)s gibt es nicht (oder es ist gesperrt)"),
                         accounts=tuple(unknown))
     _check_cost_centers(inv)
+    conv = _converter(inv)
     expense = defaultdict(Decimal)
     vat = defaultdict(Decimal)
     for row in _breakdown(inv):
@@ -87,8 +88,9 @@ def journal_lines(inv: SupplierInvoice, self_assessed_rate: Decimal = DEFAULT_SE
         # Document-level allowances and charges of this rate go to its largest line's account.
         largest = max(group, key=lambda ln: ln.net_amount)
         expense[(largest.account, largest.cost_center or None)] += row.base - lines_sum
-        _vat_lines(vat, row, self_assessed_rate)
-    result = [{"account": acc, "debit": _q(amount), "text": inv.number,
+        _vat_lines(vat, row, self_assessed_rate, conv)
+    _vat_in_eur_as_invoiced(inv, vat)
+    result = [{"account": acc, "debit": conv(amount), "text": inv.number,
                **({"cost_center": cc} if cc else {})}
               for (acc, cc), amount in expense.items() if amount]
     for (account, side), amount in vat.items():
@@ -134,12 +136,51 @@ def _breakdown(inv: SupplierInvoice):
                        "und Steuerbetrag erfassen"))
 
 
-def _vat_lines(vat: dict, row, self_assessed_rate: Decimal) -> None:
+def is_foreign(inv: SupplierInvoice) -> bool:
+    return (inv.currency or "EUR").upper() != "EUR"
+
+
+def _converter(inv: SupplierInvoice):
+    """Amount in the invoice currency → EUR: identity for EUR, else at the invoice's rate."""
+    if not is_foreign(inv):
+        return _q
+    if not inv.exchange_rate:
+        raise RuleError(N_("Rechnung in %(currency)s: der Umrechnungskurs ist noch nicht "
+                           "festgelegt; bitte die Rechnung (erneut) prüfen"), currency=inv.currency)
+    if (inv.prepaid or 0) > 0:
+        raise RuleError(N_("Anzahlungen auf Rechnungen in Fremdwährung werden nicht automatisch "
+                           "verrechnet; bitte die Anzahlung als manuelle Buchung erfassen"))
+    rate = inv.exchange_rate
+    return lambda amount: _q(Decimal(amount) / rate)
+
+
+def _vat_in_eur_as_invoiced(inv: SupplierInvoice, vat: dict) -> None:
+    """BT-111 (VAT total in EUR, tax currency EUR) replaces the converted input VAT."""
+    if not is_foreign(inv) or (inv.tax_currency or "").upper() != "EUR" \
+            or inv.vat_total_tax_currency is None:
+        return
+    rows = [r for r in _breakdown(inv) if r.category not in NO_VAT + SELF_ASSESSED and r.amount]
+    keys = [(acc, "debit") for acc in dict.fromkeys(input_vat_accounts("S", r.rate)[0]
+                                                    for r in rows)]
+    if not keys:
+        return
+    total_foreign = sum((r.amount for r in rows), Decimal(0))
+    left = inv.vat_total_tax_currency
+    for i, key in enumerate(keys):
+        share = sum((r.amount for r in rows if input_vat_accounts("S", r.rate)[0] == key[0]),
+                    Decimal(0))
+        part = left if i == len(keys) - 1 else _q(inv.vat_total_tax_currency * share / total_foreign)
+        vat[key] = part
+        left -= part
+
+
+def _vat_lines(vat: dict, row, self_assessed_rate: Decimal, conv=None) -> None:
+    conv = conv or _q
     if row.category in NO_VAT:
         return
     if row.category in SELF_ASSESSED:
         accounts = input_vat_accounts(row.category, self_assessed_rate)
-        amount = _q(row.base * self_assessed_rate / 100)
+        amount = _q(conv(row.base) * self_assessed_rate / 100)
         if accounts is None:
             raise RuleError(N_("Für %(cat)s zu %(rate)s %% ist kein Steuerkonto hinterlegt"),
                             cat=row.category, rate=str(self_assessed_rate))
@@ -150,7 +191,7 @@ def _vat_lines(vat: dict, row, self_assessed_rate: Decimal) -> None:
     if accounts is None:
         raise RuleError(N_("Für den Steuersatz %(rate)s %% ist kein Vorsteuerkonto hinterlegt"),
                         rate=f"{row.rate:.2f}")
-    vat[(accounts[0], "debit")] += row.amount
+    vat[(accounts[0], "debit")] += conv(row.amount)
 
 
 def entry_lines(inv: SupplierInvoice) -> list[dict]:

@@ -19,7 +19,7 @@ from models.supplier import Supplier
 from models.supplier_invoice import (Finding, HistoryStep, SupplierInvoice, SupplierInvoiceLine,
                                      VatBreakdownLine)
 from services.core.messages import N_, RuleError
-from services.payables import checks, readers
+from services.payables import checks, fx, readers
 from services.payables.terms import parse_skonto
 
 CATEGORY = "invoice_in"
@@ -168,6 +168,9 @@ def run_checks(inv, xml, syntax, supplier, today, *, schematron=True,
                                                     "(§ 14 UStG): Positionen bitte von Hand "
                                                     "erfassen"), "warning"))
     found += checks.iban(inv, supplier.iban if supplier else None)
+    foreign = fx.intake_note(inv)  # the currency decision (§ 16 Abs. 6 UStG)
+    if foreign is not None:
+        found.append(checks.Check("FX", *foreign))
     return [Finding(code=c.code, message=c.message, severity=c.severity) for c in found]
 
 
@@ -230,7 +233,9 @@ def build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user
         id=ObjectId(sha[:24]), kind=inv["kind"], source_format=syntax, profile=inv.get("profile"),
         manual_lines_required=syntax == "document" or readers.is_document_only(inv),
         number=inv.get("number"), type_code=inv.get("type_code"), issue_date=inv.get("issue_date"),
-        currency=inv.get("currency") or "EUR", supplier=supplier, supplier_data=seller,
+        currency=(inv.get("currency") or "EUR").upper(), supplier=supplier, supplier_data=seller,
+        tax_currency=(inv.get("tax_currency") or "").upper() or None,
+        vat_total_tax_currency=_money(inv.get("vat_total_tax_currency")),
         supplier_proposed=supplier is None and bool(seller), buyer_reference=inv.get("buyer_reference"),
         order_ref=inv.get("order_ref"), delivery_date=inv.get("delivery_date"),
         period_start=inv.get("period_start"), period_end=inv.get("period_end"),

@@ -19,7 +19,8 @@ from models.supplier_invoice import SupplierInvoice, SupplierPayment
 from services.core.errors import BusinessRuleError
 from services.core.messages import N_, RuleError
 from services.ledger.charts import posting_account
-from services.payables.booking import DEFAULT_SELF_ASSESSED_RATE, payable_account
+from services.payables.booking import DEFAULT_SELF_ASSESSED_RATE, is_foreign, payable_account
+from services.payables.fx import to_eur
 from services.payables.skonto import discount_lines
 
 ZERO = Decimal("0.00")
@@ -53,11 +54,15 @@ def open_supplier_invoices(due_until: date | None = None) -> list[dict]:
 
 
 def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotency_key: str,
-                            bank_account: str | None = None, discount=None) -> SupplierInvoice:
+                            bank_account: str | None = None, discount=None,
+                            amount_eur=None) -> SupplierInvoice:
     """Post a payment of (or a refund for) a posted invoice once per idempotency key.
 
     `discount` is the Skonto taken: allowed on an unpaid invoice paid by its Skonto
     deadline, at most the Skonto of its terms, and only when it settles the invoice.
+    A foreign-currency invoice: `amount` is what it clears in the invoice's currency,
+    `amount_eur` what left (or reached) the bank; the difference to the booked EUR is an
+    exchange gain or loss (Kursdifferenz).
     """
     amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     discount = Decimal(str(discount or 0)).quantize(Decimal("0.01"))
@@ -71,6 +76,8 @@ def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotenc
             key=idempotency_key, date=day, amount=amount, discount=discount,
             bank_account=bank_account or posting_account("bank"), recorded_by=user,
             entry_id=_claim_entry_id(idempotency_key))
+        if is_foreign(inv):
+            payment.amount_eur, payment.booked_eur = _foreign(inv, amount, discount, amount_eur)
         _check_accounts(payment_lines(inv, payment))  # before anything is written
         if _reserve(inv, payment):
             return _post(inv, payment, user)
@@ -78,9 +85,29 @@ def record_supplier_payment(invoice_id, amount, day: date, user: str, idempotenc
                        "versuchen"), invoice=str(inv))
 
 
+def _foreign(inv: SupplierInvoice, amount: Decimal, discount: Decimal, amount_eur):
+    """(EUR paid, EUR of the payable cleared) of a payment on a foreign-currency invoice."""
+    if discount:
+        raise RuleError(N_("Skonto auf Rechnungen in Fremdwährung bitte als eigene Buchung "
+                           "erfassen; hier nur den gezahlten Betrag"))
+    if amount_eur is None or Decimal(str(amount_eur)) <= 0:
+        raise RuleError(N_("Rechnung in %(currency)s: bitte den Betrag in EUR angeben, der "
+                           "vom Bankkonto abgegangen ist (laut Kontoauszug)"),
+                        currency=inv.currency)
+    amount_eur = Decimal(str(amount_eur)).quantize(Decimal("0.01"))
+    cleared = [p.booked_eur or ZERO for p in inv.payments if not p.returned_on]
+    if amount == inv.open_amount:  # the last payment clears what is left of the EUR payable
+        booked = (inv.payable_eur or ZERO) - sum(cleared, ZERO)
+    else:
+        booked = to_eur(amount, inv.exchange_rate)
+    return amount_eur, booked
+
+
 def payment_lines(inv: SupplierInvoice, payment: SupplierPayment) -> list[dict]:
     """The journal lines of a payment: payable cleared, bank and Skonto (with VAT) credited."""
     payable, bank = payable_account(inv), payment.bank_account or posting_account("bank")
+    if payment.amount_eur is not None:
+        return _foreign_lines(inv, payment, payable, bank)
     cleared = payment.amount + (payment.discount or ZERO)
     if inv.kind == "credit_note":  # the supplier pays back
         return [{"account": bank, "debit": payment.amount, "text": inv.number},
@@ -90,6 +117,31 @@ def payment_lines(inv: SupplierInvoice, payment: SupplierPayment) -> list[dict]:
     if payment.discount:
         lines += discount_lines(inv.vat_breakdown, payment.discount,
                                 inv.self_assessed_rate or DEFAULT_SELF_ASSESSED_RATE, inv.number)
+    return lines
+
+
+def _foreign_lines(inv, payment, payable: str, bank: str) -> list[dict]:
+    """Payable at its booked EUR, bank at the EUR paid; the difference is a Kursdifferenz.
+
+    Invoice: paying more EUR than booked is a loss (fx_loss, debit), less a gain (fx_gain,
+    credit). Credit note (the supplier pays back): receiving more EUR is the gain.
+    """
+    text = f"{inv.number} {payment.amount} {inv.currency}"
+    booked, paid = payment.booked_eur, payment.amount_eur
+    if inv.kind == "credit_note":
+        lines = [{"account": bank, "debit": paid, "text": text},
+                 {"account": payable, "credit": booked, "text": text}]
+        diff = paid - booked  # > 0: gain
+    else:
+        lines = [{"account": payable, "debit": booked, "text": text},
+                 {"account": bank, "credit": paid, "text": text}]
+        diff = booked - paid  # > 0: gain
+    if diff > 0:
+        lines.append({"account": posting_account("fx_gain"), "credit": diff,
+                      "text": f"Kursdifferenz {text}"})
+    elif diff < 0:
+        lines.append({"account": posting_account("fx_loss"), "debit": -diff,
+                      "text": f"Kursdifferenz {text}"})
     return lines
 
 
@@ -192,7 +244,8 @@ def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
     # The payment's own lines swapped: the supplier's (personal) account, and a Skonto taken
     # with its input-VAT correction, are taken back with the transfer.
     returned = SupplierPayment(key=payment.key, date=payment.date, amount=payment.amount,
-                               discount=payment.discount,
+                               discount=payment.discount, amount_eur=payment.amount_eur,
+                               booked_eur=payment.booked_eur,
                                bank_account=bank_account or payment.bank_account
                                or posting_account("bank"))
     lines = [{"account": ln["account"], "debit": ln.get("credit", ZERO),

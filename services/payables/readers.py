@@ -168,6 +168,14 @@ def _cii_tax_total(summation, currency):
     return _dec(amounts[0].text) if amounts else None
 
 
+def _cii_tax_currency_total(summation, tax_currency, currency):
+    """BT-111: the VAT total in the tax currency (BT-6), when it differs from the invoice's."""
+    if not tax_currency or tax_currency == currency:
+        return None
+    return next((_dec(el.text) for el in _all(summation, "TaxTotalAmount")
+                 if el.get("currencyID") == tax_currency), None)
+
+
 def read_cii(root) -> dict:
     """Normalise a CII (or renamed ZUGFeRD 1.0) tree."""
     doc = _one(root, "ExchangedDocument")
@@ -214,6 +222,9 @@ def read_cii(root) -> dict:
         "charge_total": _dec(_t(summation, "ChargeTotalAmount")),
         "net_total": _dec(_t(summation, "TaxBasisTotalAmount")),
         "vat_total": _cii_tax_total(summation, currency),
+        "tax_currency": _t(settlement, "TaxCurrencyCode"),
+        "vat_total_tax_currency": _cii_tax_currency_total(
+            summation, _t(settlement, "TaxCurrencyCode"), currency),
         "gross_total": _dec(_t(summation, "GrandTotalAmount")),
         "prepaid": _dec(_t(summation, "TotalPrepaidAmount")),
         "amount_due": _dec(_t(summation, "DuePayableAmount")),
@@ -309,6 +320,11 @@ def read_ubl(root) -> dict:
         "charge_total": _dec(_t(total, "ChargeTotalAmount")),
         "net_total": _dec(_t(total, "TaxExclusiveAmount")),
         "vat_total": _dec(_t(tax_totals[0], "TaxAmount")) if tax_totals else None,
+        "tax_currency": _t(root, "TaxCurrencyCode"),
+        "vat_total_tax_currency": next(
+            (_dec(_t(tt, "TaxAmount")) for tt in _all(root, "TaxTotal")
+             if _t(root, "TaxCurrencyCode") not in (None, currency)
+             and _one(tt, "TaxAmount").get("currencyID") == _t(root, "TaxCurrencyCode")), None),
         "gross_total": _dec(_t(total, "TaxInclusiveAmount")),
         "prepaid": _dec(_t(total, "PrepaidAmount")),
         "amount_due": _dec(_t(total, "PayableAmount")),

@@ -74,6 +74,7 @@ EXPECTED_READERS = {
     "bank_csv_mappings": {"admin", "finance", "auditor"},
     # issue 15: approval rules of supplier invoices
     "approval_rules": {"admin", "finance", "auditor"},
+    "exchange_rates": {"admin", "finance", "auditor"},
     "import_runs": set(ROLES) - {"employee"},  # each sees only the collections it imports (or audits)
     # issue 18: absences (requests go through the hr.* screens below)
     "absences": {"admin", "hr"}, "absence_types": {"admin", "hr"},
@@ -138,6 +139,9 @@ MODEL_WRITERS = {
     "bank_rules": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "bank_csv_mappings": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "approval_rules": ({"admin"}, {"create", "edit", "delete"}),
+    # issue 15: rates for foreign-currency invoices; finance keeps them (each invoice stores
+    # the rate it was booked at, so a corrected or deleted rate never changes a booking)
+    "exchange_rates": ({"admin", "finance"}, {"create", "edit", "delete"}),
     "absences": ({"admin", "hr"}, set()),        # requested and decided on the screens
     "absence_types": ({"admin", "hr"}, {"create", "edit"}),   # deactivated, never deleted
     "leave_policy": ({"admin", "hr"}, {"edit"}),  # one seeded policy
@@ -198,6 +202,8 @@ SCREEN_READERS = {
     # check is tested in tests/views/test_payables_views.py)
     "payables.index": FINANCE_READ, "payables.upload": {"admin", "finance"},
     "payables.show": ALL,
+    # issue 15: typing a scan / MINIMUM invoice beside its document; importing rates by CSV
+    "payables.lines": {"admin", "finance"}, "payables.rates_import": FINANCE_READ,
     # issue 18: everyone has absences; each record is shown to the person, the manager (or
     # substitute) and HR only (tests/views/test_absence_screens.py), others get 404
     "hr.index": ALL, "hr.show": ALL, "hr.calendar_view": ALL,
@@ -251,6 +257,7 @@ SCREEN_WRITERS = {
     "bank.upload": {"admin", "finance"}, "bank.book": {"admin", "finance"},
     "bank.rule": {"admin", "finance"}, "bank.ignore": {"admin", "finance"},
     "payables.upload": {"admin", "finance"},
+    "payables.lines": {"admin", "finance"}, "payables.rates_import": {"admin", "finance"},
     "payables.act": ALL,  # unknown id: 404; per invoice and action: tests/views/test_payables_views.py
     "hr.create": ALL, "hr.decide": ALL, "hr.cancel": ALL,
     "hr.eau": {"admin", "hr"},
@@ -280,7 +287,7 @@ CLI_WRITES = {"archive add", "archive purge", "create-user", "import-csv", "invo
               "deactivate-user", "reset-password", "set-roles", "archive release-deletion",
               "backup create", "backup restore", "privacy erase",
               "bank import", "bank reconcile", "bank recover",
-              "payables import",
+              "payables import", "payables import-rates",
               "datev export"}
 CLI_READS = {"invoice pdf", "ledger export-gdpdu", "ledger verify", "ledger report",
              "ledger ustva", "lohnsteuer check",

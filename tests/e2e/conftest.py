@@ -66,7 +66,8 @@ class Session:
 
     def _only_the_app(self, route):
         # The panel must work with the network limited to the app itself (no CDN).
-        if route.request.url.startswith(self.base) or route.request.url.startswith("data:"):
+        # chrome:// and chrome-extension:// are the browser's own PDF viewer (no network).
+        if route.request.url.startswith((self.base, "data:", "chrome://", "chrome-extension://")):
             route.continue_()
         else:
             self.foreign_requests.append(route.request.url)

@@ -1,11 +1,16 @@
 """The payables screens: upload → readable invoice → check → approve → booked, and who may act."""
 import io
 import re
+from decimal import Decimal as D
 
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from tests.conftest import csrf_token_from
 from tests.factories import make_supplier
 from tests.services.payables.samples import Sample, cii_xml, plain_pdf
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
+       b"\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def _token(client, url="/payables/"):
@@ -138,3 +143,132 @@ def test_cost_centre_on_a_line_and_a_payment_with_skonto_from_the_screen(app, cl
     assert paid.payments[0].date == date(2026, 12, 2)
     page = client.get(f"/payables/{inv.pk}").get_data(as_text=True)
     assert "Skonto abgezogen" in page and "2,98" in page
+
+
+# ------------------------------------------------------------- typing a scan (line entry)
+
+def _lines_form(client, inv, header, rows):
+    token = _token(client, f"/payables/{inv.pk}/lines")
+    data = {"csrf_token": token, "row_count": str(len(rows)), "next": "stay", **header}
+    for i, r in enumerate(rows):
+        data.update({f"line-{i}-{k}": v for k, v in r.items()})
+    return client.post(f"/payables/{inv.pk}/lines", data=data)
+
+
+def test_a_scan_is_typed_beside_its_document(app, client, login):
+    supplier = make_supplier(name="Bürohaus Lindner KG", default_account="4930")
+    login("finance")
+    _upload(client, [("scan.pdf", plain_pdf("Rechnung 2026-4711"))])
+    inv = SupplierInvoice.objects.get()
+    show = client.get(f"/payables/{inv.pk}").get_data(as_text=True)
+    assert f"/payables/{inv.pk}/lines" in show and "Positionen nach Beleg erfassen" in show
+    page = client.get(f"/payables/{inv.pk}/lines").get_data(as_text=True)
+    preview = f"/archive/{inv.source_file}/preview"
+    assert f'<iframe class="document-frame" title="Beleg" src="{preview}"' in page
+    document = client.get(preview)
+    assert document.status_code == 200 and document.mimetype == "application/pdf"
+    # framed by the panel's own page only (every other response: frame-ancestors 'none')
+    assert document.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in document.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in client.get(f"/payables/{inv.pk}").headers[
+        "Content-Security-Policy"]
+    response = _lines_form(client, inv, {
+        "supplier": str(supplier.pk), "number": "2026-4711", "issue_date": "20.11.2026",
+        "due_date": "", "delivery_date": "", "currency": "EUR", "document_gross": "178,19"}, [
+        {"description": "Druckerpapier A4", "quantity": "5", "unit": "Pkt", "unit_price": "4,99",
+         "vat_category": "S", "vat_rate": "19", "account": "", "cost_center": ""},
+        {"description": "Fachbuch", "quantity": "2", "unit": "", "unit_price": "19,90",
+         "vat_category": "S", "vat_rate": "7", "account": "4940", "cost_center": ""},
+        {"description": "Toner", "quantity": "1", "unit": "", "unit_price": "89,00",
+         "vat_category": "S", "vat_rate": "19", "account": "", "cost_center": ""},
+        {"description": "", "quantity": "", "unit": "", "unit_price": "",
+         "vat_category": "S", "vat_rate": "19", "account": "", "cost_center": ""}])
+    assert response.status_code == 302
+    inv.reload()
+    # 24.95 + 89.00 = 113.95 at 19 % → 21.65; 39.80 at 7 % → 2.79; gross 178.19
+    assert (inv.net_total, inv.vat_total, inv.gross_total) == (D("153.75"), D("24.44"), D("178.19"))
+    assert [ln.account for ln in inv.lines] == ["4930", "4940", "4930"]  # supplier default
+    page = client.get(f"/payables/{inv.pk}/lines").get_data(as_text=True)
+    assert "178,19" in page and 'value="Druckerpapier A4"' in page and 'value="4,99"' in page
+
+
+def test_typing_mistakes_are_listed_in_german_and_nothing_is_saved(app, client, login):
+    make_supplier()
+    login("finance")
+    _upload(client, [("foto.png", PNG)])
+    inv = SupplierInvoice.objects.get()
+    page = client.get(f"/payables/{inv.pk}/lines").get_data(as_text=True)
+    assert f'<img src="/archive/{inv.source_file}/preview"' in page
+    response = _lines_form(client, inv, {"supplier": "", "number": "", "issue_date": "gestern",
+                                         "currency": "EUR"},
+                           [{"description": "Papier", "quantity": "x", "unit_price": "1,00",
+                             "vat_category": "S", "vat_rate": "19"}])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for text in ("Bitte korrigieren", "Bitte die Rechnungsnummer vom Beleg eintragen",
+                 "„gestern“ ist kein Datum", "Position 1: Menge „x“ ist keine Zahl",
+                 "Bitte den Lieferanten auswählen"):
+        assert text in page, text
+    assert SupplierInvoice.objects.get().lines == []
+
+
+def test_line_entry_is_for_finance_and_for_documents_only(app, client, login):
+    make_supplier()
+    login("finance")
+    _upload(client, [("re.xml", cii_xml(Sample())), ("scan.pdf", plain_pdf())])
+    einvoice = SupplierInvoice.objects.get(source_format="cii")
+    scan = SupplierInvoice.objects.get(source_format="document")
+    assert client.get(f"/payables/{einvoice.pk}/lines").status_code == 404  # lines read
+    assert client.get("/payables/0123456789abcdef01234567/lines").status_code == 404
+    client.get("/logout")
+    login("auditor")
+    assert client.get(f"/payables/{scan.pk}/lines").status_code == 403
+    assert "Positionen nach Beleg erfassen" not in client.get(f"/payables/{scan.pk}").get_data(
+        as_text=True)
+
+
+def test_rates_screen_reads_a_csv_for_finance_and_shows_it_to_auditors(app, client, login):
+    from models.exchange_rate import ExchangeRate
+
+    login("finance")
+    token = _token(client, "/payables/rates")
+    data = {"csrf_token": token,
+            "file": (io.BytesIO("Währung;Art;Datum;Kurs\nUSD;EZB;20.11.2026;1,0523\n".encode()),
+                     "kurse.csv")}
+    response = client.post("/payables/rates", data=data, content_type="multipart/form-data",
+                           follow_redirects=True)
+    assert "1 Kurse gespeichert" in response.get_data(as_text=True)
+    assert ExchangeRate.objects.get().rate == D("1.0523")
+    bad = {"csrf_token": _token(client, "/payables/rates"),
+           "file": (io.BytesIO(b"Waehrung;Art\nUSD;EZB\n"), "x.csv")}
+    page = client.post("/payables/rates", data=bad, content_type="multipart/form-data",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Unbekannter Aufbau der CSV-Datei" in page
+    client.get("/logout")
+    login("auditor")
+    page = client.get("/payables/rates").get_data(as_text=True)
+    assert "1,052300" in page and "EZB-Tageskurs" in page and "Kurse einlesen" not in page
+    token = csrf_token_from(client.get("/payables/rates").data)
+    assert client.post("/payables/rates", data={"csrf_token": token}).status_code == 403
+
+
+def test_a_foreign_invoice_is_paid_with_its_eur_amount(app, client, login):
+    from datetime import date
+
+    from models.exchange_rate import ExchangeRate
+
+    make_supplier(default_account="4980")
+    ExchangeRate(currency="USD", kind="ecb_day", day=date(2026, 11, 20), rate=D("1.05")).save()
+    login("finance", email="erfasser@firma.example.com")
+    _upload(client, [("re.xml", cii_xml(Sample(currency="USD")))])
+    inv = SupplierInvoice.objects.get()
+    _act(client, inv, "check")
+    client.get("/logout")
+    login("finance", email="freigabe@firma.example.com")
+    _act(client, inv, "approve")
+    page = client.get(f"/payables/{inv.pk}").get_data(as_text=True)
+    assert "1 EUR = 1,050000 USD" in page and "141,67" in page and 'name="amount_eur"' in page
+    _act(client, inv, "payment", amount="148,75", date="2026-12-10", amount_eur="143,00",
+         key="v1")
+    inv.reload()
+    assert inv.open_amount == D("0.00") and inv.payments[0].amount_eur == D("143.00")

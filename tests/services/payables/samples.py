@@ -88,6 +88,8 @@ class Sample:
     profile: str = "en16931"
     attachments: list = field(default_factory=list)  # (filename, mime, bytes)
     delivery_date: date | None = date(2026, 11, 18)
+    tax_currency: str | None = None  # BT-6, e.g. "EUR" on an invoice in USD
+    vat_total_tax_currency: Decimal | None = None  # BT-111, the VAT total in BT-6
 
     # --- totals, by hand
     @property
@@ -231,6 +233,8 @@ def cii_xml(s: Sample, ns=CII) -> bytes:
     settlement = _e(trade, "ram:ApplicableHeaderTradeSettlement")
     if lines:
         _e(settlement, "ram:PaymentReference", s.number)
+    if s.tax_currency:
+        _e(settlement, "ram:TaxCurrencyCode", s.tax_currency)
     _e(settlement, "ram:InvoiceCurrencyCode", s.currency)
     if lines:
         means = _e(settlement, "ram:SpecifiedTradeSettlementPaymentMeans")
@@ -270,6 +274,8 @@ def cii_xml(s: Sample, ns=CII) -> bytes:
         _e(total, "ram:AllowanceTotalAmount", s.allowance_total)
     _e(total, "ram:TaxBasisTotalAmount", q(s.net_total))
     _e(total, "ram:TaxTotalAmount", q(s.vat_total), currencyID=s.currency)
+    if s.tax_currency and s.vat_total_tax_currency is not None:
+        _e(total, "ram:TaxTotalAmount", q(s.vat_total_tax_currency), currencyID=s.tax_currency)
     _e(total, "ram:GrandTotalAmount", q(s.gross_total))
     if s.prepaid:
         _e(total, "ram:TotalPrepaidAmount", q(s.prepaid))
@@ -334,6 +340,8 @@ def ubl_xml(s: Sample, credit_note: bool = False) -> bytes:
     _u(root, "cbc:CreditNoteTypeCode" if credit_note else "cbc:InvoiceTypeCode",
        "381" if credit_note else s.type_code)
     _u(root, "cbc:DocumentCurrencyCode", s.currency)
+    if s.tax_currency:
+        _u(root, "cbc:TaxCurrencyCode", s.tax_currency)
     _u(root, "cbc:BuyerReference", "Einkauf")
     if s.order_ref:
         _u(_u(root, "cac:OrderReference"), "cbc:ID", s.order_ref)
@@ -372,6 +380,9 @@ def ubl_xml(s: Sample, credit_note: bool = False) -> bytes:
         _u(sub, "cbc:TaxableAmount", base, currencyID=s.currency)
         _u(sub, "cbc:TaxAmount", amount, currencyID=s.currency)
         _ubl_tax_category(sub, "cac:TaxCategory", cat, rate)
+    if s.tax_currency and s.vat_total_tax_currency is not None:  # BT-111: a second TaxTotal
+        _u(_u(root, "cac:TaxTotal"), "cbc:TaxAmount", q(s.vat_total_tax_currency),
+           currencyID=s.tax_currency)
     total = _u(root, "cac:LegalMonetaryTotal")
     _u(total, "cbc:LineExtensionAmount", s.line_total, currencyID=s.currency)
     _u(total, "cbc:TaxExclusiveAmount", q(s.net_total), currencyID=s.currency)
