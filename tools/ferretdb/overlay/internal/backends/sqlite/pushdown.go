@@ -64,8 +64,8 @@ const maxInValues = 1000
 type class struct{ lo, hi any }
 
 var (
-	numberClass   = class{nil, ""}             // every TEXT is above every number
-	stringClass   = class{"", []byte{0x01}}    // every BLOB key starts with 0x10 or more
+	numberClass   = class{nil, ""}          // every TEXT is above every number
+	stringClass   = class{"", []byte{0x01}} // every BLOB key starts with 0x10 or more
 	objectIDClass = class{[]byte{0x10}, []byte{0x11}}
 	boolClass     = class{[]byte{0x20}, []byte{0x21}}
 	dateClass     = class{[]byte{0x30}, []byte{0x31}}
@@ -110,8 +110,9 @@ type pushdown struct {
 	orderBy string // ORDER BY for FieldSort, "" if not applied
 	fields  map[string]bool
 
-	indexDefs  []string // CREATE INDEX statements of the table
-	keyIndexed bool     // the table has at least one KeyExpr index (declared by the app)
+	indexDefs   []string // CREATE INDEX statements of the table
+	keyIndexed  bool     // the table has at least one KeyExpr index (declared by the app)
+	prefiltered bool     // a search prefilter is part of where
 }
 
 // planPushdown translates what it can of filter and sort; it never makes the result wrong:
@@ -142,6 +143,7 @@ func planPushdown(ctx context.Context, db *fsql.DB, table string, filter, sort *
 	if prefilter != "" && p.keyIndexed {
 		p.where = append(p.where, prefilter)
 		p.args = append(p.args, prefilterArgs...)
+		p.prefiltered = true
 	}
 
 	for _, k := range filter.Keys() {
@@ -151,7 +153,10 @@ func planPushdown(ctx context.Context, db *fsql.DB, table string, filter, sort *
 		}
 	}
 
-	if sort.Len() == 1 {
+	// With a search prefilter SQLite scans the table in rowid order and the handler sorts
+	// the rows that pass it: walking a sort index instead would fetch every row in index
+	// order (a random read each) to find the few that pass.
+	if sort.Len() == 1 && !p.prefiltered {
 		field := sort.Keys()[0]
 		dir, _ := sort.Get(field)
 		if p.fields[field] {
@@ -356,40 +361,50 @@ func regexPrefilter(filter *types.Document) (string, []any) {
 			if ok {
 				// Every branch's literal known: a row without any of them in its JSON
 				// text is out before its fields are looked at.
-				if quick, quickArgs := literalTest(lits); quick != "" {
-					conds = append(conds, quick)
-					args = append(args, quickArgs...)
-				}
-				conds = append(conds, "("+strings.Join(ors, " OR ")+")")
-				args = append(args, orArgs...)
+				cond, condArgs := guarded(lits, "("+strings.Join(ors, " OR ")+")", orArgs)
+				conds = append(conds, cond)
+				args = append(args, condArgs...)
 			}
 			continue
 		}
 		if sql, condArgs, lit, ok := regexCondition(k, v); ok {
-			if quick, quickArgs := literalTest([]string{lit}); quick != "" {
-				conds = append(conds, quick)
-				args = append(args, quickArgs...)
-			}
-			conds = append(conds, sql)
-			args = append(args, condArgs...)
+			cond, allArgs := guarded([]string{lit}, sql, condArgs)
+			conds = append(conds, cond)
+			args = append(args, allArgs...)
 		}
 	}
 	return strings.Join(conds, " AND "), args
 }
 
+// guarded puts the literal test before the per-field condition in one CASE, so that
+// SQLite (which may reorder the terms of a WHERE clause) looks at the fields only of rows
+// whose text contains a literal.
+func guarded(lits []string, cond string, condArgs []any) (string, []any) {
+	quick, quickArgs := literalTest(lits)
+	if quick == "" {
+		return cond, condArgs
+	}
+	return "(CASE WHEN " + quick + " THEN " + cond + " ELSE 0 END)", append(quickArgs, condArgs...)
+}
+
 // literalTest is the SQL (and its arguments) that is true when the row's JSON text
-// contains one of lits (folded, see foldInto); "" if a branch has no literal. SQLite
-// evaluates the conditions of the WHERE clause in order and stops at the first false one.
-// An ASCII literal without k and s (whose case partners include non-ASCII letters, the
+// contains one of lits (folded, see foldInto); "" if a branch has no literal. An ASCII literal without k and s (whose case partners include non-ASCII letters, the
 // Kelvin sign and the long s) is tested with LIKE, which folds exactly ASCII letters and
 // runs in SQLite itself; any other with bo_has_folded.
 func literalTest(lits []string) (string, []any) {
-	tests := make([]string, len(lits))
-	args := make([]any, len(lits))
-	for i, lit := range lits {
+	var tests []string
+	var args []any
+	seen := map[string]bool{}
+	for _, lit := range lits {
 		if lit == "" {
 			return "", nil
 		}
+		if seen[lit] { // the panel searches every field for the same text
+			continue
+		}
+		seen[lit] = true
+		tests, args = append(tests, ""), append(args, nil)
+		i := len(tests) - 1
 		tests[i], args[i] = "bo_has_folded(_ferretdb_sjson, ?)", lit
 		if likeSafe(lit) {
 			escaped := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(lit)
