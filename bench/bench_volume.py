@@ -17,6 +17,7 @@ page query and its count. Not part of the test run.
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -26,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bson.regex import Regex  # noqa: E402
 
 from bench.common import database  # noqa: E402
 
@@ -125,6 +128,9 @@ def part1(db, n, before, repeat):
             assert len(rows) == min(50, max(0, total - skip)), (len(rows), total, skip)
         return run
 
+    term = Regex(re.escape(f"P{n // 2:06d}"[:-1]), "i")  # matches 10 personnel numbers
+    search = {"$or": [{f: term} for f in ("personnel_no", "last_name", "first_name",
+                                          "department")]}
     cases = [
         ("look-up by unique key find_one({personnel_no})", "employees",
          lambda c: (lambda: c.find_one({"personnel_no": next(it)})), 5),
@@ -145,6 +151,10 @@ def part1(db, n, before, repeat):
          lambda c: page(c, "at", -1, deep), 100),
         ("filtered page 100: status active, sort last_name + count", "employees",
          lambda c: page(c, "last_name", 1, deep, {"status": "active"}), 100),
+        ("search: $or of 4 regexes, page 1 + count", "employees",
+         lambda c: page(c, "last_name", 1, 0, search), 300),
+        ("the same search under $and (FerretDB's scan)", "employees",
+         lambda c: page(c, "last_name", 1, 0, {"$and": [search]}), 300),
     ]
     print(f"{'query':58} {'median':>9} {'p95':>9} {'target':>7} {'before (scan)':>14}")
     for label, coll_name, make, target in cases:
@@ -183,33 +193,49 @@ def inserts(db, n, rounds=3):
           f"{best['indexed'] / best['plain']:.2f}x")
 
 
-def part2(uri, db_name, n, repeat):
-    """The panel's list pages through the Flask test client."""
-    import re
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
-    from app import create_app
-    from models import AuditEntry, Employee, JournalEntry, StockMovement, ensure_indexes
+
+def fill_panel(app, n, models=None):
+    """Fill the panel's collections to `n` documents each with raw `insert_many`: one
+    document made by the application (factories / the archive service), copied with
+    varying keys, dates and references. Returns the admin user and the stock items."""
+    from models import (AuditEntry, Employee, JournalEntry, StockMovement, ensure_indexes)
+    from models.archive import ArchivedFile
+    from models.invoice import Invoice
     from seeds.reference import seed_reference
-    from tests.factories import PASSWORD, make_employee, make_entry, make_stock_item, make_user
+    from services.archive.store import archive_file
+    from tests.factories import (make_customer, make_employee, make_entry, make_invoice,
+                                 make_stock_item, make_user)
 
-    app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": db_name,
-                      "WTF_CSRF_ENABLED": False})
+    import io
+
+    models = models or (Employee, JournalEntry, StockMovement, AuditEntry)
     rng = random.Random(7)
     with app.app_context():
         ensure_indexes()
         seed_reference()
         user = make_user("admin")
         templates = {}
-        make_employee()
-        templates[Employee] = Employee._get_collection().find_one()
-        make_entry()
-        templates[JournalEntry] = JournalEntry._get_collection().find_one()
         items = [make_stock_item() for _ in range(40)]  # a page names up to 40 items
-        item = items[0]
-        StockMovement(key="tmpl", kind="receipt", item=item, quantity=1, date=date(2026, 1, 1),
-                      reason="Wareneingang", user="bench", state="done").save()
-        templates[StockMovement] = StockMovement._get_collection().find_one()
-        templates[AuditEntry] = AuditEntry._get_collection().find_one() or audit_docs(1, rng)[0]
+        customers = [make_customer() for _ in range(40)]
+        for model in models:
+            if model is Employee:
+                make_employee()
+            elif model is JournalEntry:
+                make_entry()
+            elif model is StockMovement:
+                StockMovement(key="tmpl", kind="receipt", item=items[0], quantity=1,
+                              date=date(2026, 1, 1), reason="Wareneingang", user="bench",
+                              state="done").save()
+            elif model is Invoice:
+                make_invoice(customer=customers[0])
+            elif model is ArchivedFile:
+                archive_file(io.BytesIO(PDF), "beleg-vorlage.pdf", category="invoice",
+                             document_date=date(2025, 1, 1), uploaded_by="bench",
+                             max_bytes=1 << 20)
+            templates[model] = model._get_collection().find_one() or \
+                (audit_docs(1, rng)[0] if model is AuditEntry else None)
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
         def vary(model, i):
@@ -220,10 +246,19 @@ def part2(uri, db_name, n, repeat):
                 doc.update(personnel_no=f"B{i:06d}", last_name=rng.choice(LAST_NAMES),
                            department=rng.choice(DEPARTMENTS))
             elif model is JournalEntry:
-                doc.update(date=datetime(2025, 1, 1) + timedelta(days=i % 700), number=i + 10,
-                           voucher_ref=f"B-{i:06d}")
+                doc.update(date=datetime(2025, 1, 1) + timedelta(days=i % 700),
+                           number=f"{i + 10:06d}", voucher_ref=f"B-{i:06d}")
             elif model is StockMovement:
-                doc.update(key=f"bench-{i}", created_at=stamp, item=rng.choice(items).pk)
+                doc.update(key=f"bench-{i}", created_at=stamp, item=rng.choice(items).pk,
+                           reference=f"WE-{i:06d}")
+            elif model is Invoice:
+                doc.update(number=f"RE-2025-{i:06d}", created_at=stamp, status="issued",
+                           issue_date=datetime(2025, 1, 1) + timedelta(days=i % 700),
+                           customer=rng.choice(customers).pk)
+            elif model is ArchivedFile:
+                doc.update(filename=f"beleg-{i:06d}.pdf", uploaded_at=stamp,
+                           sha256=f"{i:064x}",
+                           document_date=datetime(2025, 1, 1) + timedelta(days=i % 700))
             else:
                 doc.update(at=stamp, document_id=uuid.uuid4().hex[:24], label=f"Vorgang {i}")
             return doc
@@ -231,7 +266,21 @@ def part2(uri, db_name, n, repeat):
         for model in templates:
             coll = model._get_collection()
             seconds = fill(coll, [vary(model, i) for i in range(n - coll.count_documents({}))])
-            print(f"fill {coll.name}: {seconds:.1f} s")
+            print(f"fill {coll.name}: {seconds:.1f} s", flush=True)
+    return user, items
+
+
+def part2(uri, db_name, n, repeat):
+    """The panel's list pages through the Flask test client."""
+    import re
+
+    from app import create_app
+    from models import AuditEntry, Employee, JournalEntry, StockMovement
+    from tests.factories import PASSWORD
+
+    app = create_app({"TESTING": True, "MONGODB_URI": uri, "MONGODB_DB": db_name,
+                      "WTF_CSRF_ENABLED": False})
+    user, _ = fill_panel(app, n)
 
     client = app.test_client()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})

@@ -19,8 +19,9 @@ def embedded_server(prefix: str):
     """A fresh embedded FerretDB (not started yet) in a temp directory (its own socket)."""
     from services.core.embedded_db import BINARY_NAME, EmbeddedMongo
 
-    return EmbeddedMongo(Path(tempfile.mkdtemp(prefix=prefix)),
-                         binary_path=ROOT / "var" / "bin" / BINARY_NAME)
+    # BENCH_LAUNCHER: another build of the launcher (a "before" binary to compare with)
+    binary = os.environ.get("BENCH_LAUNCHER") or ROOT / "var" / "bin" / BINARY_NAME
+    return EmbeddedMongo(Path(tempfile.mkdtemp(prefix=prefix)), binary_path=Path(binary))
 
 
 def database(prefix: str) -> tuple[str, Callable[[], None]]:

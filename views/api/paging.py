@@ -17,6 +17,21 @@ def page(queryset, args: dict, dump, updated_field: str = "updated_at") -> dict:
             "next_cursor": str(docs[-1].pk) if more else None}
 
 
+def filtered_page(document, args: dict, dump, **filters) -> dict:
+    """One page of `document` narrowed by the list's optional equality filters.
+
+    `filters` maps a query argument to the field it compares, or to (field, convert) when
+    the argument needs converting (an id string to an ObjectId); an argument that is not
+    given (or empty) does not filter.
+    """
+    conditions = {}
+    for arg, target in filters.items():
+        if args.get(arg):
+            field, convert = target if isinstance(target, tuple) else (target, None)
+            conditions[field] = convert(args[arg]) if convert else args[arg]
+    return page(document.objects(**conditions), args, dump)
+
+
 def get_or_404(document, object_id: str, **filters):
     """The document with this id (and filters), or a 404 problem."""
     if not ObjectId.is_valid(object_id) or len(object_id) != 24:

@@ -13,7 +13,7 @@ from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
 from views.api import schemas as s
 from views.api.problems import register_problem_handlers
-from views.api.paging import get_or_404, page
+from views.api.paging import filtered_page, get_or_404, page
 from views.api.security import actor, audit, scope
 from views.i18n import translated
 
@@ -73,9 +73,7 @@ def dump_customer(c: Customer) -> dict:
 @customers.response(200, s.CustomerPageSchema)
 def list_customers(args):
     """List customers (cursor pagination, filter by customer number)."""
-    qs = Customer.objects(customer_no=args["customer_no"]) if args.get("customer_no") \
-        else Customer.objects
-    return page(qs, args, dump_customer)
+    return filtered_page(Customer, args, dump_customer, customer_no="customer_no")
 
 
 @customers.route("/<customer_id>", methods=["GET"])
@@ -163,8 +161,7 @@ def dump_item(item: StockItem) -> dict:
 @stock.response(200, s.StockItemPageSchema)
 def list_stock_items(args):
     """List stock items with their quantity on hand per location."""
-    qs = StockItem.objects(sku=args["sku"]) if args.get("sku") else StockItem.objects
-    return page(qs, args, dump_item)
+    return filtered_page(StockItem, args, dump_item, sku="sku")
 
 
 @stock.route("/<item_id>", methods=["GET"])
@@ -240,12 +237,8 @@ def dump_payment(inv: Invoice, p) -> dict:
 @invoices.response(200, s.InvoicePageSchema)
 def list_invoices(args):
     """List invoices and credit notes (filter by status or customer)."""
-    filters = {}
-    if args.get("status"):
-        filters["status"] = args["status"]
-    if args.get("customer_id"):
-        filters["customer"] = ObjectId(args["customer_id"])
-    return page(Invoice.objects(**filters), args, dump_invoice)
+    return filtered_page(Invoice, args, dump_invoice, status="status",
+                         customer_id=("customer", ObjectId))
 
 
 @invoices.route("/<invoice_id>", methods=["GET"])

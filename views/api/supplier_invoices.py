@@ -5,7 +5,7 @@ from marshmallow import RAISE
 
 from models.supplier_invoice import SupplierInvoice
 from views.api import schemas as s
-from views.api.paging import get_or_404, page
+from views.api.paging import filtered_page, get_or_404
 from views.api.problems import register_problem_handlers
 from views.api.security import actor, scope
 
@@ -86,9 +86,7 @@ def _filename(data: bytes) -> str:
 @bp.response(200, s.SupplierInvoicePageSchema)
 def list_supplier_invoices(args):
     """List supplier invoices (filter by status; `updated_since` to follow approvals)."""
-    qs = SupplierInvoice.objects(status=args["status"]) if args.get("status") \
-        else SupplierInvoice.objects
-    return page(qs, args, dump_supplier_invoice)
+    return filtered_page(SupplierInvoice, args, dump_supplier_invoice, status="status")
 
 
 @bp.route("/<supplier_invoice_id>", methods=["GET"])

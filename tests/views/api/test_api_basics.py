@@ -150,3 +150,30 @@ def test_suppliers_are_read_only_and_never_show_bank_details(client, make_token)
         assert "DE89" not in text and "iban" not in text
     assert client.post("/api/v1/suppliers", headers=post_headers(headers),
                        json={"name": "Neu"}).status_code == 405
+
+
+def test_list_filters_narrow_by_their_field_and_an_empty_one_does_not(client, make_token):
+    """The optional equality filters of the customer, stock and invoice lists (one shared
+    helper, views.api.paging.filtered_page): each given value narrows, none leaves all."""
+    from tests.factories import make_invoice, make_stock_item
+
+    headers, _ = make_token("customers:read", "stock:read", "invoices:read")
+
+    def ids(url, **query):
+        response = client.get(url, headers=headers, query_string=query)
+        assert response.status_code == 200, response.get_json()
+        return sorted(item["id"] for item in response.get_json()["items"])
+
+    first, second = make_customer(customer_no="K-100"), make_customer(customer_no="K-200")
+    assert ids("/api/v1/customers", customer_no="K-200") == [str(second.pk)]
+    assert ids("/api/v1/customers", customer_no="K-999") == []
+    assert ids("/api/v1/customers", customer_no="") == sorted([str(first.pk), str(second.pk)])
+    bolts, nuts = make_stock_item(sku="SKU-B"), make_stock_item(sku="SKU-N")
+    assert ids("/api/v1/stock-items", sku="SKU-N") == [str(nuts.pk)]
+    assert ids("/api/v1/stock-items") == sorted([str(bolts.pk), str(nuts.pk)])
+    mine, other = make_invoice(customer=first), make_invoice(customer=second)
+    assert ids("/api/v1/invoices", customer_id=str(first.pk)) == [str(mine.pk)]
+    assert ids("/api/v1/invoices", status="draft") == sorted([str(mine.pk), str(other.pk)])
+    assert ids("/api/v1/invoices", status="draft", customer_id=str(second.pk)) == \
+        [str(other.pk)]
+    assert ids("/api/v1/invoices", status="paid") == []
