@@ -49,6 +49,8 @@ from models.stock_movement import StockMovement
 from models.supplier import Supplier
 from models.supplier_invoice import ApprovalRule, SupplierInvoice
 from models.exchange_rate import ExchangeRate
+from models.sepa_mandate import SepaMandate
+from models.direct_debit import DirectDebitRun
 from models.ticket import Ticket, TicketEvent
 from models.user import User
 from models.it_asset import Asset, AssetHandover, Licence
@@ -86,6 +88,7 @@ ALL_DOCUMENTS += (ApiToken, IdempotencyRecord, RateCounter, ApiEvent, WebhookSub
 ALL_DOCUMENTS += (OutgoingMail,)
 ALL_DOCUMENTS += (SupplierInvoice, ApprovalRule)
 ALL_DOCUMENTS += (ExchangeRate,)
+ALL_DOCUMENTS += (SepaMandate, DirectDebitRun)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -64,6 +64,7 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "api_tokens": _users("created_by", "revoked_by"),
     "webhook_subscriptions": _users("created_by"),
     "job_runs": _users("requested_by"),
+    "exchange_rates": _users("entered_by"),
     # issue 19: IT assets, licences, contracts, compliance calendar
     "it_assets": (_r("employee", "employee"),) + _users("history.user"),
     "it_asset_handovers": (_r("employee", "employee"),) + _users("issued_by", "returned_by"),
