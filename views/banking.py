@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from admin.base import current_user_label
+from models.bank_account import BankAccount
 from models.bank_rule import BankRule
 from models.bank_statement import BankTransaction
 from services.banking import reconcile, statements
@@ -43,6 +44,7 @@ def index():
     if account and ObjectId.is_valid(account):
         query = query.filter(account=ObjectId(account))
     return render_page("bank/index.html", transactions=query.order_by("-confidence")[:200],
+                       accounts=BankAccount.objects.only("name", "iban").order_by("name"),
                        may_write=current_user.has_role(*WRITERS))
 
 
@@ -56,7 +58,8 @@ def upload():
         flash(_("Bitte mindestens eine Datei wählen."), "error")
     for upload_file in files:
         try:
-            results = statements.import_file(upload_file.read(), upload_file.filename, user)
+            results = statements.import_file(upload_file.read(), upload_file.filename, user,
+                                             request.form.get("account_iban", ""))
         except BusinessRuleError as exc:
             flash(_("%(file)s abgelehnt: %(reason)s", file=upload_file.filename,
                     reason=translated(exc)), "error")
