@@ -7,6 +7,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from admin.banking import proposal_text
 from admin.base import current_user_label
 from models.bank_account import BankAccount
 from models.bank_rule import BankRule
@@ -45,6 +46,7 @@ def index():
         query = query.filter(account=ObjectId(account))
     return render_page("bank/index.html", transactions=query.order_by("-confidence")[:200],
                        accounts=BankAccount.objects.only("name", "iban").order_by("name"),
+                       proposal_text=proposal_text,
                        may_write=current_user.has_role(*WRITERS))
 
 
@@ -91,6 +93,7 @@ def transaction(tx_id):
     items = sorted((i for items in index.by_party.values() for i in items
                     if i.direction == direction and i.open_amount > 0), key=lambda i: i.key)[:300]
     return render_page("bank/transaction.html", tx=tx, proposals=proposals, items=items,
+                       proposal_text=proposal_text,
                        rows=range(SPLIT_ROWS), may_write=current_user.has_role(*WRITERS))
 
 

@@ -64,13 +64,14 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
         BankTransaction._get_collection().update_one(
             {"_id": tx.pk, "status": "open"},
             {"$set": {"confidence": best.confidence if best else 0,
-                      "proposal": best.text if best else ""}})
+                      "proposal": best.text if best else "",
+                      "proposal_msg": best.message if best else {}}})
         result.proposed += 1
         threshold = thresholds.get(getattr(tx.account, "id", tx.account))
         if best and threshold and best.confidence >= threshold:
             try:
                 book(tx.pk, parts_to_allocations(best.parts), user, confidence=best.confidence,
-                     proposal=best.text)
+                     proposal=best.text, proposal_msg=best.message)
             except BusinessRuleError:
                 result.failed += 1
                 continue
@@ -92,12 +93,12 @@ def parts_to_allocations(parts: list[Part]) -> list[dict]:
             result.append({"kind": "account", "account": part.account or "",
                            "tax_key": part.tax_key, "amount": part.amount,
                            "cost_center": part.cost_center,
-                           "label": part.label})
+                           "label": part.label_text})
     return result
 
 
 def book(tx_id, allocations: list[dict], user: str, *, confidence: int | None = None,
-         proposal: str = "") -> BankTransaction:
+         proposal: str = "", proposal_msg: dict | None = None) -> BankTransaction:
     """Book a transaction over open items and/or accounts; exactly once under concurrency."""
     tx = BankTransaction.objects(pk=tx_id).first()
     if tx is None:
@@ -115,7 +116,8 @@ def book(tx_id, allocations: list[dict], user: str, *, confidence: int | None = 
         {"_id": tx.pk, "status": "open"},
         {"$set": {"status": "booking", "claim": claim, "reconciled_by": user,
                   "allocations": [d.to_mongo() for d in docs],
-                  **({"confidence": confidence, "proposal": proposal[:300]}
+                  **({"confidence": confidence, "proposal": proposal[:300],
+                      "proposal_msg": proposal_msg or {}}
                      if confidence is not None else {})}})
     if not won.modified_count:
         raise BusinessRuleError("Der Bankumsatz wurde gerade von jemand anderem zugeordnet.")

@@ -23,8 +23,10 @@ from services.banking.statements_camt import parse_camt
 from services.banking.statements_csv import parse_csv
 from services.banking.statements_mt940 import parse_mt940
 from services.banking.statements_parsed import ParsedStatement, StatementFormatError
+from services.core.messages import N_
 
 BATCH = 500
+BATCH_SPLIT = N_("Sammelbuchung: in Einzelposten aufgeteilt")
 
 
 @dataclass
@@ -212,8 +214,8 @@ def _settle_batches(account, st: ParsedStatement) -> None:
         if parts:
             coll.update_many({"account": account.pk, "batch_reference": ref,
                               "batch_count": {"$gt": 1}, "status": "open"},
-                             {"$set": {"status": "ignored",
-                                       "proposal": "Sammelbuchung: in Einzelposten aufgeteilt"}})
+                             {"$set": {"status": "ignored", "proposal": BATCH_SPLIT,
+                                       "proposal_msg": {"reason": BATCH_SPLIT}}})
 
 
 def _dt(day):
