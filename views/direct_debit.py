@@ -52,13 +52,16 @@ def show(run_id):
 
 @bp.route("/<run_id>/act", methods=["POST"])
 def act(run_id):
-    """Remove an invoice, release or discard the collection."""
+    """Remove an invoice, mark it as the mandate's last collection, release or discard."""
     run = document_or_404(DirectDebitRun, run_id)
     action, user = request.form.get("action"), current_user.email
     try:
         version = int(request.form.get("version") or 0)
         if action == "remove":
             direct_debit.remove_item(run.pk, request.form.get("key", ""), user, version)
+        elif action in ("final", "not_final"):
+            direct_debit.mark_final(run.pk, request.form.get("key", ""), user, version,
+                                    final=action == "final")
         elif action == "release":
             direct_debit.release_run(run.pk, user, version)
             flash(_("Lastschrifteinzug freigegeben"), "success")
