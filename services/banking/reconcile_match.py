@@ -181,11 +181,26 @@ def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
     return [Proposal(80, N_("Entgelt der Bank (GVC %(gvc)s)"), [part], args={"gvc": gvc})]
 
 
+MAX_WITHHELD_FEE = Decimal("50.00")   # a returned transfer less more than this is no return of it
+
+
 def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
-    """The booked payment a return takes back (same reference); a surplus is the bank's fee."""
+    """The booked payment a return takes back (same reference); a surplus is the bank's fee.
+
+    A returned transfer of ours may come back less the banks' fee: the payment is taken
+    back in full (the payee got nothing) and the fee withheld goes to bank charges.
+    """
     result = []
     for item in index.refs_in(tx, index.by_return_ref):
-        if item.direction != direction or item.open_amount > amount:
+        if item.direction != direction:
+            continue
+        withheld = item.open_amount - amount
+        if withheld > 0:
+            if direction > 0 and index.fee_account and withheld <= MAX_WITHHELD_FEE:
+                result.append(Proposal(
+                    85, N_("Rückbuchung der Zahlung mit gleicher Referenz, abzüglich Entgelt "
+                           "%(fee)s €"), [Part(amount, item, discount=withheld)],
+                    args={"fee": f"{withheld:.2f}".replace(".", ",")}))
             continue
         parts = [Part(item.open_amount, item)]
         fee = amount - item.open_amount
