@@ -57,6 +57,7 @@ class BankTransactionView(SecuredModelView):
     column_formatters = {"amount": money_formatter("amount"), "reconcile": _open_link,
                          "proposal": _proposal}
     column_labels = {"reconcile": _l("Abgleich")}
+    column_details_exclude_list = ("proposal_msg",)   # shown as "proposal" in the user's language
 
 
 class BankRuleView(SecuredModelView):
