@@ -6,7 +6,17 @@ from markupsafe import Markup
 
 from admin.base import SecuredModelView, money_formatter
 from admin.ledger import FINANCE_READ, FINANCE_WRITE
+from services.banking.reconcile_match import describe
 from views.i18n import _, _l
+
+
+def proposal_text(message: dict | None, fallback: str = "") -> str:
+    """A proposal (stored as message ids, reconcile_match.describe) in the user's language."""
+    return describe(message, _) if message else (fallback or "")
+
+
+def _proposal(view, context, model, name):
+    return proposal_text(model.proposal_msg, model.proposal)
 
 
 class BankAccountView(SecuredModelView):
@@ -44,8 +54,10 @@ class BankTransactionView(SecuredModelView):
     column_searchable_list = ("counterparty_name", "purpose", "counterparty_iban")
     column_filters = ("status", "booking_date", "is_return")
     column_default_sort = ("booking_date", True)
-    column_formatters = {"amount": money_formatter("amount"), "reconcile": _open_link}
+    column_formatters = {"amount": money_formatter("amount"), "reconcile": _open_link,
+                         "proposal": _proposal}
     column_labels = {"reconcile": _l("Abgleich")}
+    column_details_exclude_list = ("proposal_msg",)   # shown as "proposal" in the user's language
 
 
 class BankRuleView(SecuredModelView):

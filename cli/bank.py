@@ -20,12 +20,15 @@ group = AppGroup("bank", help=__doc__.splitlines()[0])
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per statement.")
 @click.option("--no-match", is_flag=True, help="Only import; propose and auto-book later.")
-def import_command(files, as_json, no_match):
+@click.option("--account", "account_iban", default="", metavar="IBAN",
+              help="The account of a bank CSV export that does not name it.")
+def import_command(files, as_json, no_match, account_iban):
     """Import statement FILES (camt.052/053/054, also zipped, MT940, bank CSV)."""
     user, rejected, new_ids = f"cli:{_os_user()}", 0, []
     for name in files:
         try:
-            results = statements.import_file(Path(name).read_bytes(), Path(name).name, user)
+            results = statements.import_file(Path(name).read_bytes(), Path(name).name, user,
+                                             account_iban.replace(" ", "").upper())
         except OSError as error:
             raise click.UsageError(f"Datei nicht lesbar: {error.strerror or error} ({name})")
         except BusinessRuleError as error:

@@ -77,6 +77,7 @@ class BankTransaction(TimestampedDocument):
     status = me.StringField(default="open", choices=TRANSACTION_STATUSES)
     confidence = me.IntField()                  # of the best proposal, percent
     proposal = me.StringField(max_length=300)   # the best proposal in words
+    proposal_msg = me.DictField()               # the same as message ids (reconcile_match.describe)
     allocations = me.ListField(me.EmbeddedDocumentField(Allocation))
     claim = me.StringField()
     reconciled_by = me.StringField()

@@ -1,7 +1,7 @@
 """SEPA direct-debit mandates of customers (Mandatsreferenz, signature date, CORE/B2B).
 
 A recurring mandate is collected first with sequence type FRST, then RCUR; a one-off
-mandate (OOFF) once. Per the SEPA rulebook a mandate lapses 36 months after its last
+mandate (OOFF) once; a recurring one may end with a last collection (FNAL). Per the SEPA rulebook a mandate lapses 36 months after its last
 collection (or after signing, if never used). The dates are set by the collection run.
 """
 import mongoengine as me
@@ -12,7 +12,7 @@ from models.messages import invalid, reason
 
 MANDATE_SCHEMES = ("CORE", "B2B")
 MANDATE_TYPES = ("recurring", "one_off")
-MANDATE_STATUSES = ("active", "revoked")
+MANDATE_STATUSES = ("active", "revoked", "closed")   # closed: after its last collection (FNAL)
 
 
 class SepaMandate(TimestampedDocument):
@@ -35,6 +35,10 @@ class SepaMandate(TimestampedDocument):
     # collection: claimed by compare-and-set on release, so two runs never both send it.
     first_run = me.ObjectIdField()
     last_collected_on = me.DateField()
+    # The released run that holds the mandate's last collection (FNAL), claimed the same way;
+    # the mandate is closed with it (closed_on = that collection's date).
+    final_run = me.ObjectIdField()
+    closed_on = me.DateField()
 
     meta = {"collection": "sepa_mandates", "ordering": ["reference"],
             "indexes": ["customer", "status"]}

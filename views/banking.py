@@ -7,7 +7,9 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
+from admin.banking import proposal_text
 from admin.base import current_user_label
+from models.bank_account import BankAccount
 from models.bank_rule import BankRule
 from models.bank_statement import BankTransaction
 from services.banking import reconcile, statements
@@ -43,6 +45,8 @@ def index():
     if account and ObjectId.is_valid(account):
         query = query.filter(account=ObjectId(account))
     return render_page("bank/index.html", transactions=query.order_by("-confidence")[:200],
+                       accounts=BankAccount.objects.only("name", "iban").order_by("name"),
+                       proposal_text=proposal_text,
                        may_write=current_user.has_role(*WRITERS))
 
 
@@ -56,7 +60,8 @@ def upload():
         flash(_("Bitte mindestens eine Datei wählen."), "error")
     for upload_file in files:
         try:
-            results = statements.import_file(upload_file.read(), upload_file.filename, user)
+            results = statements.import_file(upload_file.read(), upload_file.filename, user,
+                                             request.form.get("account_iban", ""))
         except BusinessRuleError as exc:
             flash(_("%(file)s abgelehnt: %(reason)s", file=upload_file.filename,
                     reason=translated(exc)), "error")
@@ -88,6 +93,7 @@ def transaction(tx_id):
     items = sorted((i for items in index.by_party.values() for i in items
                     if i.direction == direction and i.open_amount > 0), key=lambda i: i.key)[:300]
     return render_page("bank/transaction.html", tx=tx, proposals=proposals, items=items,
+                       proposal_text=proposal_text,
                        rows=range(SPLIT_ROWS), may_write=current_user.has_role(*WRITERS))
 
 

@@ -1,18 +1,17 @@
 """SEPA direct-debit screens: propose a collection, release it (a second person), pain.008."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from models.bank_account import BankAccount
 from models.direct_debit import DirectDebitRun
-from services.archive.store import read_file
 from services.banking import direct_debit
 from services.banking.sepa_calendar import earliest_collection
 from services.core.errors import BusinessRuleError
-from views.archive import content_disposition
 from views.frame import render_page, role_guard
 from views.i18n import _, translated
+from views import sepa_runs
 from views.params import document_or_404
 
 bp = Blueprint("direct_debit", __name__, url_prefix="/direct-debit")
@@ -52,32 +51,21 @@ def show(run_id):
 
 @bp.route("/<run_id>/act", methods=["POST"])
 def act(run_id):
-    """Remove an invoice, release or discard the collection."""
+    """Remove an invoice, mark it as the mandate's last collection, release or discard."""
     run = document_or_404(DirectDebitRun, run_id)
-    action, user = request.form.get("action"), current_user.email
-    try:
-        version = int(request.form.get("version") or 0)
-        if action == "remove":
-            direct_debit.remove_item(run.pk, request.form.get("key", ""), user, version)
-        elif action == "release":
-            direct_debit.release_run(run.pk, user, version)
-            flash(_("Lastschrifteinzug freigegeben"), "success")
-        elif action == "cancel":
-            direct_debit.cancel_run(run.pk, user)
-        else:
-            abort(400)
-    except (ValueError, BusinessRuleError) as exc:
-        flash(translated(exc), "error")
-    return redirect(url_for(".show", run_id=run.pk))
+    key = request.form.get("key", "")
+    return sepa_runs.act(run, {
+        "remove": lambda user, version: direct_debit.remove_item(run.pk, key, user, version),
+        "final": lambda user, version: direct_debit.mark_final(run.pk, key, user, version),
+        "not_final": lambda user, version: direct_debit.mark_final(run.pk, key, user, version,
+                                                                   final=False),
+        "release": lambda user, version: direct_debit.release_run(run.pk, user, version),
+        "cancel": lambda user, version: direct_debit.cancel_run(run.pk, user),
+    }, _("Lastschrifteinzug freigegeben"), ".show")
 
 
 @bp.route("/<run_id>/file")
 def download(run_id):
     """The released collection's pain.008 file (validated by the XSD on release)."""
     run = document_or_404(DirectDebitRun, run_id)
-    if run.status != "released" or not run.file:
-        abort(404)
-    response = Response(read_file(run.file), mimetype="application/xml")
-    response.headers["Content-Disposition"] = content_disposition(
-        f"{run.number}-pain.008.001.08.xml", False)
-    return response
+    return sepa_runs.released_file(run, run.file, f"{run.number}-pain.008.001.08.xml")

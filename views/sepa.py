@@ -1,17 +1,16 @@
 """SEPA payment-run screens: propose, edit, release (a second person), download pain.001."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from models.bank_account import BankAccount
 from models.payment_run import PaymentRun
-from services.archive.store import read_file
 from services.banking import sepa
 from services.core.errors import BusinessRuleError
-from views.archive import content_disposition
 from views.frame import render_page, role_guard
 from views.i18n import _
+from views import sepa_runs
 from views.params import document_or_404
 
 bp = Blueprint("sepa", __name__, url_prefix="/sepa")
@@ -53,33 +52,18 @@ def show(run_id):
 def act(run_id):
     """Remove or add an item, release or discard the run."""
     run = document_or_404(PaymentRun, run_id)
-    action, user = request.form.get("action"), current_user.email
-    try:
-        version = int(request.form.get("version") or 0)
-        if action == "remove":
-            sepa.remove_item(run.pk, request.form.get("key", ""), user, version)
-        elif action == "add":
-            sepa.add_item(run.pk, request.form.get("key", ""), user, version)
-        elif action == "release":
-            sepa.release_run(run.pk, user, version)
-            flash(_("Zahlungslauf freigegeben"), "success")
-        elif action == "cancel":
-            sepa.cancel_run(run.pk, user)
-        else:
-            abort(400)
-    except (ValueError, BusinessRuleError) as exc:
-        flash(str(exc), "error")
-    return redirect(url_for(".show", run_id=run.pk))
+    key = request.form.get("key", "")
+    return sepa_runs.act(run, {
+        "remove": lambda user, version: sepa.remove_item(run.pk, key, user, version),
+        "add": lambda user, version: sepa.add_item(run.pk, key, user, version),
+        "release": lambda user, version: sepa.release_run(run.pk, user, version),
+        "cancel": lambda user, version: sepa.cancel_run(run.pk, user),
+    }, _("Zahlungslauf freigegeben"), ".show")
 
 
 @bp.route("/<run_id>/file/<schema>")
 def download(run_id, schema):
     """The released run's pain.001 file (validated by the XSD when it was released)."""
     run = document_or_404(PaymentRun, run_id)
-    file_id = (run.files or {}).get(schema)
-    if run.status != "released" or not file_id:
-        abort(404)
-    response = Response(read_file(file_id), mimetype="application/xml")
-    response.headers["Content-Disposition"] = content_disposition(
-        f"{run.number}-{schema.replace('_', '.')}.xml", False)
-    return response
+    return sepa_runs.released_file(run, (run.files or {}).get(schema),
+                                   f"{run.number}-{schema.replace('_', '.')}.xml")

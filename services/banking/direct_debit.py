@@ -5,12 +5,14 @@ and creditor id); another person releases it. The due date must be a TARGET2 day
 least one TARGET2 day after the release (D-1), and each invoice must have reached its
 customer the mandate's pre-notification days before. Sequence type: FRST for a recurring
 mandate's first collection, RCUR afterwards, OOFF for a one-off mandate; a mandate not
-used for 36 months has lapsed. The released file is validated against the pain.008 XSD
+used for 36 months has lapsed. The clerk may mark a follow-up collection as the
+mandate's last (FNAL): its release claims the mandate's end (compare-and-set), closes the
+mandate, and refuses any later collection on it. The released file is validated against the pain.008 XSD
 and archived; the end-to-end id is the invoice number, so the bank's credit matches the
 invoice by its number, and a return (Rücklastschrift) finds the collection again.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from bson import ObjectId
@@ -22,6 +24,7 @@ from models.invoice import Invoice
 from models.payment_run import PaymentClaim
 from models.sepa_mandate import SepaMandate
 from services.archive import store as archive_store
+from services.banking import run_states
 from services.banking.sepa import claim_items
 from services.banking.sepa_calendar import earliest_collection, is_target_day
 from services.banking.sepa_xml import DEBIT_SCHEMA, build_pain008, check_pain, dk_id
@@ -54,7 +57,8 @@ def lapsed(mandate: SepaMandate, on: date) -> bool:
 def proposals(collection_date: date) -> list[DebitProposal]:
     """Open invoices of customers with a mandate, each collectable or with its problem."""
     mandates = {m._data["customer"].id: m for m in
-                SepaMandate.objects(status="active").no_dereference()}
+                SepaMandate.objects(status__in=("closed", "active")).order_by("-status")
+                .no_dereference()}   # an active mandate wins over a closed one
     claimed = set(PaymentClaim.objects(id__startswith="direct-debit:").scalar("id"))
     found = []
     for inv in Invoice.objects(status="issued", kind="invoice").no_dereference():
@@ -73,7 +77,11 @@ def _check(inv, mandate, key, amount, collection_date):
     issued = inv.issue_date.date() if isinstance(inv.issue_date, datetime) else inv.issue_date
     notice = (collection_date - issued).days if issued else 0
     problem = None
-    if mandate.signed_on > collection_date:
+    if mandate.status == "closed":
+        problem = RuleError(N_("Mandat %(mandate)s ist mit der letzten Lastschrift vom %(day)s "
+                               "beendet; für weitere Einzüge braucht es ein neues Mandat"),
+                            mandate=mandate.reference, day=f"{mandate.closed_on:%d.%m.%Y}")
+    elif mandate.signed_on > collection_date:
         problem = RuleError(N_("Mandat %(mandate)s ist erst ab %(day)s unterschrieben"),
                             mandate=mandate.reference, day=f"{mandate.signed_on:%d.%m.%Y}")
     elif lapsed(mandate, collection_date):
@@ -116,28 +124,36 @@ def remove_item(run_id, key: str, user: str, version: int) -> DirectDebitRun:
     """Take an invoice out of a draft collection (the version read must still hold)."""
     run = _draft(run_id)
     items = [i for i in run.items if i.key != key]
-    done = DirectDebitRun._get_collection().update_one(
-        {"_id": run.pk, "status": "draft", "version": version},
-        {"$set": {"items": [i.to_mongo() for i in items],
-                  "total": int(sum((i.amount for i in items), Decimal("0")) * 100)},
-         "$inc": {"version": 1}, "$addToSet": {"edited_by": user}})
-    if not done.modified_count:
+    return run_states.replace_items(DirectDebitRun, run, items, user, version)
+
+
+def mark_final(run_id, key: str, user: str, version: int, final: bool = True) -> DirectDebitRun:
+    """Mark a follow-up collection as its mandate's last (FNAL), or take the mark back.
+
+    Every invoice of that mandate in the draft gets the same sequence type. Only a
+    recurring mandate's follow-up (RCUR) can be the last: a first or one-off collection
+    is one already.
+    """
+    run = _draft(run_id)
+    item = next((i for i in run.items if i.key == key), None)
+    if item is None:
         raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
                         run=str(run))
-    return DirectDebitRun.objects.get(pk=run.pk)
+    wanted, allowed = ("FNAL", ("RCUR", "FNAL")) if final else ("RCUR", ("FNAL", "RCUR"))
+    if item.sequence not in allowed:
+        raise RuleError(N_("Nur eine Folgelastschrift kann als letzte Lastschrift des Mandats "
+                           "%(mandate)s gelten; Rechnung %(number)s ist eine %(sequence)s"),
+                        mandate=item.mandate, number=item.number, sequence=item.sequence)
+    for other in run.items:
+        if other.mandate == item.mandate:
+            other.sequence = wanted
+    return run_states.replace_items(DirectDebitRun, run, run.items, user, version)
 
 
 def release_run(run_id, user: str, version: int, today: date | None = None) -> DirectDebitRun:
     """Release a draft (four eyes): check dates, build and check pain.008, claim, archive."""
     run = _draft(run_id)
-    if user == run.created_by or user in (run.edited_by or []):
-        raise RuleError(N_("Vier-Augen-Prinzip: %(run)s muss eine andere Person freigeben "
-                           "als die, die ihn angelegt oder geändert hat"), run=str(run))
-    if run.version != version:
-        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
-                        run=str(run))
-    if not run.items:
-        raise RuleError(N_("%(run)s enthält keine Posten"), run=str(run))
+    run_states.check_release(run, user, version)
     _check_date(run.collection_date, today or date.today())
     account = _creditor_account(run.bank_account.pk)
     creditor = {"name": _company_name(), "iban": account.iban, "bic": account.bic or "",
@@ -149,26 +165,17 @@ def release_run(run_id, user: str, version: int, today: date | None = None) -> D
         key=f"direct-debit:{run.pk}:{run.version}", category="voucher")
     _claim_items(run)
     _claim_first_collections(run)
+    _claim_final_collections(run)
     # Before the status: a crash here is finished by releasing again (marking is repeat-safe).
     _mark_mandates(run)
-    done = DirectDebitRun._get_collection().update_one(
-        {"_id": run.pk, "status": "draft", "version": version},
-        {"$set": {"status": "released", "released_by": user, "file": stored.pk,
-                  "creditor": creditor, "released_at": datetime.now(timezone.utc)}})
-    if not done.modified_count:
-        PaymentClaim.objects(run=run.pk).delete()
-        raise RuleError(N_("%(run)s wurde inzwischen geändert oder freigegeben"), run=str(run))
-    return DirectDebitRun.objects.get(pk=run.pk)
+    return run_states.mark_released(DirectDebitRun, run, user, version,
+                                    {"file": stored.pk, "creditor": creditor},
+                                    undo=lambda: _undo_claims(run))
 
 
 def cancel_run(run_id, user: str) -> DirectDebitRun:
     """Discard a draft collection."""
-    done = DirectDebitRun._get_collection().update_one(
-        {"_id": ObjectId(str(run_id)), "status": "draft"},
-        {"$set": {"status": "cancelled"}, "$addToSet": {"edited_by": user}})
-    if not done.matched_count:
-        raise RuleError(N_("Nur ein Entwurf kann verworfen werden"))
-    return DirectDebitRun.objects.get(pk=run_id)
+    return run_states.cancel_draft(DirectDebitRun, run_id, user)
 
 
 def collection_returned(invoice_id) -> None:
@@ -251,13 +258,55 @@ def _claim_first_collections(run: DirectDebitRun) -> None:
         claimed.append(item.mandate)
 
 
+def _claim_final_collections(run: DirectDebitRun) -> None:
+    """A mandate ends with its last (FNAL) collection; nothing is collected on it after that.
+
+    The FNAL release claims the mandate's end with the condition in the filter (no other
+    run has claimed it); a release with any other collection on a mandate whose end another
+    run has claimed is refused. Either refusal undoes this release's claims.
+    """
+    coll = SepaMandate._get_collection()
+    for reference in dict.fromkeys(i.mandate for i in run.items):
+        items = [i for i in run.items if i.mandate == reference]
+        mine = {"reference": reference, "$or": [{"final_run": None}, {"final_run": run.pk}]}
+        if items[0].sequence == "FNAL":
+            ok = coll.update_one(mine, {"$set": {"final_run": run.pk}}).matched_count
+        else:
+            ok = coll.count_documents(mine)
+        if not ok:
+            _undo_claims(run)
+            holder = (coll.find_one({"reference": reference}) or {}).get("final_run")
+            raise RuleError(N_("Das Mandat %(mandate)s endet mit der letzten Lastschrift in "
+                               "%(other)s; bitte Rechnung %(number)s aus %(run)s entfernen"),
+                            mandate=reference, other=str(DirectDebitRun.objects(pk=holder).first()),
+                            number=items[0].number, run=str(run))
+
+
+def _undo_claims(run: DirectDebitRun) -> None:
+    """Take back what a refused release of `run` claimed (invoices, first and last collections)."""
+    PaymentClaim.objects(run=run.pk).delete()
+    coll = SepaMandate._get_collection()
+    coll.update_many({"first_run": run.pk, "first_collected_on": None}, {"$unset": {"first_run": ""}})
+    coll.update_many({"final_run": run.pk}, {"$unset": {"final_run": "", "closed_on": ""},
+                                             "$set": {"status": "active"}})
+
+
 def _mark_mandates(run: DirectDebitRun) -> None:
-    """The mandates were used: the next collection of a recurring one is RCUR."""
+    """The mandates were used: the next collection of a recurring one is RCUR; a mandate
+    whose last collection (FNAL) this is is closed."""
     for item in run.items:
         mandate = SepaMandate.objects(reference=item.mandate)
         mandate.filter(first_collected_on=None).update_one(
             set__first_collected_on=run.collection_date)
         mandate.update_one(set__last_collected_on=run.collection_date)
+        if item.sequence == "FNAL":
+            SepaMandate._get_collection().update_one(
+                {"reference": item.mandate, "final_run": run.pk},
+                {"$set": {"status": "closed", "closed_on": _dt(run.collection_date)}})
+
+
+def _dt(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
 
 
 def _draft(run_id) -> DirectDebitRun:

@@ -57,20 +57,27 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
     result = RunResult()
     thresholds = {a.pk: a.auto_book_from for a in BankAccount.objects.only("auto_book_from")}
     query = transactions if transactions is not None else BankTransaction.objects(status="open")
+    without = []   # transactions without any proposal: one update for many
     for tx in query.no_dereference():
         best = next(iter(propose(tx, index, rules)), None)
-        # One small write per transaction: a bulk update of many statements stalled the
+        result.proposed += 1
+        if best is None:
+            if tx.confidence != 0 or tx.proposal:   # new, or its proposal went away
+                without.append(tx.pk)
+                if len(without) >= NO_PROPOSAL_BATCH:
+                    _store_no_proposal(without)
+            continue
+        # One small write per proposal: a bulk write of many different updates stalled the
         # embedded server's write lock in the bench (not investigated further).
         BankTransaction._get_collection().update_one(
             {"_id": tx.pk, "status": "open"},
-            {"$set": {"confidence": best.confidence if best else 0,
-                      "proposal": best.text if best else ""}})
-        result.proposed += 1
+            {"$set": {"confidence": best.confidence, "proposal": best.text,
+                      "proposal_msg": best.message}})
         threshold = thresholds.get(getattr(tx.account, "id", tx.account))
         if best and threshold and best.confidence >= threshold:
             try:
                 book(tx.pk, parts_to_allocations(best.parts), user, confidence=best.confidence,
-                     proposal=best.text)
+                     proposal=best.text, proposal_msg=best.message)
             except BusinessRuleError:
                 result.failed += 1
                 continue
@@ -78,7 +85,20 @@ def reconcile_open(user: str = "auto", transactions=None) -> RunResult:
                 if part.item:
                     index.consume(part.item, part.amount + (part.discount or 0))
             result.booked += 1
+    _store_no_proposal(without)
     return result
+
+
+NO_PROPOSAL_BATCH = 500
+
+
+def _store_no_proposal(ids: list) -> None:
+    """Mark open transactions as having no proposal, many in one update; empties `ids`."""
+    if ids:
+        BankTransaction._get_collection().update_many(
+            {"_id": {"$in": list(ids)}, "status": "open"},
+            {"$set": {"confidence": 0, "proposal": "", "proposal_msg": {}}})
+        ids.clear()
 
 
 def parts_to_allocations(parts: list[Part]) -> list[dict]:
@@ -92,12 +112,12 @@ def parts_to_allocations(parts: list[Part]) -> list[dict]:
             result.append({"kind": "account", "account": part.account or "",
                            "tax_key": part.tax_key, "amount": part.amount,
                            "cost_center": part.cost_center,
-                           "label": part.label})
+                           "label": part.label_text})
     return result
 
 
 def book(tx_id, allocations: list[dict], user: str, *, confidence: int | None = None,
-         proposal: str = "") -> BankTransaction:
+         proposal: str = "", proposal_msg: dict | None = None) -> BankTransaction:
     """Book a transaction over open items and/or accounts; exactly once under concurrency."""
     tx = BankTransaction.objects(pk=tx_id).first()
     if tx is None:
@@ -115,7 +135,8 @@ def book(tx_id, allocations: list[dict], user: str, *, confidence: int | None = 
         {"_id": tx.pk, "status": "open"},
         {"$set": {"status": "booking", "claim": claim, "reconciled_by": user,
                   "allocations": [d.to_mongo() for d in docs],
-                  **({"confidence": confidence, "proposal": proposal[:300]}
+                  **({"confidence": confidence, "proposal": proposal[:300],
+                      "proposal_msg": proposal_msg or {}}
                      if confidence is not None else {})}})
     if not won.modified_count:
         raise BusinessRuleError("Der Bankumsatz wurde gerade von jemand anderem zugeordnet.")

@@ -223,9 +223,13 @@ def _settle_return(item_key, *, amount, day, user, key, bank_account, reference,
     original = BankTransaction.objects(pk=tx_id).first() if ObjectId.is_valid(tx_id) else None
     n = int(n) if n.isdigit() else -1
     alloc = original.allocations[n] if original and 0 <= n < len(original.allocations) else None
-    if alloc is None or alloc.kind not in REOPENABLE or alloc.amount != amount:
+    fee = discount or Decimal("0.00")   # withheld by the banks from a returned transfer
+    if alloc is None or alloc.kind not in REOPENABLE or alloc.amount != amount + fee:
         raise BusinessRuleError("Die zurückgebuchte Zahlung passt nicht zum Bankumsatz; bitte "
                                 "die Rückbuchung auf ein Konto buchen")
+    if fee and alloc.kind != "supplier_invoice":
+        raise BusinessRuleError("Ein einbehaltenes Entgelt gibt es nur bei einer "
+                                "zurückgekommenen Überweisung an einen Lieferanten")
     payment_key, doc_id = f"bank:{original.pk}:{n}", alloc.ref.split(":")[1]
     if alloc.kind == "invoice":
         from services.banking.direct_debit import collection_returned
@@ -240,7 +244,7 @@ def _settle_return(item_key, *, amount, day, user, key, bank_account, reference,
         from services.payables.payments import return_supplier_payment
 
         inv = return_supplier_payment(doc_id, payment_key, day, user, key,
-                                      bank_account=bank_account)
+                                      bank_account=bank_account, fee=fee)
         PaymentClaim.objects(id=f"supplier-invoice:{doc_id}").delete()  # may be paid again
         entry_id = next(p.return_entry_id for p in inv.payments if p.key == payment_key)
     BankTransaction._get_collection().update_one(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from services.banking.reconcile_items import OpenItem
+from services.core.messages import N_
 
 _TOKEN = re.compile(r"[A-Za-z]{0,6}[-/ ]?\d[\d\-/ ]{2,20}\d|[A-Za-z0-9][A-Za-z0-9\-/.]{3,60}")
 MAX_SUBSET_ITEMS = 12
@@ -28,19 +29,46 @@ class Part:
     tax_key: str = ""
     cost_center: str = ""
     discount: Decimal | None = None
-    label: str = ""
+    label: str = ""          # a message id (German) with `label_args`; an item's label is data
+    label_args: dict = field(default_factory=dict)
+
+    @property
+    def label_text(self) -> str:
+        """The label in German, its values filled in."""
+        return self.label % self.label_args if self.label_args else self.label
 
 
 @dataclass
 class Proposal:
+    """A ranked suggestion; `reason` is a German message id formatted with `args`."""
+
     confidence: int
     reason: str
     parts: list[Part] = field(default_factory=list)
+    args: dict = field(default_factory=dict)
 
     @property
     def text(self) -> str:
-        labels = ", ".join(p.label or (p.item.label if p.item else p.account) for p in self.parts)
-        return f"{self.reason}: {labels}"[:300]
+        """The proposal in German (stored with the transaction, shown where no language applies)."""
+        return describe(self.message)
+
+    @property
+    def message(self) -> dict:
+        """The proposal as message ids and values, for the screens to show in the user's language."""
+        return {"reason": self.reason, "args": dict(self.args),
+                "parts": [{"label": p.label, "args": dict(p.label_args)} if p.label
+                          else {"label": p.item.label if p.item else p.account, "data": True}
+                          for p in self.parts]}
+
+
+def describe(message: dict, translate=lambda msgid, **args: msgid % args if args else msgid) -> str:
+    """A stored proposal message as text; `translate` is the UI's gettext (German by default)."""
+    if not message:
+        return ""
+    labels = ", ".join(part["label"] if part.get("data") else translate(part["label"], **part.get("args", {}))
+                       for part in message.get("parts", ()))
+    reason = translate(message["reason"], **message.get("args", {}))
+    return f"{reason}: {labels}"[:300] if labels else reason[:300]
 
 
 def normalize_ref(text: str) -> str:
@@ -127,10 +155,12 @@ def propose(tx, index: OpenItemIndex, rules: RuleSet | None = None) -> list[Prop
         proposals += _by_sum(index.by_party.get(party, []), amount, direction)
     proposals += _by_bank_fee(tx, index, amount, direction)
     for rule in (rules.matching(tx) if rules else ()):
-        proposals.append(Proposal(rule.confidence, f"Regel „{rule.name}“",
+        proposals.append(Proposal(rule.confidence, N_("Regel „%(name)s“"),
                                   [Part(amount, account=rule.account, tax_key=rule.tax_key or "",
                                         cost_center=getattr(rule, "cost_center", "") or "",
-                                        label=f"Konto {rule.account}")]))
+                                        label=N_("Konto %(account)s"),
+                                        label_args={"account": rule.account})],
+                                  args={"name": rule.name}))
     if getattr(tx, "is_return", False):
         for p in proposals:
             p.confidence = min(p.confidence, 40)  # a return is looked at by a person
@@ -147,23 +177,38 @@ def _by_bank_fee(tx, index, amount, direction) -> list[Proposal]:
     if direction > 0 or gvc not in BANK_FEE_GVC or tx.counterparty_iban \
             or not index.fee_account:
         return []
-    part = Part(amount, account=index.fee_account, label="Nebenkosten des Geldverkehrs")
-    return [Proposal(80, f"Entgelt der Bank (GVC {gvc})", [part])]
+    part = Part(amount, account=index.fee_account, label=N_("Nebenkosten des Geldverkehrs"))
+    return [Proposal(80, N_("Entgelt der Bank (GVC %(gvc)s)"), [part], args={"gvc": gvc})]
+
+
+MAX_WITHHELD_FEE = Decimal("50.00")   # a returned transfer less more than this is no return of it
 
 
 def _by_returned_payment(tx, index, amount, direction) -> list[Proposal]:
-    """The booked payment a return takes back (same reference); a surplus is the bank's fee."""
+    """The booked payment a return takes back (same reference); a surplus is the bank's fee.
+
+    A returned transfer of ours may come back less the banks' fee: the payment is taken
+    back in full (the payee got nothing) and the fee withheld goes to bank charges.
+    """
     result = []
     for item in index.refs_in(tx, index.by_return_ref):
-        if item.direction != direction or item.open_amount > amount:
+        if item.direction != direction:
+            continue
+        withheld = item.open_amount - amount
+        if withheld > 0:
+            if direction > 0 and index.fee_account and withheld <= MAX_WITHHELD_FEE:
+                result.append(Proposal(
+                    85, N_("Rückbuchung der Zahlung mit gleicher Referenz, abzüglich Entgelt "
+                           "%(fee)s €"), [Part(amount, item, discount=withheld)],
+                    args={"fee": f"{withheld:.2f}".replace(".", ",")}))
             continue
         parts = [Part(item.open_amount, item)]
         fee = amount - item.open_amount
         if fee and direction < 0 and index.fee_account:
-            parts.append(Part(fee, account=index.fee_account, label="Rücklastschriftgebühr"))
+            parts.append(Part(fee, account=index.fee_account, label=N_("Rücklastschriftgebühr")))
         elif fee:
             continue
-        result.append(Proposal(90, "Rückbuchung der Zahlung mit gleicher Referenz", parts))
+        result.append(Proposal(90, N_("Rückbuchung der Zahlung mit gleicher Referenz"), parts))
     return result
 
 
@@ -172,21 +217,21 @@ def _by_reference(tx, index, amount, direction, day) -> list[Proposal]:
     if not items:
         return []
     if len(items) > 1 and sum(i.open_amount for i in items) == amount:
-        return [Proposal(95, "Mehrere Belegnummern im Verwendungszweck",
+        return [Proposal(95, N_("Mehrere Belegnummern im Verwendungszweck"),
                          [Part(i.open_amount, i) for i in items])]
     result = []
     for item in items:
         if amount == item.open_amount:
-            result.append(Proposal(98, "Belegnummer und Betrag", [Part(amount, item)]))
+            result.append(Proposal(98, N_("Belegnummer und Betrag"), [Part(amount, item)]))
         elif _skonto_fits(item, amount, day):
-            result.append(Proposal(95, "Belegnummer, Betrag abzüglich Skonto",
+            result.append(Proposal(95, N_("Belegnummer, Betrag abzüglich Skonto"),
                                    [Part(amount, item, discount=item.skonto_amount)]))
         elif amount < item.open_amount:
-            result.append(Proposal(85, "Belegnummer, Teilzahlung", [Part(amount, item)]))
+            result.append(Proposal(85, N_("Belegnummer, Teilzahlung"), [Part(amount, item)]))
         else:
-            result.append(Proposal(80, "Belegnummer, Überzahlung",
+            result.append(Proposal(80, N_("Belegnummer, Überzahlung"),
                                    [Part(item.open_amount, item),
-                                    Part(amount - item.open_amount, label="Überzahlung")]))
+                                    Part(amount - item.open_amount, label=N_("Überzahlung"))]))
     return result
 
 
@@ -198,17 +243,17 @@ def _by_amount(index, amount, direction, party) -> list[Proposal]:
     own = [i for i in items if party and i.party == party]
     if own:
         confidence = 90 if len(own) == 1 else 60
-        return [Proposal(confidence, "Betrag und IBAN des Zahlers", [Part(amount, i)])
+        return [Proposal(confidence, N_("Betrag und IBAN des Zahlers"), [Part(amount, i)])
                 for i in _by_due(own)]
     confidence = 60 if len(items) == 1 else 40
-    return [Proposal(confidence, "Nur der Betrag", [Part(amount, i)]) for i in _by_due(items)[:5]]
+    return [Proposal(confidence, N_("Nur der Betrag"), [Part(amount, i)]) for i in _by_due(items)[:5]]
 
 
 def _by_skonto(index, amount, direction, party, day) -> list[Proposal]:
     items = [i for i in index.by_skonto.get((direction, _cents(amount)), ())
              if _skonto_fits(i, amount, day)]
     return [Proposal(88 if party and i.party == party else 55,
-                     "Betrag abzüglich Skonto in der Frist",
+                     N_("Betrag abzüglich Skonto in der Frist"),
                      [Part(amount, i, discount=i.skonto_amount)]) for i in _by_due(items)[:5]]
 
 
@@ -218,7 +263,7 @@ def _by_sum(items, amount, direction) -> list[Proposal]:
     if len(items) < 2:
         return []
     if sum(i.open_amount for i in items) == amount:
-        return [Proposal(85, "Alle offenen Posten des Zahlers",
+        return [Proposal(85, N_("Alle offenen Posten des Zahlers"),
                          [Part(i.open_amount, i) for i in items])]
     target, pool = _cents(amount), items[:MAX_SUBSET_ITEMS]
     # The oldest first (how customers usually pay), then any two: bounded work per party.
@@ -226,11 +271,11 @@ def _by_sum(items, amount, direction) -> list[Proposal]:
     for size, item in enumerate(pool, start=1):
         running += _cents(item.open_amount)
         if running == target and size > 1:
-            return [Proposal(75, "Summe der ältesten offenen Posten des Zahlers",
+            return [Proposal(75, N_("Summe der ältesten offenen Posten des Zahlers"),
                              [Part(i.open_amount, i) for i in pool[:size]])]
     for first, second in combinations(pool, 2):
         if _cents(first.open_amount) + _cents(second.open_amount) == target:
-            return [Proposal(75, "Summe zweier offener Posten des Zahlers",
+            return [Proposal(75, N_("Summe zweier offener Posten des Zahlers"),
                              [Part(first.open_amount, first), Part(second.open_amount, second)])]
     return []
 

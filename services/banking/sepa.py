@@ -6,7 +6,7 @@ Files are built with sepaxml, the category purpose (SALA for salaries)
 added per payment block, and every file is validated against the official XSD shipped
 with sepaxml (vendored in services/banking/xsd) before it is stored or offered.
 """
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 
 import mongoengine as me
@@ -18,7 +18,7 @@ from models.company import Company
 from models.counter import next_number
 from models.payment_run import PaymentClaim, PaymentItem, PaymentRun
 from services.archive import store as archive_store
-from services.banking import sepa_sources
+from services.banking import run_states, sepa_sources
 from services.banking.sepa_xml import SCHEMAS, build_pain001, check_pain
 from services.core.formatting import format_decimal_de
 from services.core.messages import N_, RuleError
@@ -87,14 +87,7 @@ def add_item(run_id, key: str, user: str, version: int) -> PaymentRun:
 def release_run(run_id, user: str, version: int) -> PaymentRun:
     """Release a draft run (four eyes): build and check the files, claim the items."""
     run = _draft(run_id)
-    if user == run.created_by or user in (run.edited_by or []):
-        raise RuleError(N_("Vier-Augen-Prinzip: %(run)s muss eine andere Person freigeben "
-                           "als die, die ihn angelegt oder geändert hat"), run=str(run))
-    if run.version != version:
-        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
-                        run=str(run))
-    if not run.items:
-        raise RuleError(N_("%(run)s enthält keine Posten"), run=str(run))
+    run_states.check_release(run, user, version)
     debtor = debtor_account(_ref_id(run))
     for item in run.items:
         check_iban(item.iban, item.name)
@@ -107,24 +100,14 @@ def release_run(run_id, user: str, version: int) -> PaymentRun:
             key=f"sepa:{run.pk}:{run.version}:{schema}", category="voucher")
         files[schema.replace(".", "_")] = str(stored.pk)
     _claim_items(run)
-    done = PaymentRun._get_collection().update_one(
-        {"_id": run.pk, "status": "draft", "version": version},
-        {"$set": {"status": "released", "released_by": user, "files": files, "debtor": debtor,
-                  "released_at": datetime.now(timezone.utc)}})
-    if not done.modified_count:
-        PaymentClaim.objects(run=run.pk).delete()
-        raise RuleError(N_("%(run)s wurde inzwischen geändert oder freigegeben"), run=str(run))
-    return PaymentRun.objects.get(pk=run.pk)
+    return run_states.mark_released(PaymentRun, run, user, version,
+                                    {"files": files, "debtor": debtor},
+                                    undo=lambda: PaymentClaim.objects(run=run.pk).delete())
 
 
 def cancel_run(run_id, user: str) -> PaymentRun:
     """Discard a draft run (a released run went to the bank and stays)."""
-    done = PaymentRun._get_collection().update_one(
-        {"_id": ObjectId(str(run_id)), "status": "draft"},
-        {"$set": {"status": "cancelled"}, "$addToSet": {"edited_by": user}})
-    if not done.matched_count:
-        raise RuleError(N_("Nur ein Entwurf kann verworfen werden"))
-    return PaymentRun.objects.get(pk=run_id)
+    return run_states.cancel_draft(PaymentRun, run_id, user)
 
 
 def mark_paid(key: str) -> bool:
@@ -168,15 +151,7 @@ def _claim_items(run: PaymentRun) -> None:
 
 
 def _replace_items(run: PaymentRun, items, user: str, version: int) -> PaymentRun:
-    total = sum((i.amount for i in items), Decimal("0.00"))
-    done = PaymentRun._get_collection().update_one(
-        {"_id": run.pk, "status": "draft", "version": version},
-        {"$set": {"items": [i.to_mongo() for i in items], "total": int(total * 100)},
-         "$inc": {"version": 1}, "$addToSet": {"edited_by": user}})
-    if not done.modified_count:
-        raise RuleError(N_("%(run)s wurde inzwischen geändert; bitte neu laden und prüfen"),
-                        run=str(run))
-    return PaymentRun.objects.get(pk=run.pk)
+    return run_states.replace_items(PaymentRun, run, items, user, version)
 
 
 def _ref_id(run: PaymentRun):

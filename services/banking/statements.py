@@ -23,8 +23,10 @@ from services.banking.statements_camt import parse_camt
 from services.banking.statements_csv import parse_csv
 from services.banking.statements_mt940 import parse_mt940
 from services.banking.statements_parsed import ParsedStatement, StatementFormatError
+from services.core.messages import N_
 
 BATCH = 500
+BATCH_SPLIT = N_("Sammelbuchung: in Einzelposten aufgeteilt")
 
 
 @dataclass
@@ -54,12 +56,16 @@ class StatementResult:
                 "duplicates": self.duplicates}
 
 
-def parse_file(data: bytes, filename: str = "") -> list[ParsedStatement]:
-    """Read every statement of a file: camt (also zipped), MT940 or a bank's CSV export."""
+def parse_file(data: bytes, filename: str = "", account_iban: str = "") -> list[ParsedStatement]:
+    """Read every statement of a file: camt (also zipped), MT940 or a bank's CSV export.
+
+    `account_iban` names the account of a CSV export that does not say it (camt and MT940
+    always do).
+    """
     if data[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return [st for name in sorted(archive.namelist()) if not name.endswith("/")
-                    for st in parse_file(archive.read(name), name)]
+                    for st in parse_file(archive.read(name), name, account_iban)]
     head = data[:2000].lstrip(b"\xef\xbb\xbf \r\n\t")
     if head.startswith(b"<"):
         return parse_camt(data)
@@ -68,12 +74,14 @@ def parse_file(data: bytes, filename: str = "") -> list[ParsedStatement]:
     from models.bank_csv_mapping import BankCsvMapping
     from services.banking.statements_csv import profile_of
 
-    return parse_csv(data, [profile_of(m) for m in BankCsvMapping.objects(active=True)])
+    return parse_csv(data, [profile_of(m) for m in BankCsvMapping.objects(active=True)],
+                     account_iban=account_iban)
 
 
-def import_file(data: bytes, filename: str, user: str) -> list[StatementResult]:
+def import_file(data: bytes, filename: str, user: str, account_iban: str = "") -> list[StatementResult]:
     """Import every statement of a file; unknown accounts are rejected, the rest stored."""
-    return [import_statement(st, filename, user) for st in parse_file(data, filename)]
+    return [import_statement(st, filename, user)
+            for st in parse_file(data, filename, account_iban)]
 
 
 def import_statement(st: ParsedStatement, filename: str, user: str) -> StatementResult:
@@ -206,8 +214,8 @@ def _settle_batches(account, st: ParsedStatement) -> None:
         if parts:
             coll.update_many({"account": account.pk, "batch_reference": ref,
                               "batch_count": {"$gt": 1}, "status": "open"},
-                             {"$set": {"status": "ignored",
-                                       "proposal": "Sammelbuchung: in Einzelposten aufgeteilt"}})
+                             {"$set": {"status": "ignored", "proposal": BATCH_SPLIT,
+                                       "proposal_msg": {"reason": BATCH_SPLIT}}})
 
 
 def _dt(day):

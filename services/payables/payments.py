@@ -228,8 +228,14 @@ def _post(inv: SupplierInvoice, payment: SupplierPayment, user: str) -> Supplier
 
 
 def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
-                            idempotency_key: str, bank_account: str | None = None):
-    """Take back a transfer the bank returned: bank / payable, the invoice is open again."""
+                            idempotency_key: str, bank_account: str | None = None,
+                            fee: Decimal = ZERO):
+    """Take back a transfer the bank returned: bank / payable, the invoice is open again.
+
+    `fee`: what the banks withheld from the returned amount. The payment is taken back in
+    full (the supplier received nothing and is owed the whole amount again); the bank
+    receives the amount less the fee, and the fee goes to bank charges.
+    """
     from services.ledger.posting import post_new_entry
 
     inv = SupplierInvoice.objects(pk=ObjectId(str(invoice_id))).first()
@@ -251,6 +257,15 @@ def return_supplier_payment(invoice_id, payment_key: str, day: date, user: str,
     lines = [{"account": ln["account"], "debit": ln.get("credit", ZERO),
               "credit": ln.get("debit", ZERO), "text": ln.get("text", "")}
              for ln in payment_lines(inv, returned)]
+    if fee:
+        bank = next((ln for ln in lines if ln["account"] == returned.bank_account
+                     and ln["debit"] > fee), None)
+        if bank is None:
+            raise RuleError(N_("Ein einbehaltenes Entgelt passt nur zu einer zurückgekommenen "
+                               "Überweisung an den Lieferanten; bitte auf ein Konto buchen"))
+        bank["debit"] -= fee
+        lines.append({"account": posting_account("bank_fees"), "debit": fee, "credit": ZERO,
+                      "text": "Entgelt der Bank für die Rücküberweisung"})
     entry = post_new_entry(
         date=day, source="payables", user=user, voucher_ref=f"ER:{inv.source_file}"[:60],
         text=f"Rückbuchung Zahlung ER {inv.number}"[:200],

@@ -57,6 +57,21 @@ def test_unknown_account_or_unreadable_file_exit_1_and_usage_exit_2(runner, tmp_
     assert BankTransaction.objects.count() == 0
 
 
+def test_a_csv_without_its_account_is_imported_with_account(runner, tmp_path):
+    from tests.services.banking.test_csv_profiles import DEUTSCHE_BANK
+
+    account()
+    export = tmp_path / "db.csv"
+    export.write_bytes(DEUTSCHE_BANK.encode("cp1252"))
+    refused = runner.invoke(args=["bank", "import", str(export), "--no-match"])
+    assert refused.exit_code == 1 and "--account" in refused.output
+    spaced = "DE89 3704 0044 0532 0130 00"
+    result = runner.invoke(args=["bank", "import", str(export), "--json", "--no-match", "--account", spaced])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["account_iban"] == ACCOUNT_IBAN
+    assert (json.loads(result.output)["new"], BankTransaction.objects.count()) == (2, 2)
+
+
 IMPORT_KILL = """
 import os, signal, sys
 from services.banking import statements

@@ -90,3 +90,27 @@ def test_auditor_reads_without_forms_and_cannot_book(app, client, login):
     response = client.post(f"/bank/tx/{fee.pk}/book", data={"csrf_token": token,
                                                             "target_0": "4970", "amount_0": "12.50"})
     assert response.status_code == 403 and BankTransaction.objects.get().status == "open"
+
+
+def test_proposals_are_shown_in_the_users_language(app, client, login):
+    """The best proposal is stored as message ids: German for German users, English for English."""
+    from services.banking.statements import import_file
+    from services.banking.reconcile import reconcile_open
+
+    BankAccount(name="Giro", iban=ACCOUNT_IBAN, ledger_account="1200").save()
+    BankRule(name="Bankentgelt", counterparty_iban=OTHER_IBAN, direction="out", account="4970",
+             confidence=70).save()
+    import_file(camt([tx("-12.50", name="Bank", iban=OTHER_IBAN, purpose="Entgelt", ref="B")]),
+                "a.xml", "fibu")
+    reconcile_open("fibu")
+    fee = BankTransaction.objects.get()
+    assert fee.proposal == "Regel „Bankentgelt“: Konto 4970"     # German text kept with the data
+    login("finance")
+    german = client.get("/bank/").data.decode() + client.get(f"/bank/tx/{fee.pk}").data.decode()
+    assert german.count("Regel „Bankentgelt“: Konto 4970") == 2
+    token = csrf_token_from(client.get("/admin/").data)
+    client.post("/language", data={"locale": "en", "csrf_token": token, "next": "/admin/"})
+    for url in ("/bank/", f"/bank/tx/{fee.pk}", "/admin/bank_transactions/"):
+        page = client.get(url).data.decode()
+        assert 'Rule "Bankentgelt": Account 4970' in page.replace("&#34;", '"'), url
+        assert "Regel „Bankentgelt“" not in page, url

@@ -62,3 +62,31 @@ def test_auditors_read_other_roles_are_refused(app, client, login):
     token = csrf_token_from(client.get("/direct-debit/").data)
     assert client.post("/direct-debit/", data={"csrf_token": token,
                                                "collection_date": "2026-03-30"}).status_code == 403
+
+
+def test_the_clerk_marks_the_last_collection_on_the_screen(app, client, login):
+    from models.sepa_mandate import SepaMandate
+
+    make_company()
+    account = BankAccount(name="Giro", iban=ACCOUNT_IBAN, ledger_account="1200",
+                          creditor_id=CREDITOR_ID).save()
+    customer = make_customer()
+    mandate(customer, "M-LAST", first_collected_on=date.today() - timedelta(days=40))
+    issued(customer)
+    login("finance")
+    post(client, "/direct-debit/", {"collection_date": collection_day().isoformat(),
+                                    "bank_account": str(account.pk)})
+    run = DirectDebitRun.objects.get()
+    page = client.get(f"/direct-debit/{run.pk}").get_data(as_text=True)
+    assert "Folgelastschrift" in page and "Als letzte Lastschrift" in page
+    post(client, f"/direct-debit/{run.pk}/act", {"action": "final", "key": run.items[0].key,
+                                                 "version": run.version})
+    run = DirectDebitRun.objects.get()
+    page = client.get(f"/direct-debit/{run.pk}").get_data(as_text=True)
+    assert run.items[0].sequence == "FNAL" and "letzte Lastschrift" in page
+    assert "Doch nicht die letzte" in page
+    login("finance")   # a colleague releases
+    post(client, f"/direct-debit/{run.pk}/act", {"action": "release", "version": run.version})
+    assert DirectDebitRun.objects.get().status == "released"
+    assert b"<SeqTp>FNAL</SeqTp>" in client.get(f"/direct-debit/{run.pk}/file").data
+    assert SepaMandate.objects.get().status == "closed"

@@ -217,3 +217,106 @@ def test_refused_without_creditor_id_or_on_a_closed_day(app):
         direct_debit.create_run(date(2026, 4, 6), plain.pk, "clerk@firma", today=date(2026, 3, 26))
     assert DirectDebitRun.objects.count() == 0
     assert Invoice.objects.get().status == "issued"
+
+
+# ---------------------------------------------------------------- last collection (FNAL)
+
+APRIL_30 = date(2026, 4, 30)   # a Thursday, a TARGET2 day
+
+
+def _follow_up_draft(creditor, customer, clerk="clerk@firma"):
+    """A draft with the mandate's follow-up (RCUR) collection: the first one went out before."""
+    inv = issued(customer, issue_date=date(2026, 4, 1))
+    run = direct_debit.create_run(APRIL_30, creditor.pk, clerk, today=date(2026, 4, 27))
+    assert [(i.number, i.sequence) for i in run.items] == [(inv.number, "RCUR")]
+    return run, inv
+
+
+def test_last_collection_fnal_closes_the_mandate_and_refuses_later_ones(app, creditor):
+    customer = make_customer()
+    mandate(customer, first_collected_on=date(2026, 2, 27), last_collected_on=date(2026, 2, 27))
+    run, inv = _follow_up_draft(creditor, customer)
+    [item], read = run.items, run.version
+    # marked by the clerk: a change, so the clerk cannot release it either
+    run = direct_debit.mark_final(run.pk, item.key, "clerk@firma", run.version)
+    assert [i.sequence for i in run.items] == ["FNAL"] and run.version == read + 1
+    with pytest.raises(BusinessRuleError, match="geändert"):   # the version read before the mark
+        direct_debit.release_run(run.pk, "boss@firma", read, today=date(2026, 4, 27))
+    with pytest.raises(BusinessRuleError, match="Vier-Augen"):
+        direct_debit.release_run(run.pk, "clerk@firma", run.version, today=date(2026, 4, 27))
+    done = direct_debit.release_run(run.pk, "boss@firma", run.version, today=date(2026, 4, 27))
+    xml = read_file(done.file)
+    xmlschema.XMLSchema(str(XSD)).validate(xml.decode())
+    assert texts(xml, "SeqTp") == ["FNAL"] and texts(xml, "EndToEndId") == [inv.number]
+    m = SepaMandate.objects.get()
+    assert (m.status, m.closed_on, m.final_run) == ("closed", APRIL_30, run.pk)
+    # a later invoice of the customer is not collected on the closed mandate
+    later = issued(customer, issue_date=date(2026, 5, 4))
+    [p] = direct_debit.proposals(date(2026, 5, 29))
+    assert (p.invoice_number, p.item) == (later.number, None)
+    assert str(p.problem) == ("Mandat M-0001 ist mit der letzten Lastschrift vom 30.04.2026 "
+                              "beendet; für weitere Einzüge braucht es ein neues Mandat")
+    with pytest.raises(BusinessRuleError, match="keine Rechnung per Lastschrift einziehbar"):
+        direct_debit.create_run(date(2026, 5, 29), creditor.pk, "clerk@firma", today=date(2026, 5, 26))
+    # a new mandate of the same customer starts again with FRST
+    mandate(customer, "M-0002", signed_on=date(2026, 5, 4))
+    [p] = direct_debit.proposals(date(2026, 5, 29))
+    assert (p.item.mandate, p.item.sequence) == ("M-0002", "FRST")
+
+
+def test_only_a_follow_up_collection_can_be_the_last_and_the_mark_can_be_taken_back(app, creditor):
+    first, follow = make_customer(), make_customer()
+    mandate(first, "M-NEW")
+    mandate(follow, "M-OLD", iban=OTHER_IBAN, first_collected_on=date(2026, 2, 27))
+    issued(first, issue_date=date(2026, 4, 1)), issued(follow, issue_date=date(2026, 4, 1))
+    run = direct_debit.create_run(APRIL_30, creditor.pk, "clerk@firma", today=date(2026, 4, 27))
+    frst = next(i for i in run.items if i.mandate == "M-NEW")
+    rcur = next(i for i in run.items if i.mandate == "M-OLD")
+    assert (frst.sequence, rcur.sequence) == ("FRST", "RCUR")
+    read = run.version
+    with pytest.raises(BusinessRuleError, match="Nur eine Folgelastschrift.*M-NEW.*FRST"):
+        direct_debit.mark_final(run.pk, frst.key, "clerk@firma", run.version)
+    run = direct_debit.mark_final(run.pk, rcur.key, "clerk@firma", run.version)
+    run = direct_debit.mark_final(run.pk, rcur.key, "clerk@firma", run.version, final=False)
+    assert sorted(i.sequence for i in run.items) == ["FRST", "RCUR"] and run.version == read + 2
+    done = direct_debit.release_run(run.pk, "boss@firma", run.version, today=date(2026, 4, 27))
+    assert sorted(texts(read_file(done.file), "SeqTp")) == ["FRST", "RCUR"]
+    assert set(SepaMandate.objects.scalar("status")) == {"active"}
+
+
+def test_a_collection_after_the_last_one_is_refused_at_release(app, creditor):
+    """Two drafts of one mandate: once the FNAL one is released, the other is refused whole."""
+    customer = make_customer()
+    mandate(customer, first_collected_on=date(2026, 2, 27))
+    run_a, inv_a = _follow_up_draft(creditor, customer)
+    inv_b = issued(customer, issue_date=date(2026, 4, 2))
+    run_b = direct_debit.create_run(APRIL_30, creditor.pk, "other@firma", today=date(2026, 4, 27))
+    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma", run_b.version)
+    assert [(i.number, i.sequence) for i in run_b.items] == [(inv_b.number, "RCUR")]
+    run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
+    direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 4, 27))
+    with pytest.raises(BusinessRuleError, match=f"M-0001 endet mit der letzten Lastschrift in .*{run_a.number}"):
+        direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 4, 27))
+    assert DirectDebitRun.objects.get(pk=run_b.pk).status == "draft"
+    assert PaymentClaim.objects(run=run_b.pk).count() == 0     # nothing of B stays claimed
+    m = SepaMandate.objects.get()
+    assert (m.status, m.final_run) == ("closed", run_a.pk)     # A's end is untouched
+    # releasing A again (as after a crash) finds its own claim
+    assert direct_debit._claim_final_collections(DirectDebitRun.objects.get(pk=run_a.pk)) is None
+
+
+def test_a_second_fnal_of_the_same_mandate_is_refused_and_undoes_its_claims(app, creditor):
+    customer = make_customer()
+    mandate(customer, first_collected_on=date(2026, 2, 27))
+    run_a, inv_a = _follow_up_draft(creditor, customer)
+    inv_b = issued(customer, issue_date=date(2026, 4, 2))
+    run_b = direct_debit.create_run(APRIL_30, creditor.pk, "other@firma", today=date(2026, 4, 27))
+    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma", run_b.version)
+    run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
+    run_b = direct_debit.mark_final(run_b.pk, run_b.items[0].key, "other@firma", run_b.version)
+    direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 4, 27))
+    with pytest.raises(BusinessRuleError, match=f"endet mit der letzten Lastschrift in .*{run_b.number}"):
+        direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 4, 27))
+    assert PaymentClaim.objects(run=run_a.pk).count() == 0
+    assert PaymentClaim.objects(id=f"direct-debit:{inv_b.pk}").get().run == run_b.pk
+    assert SepaMandate.objects.get().final_run == run_b.pk

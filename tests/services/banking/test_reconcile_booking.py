@@ -259,3 +259,22 @@ def test_a_supplier_invoice_paid_less_skonto_in_time_is_booked_with_the_discount
     # input VAT back: 2.98 × 19/119 = 0.4758 → 0.48; Erhaltene Skonti 19 % (3736): 2.50
     assert bank_lines(entry) == [("1200", D("0.00"), D("145.77")), ("1576", D("0.00"), D("0.48")),
                                  ("1600", D("148.75"), D("0.00")), ("3736", D("0.00"), D("2.50"))]
+
+
+def test_transactions_without_a_proposal_are_marked_together_and_a_lapsed_proposal_is_cleared(
+        app, bank_account, monkeypatch):
+    monkeypatch.setattr(reconcile, "NO_PROPOSAL_BATCH", 2)   # 3 without proposal: 2 batches
+    rule = BankRule(name="Telekom", counterparty_iban=OTHER_IBAN, direction="out", account="4920",
+                    confidence=70).save()
+    import_file(camt([tx("-39.95", iban=OTHER_IBAN, purpose="Telefon", ref="T"),
+                      tx("-1.00", iban=CUSTOMER_IBAN, purpose="a", ref="A"),
+                      tx("-2.00", iban=CUSTOMER_IBAN, purpose="b", ref="B"),
+                      tx("-3.00", iban=CUSTOMER_IBAN, purpose="c", ref="C")]), "a.xml", "fibu")
+    assert reconcile.reconcile_open("auto").proposed == 4
+    marks = {t.bank_reference: (t.confidence, t.proposal) for t in BankTransaction.objects}
+    assert marks == {"T": (70, "Regel „Telekom“: Konto 4920"), "A": (0, ""), "B": (0, ""),
+                     "C": (0, "")}
+    rule.update(set__active=False)
+    reconcile.reconcile_open("auto")
+    telekom = BankTransaction.objects.get(bank_reference="T")
+    assert (telekom.confidence, telekom.proposal, telekom.proposal_msg) == (0, "", {})

@@ -119,7 +119,8 @@ def test_only_a_return_takes_back_and_only_up_to_the_paid_amount(collected):
                for p in reconcile.proposals_for(small))
 
 
-def test_a_returned_supplier_transfer_reopens_the_payable(app, bank_account):
+def _paid_supplier_invoice():
+    """The sample supplier invoice (10 × 12.50 + 19 % = 148.75) paid by a bank transfer."""
     from models.supplier_invoice import SupplierInvoice
     from services.payables import approval, intake
     from tests.factories import make_supplier, make_user
@@ -131,13 +132,21 @@ def test_a_returned_supplier_transfer_reopens_the_payable(app, bank_account):
                                         today=date(2026, 11, 25))
     inv = approval.approve_invoice(approval.check_invoice(result.invoice, capturer), approver,
                                    today=date(2026, 11, 25))
-    amount = inv.gross_total
-    load(tx(-amount, day=date(2026, 12, 1), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+    assert inv.gross_total == D("148.75")
+    load(tx(-inv.gross_total, day=date(2026, 12, 1), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
             purpose=f"Rechnung {inv.number}", e2e="ZL-2026-00001-1", ref="S"))
     out = BankTransaction.objects.get()
     reconcile.book(out.pk, reconcile.parts_to_allocations(reconcile.proposals_for(out)[0].parts),
                    "fibu")
     assert SupplierInvoice.objects.get(pk=inv.pk).open_amount == D("0.00")
+    return inv
+
+
+def test_a_returned_supplier_transfer_reopens_the_payable(app, bank_account):
+    from models.supplier_invoice import SupplierInvoice
+
+    inv = _paid_supplier_invoice()
+    amount = inv.gross_total
     # the payee's bank sends it back (account closed): a credit with the same reference
     load(tx(amount, day=date(2026, 12, 3), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
             purpose="RETOURE AC04", e2e="ZL-2026-00001-1", ref="R", gvc="159", returned=True),
@@ -152,3 +161,53 @@ def test_a_returned_supplier_transfer_reopens_the_payable(app, bank_account):
     assert lines(entry) == [("1200", amount, D("0.00")), ("1600", D("0.00"), amount)]
     from services.banking.reconcile_items import all_open_items
     assert any(i.key == f"supplier_invoice:{inv.pk}" for i in all_open_items())
+
+
+def test_a_returned_supplier_transfer_less_the_banks_fee_splits_the_fee_off(app, bank_account):
+    """148.75 paid, 136.25 back (12.50 withheld): bank 136.25 + fees 12.50 = payable 148.75."""
+    from models.supplier_invoice import SupplierInvoice
+
+    inv = _paid_supplier_invoice()
+    load(tx(D("136.25"), day=date(2026, 12, 3), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+            purpose="RETOURE AC04 ENTGELT 12,50", e2e="ZL-2026-00001-1", ref="R", gvc="159",
+            returned=True), statement_id="2", opening="851.25")
+    back = BankTransaction.objects.get(is_return=True)
+    best = reconcile.proposals_for(back)[0]
+    assert best.text.startswith("Rückbuchung der Zahlung mit gleicher Referenz, abzüglich "
+                                "Entgelt 12,50 €: Rückbuchung ")
+    [part] = best.parts
+    assert (part.item.kind, part.amount, part.discount) == ("return", D("136.25"), D("12.50"))
+    reconcile.book(back.pk, reconcile.parts_to_allocations(best.parts), "fibu")
+    reopened = SupplierInvoice.objects.get(pk=inv.pk)
+    assert reopened.open_amount == D("148.75")          # the supplier is owed the whole amount
+    entry = JournalEntry.objects.get(pk=reopened.payments[0].return_entry_id)
+    assert lines(entry) == [("1200", D("136.25"), D("0.00")), ("1600", D("0.00"), D("148.75")),
+                            ("4970", D("12.50"), D("0.00"))]
+    assert BankTransaction.objects.get(pk=back.pk).status == "booked"
+
+
+def test_a_fee_is_split_off_only_up_to_its_limit_and_only_from_a_returned_transfer(app, bank_account):
+    _paid_supplier_invoice()
+    # 50.01 less than the payment: no return of it (the limit is 50.00)
+    load(tx(D("98.74"), day=date(2026, 12, 3), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+            purpose="RETOURE", e2e="ZL-2026-00001-1", ref="R1", gvc="159", returned=True),
+         statement_id="2", opening="851.25")
+    far = BankTransaction.objects.get(is_return=True)
+    assert all(p.parts[0].item is None or p.parts[0].item.kind != "return"
+               for p in reconcile.proposals_for(far))
+    # exactly 50.00 less: still the return, with the fee split off
+    load(tx(D("98.75"), day=date(2026, 12, 4), name="Großhandel Schäfer GmbH", iban=OTHER_IBAN,
+            purpose="RETOURE", e2e="ZL-2026-00001-1", ref="R2", gvc="159", returned=True),
+         statement_id="3", opening="949.99")
+    edge = BankTransaction.objects.get(bank_reference="R2")
+    [part] = reconcile.proposals_for(edge)[0].parts
+    assert (part.item.kind, part.discount) == ("return", D("50.00"))
+
+
+def test_a_customer_payment_return_cannot_carry_a_withheld_fee(collected):
+    inv = collected
+    [item] = [i for i in returnable_items(today=date(2026, 4, 3)) if inv.number in i.references]
+    with pytest.raises(BusinessRuleError, match="einbehaltenes Entgelt"):
+        settle(item.key, amount=GROSS - FEE, discount=FEE, day=date(2026, 4, 3), user="fibu",
+               key="bank:y:0", bank_account="1200", reference="Auszug 3")
+    assert Invoice.objects.get(pk=inv.pk).status == "paid"
