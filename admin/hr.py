@@ -31,7 +31,8 @@ class EmployeeView(RestrictedHiddenMixin, SecuredModelView):
         "social_security_no": "Versicherungsnummer, e.g. 15070649C103",
         "tax_id": "Steuer-Identifikationsnummer, 11 digits",
     }
-    form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at")
+    form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at",
+                             "offboarding_for")
     # the personnel file (documents, certificates, IT equipment): views/personnel_file.py
     column_extra_row_actions = [EndpointLinkRowAction(
         "fa fa-folder-open", "personnel.show", title=_l("Personalakte"), id_arg="employee_id")]

@@ -52,6 +52,7 @@ FIELDS = {
     "work_days": _l("Arbeitstage der Woche (1 = Montag)"), "vacation_days": _l("Urlaubstage laut Vertrag (5-Tage-Woche)"),
     "severely_disabled": _l("Schwerbehindert (§ 208 SGB IX)"), "manager": _l("Führungskraft"),
     "manager_substitute": _l("Vertretung der Führungskraft"),
+    "offboarding_for": _l("Offboarding angelegt für Austritt am"),
     "opened_on": _l("Ausgeschrieben am"), "opening": _l("Stelle"), "stage": _l("Stand"),
     "talent_pool_consent": _l("Talentpool-Einwilligung"), "consent_until": _l("Einwilligung bis"),
     "consent_recorded_at": _l("Einwilligung erfasst am"), "rejected_on": _l("Abgelehnt am"),
