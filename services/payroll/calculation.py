@@ -63,14 +63,19 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
         raise BusinessRuleError(
             f"Konfession '{emp.church_denomination}' ist unbekannt; erlaubt: "
             f"{', '.join(sorted(DENOMINATIONS))} (leer = keine Kirchensteuer)")
-    gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
-    gross = unpaid_reduction(gross, emp, days)
+    if emp.hourly_rate is not None:   # paid by the hour: what was reported, and vacation
+        gross = emp.variable_gross + emp.vacation_pay
+    else:
+        gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
+        gross = unpaid_reduction(gross, emp, days) + emp.variable_gross + emp.vacation_pay
     is_minijob = emp.monthly_gross <= rates.minijob_limit
     contributions.check_private_insurance(emp, rates, is_minijob)
     result = PayResult(days=days, days_in_month=dim, minijob=is_minijob, gross=gross,
                        taxable_gross=ZERO if is_minijob else gross,
                        private_health=emp.privately_insured,
-                       unpaid_days=emp.unpaid_days, sv_free_days=emp.sv_free_days)
+                       unpaid_days=emp.unpaid_days, sv_free_days=emp.sv_free_days,
+                       variable_gross=emp.variable_gross, overtime_pay=emp.overtime_pay,
+                       vacation_days=emp.vacation_days, vacation_pay=emp.vacation_pay)
     sv_days = 30 if days == dim and not emp.sv_free_days else max(0, days - emp.sv_free_days)
     result.sv_days = sv_days
     if is_minijob:

@@ -46,6 +46,14 @@ class EmployeePay:
     # (1/30 of the monthly gross each) and, of them, days without SV (Krankengeld, benefits)
     unpaid_days: Decimal = Decimal("0")
     sv_free_days: int = 0
+    # variable pay (services/payroll/vacation_pay.py): paid by the hour when hourly_rate is
+    # set (the month's gross is then variable_gross + vacation_pay, not monthly_gross);
+    # variable_gross holds hours pay, variable components and overtime pay of the month
+    hourly_rate: Decimal | None = None
+    variable_gross: Decimal = Decimal("0")
+    overtime_pay: Decimal = Decimal("0")
+    vacation_days: Decimal = Decimal("0")
+    vacation_pay: Decimal = Decimal("0")
 
     @property
     def church_liable(self) -> bool:
@@ -94,6 +102,10 @@ class PayResult:
     unpaid_days: Decimal = ZERO               # absences without wage (30-day rule)
     sv_free_days: int = 0                     # of them without SV (Krankengeld, benefits)
     sv_days: int = 30
+    variable_gross: Decimal = ZERO            # hours pay, variable components, overtime
+    overtime_pay: Decimal = ZERO              # of it: overtime (not in the vacation average)
+    vacation_days: Decimal = ZERO
+    vacation_pay: Decimal = ZERO              # § 11 BUrlG average (or fixed-pay supplement)
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -21,7 +21,7 @@ from models.payroll import (EmployeeSnapshot, MissingData, PayrollRun,
 from services.core.errors import BusinessRuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.hr import payroll_effects
-from services.payroll import locks
+from services.payroll import locks, vacation_pay
 from services.payroll.rates import rates_for_month
 
 BATCH = 1000
@@ -45,7 +45,8 @@ RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "
                  "employer_cost", "health_subsidy", "care_subsidy", "midijob",
                  "private_health", "sv_gross_pension", "sv_gross_health", "midijob_base",
                  "midijob_base_employee", "contribution_group", "person_group",
-                 "unpaid_days", "sv_free_days", "sv_days")
+                 "unpaid_days", "sv_free_days", "sv_days", "variable_gross",
+                 "overtime_pay", "vacation_days", "vacation_pay")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
 
@@ -192,6 +193,7 @@ def _calculate(run: PayrollRun) -> PayrollRun:
     problems, totals, batch = [], _empty_totals(), []
     first, last = month_bounds(run.year, run.month)
     spans, illnesses = payroll_effects.month_spans(first, last)
+    variable = vacation_pay.MonthContext(run.year, run.month)
     for values in employees_in_month(run.year, run.month):
         missing = missing_data(values)
         if missing:
@@ -204,6 +206,15 @@ def _calculate(run: PayrollRun) -> PayrollRun:
             effect = payroll_effects.month_effect(spans[values["id"]], illnesses,
                                                   values["hire_date"], first, last)
             values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days)
+        if variable.applies(values):
+            if values.get("hourly_rate") is not None \
+                    and values["id"] not in variable.inputs_of_month:
+                problems.append(MissingData(
+                    employee_id=values["id"], personnel_no=values["personnel_no"],
+                    name=f"{values['last_name']}, {values['first_name']}",
+                    missing="Stunden des Monats (Stundenlohn)"))
+                continue
+            values.update(vars(variable.month_pay(values)))
         result = calculate_pay(pay_input(values), run.year, run.month, rates)
         _add_to_totals(totals, result)
         batch.append(payslip_document(run, values, result))
