@@ -230,6 +230,11 @@ class Payslip(me.Document):
     overtime_pay = MoneyField(default=Decimal("0.00"))
     vacation_days = FixedDecimalField(places=1, default=Decimal("0.0"))
     vacation_pay = MoneyField(default=Decimal("0.00"))
+    # Kurzarbeit (services/payroll/kurzarbeit.py): the Ist-Entgelt is `gross`
+    short_time_days = FixedDecimalField(places=1, default=Decimal("0.0"))
+    short_time_target_gross = MoneyField(default=Decimal("0.00"))   # Soll-Entgelt
+    short_time_allowance = MoneyField(default=Decimal("0.00"))      # KUG, tax-free (§ 32b)
+    employer_short_time_si = MoneyField(default=Decimal("0.00"))    # of employer_si
     minijob = me.BooleanField(default=False)
     gross = MoneyField()
     taxable_gross = MoneyField()

@@ -18,6 +18,7 @@ multiple employments, short-term employment, the Übergangsbereich for part mont
 (the formula is applied to the part-month wage with the monthly constants).
 """
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -90,7 +91,30 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
     contributions.group_keys(result, emp)
     if not is_minijob:
         _wage_tax(result, emp, rates, year, first)
+    if emp.short_time_days and not is_minijob and emp.hourly_rate is None \
+            and not result.midijob:
+        _short_time(result, emp, rates, year, first, days, dim, sv_days)
     return result
+
+
+def _short_time(result: PayResult, emp: EmployeePay, rates: Rates, year: int, first: date,
+                days: int, dim: int, sv_days: int) -> None:
+    """Kurzarbeitergeld and the employer's SV on the fictional pay (kurzarbeit.py)."""
+    from services.payroll.kurzarbeit import short_time
+
+    without = replace(emp, unpaid_days=emp.unpaid_days - emp.short_time_days)
+    target = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
+    target = unpaid_reduction(target, without, days) + emp.variable_gross + emp.vacation_pay
+    pensions, healths = (contributions.pro_rata(rates.ceiling_pension, sv_days),
+                         contributions.pro_rata(rates.ceiling_health, sv_days))
+    kug = short_time(target, result.gross, emp, rates, year, first, result.sv_gross_pension,
+                     result.sv_gross_health, pensions, healths,
+                     childless_surcharge_applies(emp, rates, first))
+    result.short_time_days = emp.short_time_days
+    result.short_time_target_gross = target
+    result.short_time_allowance = kug.allowance
+    result.employer_short_time_si = kug.employer_si
+    result.notes.append("Kurzarbeitergeld steuerfrei, Progressionsvorbehalt (§ 32b EStG)")
 
 
 def pap_inputs(emp: EmployeePay, rates: Rates, year: int, first: date, wage_cent: Decimal,

@@ -54,6 +54,8 @@ class EmployeePay:
     overtime_pay: Decimal = Decimal("0")
     vacation_days: Decimal = Decimal("0")
     vacation_pay: Decimal = Decimal("0")
+    # of unpaid_days: Kurzarbeit days (Kurzarbeitergeld, services/payroll/kurzarbeit.py)
+    short_time_days: Decimal = Decimal("0")
 
     @property
     def church_liable(self) -> bool:
@@ -106,6 +108,10 @@ class PayResult:
     overtime_pay: Decimal = ZERO              # of it: overtime (not in the vacation average)
     vacation_days: Decimal = ZERO
     vacation_pay: Decimal = ZERO              # § 11 BUrlG average (or fixed-pay supplement)
+    short_time_days: Decimal = ZERO           # Kurzarbeit days of the month
+    short_time_target_gross: Decimal = ZERO   # Soll-Entgelt (the Ist-Entgelt is gross)
+    short_time_allowance: Decimal = ZERO      # KUG: tax-free, Progressionsvorbehalt
+    employer_short_time_si: Decimal = ZERO    # RV/KV/PV on 80 % of the lost pay, employer
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -118,7 +124,7 @@ class PayResult:
         """Employer contributions and levies (U1, U2, U3) paid to the funds."""
         return (self.employer_pension + self.employer_unemployment + self.employer_health
                 + self.employer_care + self.employer_insolvency + self.employer_u1
-                + self.employer_u2)
+                + self.employer_u2 + self.employer_short_time_si)
 
     @property
     def subsidies(self) -> Decimal:
@@ -126,9 +132,10 @@ class PayResult:
 
     @property
     def net(self) -> Decimal:
-        """Payout: gross less taxes and employee contributions, plus a PKV subsidy."""
+        """Payout: gross less taxes and employee contributions, plus a PKV subsidy and
+        Kurzarbeitergeld (advanced by the employer, refunded by the Agentur für Arbeit)."""
         return (self.gross - self.wage_tax - self.solidarity - self.church_tax
-                - self.employee_si + self.subsidies)
+                - self.employee_si + self.subsidies + self.short_time_allowance)
 
     @property
     def employer_cost(self) -> Decimal:

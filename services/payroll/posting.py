@@ -22,7 +22,7 @@ from services.payroll.runs import get_run, transition
 SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
           "employer_si", "employer_flat_tax", "employer_cost")
 # summed per payslip but not part of the approved totals
-EXTRA = ("health_subsidy", "care_subsidy")
+EXTRA = ("health_subsidy", "care_subsidy", "short_time_allowance")
 # liability kinds a payment clears, and the account role each lives on
 LIABILITIES = {"net": "net_payable", "tax": "tax_payable", "si": "si_payable",
                "minijob": "minijob_payable"}
@@ -44,6 +44,8 @@ def posting_lines(t: dict) -> list[dict]:
         (accounts["employer_si"], t["employer_si"] + subsidies, 0,
          "Arbeitgeberanteile SV, Umlagen, Zuschüsse § 257 SGB V"),
         (accounts["flat_tax"], t["employer_flat_tax"], 0, "Pauschale Lohnsteuer Minijobs"),
+        (accounts["short_time_receivable"], t.get("short_time_allowance", 0), 0,
+         "Kurzarbeitergeld, von der Agentur für Arbeit zu erstatten"),
         (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
         (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
         (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"] - mini_si,

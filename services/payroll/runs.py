@@ -46,7 +46,9 @@ RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "
                  "private_health", "sv_gross_pension", "sv_gross_health", "midijob_base",
                  "midijob_base_employee", "contribution_group", "person_group",
                  "unpaid_days", "sv_free_days", "sv_days", "variable_gross",
-                 "overtime_pay", "vacation_days", "vacation_pay")
+                 "overtime_pay", "vacation_days", "vacation_pay", "short_time_days",
+                 "short_time_target_gross", "short_time_allowance",
+                 "employer_short_time_si")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
 
@@ -205,7 +207,8 @@ def _calculate(run: PayrollRun) -> PayrollRun:
         if values["id"] in spans:
             effect = payroll_effects.month_effect(spans[values["id"]], illnesses,
                                                   values["hire_date"], first, last)
-            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days)
+            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days,
+                          short_time_days=effect.short_time_days)
         if variable.applies(values):
             if values.get("hourly_rate") is not None \
                     and values["id"] not in variable.inputs_of_month:
