@@ -168,3 +168,16 @@ class ReviewView(SecuredModelView):
     allow_delete = False
     column_list = ("cycle", "employee", "due_date", "overall_rating", "status")
     form_excluded_columns = ("created_at", "updated_at", "done_by", "done_at")
+
+
+class PayInputView(SecuredModelView):
+    """Hours and variable pay per employee and month; the payroll run reads them (vacation
+    pay at the 13-week average, services/payroll/vacation_pay.py)."""
+
+    read_roles = write_roles = HR_ROLES
+    column_list = ("employee", "year", "month", "hours", "variable_pay", "overtime_pay")
+    column_filters = ("year", "month")
+    column_default_sort = [("year", True), ("month", True)]
+    column_formatters = {"variable_pay": money_formatter("variable_pay"),
+                         "overtime_pay": money_formatter("overtime_pay")}
+    form_excluded_columns = ("created_at", "updated_at", "key")
