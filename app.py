@@ -23,6 +23,8 @@ def create_app(config=None) -> Flask:
 
     _init_field_encryption(app)
     _init_database(app)
+    from services.hr import offboarding   # checklists follow exit dates, whoever saves
+    offboarding.connect()
     _init_extensions(app)
     _init_blueprints(app)
 

@@ -18,7 +18,7 @@ from admin.budgets import BudgetView
 from admin.fixed_assets import AssetClassView, FixedAssetView
 from admin.holds import LegalHoldView
 from admin.hr import (ChecklistTaskView, ChecklistTemplateView, EmployeeView, InstructionView,
-                      ReviewView, TrainingView)
+                      PayInputView, ReviewView, TrainingView)
 from admin.jobs import JobRunView, JobsView
 from admin.imports import ImportMenuLink, ImportRunView
 from admin.payables import ApprovalRuleView, ExchangeRateView, payables_menu_link
@@ -48,6 +48,7 @@ from models.absence import Absence, AbsenceType, LeavePolicy
 from models.recruiting import Applicant, JobOpening
 from models.checklist import ChecklistTask, ChecklistTemplate
 from models.training import Instruction, Review, Training
+from models.pay_input import PayInput
 from models import Company, CostCenter, Customer, Invoice
 from models.api import ApiToken, WebhookDelivery, WebhookSubscription
 from models.mail import OutgoingMail
@@ -122,6 +123,7 @@ VIEWS += ((AbsenceView, Absence, "Absences", "HR", "absences"),
            "checklist_templates"),
           (ChecklistTaskView, ChecklistTask, "Checklist tasks", "HR", "checklist_tasks"),
           (TrainingView, Training, "Trainings", "HR", "trainings"),
+          (PayInputView, PayInput, "Pay inputs", "HR", "pay_inputs"),
           (InstructionView, Instruction, "Mandatory instructions", "HR", "instructions"),
           (ReviewView, Review, "Performance reviews", "HR", "reviews"))
 VIEWS += ((AssetView, Asset, "Hardware", "IT", "assets"),

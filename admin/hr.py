@@ -31,7 +31,8 @@ class EmployeeView(RestrictedHiddenMixin, SecuredModelView):
         "social_security_no": "Versicherungsnummer, e.g. 15070649C103",
         "tax_id": "Steuer-Identifikationsnummer, 11 digits",
     }
-    form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at")
+    form_excluded_columns = ("created_at", "updated_at", "restricted_until", "erased_at",
+                             "offboarding_for")
     # the personnel file (documents, certificates, IT equipment): views/personnel_file.py
     column_extra_row_actions = [EndpointLinkRowAction(
         "fa fa-folder-open", "personnel.show", title=_l("Personalakte"), id_arg="employee_id")]
@@ -167,3 +168,16 @@ class ReviewView(SecuredModelView):
     allow_delete = False
     column_list = ("cycle", "employee", "due_date", "overall_rating", "status")
     form_excluded_columns = ("created_at", "updated_at", "done_by", "done_at")
+
+
+class PayInputView(SecuredModelView):
+    """Hours and variable pay per employee and month; the payroll run reads them (vacation
+    pay at the 13-week average, services/payroll/vacation_pay.py)."""
+
+    read_roles = write_roles = HR_ROLES
+    column_list = ("employee", "year", "month", "hours", "variable_pay", "overtime_pay")
+    column_filters = ("year", "month")
+    column_default_sort = [("year", True), ("month", True)]
+    column_formatters = {"variable_pay": money_formatter("variable_pay"),
+                         "overtime_pay": money_formatter("overtime_pay")}
+    form_excluded_columns = ("created_at", "updated_at", "key")

@@ -54,6 +54,8 @@ def register_jobs(scheduler, app) -> None:
             hour=2, minute=30)
     add_job(scheduler, "overdue_instructions", "jobs.hr:overdue_instructions_job",
             "List employees overdue with a mandatory instruction", hour=6, minute=15)
+    add_job(scheduler, "offboarding_sync", "jobs.hr:offboarding_sync_job",
+            "Offboarding checklists for exit dates set, moved or removed", hour=6, minute=10)
     add_job(scheduler, "webhooks", "jobs.api:deliver_webhooks",
             "Send API webhooks (new events, due retries)", minutes=1,
             lease=timedelta(minutes=5))

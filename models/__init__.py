@@ -8,6 +8,7 @@ from models.self_service import ChangeRequest, Invitation
 from models.recruiting import Applicant, JobOpening
 from models.checklist import ChecklistTask, ChecklistTemplate
 from models.training import Instruction, Review, ReviewCycle, Training
+from models.pay_input import PayInput
 from models.personnel_file import PersonnelDocument
 from models.api import (ApiEvent, ApiToken, IdempotencyRecord, RateCounter, WebhookDelivery,
                         WebhookSubscription)
@@ -89,6 +90,7 @@ ALL_DOCUMENTS += (OutgoingMail,)
 ALL_DOCUMENTS += (SupplierInvoice, ApprovalRule)
 ALL_DOCUMENTS += (ExchangeRate,)
 ALL_DOCUMENTS += (SepaMandate, DirectDebitRun)
+ALL_DOCUMENTS += (PayInput,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

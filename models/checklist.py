@@ -6,7 +6,7 @@ from models.employee import Employee
 from models.user import ROLES
 
 CHECKLIST_KINDS = ("onboarding", "offboarding")
-TASK_STATUSES = ("open", "done")
+TASK_STATUSES = ("open", "done", "cancelled")   # cancelled: the exit date was removed
 
 
 class ChecklistItem(me.EmbeddedDocument):
@@ -37,6 +37,8 @@ class ChecklistTask(TimestampedDocument):
     title = me.StringField(required=True, max_length=200)
     responsible_role = me.StringField(required=True, choices=ROLES)
     due_date = me.DateField(required=True)
+    # days from the start or exit date: a moved exit date moves the open tasks with it
+    due_offset_days = me.IntField()
     status = me.StringField(required=True, default="open", choices=TASK_STATUSES)
     done_by = me.StringField(max_length=120)
     done_at = me.DateTimeField()

@@ -60,6 +60,11 @@ class Employee(TimestampedDocument):
     private_health_premium = MoneyField(min_value=0)
     private_care_premium = MoneyField(min_value=0)
     minijob_pension_exempt = me.BooleanField(default=False)  # Befreiung von der RV-Pflicht
+    # paid by the hour: the month's hours come from models.pay_input; monthly_gross is then
+    # the regular monthly wage expected (it decides minijob / Midijob); weekly_hours gives
+    # the contract's daily rate for vacation pay without earnings history (§ 11 BUrlG)
+    hourly_rate = MoneyField(min_value=0, max_value=1000)
+    weekly_hours = FixedDecimalField(places=2, min_value=0, max_value=60)
     iban = me.StringField(max_length=34)
     status = me.StringField(required=True, default="active", choices=EMPLOYEE_STATUSES)
     # erasure request (Art. 17/18 DSGVO, services.privacy.erasure): kept restricted until
@@ -75,6 +80,9 @@ class Employee(TimestampedDocument):
     manager_substitute = me.ReferenceField("self")
     # the payroll posting puts this cost centre on the employee's wage-expense lines
     cost_center = me.ReferenceField(CostCenter)
+    # the exit date the offboarding checklist was last made for (services/hr/offboarding.py);
+    # differs from exit_date until the checklist follows a new, moved or removed exit date
+    offboarding_for = me.DateField()
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
             "indexes": ["last_name", "department", "status", "manager",

@@ -19,6 +19,7 @@ class FixedDecimalField(BaseField):
     def __init__(self, places=2, min_value=None, max_value=None, **kwargs):
         self.places = places
         self.quantum = Decimal(1).scaleb(-places)
+        self.factor = Decimal(1).scaleb(places)
         self.min_value = None if min_value is None else Decimal(min_value)
         self.max_value = None if max_value is None else Decimal(max_value)
         super().__init__(**kwargs)
@@ -37,7 +38,9 @@ class FixedDecimalField(BaseField):
         if value is None:
             return None
         value = Decimal(value) if not isinstance(value, Decimal) else value
-        return int((value.quantize(self.quantum, rounding=ROUND_HALF_UP)).scaleb(self.places))
+        # = quantize(quantum, ROUND_HALF_UP).scaleb(places), in one step (payroll writes
+        # ~60 of these per payslip)
+        return int((value * self.factor).to_integral_value(rounding=ROUND_HALF_UP))
 
     def prepare_query_value(self, op, value):
         if value is None or op in ("exists", "type"):

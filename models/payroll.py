@@ -113,6 +113,9 @@ class EmployeeSnapshot(me.EmbeddedDocument):
     private_care_premium = MoneyField()
     cost_center = me.StringField()  # the code of the employee's cost centre at calculation
     minijob_pension_exempt = me.BooleanField()
+    hourly_rate = MoneyField()
+    weekly_hours = FixedDecimalField(places=2)
+    work_days = me.StringField()
     u1_rate = FixedDecimalField(places=3)
     u2_rate = FixedDecimalField(places=3)
     u1_applies = me.BooleanField()
@@ -225,6 +228,16 @@ class Payslip(FrozenDocument, me.Document):
     unpaid_days = FixedDecimalField(places=1)   # absences without wage (issue 18)
     sv_free_days = me.IntField()
     sv_days = me.IntField()
+    # variable pay (models.pay_input) and vacation pay at the 13-week average (§ 11 BUrlG)
+    variable_gross = MoneyField(default=Decimal("0.00"))
+    overtime_pay = MoneyField(default=Decimal("0.00"))
+    vacation_days = FixedDecimalField(places=1, default=Decimal("0.0"))
+    vacation_pay = MoneyField(default=Decimal("0.00"))
+    # Kurzarbeit (services/payroll/kurzarbeit.py): the Ist-Entgelt is `gross`
+    short_time_days = FixedDecimalField(places=1, default=Decimal("0.0"))
+    short_time_target_gross = MoneyField(default=Decimal("0.00"))   # Soll-Entgelt
+    short_time_allowance = MoneyField(default=Decimal("0.00"))      # KUG, tax-free (§ 32b)
+    employer_short_time_si = MoneyField(default=Decimal("0.00"))    # of employer_si
     minijob = me.BooleanField(default=False)
     gross = MoneyField()
     taxable_gross = MoneyField()

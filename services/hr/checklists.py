@@ -32,6 +32,7 @@ def start_checklist(employee: Employee, kind: str) -> int:
                 ChecklistTask(employee=employee, kind=kind, title=item.title,
                               responsible_role=item.responsible_role,
                               due_date=anchor + timedelta(days=item.due_offset_days),
+                              due_offset_days=item.due_offset_days,
                               key=f"{employee.pk}:{template.pk}:{index}").save(force_insert=True)
                 added += 1
             except NotUniqueError:
@@ -64,6 +65,7 @@ def _add_it_items(employee: Employee, exit_date: date) -> int:
     added = 0
     for task in tasks:
         task.employee, task.kind, task.due_date = employee, "offboarding", exit_date
+        task.due_offset_days = 0
         task.responsible_role = IT_ROLE
         try:
             task.save(force_insert=True)

@@ -25,6 +25,7 @@ WAITING_DAYS = 28
 class MonthEffect:
     unpaid_days: Decimal = Decimal(0)
     sv_free_days: int = 0
+    short_time_days: Decimal = Decimal(0)   # of unpaid_days: Kurzarbeit (KUG, kurzarbeit.py)
     sick_pay_end: list = field(default_factory=list)   # last days of sick pay in the month
 
 
@@ -78,6 +79,8 @@ def month_effect(spans: list[Span], illnesses: dict, hire: date, first: date,
             continue
         for day in days_between(max(span.start, first), min(span.end, last)):
             effect.unpaid_days += day_weight(span, day)
+            if span.treatment == "short_time":
+                effect.short_time_days += day_weight(span, day)
             if span.treatment == "benefit" and day_weight(span, day) == 1:
                 sv_free.add(day)
     effect.sv_free_days = len(sv_free)

@@ -18,14 +18,16 @@ POSTING_ACCOUNTS = {
               "minijob_payable": "1743", "payables": "1600", "purchase_expense": "4900",
               "goods_purchase": "3400", "profit_carried": "0860", "loss_carried": "0868",
               "opening_clearing": "9000", "vat_prepayments": "1780", "bank_fees": "4970",
-              "fx_loss": "2150", "fx_gain": "2660"},
+              "fx_loss": "2150", "fx_gain": "2660",
+              "short_time_receivable": "1500"},
     "SKR04": {"bank": "1800", "receivables": "1200", "salaries": "6020",
               "minijob_wages": "6030", "employer_si": "6110", "flat_tax": "6040",
               "net_payable": "3720", "tax_payable": "3730", "si_payable": "3740",
               "minijob_payable": "3741", "payables": "3300", "purchase_expense": "6300",
               "goods_purchase": "5400", "profit_carried": "2970", "loss_carried": "2978",
               "opening_clearing": "9000", "vat_prepayments": "3820", "bank_fees": "6855",
-              "fx_loss": "6880", "fx_gain": "4840"},
+              "fx_loss": "6880", "fx_gain": "4840",
+              "short_time_receivable": "1300"},
 }
 
 

@@ -18,6 +18,7 @@ multiple employments, short-term employment, the Übergangsbereich for part mont
 (the formula is applied to the part-month wage with the monthly constants).
 """
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -63,14 +64,19 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
         raise BusinessRuleError(
             f"Konfession '{emp.church_denomination}' ist unbekannt; erlaubt: "
             f"{', '.join(sorted(DENOMINATIONS))} (leer = keine Kirchensteuer)")
-    gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
-    gross = unpaid_reduction(gross, emp, days)
+    if emp.hourly_rate is not None:   # paid by the hour: what was reported, and vacation
+        gross = emp.variable_gross + emp.vacation_pay
+    else:
+        gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
+        gross = unpaid_reduction(gross, emp, days) + emp.variable_gross + emp.vacation_pay
     is_minijob = emp.monthly_gross <= rates.minijob_limit
     contributions.check_private_insurance(emp, rates, is_minijob)
     result = PayResult(days=days, days_in_month=dim, minijob=is_minijob, gross=gross,
                        taxable_gross=ZERO if is_minijob else gross,
                        private_health=emp.privately_insured,
-                       unpaid_days=emp.unpaid_days, sv_free_days=emp.sv_free_days)
+                       unpaid_days=emp.unpaid_days, sv_free_days=emp.sv_free_days,
+                       variable_gross=emp.variable_gross, overtime_pay=emp.overtime_pay,
+                       vacation_days=emp.vacation_days, vacation_pay=emp.vacation_pay)
     sv_days = 30 if days == dim and not emp.sv_free_days else max(0, days - emp.sv_free_days)
     result.sv_days = sv_days
     if is_minijob:
@@ -85,7 +91,30 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
     contributions.group_keys(result, emp)
     if not is_minijob:
         _wage_tax(result, emp, rates, year, first)
+    if emp.short_time_days and not is_minijob and emp.hourly_rate is None \
+            and not result.midijob:
+        _short_time(result, emp, rates, year, first, days, dim, sv_days)
     return result
+
+
+def _short_time(result: PayResult, emp: EmployeePay, rates: Rates, year: int, first: date,
+                days: int, dim: int, sv_days: int) -> None:
+    """Kurzarbeitergeld and the employer's SV on the fictional pay (kurzarbeit.py)."""
+    from services.payroll.kurzarbeit import short_time
+
+    without = replace(emp, unpaid_days=emp.unpaid_days - emp.short_time_days)
+    target = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
+    target = unpaid_reduction(target, without, days) + emp.variable_gross + emp.vacation_pay
+    pensions, healths = (contributions.pro_rata(rates.ceiling_pension, sv_days),
+                         contributions.pro_rata(rates.ceiling_health, sv_days))
+    kug = short_time(target, result.gross, emp, rates, year, first, result.sv_gross_pension,
+                     result.sv_gross_health, pensions, healths,
+                     childless_surcharge_applies(emp, rates, first))
+    result.short_time_days = emp.short_time_days
+    result.short_time_target_gross = target
+    result.short_time_allowance = kug.allowance
+    result.employer_short_time_si = kug.employer_si
+    result.notes.append("Kurzarbeitergeld steuerfrei, Progressionsvorbehalt (§ 32b EStG)")
 
 
 def pap_inputs(emp: EmployeePay, rates: Rates, year: int, first: date, wage_cent: Decimal,

@@ -46,6 +46,16 @@ class EmployeePay:
     # (1/30 of the monthly gross each) and, of them, days without SV (Krankengeld, benefits)
     unpaid_days: Decimal = Decimal("0")
     sv_free_days: int = 0
+    # variable pay (services/payroll/vacation_pay.py): paid by the hour when hourly_rate is
+    # set (the month's gross is then variable_gross + vacation_pay, not monthly_gross);
+    # variable_gross holds hours pay, variable components and overtime pay of the month
+    hourly_rate: Decimal | None = None
+    variable_gross: Decimal = Decimal("0")
+    overtime_pay: Decimal = Decimal("0")
+    vacation_days: Decimal = Decimal("0")
+    vacation_pay: Decimal = Decimal("0")
+    # of unpaid_days: Kurzarbeit days (Kurzarbeitergeld, services/payroll/kurzarbeit.py)
+    short_time_days: Decimal = Decimal("0")
 
     @property
     def church_liable(self) -> bool:
@@ -94,6 +104,14 @@ class PayResult:
     unpaid_days: Decimal = ZERO               # absences without wage (30-day rule)
     sv_free_days: int = 0                     # of them without SV (Krankengeld, benefits)
     sv_days: int = 30
+    variable_gross: Decimal = ZERO            # hours pay, variable components, overtime
+    overtime_pay: Decimal = ZERO              # of it: overtime (not in the vacation average)
+    vacation_days: Decimal = ZERO
+    vacation_pay: Decimal = ZERO              # § 11 BUrlG average (or fixed-pay supplement)
+    short_time_days: Decimal = ZERO           # Kurzarbeit days of the month
+    short_time_target_gross: Decimal = ZERO   # Soll-Entgelt (the Ist-Entgelt is gross)
+    short_time_allowance: Decimal = ZERO      # KUG: tax-free, Progressionsvorbehalt
+    employer_short_time_si: Decimal = ZERO    # RV/KV/PV on 80 % of the lost pay, employer
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -106,7 +124,7 @@ class PayResult:
         """Employer contributions and levies (U1, U2, U3) paid to the funds."""
         return (self.employer_pension + self.employer_unemployment + self.employer_health
                 + self.employer_care + self.employer_insolvency + self.employer_u1
-                + self.employer_u2)
+                + self.employer_u2 + self.employer_short_time_si)
 
     @property
     def subsidies(self) -> Decimal:
@@ -114,9 +132,10 @@ class PayResult:
 
     @property
     def net(self) -> Decimal:
-        """Payout: gross less taxes and employee contributions, plus a PKV subsidy."""
+        """Payout: gross less taxes and employee contributions, plus a PKV subsidy and
+        Kurzarbeitergeld (advanced by the employer, refunded by the Agentur für Arbeit)."""
         return (self.gross - self.wage_tax - self.solidarity - self.church_tax
-                - self.employee_si + self.subsidies)
+                - self.employee_si + self.subsidies + self.short_time_allowance)
 
     @property
     def employer_cost(self) -> Decimal:

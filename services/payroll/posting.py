@@ -46,7 +46,9 @@ def posting_lines(t: dict) -> list[dict]:
          "Arbeitgeberanteile SV, Umlagen, Zuschüsse § 257 SGB V"),
         ("flat_tax", t["employer_flat_tax"], "Pauschale Lohnsteuer Minijobs"),
     ]
-    credits = [
+    others = [
+        (accounts["short_time_receivable"], t.get("short_time_allowance", 0), 0,
+         "Kurzarbeitergeld, von der Agentur für Arbeit zu erstatten"),
         (accounts["net_payable"], 0, t["net"], "Auszuzahlende Nettolöhne"),
         (accounts["tax_payable"], 0, taxes, "Lohnsteuer, Soli, Kirchensteuer"),
         (accounts["si_payable"], 0, t["employee_si"] + t["employer_si"] - mini_si,
@@ -64,7 +66,7 @@ def posting_lines(t: dict) -> list[dict]:
                               "credit": Decimal(0), "text": text,
                               **({"cost_center": cc} if cc else {})})
     return lines + [{"account": account, "debit": Decimal(debit), "credit": Decimal(credit),
-                     "text": text} for account, debit, credit, text in credits if debit or credit]
+                     "text": text} for account, debit, credit, text in others if debit or credit]
 
 
 def check_totals(run: PayrollRun, totals: dict) -> None:

@@ -14,8 +14,11 @@ from services.ledger.charts import posting_accounts
 
 SUMMED = ("gross", "wage_tax", "solidarity", "church_tax", "employee_si", "net",
           "employer_si", "employer_flat_tax", "employer_cost")
-# summed per payslip but not part of the approved totals
-EXTRA = ("health_subsidy", "care_subsidy")
+# summed per payslip but not part of the approved totals: employer expenses (the PKV
+# subsidies) and the Kurzarbeitergeld paid out with the net pay, which the Agentur für
+# Arbeit refunds (a receivable, never an expense)
+EXTRA = ("health_subsidy", "care_subsidy", "short_time_allowance")
+EXPENSE_EXTRA = ("health_subsidy", "care_subsidy")
 
 
 def payslip_totals(run: PayrollRun) -> dict:
@@ -55,7 +58,7 @@ def _add_expenses(part: dict, doc: dict) -> None:
     gross = doc.get("gross") or 0
     role = "minijob_wages" if doc.get("minijob") else "salaries"
     part[role] = part.get(role, 0) + gross
-    extra = sum(doc.get(name) or 0 for name in ("employer_si",) + EXTRA)
+    extra = sum(doc.get(name) or 0 for name in ("employer_si",) + EXPENSE_EXTRA)
     part["employer_si"] = part.get("employer_si", 0) + extra
     part["flat_tax"] = part.get("flat_tax", 0) + (doc.get("employer_flat_tax") or 0)
 

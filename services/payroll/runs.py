@@ -23,7 +23,7 @@ from services.core.errors import BusinessRuleError
 from services.core.messages import N_, RuleError
 from services.payroll.calculation import EmployeePay, PayResult, calculate_pay, month_bounds
 from services.hr import payroll_effects
-from services.payroll import locks
+from services.payroll import locks, vacation_pay
 from services.payroll.run_totals import check_cost_centers, payslip_totals
 from services.payroll.rates import rates_for_month
 
@@ -50,7 +50,10 @@ RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "
                  "employer_cost", "health_subsidy", "care_subsidy", "midijob",
                  "private_health", "sv_gross_pension", "sv_gross_health", "midijob_base",
                  "midijob_base_employee", "contribution_group", "person_group",
-                 "unpaid_days", "sv_free_days", "sv_days")
+                 "unpaid_days", "sv_free_days", "sv_days", "variable_gross",
+                 "overtime_pay", "vacation_days", "vacation_pay", "short_time_days",
+                 "short_time_target_gross", "short_time_allowance",
+                 "employer_short_time_si")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
 
@@ -201,6 +204,7 @@ def _calculate(run: PayrollRun) -> PayrollRun:
     problems, totals, batch = [], _empty_totals(), []
     first, last = month_bounds(run.year, run.month)
     spans, illnesses = payroll_effects.month_spans(first, last)
+    variable = vacation_pay.MonthContext(run.year, run.month)
     for values in employees_in_month(run.year, run.month):
         missing = missing_data(values)
         if missing:
@@ -212,7 +216,17 @@ def _calculate(run: PayrollRun) -> PayrollRun:
         if values["id"] in spans:
             effect = payroll_effects.month_effect(spans[values["id"]], illnesses,
                                                   values["hire_date"], first, last)
-            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days)
+            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days,
+                          short_time_days=effect.short_time_days)
+        if variable.applies(values):
+            if values.get("hourly_rate") is not None \
+                    and values["id"] not in variable.inputs_of_month:
+                problems.append(MissingData(
+                    employee_id=values["id"], personnel_no=values["personnel_no"],
+                    name=f"{values['last_name']}, {values['first_name']}",
+                    missing="Stunden des Monats (Stundenlohn)"))
+                continue
+            values.update(vars(variable.month_pay(values)))
         result = calculate_pay(pay_input(values), run.year, run.month, rates)
         _add_to_totals(totals, result)
         batch.append(payslip_document(run, values, result))

@@ -84,6 +84,7 @@ EXPECTED_READERS = {
     # each role its own tasks (the list is filtered by the responsible role)
     "checklist_tasks": {"admin", "hr", "finance", "warehouse", "support"},
     "trainings": {"admin", "hr"}, "instructions": {"admin", "hr"}, "reviews": {"admin", "hr"},
+    "pay_inputs": {"admin", "hr"},   # hours and variable pay per month (vacation pay)
     # issue 17: fixed assets
     "fixed_assets": {"admin", "finance", "auditor"},
     "asset_classes": {"admin", "finance", "auditor"},
@@ -150,6 +151,7 @@ MODEL_WRITERS = {
     "checklist_templates": ({"admin", "hr"}, {"create", "edit"}),
     "checklist_tasks": ({"admin", "hr", "finance", "warehouse", "support"}, set()),  # ticked off
     "trainings": ({"admin", "hr"}, {"create", "edit", "delete"}),
+    "pay_inputs": ({"admin", "hr"}, {"create", "edit", "delete"}),
     "instructions": ({"admin", "hr"}, {"create", "edit"}),
     "reviews": ({"admin", "hr"}, {"create", "edit"}),
     "fixed_assets": ({"admin", "finance"}, {"create"}),  # disposal is a posting (screen)

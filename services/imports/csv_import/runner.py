@@ -356,5 +356,10 @@ class _Import:
                     self.result.rejected += rows - 1
                 elif "opening" in record:
                     self._book_opening(line, record["if"]["_id"], record["opening"])
+        if self.spec.name == "employees":   # bulk writes pass Employee.save by
+            from services.hr import offboarding
+
+            offboarding.sync_all(among=[bson.decode(raw)["_id"] for _, _, raw in inserts]
+                                 + [d["if"]["_id"] for d in (decoded if updates else [])])
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])

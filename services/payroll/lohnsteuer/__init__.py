@@ -51,13 +51,20 @@ def check_table(year: int, path: str | Path) -> table.CheckResult:
     return table.check_table(_compiled(year), path)
 
 
+_BY_YEAR: dict[int, CompiledPap] = {}
+
+
 def _compiled(year: int) -> CompiledPap:
     """Return the compiled PAP of a year; an unknown year names the available ones."""
+    pap = _BY_YEAR.get(year) if isinstance(year, int) else None
+    if pap is not None:   # a payroll run asks once per employee: no file check each time
+        return pap
     path = DATA_DIR / f"Lohnsteuer{year}.xml"
     if not isinstance(year, int) or not path.is_file():
         years = ", ".join(map(str, available_years())) or "none"
         raise LohnsteuerError(f"no wage-tax PAP for year {year}; available years: {years}")
-    return _compile_file(path)
+    pap = _BY_YEAR[year] = _compile_file(path)
+    return pap
 
 
 @lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ def typed_inputs(variables: dict[str, Variable], given: dict[str, object]) -> di
     """Return the given inputs keyed by PAP name and converted to their Java types."""
     typed = {}
     for key, value in given.items():
-        name = resolve_name(key, list(variables))
+        name = key if key in variables else resolve_name(key, list(variables))
         if name is None:
             known = ", ".join(variables)
             raise LohnsteuerError(f"unknown input '{key}'; the PAP inputs are {known}")
