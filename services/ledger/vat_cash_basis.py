@@ -15,7 +15,7 @@ charge and tax-free supplies, and taxed lines posted by hand (a cash sale or an 
 sold against the bank is paid when it is posted). Amounts are integer cents inside.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.invoice import Invoice, VatRate
@@ -67,18 +67,23 @@ class Share:
 
 
 def share_rows(start: date, end: date, keys: set[str]):
-    """Every payment share in [start, end], by invoice and payment (what Ist is made of)."""
+    """Every payment share in [start, end], by invoice and payment (what Ist is made of).
+
+    A payment the bank returned (a chargeback, a returned direct debit) is money taken
+    back on its return day: that day gives the negative of what the payment gave, so the
+    tax follows the money both ways and an invoice returned in full ends at zero.
+    """
     rates = {r.code: r for r in VatRate.objects}
-    for invoice in Invoice.objects(kind="invoice", payments__date__gte=start,
-                                   payments__date__lte=end).order_by("number"):
+    window = {"$gte": _dt(start), "$lt": _dt(end) + timedelta(days=1)}
+    for invoice in Invoice.objects(__raw__={"kind": "invoice", "$or": [
+            {"payments.date": window}, {"payments.returned_on": window}]}).order_by("number"):
         gross = _cents(invoice.gross_total)
         if gross <= 0:
             continue
         received = 0
-        for payment in sorted(invoice.payments, key=lambda p: (_day(p.date), p.key)):
-            before, received = received, received + _cents(payment.amount) - \
-                _cents(payment.overpaid or 0)
-            if not start <= _day(payment.date) <= end:
+        for day, cents, entry_id in _money_events(invoice.payments):
+            before, received = received, received + cents
+            if not start <= day <= end:
                 continue
             for line in invoice.tax_lines:
                 rate = rates.get(line.rate_code)
@@ -89,8 +94,25 @@ def share_rows(start: date, end: date, keys: set[str]):
                     share = _part(_cents(amount), received, gross) - \
                         _part(_cents(amount), before, gross)
                     if account and share:
-                        yield Share(invoice.number, _day(payment.date), payment.entry_id,
-                                    account, rate.tax_key, share)
+                        yield Share(invoice.number, day, entry_id, account, rate.tax_key,
+                                    share)
+
+
+def _money_events(payments) -> list[tuple[date, int, object]]:
+    """(day, cents received (+) or taken back (-), entry) in the order the money moved.
+
+    What a payment brought beyond the open amount (`overpaid`) is the customer's credit,
+    not a receipt for the invoice, on the way in and on the way back.
+    """
+    events = []
+    for payment in payments:
+        cents = _cents(payment.amount) - _cents(payment.overpaid or 0)
+        events.append((_day(payment.date), 0, payment.key, cents, payment.entry_id))
+        if payment.returned_on:
+            events.append((_day(payment.returned_on), 1, payment.key, -cents,
+                           payment.return_entry_id))
+    return [(day, cents, entry) for day, _, _, cents, entry in sorted(events,
+                                                                     key=lambda e: e[:3])]
 
 
 def _document_lines(year: int, start: date, end: date, keys: set[str]

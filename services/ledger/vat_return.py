@@ -213,9 +213,13 @@ def _payment_shares(start: date, end: date, cash: set[str], keys: dict, kz: str)
             if _feeds(keys[s.tax_key], account_role(s.account), kz)]
     numbers = dict(JournalEntry.objects(pk__in=[s.entry_id for s in rows if s.entry_id])
                    .scalar("id", "number"))
+    # a returned payment (money taken back) is a debit share on its return day
     return [{"number": numbers.get(s.entry_id), "date": s.payment_date,
-             "text": f"Zahlungsanteil {s.invoice}", "share_of": s.invoice, "account": s.account,
-             "tax_key": s.tax_key, "debit": ZERO, "credit": _money(s.cents)} for s in rows]
+             "text": (f"Zahlungsanteil {s.invoice}" if s.cents > 0
+                      else f"Rückbuchung Zahlungsanteil {s.invoice}"),
+             "share_of": s.invoice, "account": s.account, "tax_key": s.tax_key,
+             "debit": _money(-s.cents) if s.cents < 0 else ZERO,
+             "credit": _money(s.cents) if s.cents > 0 else ZERO} for s in rows]
 
 
 def _feeds(spec: TaxKey, role: str, kz: str) -> bool:

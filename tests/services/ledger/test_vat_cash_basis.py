@@ -109,3 +109,46 @@ def test_overpayment_beyond_the_invoice_is_no_receipt(app):
     settle_payment(invoice, amount=D("150.00"), day=date(2026, 3, 9), user="u", key="b1")
     march = vat_return.vat_return(2026, "3")
     assert march.bases == {"81": D("100.00")} and march.book_tax == {"81": D("19.00")}
+
+
+def test_a_returned_payment_takes_its_tax_back_in_the_month_of_the_return(app):
+    """1,000.00 + 190.00 issued 02.03., paid in full 09.03., the bank returns the payment on
+    07.04. (a chargeback), paid again 12.05. Under Ist: March 1,000.00 / 190.00, April
+    -1,000.00 / -190.00 (money taken back), May 1,000.00 / 190.00 again. Under Soll the
+    invoice counts in March only and the return changes nothing."""
+    make_company(vat_accounting="ist")
+    invoice = invoicing.issue_invoice(make_invoice(
+        [L("1", "1000.00", "19")], issue_date=date(2026, 3, 2)), "fibu")
+    invoicing.record_payment(invoice, amount=D("1190.00"), day=date(2026, 3, 9), user="u",
+                             key="bank-1")
+    invoicing.return_payment(invoice.pk, payment_key="bank-1", day=date(2026, 4, 7),
+                             user="u", key="ret-1")
+    march = vat_return.vat_return(2026, "3")
+    assert march.bases == {"81": D("1000.00")} and march.book_tax == {"81": D("190.00")}
+    april = vat_return.vat_return(2026, "4")
+    assert april.bases == {"81": D("-1000.00")} and april.book_tax == {"81": D("-190.00")}
+    assert vat_return.vat_return(2026, "Q2").bases == {"81": D("-1000.00")}
+    # the drill-down of April's Kz 81: the two taken-back shares, as debits on the return day
+    rows = vat_return.lines_for(2026, "4", "81")
+    assert sorted((r["account"], r["date"], r["debit"], r["credit"]) for r in rows) == [
+        ("1776", date(2026, 4, 7), D("190.00"), D("0")),
+        ("8400", date(2026, 4, 7), D("1000.00"), D("0"))]
+    assert all(r["text"].startswith("Rückbuchung") for r in rows)
+    invoicing.record_payment(invoice, amount=D("1190.00"), day=date(2026, 5, 12), user="u",
+                             key="bank-2")
+    may = vat_return.vat_return(2026, "5")
+    assert may.bases == {"81": D("1000.00")} and may.book_tax == {"81": D("190.00")}
+    # the year: received once in the end, so exactly the invoice
+    year = vat_return.vat_return(2026, "Q1"), vat_return.vat_return(2026, "Q2")
+    assert sum((r.bases.get("81", 0) for r in year), D(0)) == D("1000.00")
+
+
+def test_a_return_in_the_same_month_leaves_nothing_under_ist(app):
+    make_company(vat_accounting="ist")
+    invoice = invoicing.issue_invoice(make_invoice(
+        [L("1", "100.00", "19")], issue_date=date(2026, 3, 2)), "fibu")
+    invoicing.record_payment(invoice, amount=D("119.00"), day=date(2026, 3, 9), user="u",
+                             key="b1")
+    invoicing.return_payment(invoice.pk, payment_key="b1", day=date(2026, 3, 31), user="u",
+                             key="r1")
+    assert vat_return.vat_return(2026, "3").bases == {}
