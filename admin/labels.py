@@ -284,6 +284,7 @@ FIELDS = {
     "revoked_on": _l("Widerrufen am"), "first_collected_on": _l("Erster Einzug am"),
     "first_run": _l("Ersteinzug im Einzug"),
     "closed_on": _l("Beendet am (letzte Lastschrift)"),
+    "released_until": _l("Folgelastschriften freigegeben bis"),
     "proposal_msg": _l("Vorschlag (Textbausteine)"),
     "last_collected_on": _l("Letzter Einzug am"), "collection_date": _l("Fälligkeitstag"),
     "returned_on": _l("Zurückgebucht am"), "returned_by": _l("Zurückgebucht durch"),

@@ -79,7 +79,7 @@ class SepaMandateView(SecuredModelView):
     column_filters = ("scheme", "mandate_type", "status")
     form_columns = ("reference", "customer", "account_holder", "iban", "bic", "signed_on",
                     "scheme", "mandate_type", "pre_notification_days", "status", "revoked_on")
-    column_details_exclude_list = ("first_run", "final_run")
+    column_details_exclude_list = ("first_run", "final_run", "released_until")
     form_ajax_refs = {"customer": ReferenceLookup("mandate_customer", Customer,
                                                   ("customer_no", "name"))}
 

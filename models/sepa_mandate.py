@@ -39,6 +39,10 @@ class SepaMandate(TimestampedDocument):
     # the mandate is closed with it (closed_on = that collection's date).
     final_run = me.ObjectIdField()
     closed_on = me.DateField()
+    # The latest collection date of a released follow-up collection (raised with $max on
+    # each release, in the same filter that checks no final collection was claimed): a
+    # final collection dated before it is refused, whichever release comes first.
+    released_until = me.DateField()
 
     meta = {"collection": "sepa_mandates", "ordering": ["reference"],
             "indexes": ["customer", "status"]}

@@ -269,10 +269,24 @@ def _claim_final_collections(run: DirectDebitRun) -> None:
     for reference in dict.fromkeys(i.mandate for i in run.items):
         items = [i for i in run.items if i.mandate == reference]
         mine = {"reference": reference, "$or": [{"final_run": None}, {"final_run": run.pk}]}
+        day = _dt(run.collection_date)
         if items[0].sequence == "FNAL":
-            ok = coll.update_one(mine, {"$set": {"final_run": run.pk}}).matched_count
+            ok = coll.update_one({"$and": [mine, {"$or": [
+                {"released_until": None}, {"released_until": {"$lte": day}}]}]},
+                {"$set": {"final_run": run.pk}}).matched_count
+            if not ok and coll.count_documents(mine):  # a later follow-up went out first
+                _undo_claims(run)
+                later = (coll.find_one({"reference": reference}) or {}).get("released_until")
+                raise RuleError(N_("Für das Mandat %(mandate)s ist schon eine Folgelastschrift "
+                                   "zum %(later)s freigegeben; die letzte Lastschrift muss die "
+                                   "späteste sein: bitte Rechnung %(number)s in %(run)s nicht "
+                                   "als letzte markieren oder später einziehen"),
+                                mandate=reference, later=f"{later:%d.%m.%Y}",
+                                number=items[0].number, run=str(run))
         else:
-            ok = coll.count_documents(mine)
+            # The condition and the write in one step: a final collection released at the
+            # same moment either came first (this is refused) or sees this date.
+            ok = coll.update_one(mine, {"$max": {"released_until": day}}).matched_count
         if not ok:
             _undo_claims(run)
             holder = (coll.find_one({"reference": reference}) or {}).get("final_run")

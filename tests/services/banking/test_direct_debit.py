@@ -320,3 +320,73 @@ def test_a_second_fnal_of_the_same_mandate_is_refused_and_undoes_its_claims(app,
     assert PaymentClaim.objects(run=run_a.pk).count() == 0
     assert PaymentClaim.objects(id=f"direct-debit:{inv_b.pk}").get().run == run_b.pk
     assert SepaMandate.objects.get().final_run == run_b.pk
+
+
+MAY_29 = date(2026, 5, 29)     # a Friday, a TARGET2 day
+
+
+def _final_and_later_follow_up(creditor):
+    """Draft A: the mandate's collection of 30.04. marked final; draft B: a follow-up of
+    the same mandate on 29.05. (after the final one)."""
+    customer = make_customer()
+    mandate(customer, first_collected_on=date(2026, 2, 27))
+    run_a, inv_a = _follow_up_draft(creditor, customer)
+    inv_b = issued(customer, issue_date=date(2026, 4, 2))
+    run_b = direct_debit.create_run(MAY_29, creditor.pk, "other@firma", today=date(2026, 4, 27))
+    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma",
+                                     run_b.version)
+    assert [(i.number, i.sequence) for i in run_b.items] == [(inv_b.number, "RCUR")]
+    run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
+    return run_a, run_b
+
+
+def test_a_final_collection_dated_before_a_released_follow_up_is_refused(app, creditor):
+    """B (29.05.) released first, then A's FNAL of 30.04.: the last collection would not be
+    the last, so A is refused and nothing of it stays claimed; the mandate stays active."""
+    run_a, run_b = _final_and_later_follow_up(creditor)
+    direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 4, 27))
+    with pytest.raises(BusinessRuleError, match="schon eine Folgelastschrift zum 29.05.2026"):
+        direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 4, 27))
+    assert DirectDebitRun.objects.get(pk=run_a.pk).status == "draft"
+    assert PaymentClaim.objects(run=run_a.pk).count() == 0
+    m = SepaMandate.objects.get()
+    assert (m.status, m.final_run, m.released_until) == ("active", None, MAY_29)
+
+
+def test_a_final_collection_on_the_same_day_as_a_released_follow_up_goes_out(app, creditor):
+    """The edge: a follow-up released for 30.04. and the final one of 30.04. in another run."""
+    customer = make_customer()
+    mandate(customer, first_collected_on=date(2026, 2, 27))
+    run_a, inv_a = _follow_up_draft(creditor, customer)
+    inv_b = issued(customer, issue_date=date(2026, 4, 2))
+    run_b = direct_debit.create_run(APRIL_30, creditor.pk, "other@firma", today=date(2026, 4, 27))
+    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma",
+                                     run_b.version)
+    direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 4, 27))
+    run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
+    direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 4, 27))
+    assert SepaMandate.objects.get().status == "closed"
+
+
+def test_final_and_later_follow_up_released_at_the_same_moment_never_both_go_out(app, creditor):
+    import threading
+
+    run_a, run_b = _final_and_later_follow_up(creditor)
+    start, outcome = threading.Barrier(2), {}
+
+    def release(name, run):
+        start.wait(timeout=30)
+        try:
+            direct_debit.release_run(run.pk, "boss@firma", run.version, today=date(2026, 4, 27))
+            outcome[name] = "released"
+        except BusinessRuleError:
+            outcome[name] = "refused"
+
+    threads = [threading.Thread(target=release, args=(n, r)) for n, r in (("A", run_a), ("B", run_b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcome.values()) == ["refused", "released"], outcome
+    released = {s for s in DirectDebitRun.objects.scalar("status")}
+    assert released == {"released", "draft"}
