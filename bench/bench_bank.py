@@ -124,10 +124,17 @@ def run(uri, n, m, items, data) -> None:
               f"{t_raw_upd:6.2f} s   ratio {t_match / t_raw_upd:5.1f} x")
         txs = list(BankTransaction.objects.no_dereference())
         for factor in (1, 4, 1):
-            pool = [OpenItem(key=f"invoice:{k}", kind="invoice", direction=1, open_amount=amount,
-                             party=f"customer:{c}", references=(f"RE-2026-{k:05d}",))
-                    for k in range(1, m * factor + 1)
-                    for amount, c in [(items[(k - 1) % m][1], items[(k - 1) % m][2])]]
+            # the statement's m items, plus (factor - 1) * m others with their own amounts,
+            # customers and numbers that no transaction names: more open items to search,
+            # not more candidates (copies of the same amounts would multiply the proposals)
+            extra = random.Random(7)
+            pool = [OpenItem(key=f"invoice:{k}", kind="invoice", direction=1,
+                             open_amount=items[k - 1][1], party=f"customer:{items[k - 1][2]}",
+                             references=(f"RE-2026-{k:05d}",)) for k in range(1, m + 1)]
+            pool += [OpenItem(key=f"invoice:{k}", kind="invoice", direction=1,
+                              open_amount=Decimal(extra.randint(600_000, 900_000)) / 100,
+                              party=f"customer:{1000 + k}", references=(f"RE-2025-{k:05d}",))
+                     for k in range(m + 1, m * factor + 1)]
             index = OpenItemIndex(pool)
             t_pure, _ = timed(lambda: [propose(t, index, RuleSet([])) for t in txs])
             print(f"pure matcher, {m * factor:6d} items {t_pure:6.2f} s   "
