@@ -2,6 +2,7 @@
 import getpass
 import json
 import os
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup

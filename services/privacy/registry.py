@@ -105,6 +105,7 @@ PERSONAL_DATA: dict[str, tuple[PersonRef, ...]] = {
     "invitations": (_r("employee", "employee"), _r("email", "employee", "email"))
     + _users("invited_by"),
     "checklist_tasks": (_r("employee", "employee"),) + _users("done_by"),
+    "pay_inputs": (_r("employee", "employee"),),
     "trainings": (_r("employee", "employee"),),
     "personnel_documents": (_r("employee", "employee"),) + _users("uploaded_by"),
     "reviews": (_r("employee", "employee"),) + _users("done_by"),

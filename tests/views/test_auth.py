@@ -113,7 +113,7 @@ def test_create_user_cli(runner, roles):
 def test_create_user_cli_refuses_weak_password_and_unknown_role(runner):
     result = runner.invoke(args=["create-user", "a@firma.example.com", "--role", "admin",
                                  "--password-stdin"], input="kurz\n")
-    assert result.exit_code != 0 and "at least" in result.output
+    assert result.exit_code != 0 and "mindestens 10 Zeichen" in result.output
     result = runner.invoke(args=["create-user", "a@firma.example.com", "--role", "boss",
                                  "--password-stdin"], input="Sicheres-Passwort-42\n")
     assert result.exit_code != 0 and "boss" in result.output

@@ -53,7 +53,7 @@ def test_paying_liabilities_from_the_run_screen(client, login):
 def test_health_funds_seeded_and_checked(app, client, login):
     assert HealthFund.objects(betriebsnummer="15027365").first().name == \
         "Techniker Krankenkasse"
-    with pytest.raises(me.ValidationError, match="check digit"):
+    with pytest.raises(me.ValidationError, match="gültiger Prüfziffer"):
         HealthFund(name="Falsch", betriebsnummer="15027366", addon_rate=D("2.5"),
                    u1_rate=D("1"), u2_rate=D("0.3")).save()
     login("hr")
