@@ -219,7 +219,12 @@ def pending_for(user) -> list[Absence]:
         if team:
             found += list(Absence.objects(employee__in=team, status="requested"))
     if user.has_role("hr", "admin"):
-        unmanaged = [e.pk for e in Employee.objects(manager=None).only("id")]
+        # From the few open requests to their employees (by _id), not from every employee
+        # without a manager: this runs for the menu's task count on every page.
+        waiting = {doc["employee"] for doc in Absence._get_collection().find(
+            {"status": "requested"}, {"employee": 1}) if doc.get("employee")}
+        unmanaged = [doc["_id"] for doc in Employee._get_collection().find(
+            {"_id": {"$in": sorted(waiting)}, "manager": None}, {"_id": 1})] if waiting else []
         if unmanaged:
             found += list(Absence.objects(employee__in=unmanaged, status="requested"))
     seen, result = set(), []

@@ -60,6 +60,10 @@ def test_manager_and_substitute_decide_nobody_else(team):
 def test_hr_decides_for_employees_without_a_manager(team):
     loner = make_employee(last_name="Allein", hire_date=date(2020, 1, 1))
     absence = make_absence_request(loner, start=date(2026, 7, 6))
+    managed = make_absence_request(team["worker"], start=date(2026, 7, 13))
+    # HR's task list: the request of the employee without a manager, not the managed one
+    pending = [a.pk for a in absences.pending_for(team["hr_user"])]
+    assert absence.pk in pending and managed.pk not in pending
     with pytest.raises(BusinessRuleError):
         absences.decide(absence.pk, team["boss_user"], approve=True)
     assert absences.decide(absence.pk, team["hr_user"], approve=True).status == "approved"
