@@ -123,9 +123,15 @@ def reviews_due(user, today=None):
     wanted = list(Review.objects(employee__in=team, status="open", due_date__ne=None)) \
         if team else []
     if user.has_role("hr", "admin"):
-        leaderless = [e.pk for e in Employee.objects(manager=None).only("id")]
+        # from the open reviews to their employees (by _id), not from every employee
+        # without a manager: this runs for the menu's task count on every page
+        open_for = {doc["employee"] for doc in Review._get_collection().find(
+            {"status": "open", "due_date": {"$ne": None}}, {"employee": 1}) if doc.get("employee")}
+        leaderless = [doc["_id"] for doc in Employee._get_collection().find(
+            {"_id": {"$in": sorted(open_for)}, "manager": None}, {"_id": 1})] if open_for else []
         wanted += [r for r in Review.objects(employee__in=leaderless, status="open",
-                                             due_date__ne=None) if r.employee.pk not in team]
+                                             due_date__ne=None) if r.employee.pk not in team] \
+            if leaderless else []
     for review in wanted:
         employee = review.employee
         yield Task(kind="deadline", area="hr", ref=f"rv-{review.pk}", due=review.due_date,
