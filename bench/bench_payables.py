@@ -104,6 +104,20 @@ def timed(label: str, files, work) -> float:
     return seconds
 
 
+def timed_batch(label: str, files, suffix=lambda: "") -> float:
+    """One import_batch of `files` (name, data) to drafts, Schematron off; print and return seconds."""
+    from services.payables import intake
+
+    start = time.perf_counter()
+    results = intake.import_batch([(data, name) for name, data in files], user="bench",
+                                  schematron=False)
+    seconds = time.perf_counter() - start
+    assert all(r.status == "draft" for r in results), results[0].errors
+    print(f"{label:<44} {len(files):>5} files {seconds:8.2f} s "
+          f"{len(files) / seconds:9.1f} /s{suffix()}")
+    return seconds
+
+
 def main(n_xml: int = 200, n_pdf: int = 20):
     from lxml import etree
 
@@ -126,13 +140,8 @@ def main(n_xml: int = 200, n_pdf: int = 20):
         # the batch intake (CLI, drop folder) on the same files under other names...
         renamed = [(name, _renumber(data, i)) for i, (name, data) in enumerate(files)]
         trips = count_round_trips()
-        start = time.perf_counter()
-        results = intake.import_batch([(data, name) for name, data in renamed], user="bench",
-                                      schematron=False)
-        batch = time.perf_counter() - start
-        assert all(r.status == "draft" for r in results), results[0].errors
-        print(f"{'batch import to drafts (no Schematron)':<44} {len(files):>5} files {batch:8.2f} s "
-              f"{len(files) / batch:9.1f} /s  round trips: {trips.stop()}")
+        batch = timed_batch("batch import to drafts (no Schematron)", renamed,
+                            lambda: f"  round trips: {trips.stop()}")
         print(f"ratio batch import/bare throughput: {bare / batch:.4f}x")
         # The same comparison against the e-invoice parsing library of the field: drafthorse
         # reads a CII invoice into its object model (what "parsing an invoice" means; lxml
@@ -142,13 +151,7 @@ def main(n_xml: int = 200, n_pdf: int = 20):
                for i, (name, data) in enumerate(files) if i % 2 == 0]
         dh = timed("drafthorse Document.parse, CII half", cii,
                    lambda name, data: Document.parse(data))
-        start = time.perf_counter()
-        results = intake.import_batch([(data, name) for name, data in cii], user="bench",
-                                      schematron=False)
-        batch_cii = time.perf_counter() - start
-        assert all(r.status == "draft" for r in results), results[0].errors
-        print(f"{'batch import, CII half (no Schematron)':<44} {len(cii):>5} files "
-              f"{batch_cii:8.2f} s {len(cii) / batch_cii:9.1f} /s")
+        batch_cii = timed_batch("batch import, CII half (no Schematron)", cii)
         print(f"ratio batch import/drafthorse parse throughput (CII): {dh / batch_cii:.4f}x")
         # ... and one file after the other, as the API's upload does
         trips = count_round_trips()
@@ -171,13 +174,7 @@ def main(n_xml: int = 200, n_pdf: int = 20):
                 for i in range(n_pdf)]
         bare_pdf = timed("bare pikepdf extract + lxml parse", pdfs,
                          lambda name, data: etree.fromstring(readers.xml_from_pdf(data)))
-        start = time.perf_counter()
-        results = intake.import_batch([(data, name) for name, data in pdfs], user="bench",
-                                      schematron=False)
-        batch_pdf = time.perf_counter() - start
-        assert all(r.status == "draft" for r in results), results[0].errors
-        print(f"{'batch import PDFs to drafts (no Schematron)':<44} {len(pdfs):>5} files "
-              f"{batch_pdf:8.2f} s {len(pdfs) / batch_pdf:9.1f} /s")
+        batch_pdf = timed_batch("batch import PDFs to drafts (no Schematron)", pdfs)
         print(f"ratio batch PDF import/bare throughput: {bare_pdf / batch_pdf:.4f}x")
     finally:
         stop()
