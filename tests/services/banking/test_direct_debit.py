@@ -325,17 +325,23 @@ def test_a_second_fnal_of_the_same_mandate_is_refused_and_undoes_its_claims(app,
 MAY_29 = date(2026, 5, 29)     # a Friday, a TARGET2 day
 
 
-def _final_and_later_follow_up(creditor):
-    """Draft A: the mandate's collection of 30.04. marked final; draft B: a follow-up of
-    the same mandate on 29.05. (after the final one)."""
+def _two_follow_up_drafts(creditor, b_date):
+    """Draft A: the mandate's follow-up collection of 30.04.; draft B: another follow-up
+    of the same mandate (a second invoice) on `b_date`."""
     customer = make_customer()
     mandate(customer, first_collected_on=date(2026, 2, 27))
     run_a, inv_a = _follow_up_draft(creditor, customer)
     inv_b = issued(customer, issue_date=date(2026, 4, 2))
-    run_b = direct_debit.create_run(MAY_29, creditor.pk, "other@firma", today=date(2026, 4, 27))
+    run_b = direct_debit.create_run(b_date, creditor.pk, "other@firma", today=date(2026, 4, 27))
     run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma",
                                      run_b.version)
     assert [(i.number, i.sequence) for i in run_b.items] == [(inv_b.number, "RCUR")]
+    return run_a, run_b
+
+
+def _final_and_later_follow_up(creditor):
+    """Draft A (30.04.) marked final; draft B a follow-up on 29.05. (after the final one)."""
+    run_a, run_b = _two_follow_up_drafts(creditor, MAY_29)
     run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
     return run_a, run_b
 
@@ -355,13 +361,7 @@ def test_a_final_collection_dated_before_a_released_follow_up_is_refused(app, cr
 
 def test_a_final_collection_on_the_same_day_as_a_released_follow_up_goes_out(app, creditor):
     """The edge: a follow-up released for 30.04. and the final one of 30.04. in another run."""
-    customer = make_customer()
-    mandate(customer, first_collected_on=date(2026, 2, 27))
-    run_a, inv_a = _follow_up_draft(creditor, customer)
-    inv_b = issued(customer, issue_date=date(2026, 4, 2))
-    run_b = direct_debit.create_run(APRIL_30, creditor.pk, "other@firma", today=date(2026, 4, 27))
-    run_b = direct_debit.remove_item(run_b.pk, f"direct-debit:{inv_a.pk}", "other@firma",
-                                     run_b.version)
+    run_a, run_b = _two_follow_up_drafts(creditor, APRIL_30)
     direct_debit.release_run(run_b.pk, "boss@firma", run_b.version, today=date(2026, 4, 27))
     run_a = direct_debit.mark_final(run_a.pk, run_a.items[0].key, "clerk@firma", run_a.version)
     direct_debit.release_run(run_a.pk, "boss@firma", run_a.version, today=date(2026, 4, 27))
