@@ -86,7 +86,7 @@ class Employee(TimestampedDocument):
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
             "indexes": ["last_name", "department", "status", "manager",
-                        "manager_substitute"]}
+                        "manager_substitute", "restricted_until"]}
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.personnel_no})"
