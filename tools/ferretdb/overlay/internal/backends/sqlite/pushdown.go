@@ -50,6 +50,7 @@ import (
 	sqlite3 "modernc.org/sqlite"
 
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
+	"github.com/FerretDB/FerretDB/internal/handler/sjson"
 	"github.com/FerretDB/FerretDB/internal/types"
 	"github.com/FerretDB/FerretDB/internal/util/fsql"
 	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
@@ -146,6 +147,8 @@ func planPushdown(ctx context.Context, db *fsql.DB, table string, filter, sort *
 		p.prefiltered = true
 	}
 
+	p.idIn(filter)
+
 	for _, k := range filter.Keys() {
 		v, _ := filter.Get(k)
 		if !p.fields[k] || !p.condition(k, v) {
@@ -173,6 +176,48 @@ func planPushdown(ctx context.Context, db *fsql.DB, table string, filter, sort *
 	}
 
 	return p, nil
+}
+
+// idIn narrows a filter `{_id: {$in: [...]}}` (strings and ObjectIds, at most maxInValues)
+// to those `_id`s through the `_id` index. FerretDB's own `_id` shortcut covers equality
+// only, so Mongoengine's `pk__in` (and every dereference of a list of references) read the
+// whole collection: 17 s for one id at 100,000 invoices. The values are compared as
+// FerretDB stores `_id` (metadata.IDColumn, one sjson value). The condition never sets
+// "exact" by itself: the handler still checks the whole filter on the rows returned.
+func (p *pushdown) idIn(filter *types.Document) {
+	v, err := filter.Get("_id")
+	if err != nil {
+		return
+	}
+	ops, ok := v.(*types.Document)
+	if !ok || ops.Len() != 1 || ops.Keys()[0] != "$in" {
+		return
+	}
+	operand, _ := ops.Get("$in")
+	values, ok := operand.(*types.Array)
+	if !ok || values.Len() > maxInValues {
+		return
+	}
+	args := make([]any, 0, values.Len())
+	for i := 0; i < values.Len(); i++ {
+		item, _ := values.Get(i)
+		switch item.(type) {
+		case string, types.ObjectID:
+		default:
+			return // another type of _id: left to the handler
+		}
+		raw, err := sjson.MarshalSingleValue(item)
+		if err != nil {
+			return
+		}
+		args = append(args, string(raw))
+	}
+	if len(args) == 0 {
+		p.where = append(p.where, "0")
+		return
+	}
+	p.where = append(p.where, metadata.IDColumn+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+")")
+	p.args = append(p.args, args...)
 }
 
 // loadIndexes reads the table's index definitions.
