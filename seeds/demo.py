@@ -66,12 +66,13 @@ def seed_demo_company(seed: int = 2026) -> dict:
     from seeds.demo_cost_centers import seed_demo_cost_centers
     from seeds.demo_hr import seed_demo_absences
     from seeds.demo_it import seed_demo_it
-    from seeds.demo_payables import seed_demo_payables
+    from seeds.demo_payables import seed_demo_exchange_rates, seed_demo_payables
 
     it = seed_demo_it()
     it.update(seed_demo_banking())
     it.update(seed_demo_cost_centers())
     it.update(seed_demo_payables())   # supplier e-invoices through the intake
+    it.update(seed_demo_exchange_rates())  # EUR reference rates: USD, GBP, CHF
     it.update(seed_demo_absences())   # vacations, sick leaves (team calendar)
     return {"employees": len(employees), "suppliers": len(suppliers),
             "stock_items": items, "tickets": tickets, "archived_files": files,

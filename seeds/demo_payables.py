@@ -12,6 +12,9 @@ ID, IBAN), archived and booked by the payables services a clerk uses:
   Schematron reports BR-S-02/BR-CO-26, and the finding stays on the draft for finance.
 
 Nothing is added if supplier invoices exist.
+
+Also a few ECB reference rates (USD, GBP, CHF) of the last business days, so a supplier
+invoice in a foreign currency can be booked in the demo (services.payables.fx).
 """
 from datetime import date, timedelta
 from decimal import Decimal
@@ -59,6 +62,34 @@ def seed_demo_payables(today: date | None = None) -> dict:
     check_invoice(waiting, finance)
     approve_invoice(check_invoice(overdue, finance), admin, today=overdue.issue_date)
     return {"supplier_invoices": len(imported)}
+
+
+# 1 EUR = rate units, the ECB's quotation; example values of the order of the ECB's
+# reference rates in late 2025 (not official figures), oldest day first.
+DEMO_RATES = {"USD": ("1.1587", "1.1602", "1.1569", "1.1621", "1.1634"),
+              "GBP": ("0.8791", "0.8803", "0.8786", "0.8812", "0.8808"),
+              "CHF": ("0.9318", "0.9325", "0.9309", "0.9331", "0.9340")}
+
+
+def seed_demo_exchange_rates(today: date | None = None) -> dict:
+    """ECB rates of the five TARGET business days before `today`; existing ones are kept."""
+    from models.exchange_rate import ExchangeRate
+    from services.banking.sepa_calendar import is_target_day
+
+    days, day = [], today or date.today()
+    while len(days) < 5:  # the ECB publishes on TARGET days only
+        day -= timedelta(days=1)
+        if is_target_day(day):
+            days.append(day)
+    added = 0
+    for currency, rates in DEMO_RATES.items():
+        for day, rate in zip(reversed(days), rates):
+            if ExchangeRate.objects(currency=currency, kind="ecb_day", day=day).first() is None:
+                ExchangeRate(currency=currency, kind="ecb_day", day=day, rate=Decimal(rate),
+                             source="Demo: EZB-Referenzkurs (Beispielwert)",
+                             entered_by="seed-demo").save()
+                added += 1
+    return {"exchange_rates": added}
 
 
 def demo_user(email: str, role: str) -> User:

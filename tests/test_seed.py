@@ -1,6 +1,7 @@
 """Demo company and reference data: idempotent seeding."""
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 from models import (Account, ArchivedFile, DocumentCategory, Employee, StockItem, Supplier,
                     Ticket, User)
@@ -54,6 +55,35 @@ def test_demo_data_is_plausible_and_valid(runner, app):
     assert all(item.supplier for item in StockItem.objects.limit(20))
     _the_year_is_consistent(date.today())
     _payables_absences_and_it_are_there(date.today())
+    _exchange_rates_are_there(date.today())
+
+
+def _exchange_rates_are_there(today):
+    """USD, GBP and CHF ECB rates of recent weekdays: a USD invoice of today finds one."""
+    from models.exchange_rate import ExchangeRate
+    from services.payables.fx import find_rate
+
+    for currency in ("USD", "GBP", "CHF"):
+        rates = list(ExchangeRate.objects(currency=currency, kind="ecb_day"))
+        assert len(rates) == 5
+        assert all(r.day < today and r.day.weekday() < 5 for r in rates)
+        assert all(today - r.day <= timedelta(days=10) for r in rates)
+        assert find_rate(currency, today).rate == max(rates, key=lambda r: r.day).rate
+
+
+def test_demo_exchange_rates_on_the_ecb_days_before_christmas(app):
+    from models.exchange_rate import ExchangeRate
+    from seeds.demo_payables import seed_demo_exchange_rates
+
+    # Monday 28.12.2026: back over Sunday 27th, Saturday 26th and Christmas Day (closed)
+    assert seed_demo_exchange_rates(date(2026, 12, 28)) == {"exchange_rates": 15}
+    days = sorted({r.day for r in ExchangeRate.objects})
+    assert days == [date(2026, 12, 18), date(2026, 12, 21), date(2026, 12, 22),
+                    date(2026, 12, 23), date(2026, 12, 24)]
+    usd = ExchangeRate.objects.get(currency="USD", day=date(2026, 12, 24))
+    assert usd.rate == Decimal("1.1634") and usd.kind == "ecb_day"
+    assert seed_demo_exchange_rates(date(2026, 12, 28)) == {"exchange_rates": 0}  # kept
+    assert ExchangeRate.objects.count() == 15
 
 
 def _payables_absences_and_it_are_there(today):

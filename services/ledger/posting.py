@@ -34,6 +34,7 @@ from pymongo.errors import DuplicateKeyError
 from models.ledger import Account, JournalEntry, JournalLine, PostedEntryError
 from models.posting import GENESIS_HASH, ChainSlot, FiscalYear, PostingKey, slot_id
 from services.core.errors import BusinessRuleError
+from services.core.once import get_or_create
 from services.ledger import balances
 from services.ledger.hash_chain import chain_hash
 
@@ -92,16 +93,12 @@ def post_new_entry(*, date, text, lines, source, user, voucher_ref=None,
         return post_entry(JournalEntry(**values), user)
     entry_id = ObjectId()
     claimed = claim_key(idempotency_key, entry_id)
-    if claimed != entry_id:
-        existing = JournalEntry.objects(pk=claimed).first()
-        if existing is not None:
-            return post_entry(existing, user)
-        # else the earlier call stopped before saving its draft: save it now
-    entry = JournalEntry(id=claimed, **values)
+    # claimed != entry_id: an earlier call holds the key; its draft, or (it stopped before
+    # saving it) ours under its id
     try:
-        entry.save()
-    except me.NotUniqueError:
-        entry = JournalEntry.objects.get(pk=entry.id)  # a parallel call saved it
+        entry = get_or_create(JournalEntry, claimed,
+                              lambda: JournalEntry(id=claimed, **values).save(),
+                              look_first=claimed != entry_id)
     except me.ValidationError as exc:
         raise BusinessRuleError(_validation_message(exc)) from None
     return post_entry(entry, user)

@@ -19,6 +19,7 @@ from models.supplier import Supplier
 from models.supplier_invoice import (Finding, HistoryStep, SupplierInvoice, SupplierInvoiceLine,
                                      VatBreakdownLine)
 from services.core.messages import N_, RuleError
+from services.core.once import get_or_create
 from services.payables import checks, fx, readers
 from services.payables.terms import parse_skonto
 
@@ -51,7 +52,7 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
         result.same_file = True
         return result
     try:
-        inv, xml, syntax = read_any(data, filename)
+        inv, xml, syntax, root = read_any(data, filename)
     except RuleError as exc:
         return IntakeResult(filename, "rejected", errors=[str(exc)])
     supplier = match_supplier(inv["seller"], inv.get("iban"))
@@ -60,7 +61,7 @@ def import_invoice_file(data: bytes, filename: str, *, user: str, today: date | 
     if first is not None:
         return _duplicate(filename, first, N_("Rechnungsnummer %(no)s dieses Lieferanten ist "
                                               "bereits erfasst") % {"no": inv["number"]}, inv)
-    found = run_checks(inv, xml, syntax, supplier, today, schematron=schematron)
+    found = run_checks(inv, xml, syntax, supplier, today, schematron=schematron, root=root)
     record = archive_original(data, filename, sha, inv.get("issue_date") or today, user)
     doc = build_invoice(inv, syntax, supplier, found, sha, key, record, filename, user)
     _match_order(doc)
@@ -86,20 +87,25 @@ def _duplicate(filename, first, message, inv=None) -> IntakeResult:
                         errors=[f"{message}: {first} ({link})" if first else message])
 
 
-def read_any(data: bytes, filename: str) -> tuple[dict, bytes | None, str]:
-    """Return (normalised invoice, XML or None, syntax) for an XML, PDF or image file."""
+def read_any(data: bytes, filename: str) -> tuple[dict, bytes | None, str, object]:
+    """Return (normalised invoice, XML or None, syntax, parsed XML tree or None) for a file.
+
+    The XML is parsed once here; the XSD check validates the same tree (run_checks).
+    """
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    xml = None
     if head.startswith(b"<"):
-        inv = readers.read_xml(data)
-        return inv, data, inv["syntax"]
-    if head.startswith(b"%PDF"):
+        xml = data
+    elif head.startswith(b"%PDF"):
         xml = readers.xml_from_pdf(data)
-        if xml is not None:
-            inv = readers.read_xml(xml)
-            return inv, xml, inv["syntax"]
-        return empty_invoice(), None, "document"
-    if data.startswith(IMAGE_MAGIC):
-        return empty_invoice(), None, "document"
+        if xml is None:
+            return empty_invoice(), None, "document", None
+    elif data.startswith(IMAGE_MAGIC):
+        return empty_invoice(), None, "document", None
+    if xml is not None:
+        root = readers.parse_xml(xml)
+        inv = readers.read_tree(root)
+        return inv, xml, inv["syntax"], root
     raise RuleError(N_("Dateiformat von %(name)s wird nicht unterstützt: erwartet XML "
                        "(XRechnung, UBL), PDF (ZUGFeRD/Factur-X oder Scan) oder ein Bild"),
                     name=filename)
@@ -148,8 +154,11 @@ def dedup_key(supplier: Supplier | None, inv: dict) -> str | None:
 
 
 def run_checks(inv, xml, syntax, supplier, today, *, schematron=True,
-               period_closed=None) -> list[Finding]:
-    """Every check of the intake as Finding documents (`period_closed`: a cached look-up)."""
+               period_closed=None, root=None) -> list[Finding]:
+    """Every check of the intake as Finding documents (`period_closed`: a cached look-up).
+
+    `root`: the XML already parsed by read_any, validated as it is (not parsed again).
+    """
     from services.ledger.posting import is_period_closed
 
     is_period_closed = period_closed or is_period_closed
@@ -158,7 +167,8 @@ def run_checks(inv, xml, syntax, supplier, today, *, schematron=True,
         found.append(checks.Check("MANUAL", N_("Keine strukturierten Rechnungsdaten: bitte "
                                                "Rechnung nach dem Beleg erfassen"), "warning"))
     else:
-        found += checks.schema(xml, syntax, inv.get("profile"), schematron=schematron)
+        found += checks.schema(xml, syntax, inv.get("profile"), schematron=schematron,
+                               root=root)
         found += checks.arithmetic(inv)
         found += checks.vat_id(inv)
         found += checks.dates(inv, today, is_period_closed)
@@ -179,33 +189,21 @@ def archive_original(data: bytes, filename: str, sha: str, day: date, user: str)
     from services.archive.store import archive_file
 
     record_id = ObjectId(sha[24:48])
-    existing = ArchivedFile.objects(pk=record_id).first()
-    if existing is not None:
-        return existing
-    try:
-        return archive_file(io.BytesIO(data), filename or "rechnung", category=CATEGORY,
-                            document_date=day, uploaded_by=user, max_bytes=MAX_BYTES,
-                            description="Eingangsrechnung (Original)", record_id=record_id)
-    except me.NotUniqueError:
-        return ArchivedFile.objects.get(pk=record_id)
+    return get_or_create(ArchivedFile, record_id, lambda: archive_file(
+        io.BytesIO(data), filename or "rechnung", category=CATEGORY, document_date=day,
+        uploaded_by=user, max_bytes=MAX_BYTES, description="Eingangsrechnung (Original)",
+        record_id=record_id))
 
 
 def archive_attachment(att: dict, sha: str, index: int, day: date, user: str) -> ArchivedFile:
     """Archive one BG-24 attachment of the XML (id derived from the invoice hash and index)."""
     from services.archive.store import archive_file
 
-    seed = hashlib.sha256(f"{sha}:{index}".encode()).hexdigest()
-    record_id = ObjectId(seed[:24])
-    existing = ArchivedFile.objects(pk=record_id).first()
-    if existing is not None:
-        return existing
-    try:
-        return archive_file(io.BytesIO(att["data"]), att["filename"], category=CATEGORY,
-                            document_date=day, uploaded_by=user, max_bytes=MAX_BYTES,
-                            description=f"Anlage zur Eingangsrechnung: {att.get('id') or ''}",
-                            record_id=record_id)
-    except me.NotUniqueError:
-        return ArchivedFile.objects.get(pk=record_id)
+    record_id = _attachment_id(sha, index)
+    return get_or_create(ArchivedFile, record_id, lambda: archive_file(
+        io.BytesIO(att["data"]), att["filename"], category=CATEGORY, document_date=day,
+        uploaded_by=user, max_bytes=MAX_BYTES,
+        description=f"Anlage zur Eingangsrechnung: {att.get('id') or ''}", record_id=record_id))
 
 
 def _match_order(doc: SupplierInvoice, orders=None) -> None:
@@ -323,6 +321,7 @@ class _Item:
     result: IntakeResult | None = None
     inv: dict | None = None
     xml: bytes | None = None
+    root: object = None  # the parsed XML, shared by the reader and the XSD check
     syntax: str | None = None
     supplier: Supplier | None = None
     key: str | None = None
@@ -350,7 +349,7 @@ def import_batch(files: list[tuple[bytes, str]], *, user: str, today: date | Non
     for item in items:
         if item.result is None and item.first is None:
             try:
-                item.inv, item.xml, item.syntax = read_any(item.data, item.filename)
+                item.inv, item.xml, item.syntax, item.root = read_any(item.data, item.filename)
             except RuleError as exc:
                 item.result = IntakeResult(item.filename, "rejected", errors=[str(exc)])
     live = [i for i in items if i.result is None and i.first is None]
@@ -466,7 +465,7 @@ def _build_drafts(items: list[_Item], user: str, today: date, schematron: bool) 
             orders[getattr(ref, "id", ref)].append(order)
     for item in items:
         found = run_checks(item.inv, item.xml, item.syntax, item.supplier, today,
-                           schematron=schematron, period_closed=period_closed)
+                           schematron=schematron, period_closed=period_closed, root=item.root)
         record_id = ObjectId(item.sha[24:48])
         doc = build_invoice(item.inv, item.syntax, item.supplier, found, item.sha, item.key,
                             _RecordRef(record_id), item.filename, user)

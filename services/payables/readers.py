@@ -5,6 +5,7 @@ The normalised dict is the same for every syntax: header fields, `seller`, `line
 are Decimal as written in the XML (not recomputed: the checks compare them).
 """
 import base64
+import copy
 import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -81,11 +82,16 @@ def syntax_of(root) -> str:
 
 def read_xml(data: bytes) -> dict:
     """Normalise an e-invoice XML of any supported syntax."""
-    root = parse_xml(data)
+    return read_tree(parse_xml(data))
+
+
+def read_tree(root) -> dict:
+    """Normalise a parsed e-invoice; the tree stays as parsed (the XSD check reads it after)."""
     syntax = syntax_of(root)
     if syntax == "ubl":
         return read_ubl(root)
-    if syntax == "zugferd1":
+    if syntax == "zugferd1":  # read under CII's names, on a copy
+        root = copy.deepcopy(root)
         for el in root.iter():
             if isinstance(el.tag, str):
                 q = etree.QName(el)

@@ -47,15 +47,27 @@ def book(data, people):
     return approval.approve_invoice(inv, approver, today=TODAY)
 
 
+@pytest.fixture
+def booked_usd(people):
+    """The USD sample booked at the ECB rate 1.05 of its invoice date: payable 141.67 EUR."""
+    rate("USD", date(2026, 11, 20), "1.05")
+    return book(cii_xml(USD), people)
+
+
+def pay_in_full(inv, reference):
+    """The whole 148.75 USD paid on 10.12.2026 with 143.00 EUR from the bank."""
+    return record_supplier_payment(inv.pk, D("148.75"), date(2026, 12, 10), "bank", reference,
+                                   amount_eur=D("143.00"))
+
+
 def lines_of(entry_id):
     entry = JournalEntry.objects.get(pk=entry_id)
     assert entry.status == "posted"
     return sorted((ln.account, ln.debit, ln.credit) for ln in entry.lines)
 
 
-def test_usd_invoice_is_booked_in_eur_at_the_ecb_rate_of_the_invoice_date(people):
-    rate("USD", date(2026, 11, 20), "1.05")
-    inv = book(cii_xml(USD), people)
+def test_usd_invoice_is_booked_in_eur_at_the_ecb_rate_of_the_invoice_date(booked_usd):
+    inv = booked_usd
     assert inv.status == "posted"
     assert (inv.exchange_rate, inv.rate_kind, inv.rate_day) == (D("1.05"), "ecb_day",
                                                                 date(2026, 11, 20))
@@ -146,11 +158,8 @@ def test_the_ecb_rate_may_be_the_last_one_published_within_a_week(app, days_befo
         assert got.rate == D("1.05")
 
 
-def test_paying_more_eur_than_booked_is_an_exchange_loss(people):
-    rate("USD", date(2026, 11, 20), "1.05")
-    inv = book(cii_xml(USD), people)
-    paid = record_supplier_payment(inv.pk, D("148.75"), date(2026, 12, 10), "bank", "FX1",
-                                   amount_eur=D("143.00"))
+def test_paying_more_eur_than_booked_is_an_exchange_loss(booked_usd):
+    paid = pay_in_full(booked_usd, "FX1")
     # the dollar rose: 143.00 EUR left the bank for a payable of 141.67: loss 1.33
     assert lines_of(paid.payments[0].entry_id) == [("1200", D("0.00"), D("143.00")),
                                                    ("1600", D("141.67"), D("0.00")),
@@ -158,9 +167,8 @@ def test_paying_more_eur_than_booked_is_an_exchange_loss(people):
     assert paid.open_amount == D("0.00")
 
 
-def test_part_payments_clear_the_eur_payable_exactly_with_a_gain_and_a_loss(people):
-    rate("USD", date(2026, 11, 20), "1.05")
-    inv = book(cii_xml(USD), people)
+def test_part_payments_clear_the_eur_payable_exactly_with_a_gain_and_a_loss(booked_usd):
+    inv = booked_usd
     first = record_supplier_payment(inv.pk, D("100.00"), date(2026, 12, 1), "bank", "P1",
                                     amount_eur=D("95.00"))
     # 100.00 USD / 1.05 = 95.24 booked; 95.00 paid: gain 0.24
@@ -196,9 +204,8 @@ def test_the_last_payment_takes_the_rounding_remainder(people):
                                                 ("1600", D("69.52"), D("0.00"))]
 
 
-def test_a_foreign_payment_needs_its_eur_amount_and_takes_no_skonto(people):
-    rate("USD", date(2026, 11, 20), "1.05")
-    inv = book(cii_xml(USD), people)
+def test_a_foreign_payment_needs_its_eur_amount_and_takes_no_skonto(booked_usd):
+    inv = booked_usd
     with pytest.raises(RuleError, match="Betrag in EUR"):
         record_supplier_payment(inv.pk, D("148.75"), date(2026, 12, 1), "bank", "N1")
     with pytest.raises(RuleError, match="Skonto"):
@@ -207,14 +214,11 @@ def test_a_foreign_payment_needs_its_eur_amount_and_takes_no_skonto(people):
     assert inv.reload().payments == [] and inv.paid_total == D("0.00")
 
 
-def test_a_returned_foreign_payment_reverses_its_own_lines(people):
+def test_a_returned_foreign_payment_reverses_its_own_lines(booked_usd):
     from services.payables.payments import return_supplier_payment
 
-    rate("USD", date(2026, 11, 20), "1.05")
-    inv = book(cii_xml(USD), people)
-    paid = record_supplier_payment(inv.pk, D("148.75"), date(2026, 12, 10), "bank", "RT",
-                                   amount_eur=D("143.00"))
-    back = return_supplier_payment(inv.pk, "RT", date(2026, 12, 12), "bank", "RT-back")
+    paid = pay_in_full(booked_usd, "RT")
+    back = return_supplier_payment(booked_usd.pk, "RT", date(2026, 12, 12), "bank", "RT-back")
     entry = JournalEntry.objects.get(pk=back.payments[0].return_entry_id)
     assert sorted((ln.account, ln.debit, ln.credit) for ln in entry.lines) == [
         ("1200", D("143.00"), D("0.00")), ("1600", D("0.00"), D("141.67")),

@@ -113,6 +113,19 @@ def test_zugferd1_xml_and_pdf():
     assert readers.xml_from_pdf(zugferd1_pdf(xml)) == xml
 
 
+def test_reading_a_parsed_tree_leaves_it_as_parsed_for_the_xsd():
+    from lxml import etree
+
+    for xml, syntax in ((zugferd1_xml(Sample()), "zugferd1"), (cii_xml(Sample()), "cii")):
+        root = readers.parse_xml(xml)
+        before = [el.tag for el in root.iter()]
+        assert readers.read_tree(root) == readers.read_xml(xml)
+        assert [el.tag for el in root.iter()] == before
+        assert etree.tostring(root) == etree.tostring(readers.parse_xml(xml))
+        assert checks.schema(xml, syntax, readers.read_tree(root)["profile"],
+                             schematron=False, root=root) == []
+
+
 def test_facturx_pdf_gives_back_the_embedded_xml():
     xml = cii_xml(multi_rate())
     assert readers.xml_from_pdf(facturx_pdf(xml, "en16931")) == xml
