@@ -75,10 +75,18 @@ def upload():
                     id=r.statement_id, count=r.transactions, new=r.new, dup=r.duplicates), "success")
             for problem in r.problems:
                 flash(problem, "warning")
+            if r.transactions and r.opening_balance is None:
+                flash(_("Auszug %(id)s enthält keine Salden: ob zwischen diesem und dem vorigen "
+                        "Auszug Umsätze fehlen, lässt sich nicht prüfen.", id=r.statement_id),
+                      "info")
     if new_ids:
         run = reconcile.reconcile_open(user, BankTransaction.objects(statement__in=new_ids,
                                                                      status="open"))
-        flash(_("%(booked)s Umsätze automatisch gebucht", booked=run.booked), "info")
+        if run.booked:
+            flash(_("%(booked)s Umsätze automatisch gebucht", booked=run.booked), "info")
+        else:
+            flash(_("Kein Umsatz automatisch gebucht; die offenen Umsätze stehen unten zum "
+                    "Abgleich."), "info")
     return redirect(url_for("bank.index"))
 
 

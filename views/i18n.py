@@ -50,8 +50,8 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
                                  short_money=short_money, view_url=view_url)
-    from services.core.formatting import format_date_de, format_decimal_de
-    app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de,
+    from services.core.formatting import format_date_de, format_decimal_de, format_iban
+    app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de, iban=format_iban,
                                  money=money, de_datetime=de_datetime, unit_label=unit_label)
 
 

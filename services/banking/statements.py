@@ -23,6 +23,7 @@ from services.banking.statements_camt import parse_camt
 from services.banking.statements_csv import parse_csv
 from services.banking.statements_mt940 import parse_mt940
 from services.banking.statements_parsed import ParsedStatement, StatementFormatError
+from services.core.formatting import format_money_de
 from services.core.messages import N_
 
 BATCH = 500
@@ -128,37 +129,76 @@ def transaction_keys(st: ParsedStatement) -> list[str]:
 
 
 def balance_problems(st: ParsedStatement) -> list[str]:
-    """Opening + transactions = closing, and the previous statement's closing = this opening."""
+    """Opening + transactions = closing, and the statement continues the previous one.
+
+    Without balances (most CSV exports) neither can be checked and nothing is reported.
+    """
     if st.opening_balance is None or st.closing_balance is None:
         return []
     problems = []
     moved = sum((t.amount for t in st.transactions), Decimal("0.00"))
     if st.opening_balance + moved != st.closing_balance:
         problems.append(
-            f"Auszug {st.statement_id}: Anfangssaldo {st.opening_balance:.2f} + Umsätze "
-            f"{moved:.2f} = {st.opening_balance + moved:.2f}, der Endsaldo ist aber "
-            f"{st.closing_balance:.2f} (Differenz {st.closing_balance - st.opening_balance - moved:.2f})")
+            f"Auszug {st.statement_id}: Anfangssaldo {_eur(st.opening_balance)} + Umsätze "
+            f"{_eur(moved)} = {_eur(st.opening_balance + moved)}, der Endsaldo ist aber "
+            f"{_eur(st.closing_balance)} (Differenz "
+            f"{_eur(st.closing_balance - st.opening_balance - moved)})")
     if st.format != "camt.052":
         problems += _chain_problems(st)
     return problems
 
 
 def _chain_problems(st: ParsedStatement) -> list[str]:
+    """Does this statement continue the latest earlier one of its account?
+
+    The previous statement is the one that ends last, no later than this one (of two
+    ending the same day, the one imported last: a corrected delivery). Without
+    overlap its closing balance must be this opening balance. Overlapping statements (two
+    CSV exports sharing a boundary day, an export that repeats a stretch, a statement
+    delivered again with more transactions) continue each other when the previous
+    closing balance is one of this statement's balances up to the previous end date:
+    the opening balance or the balance after one of its bookings of those days. The same
+    statement delivered again (same number, same first day) is no predecessor of itself;
+    it is checked against the statement before it.
+    """
     account = BankAccount.objects(iban=st.account_iban).only("id").first()
     before = BankStatement._get_collection().find(
         {"account": account.pk, "format": {"$ne": "camt.052"}, "closing_balance": {"$ne": None},
-         "to_date": {"$lte": _dt(st.from_date)}}, {"closing_balance": 1, "statement_id": 1,
-                                                  "to_date": 1}).sort("to_date", -1).limit(5)
-    for prev in before:
-        closing = Decimal(prev["closing_balance"]) / 100
-        if prev.get("statement_id") == st.statement_id and closing == st.closing_balance:
-            continue  # the same statement again
-        if closing != st.opening_balance:
-            return [f"Lücke vor Auszug {st.statement_id}: der vorige Auszug "
-                    f"{prev.get('statement_id')} vom {prev['to_date']:%d.%m.%Y} endet mit "
-                    f"{closing:.2f}, dieser beginnt mit {st.opening_balance:.2f}"]
+         "to_date": {"$lte": _dt(st.to_date or st.from_date)}},
+        {"closing_balance": 1, "opening_balance": 1, "statement_id": 1, "from_date": 1,
+         "to_date": 1}).sort([("to_date", -1), ("_id", -1)]).limit(20)
+    prev = next((p for p in before if not (p.get("statement_id") == st.statement_id
+                                           and p.get("from_date") == _dt(st.from_date))), None)
+    # (the same statement again, possibly delivered with more transactions, is skipped)
+    if prev is None or _continues(st, prev):
         return []
-    return []
+    closing, end = Decimal(prev["closing_balance"]) / 100, prev["to_date"].date()
+    if st.from_date is None or end < st.from_date:
+        return [f"Lücke vor Auszug {st.statement_id}: der vorige Auszug "
+                f"{prev.get('statement_id')} vom {end:%d.%m.%Y} endet mit "
+                f"{_eur(closing)}, dieser beginnt mit {_eur(st.opening_balance)}"]
+    return [f"Auszug {st.statement_id} schließt nicht an den vorigen Auszug "
+            f"{prev.get('statement_id')} an, der sich mit ihm bis {end:%d.%m.%Y} "
+            f"überschneidet: dessen Schlusssaldo {_eur(closing)} kommt in diesem Auszug bis "
+            f"dahin nicht vor (Anfangssaldo {_eur(st.opening_balance)}); fehlen Umsätze?"]
+
+
+def _continues(st: ParsedStatement, prev: dict) -> bool:
+    closing, end = Decimal(prev["closing_balance"]) / 100, prev["to_date"].date()
+    if st.from_date is None or end < st.from_date:
+        return closing == st.opening_balance
+    balances, running = {st.opening_balance}, st.opening_balance
+    for t in st.transactions:
+        if t.booking_date > end:
+            break
+        running += t.amount
+        balances.add(running)
+    opening = prev.get("opening_balance")
+    return closing in balances or (opening is not None and Decimal(opening) / 100 in balances)
+
+
+def _eur(value: Decimal) -> str:
+    return format_money_de(value)
 
 
 def _store_statement(account, st, keys, filename, user, problems) -> dict:

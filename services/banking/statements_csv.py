@@ -191,7 +191,7 @@ def _read(lines: list[str], at: int, profile: CsvProfile, account_iban: str) -> 
         raise StatementFormatError(N_("Die Datei nennt das Konto nicht; bitte beim Einlesen das "
                                       "Bankkonto wählen (im Panel „Konto“, in der Kommandozeile "
                                       "--account IBAN)."))
-    if st.transactions and _newest_first(st.transactions):
+    if st.transactions and _newest_first(st.transactions, balances):
         st.transactions.reverse()
         balances.reverse()
     st.transactions.sort(key=lambda t: t.booking_date)  # stable: same-day rows keep their order
@@ -209,9 +209,19 @@ def _is_no_booking(date_cell: str) -> bool:
     return text.endswith(("kontostand", "saldo")) or text in ("offen", "vorgemerkt")
 
 
-def _newest_first(transactions) -> bool:
-    """Banks list the newest booking first; a file in booking order stays as it is."""
-    return transactions[0].booking_date > transactions[-1].booking_date
+def _newest_first(transactions, balances) -> bool:
+    """Banks list the newest booking first; a file in booking order stays as it is.
+
+    The dates tell, unless every row has the same day: then the balance after each
+    booking does (newest first, each row's balance minus its amount is the next row's).
+    """
+    if transactions[0].booking_date != transactions[-1].booking_date:
+        return transactions[0].booking_date > transactions[-1].booking_date
+    if len(balances) != len(transactions) or len(balances) < 2:
+        return False
+    pairs = list(zip(balances, balances[1:]))
+    in_order = all(before + t.amount == after for (_, before), (t, after) in pairs)
+    return not in_order and all(later - t.amount == earlier for (t, later), (_, earlier) in pairs)
 
 
 def _amount(text: str, mark: str) -> Decimal:

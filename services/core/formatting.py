@@ -16,6 +16,12 @@ def format_money_de(value: Decimal) -> str:
     return f"{format_decimal_de(value)} €"
 
 
+def format_iban(value: str) -> str:
+    """Write an IBAN in groups of four, as on paper: DE02 1203 0000 0000 2020 51."""
+    compact = "".join((value or "").split())
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
 def format_date_de(value: date | datetime) -> str:
     """Format a date as 31.12.2026."""
     return value.strftime("%d.%m.%Y")

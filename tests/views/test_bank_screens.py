@@ -114,3 +114,24 @@ def test_proposals_are_shown_in_the_users_language(app, client, login):
         page = client.get(url).data.decode()
         assert 'Rule "Bankentgelt": Account 4970' in page.replace("&#34;", '"'), url
         assert "Regel „Bankentgelt“" not in page, url
+
+
+def test_import_screen_tells_the_clerk_what_it_could_not_check_and_shows_no_zero_confidence(app, client, login):
+    from tests.services.banking.test_statement_overlap import sparkasse, volksbank
+    from datetime import date
+
+    login("finance")
+    BankAccount(name="Giro", iban=ACCOUNT_IBAN, ledger_account="1200").save()
+    text = _upload(client, ("spk.csv", sparkasse(date(2026, 3, 1), date(2026, 3, 15)))).data.decode()
+    assert ("Auszug CSV 02.03.2026–15.03.2026 enthält keine Salden: ob zwischen diesem und dem "
+            "vorigen Auszug Umsätze fehlen, lässt sich nicht prüfen.") in text
+    # nothing matches (no open invoices): said in words, not as "0 Umsätze automatisch gebucht"
+    assert "Kein Umsatz automatisch gebucht" in text and "0 Umsätze automatisch" not in text
+    # no proposal: "kein Vorschlag" and a dash, not a confidence of "0 %"
+    assert "kein Vorschlag" in text and "0 %" not in text
+    # an export with balances gets no such hint
+    text = _upload(client, ("vr.csv", volksbank(date(2026, 3, 16), date(2026, 3, 31)))).data.decode()
+    assert "enthält keine Salden" not in text and "Lücke" not in text
+    rent = BankTransaction.objects.get(purpose="Miete Lager März")
+    detail = client.get(f"/bank/tx/{rent.pk}").data.decode()
+    assert "DE12 5001 0517 0648 4898 90" in detail   # OTHER_IBAN in groups of four

@@ -105,7 +105,7 @@ def test_a_row_missing_from_a_volksbank_export_shows_as_a_balance_mismatch(app, 
     assert (st.opening_balance, st.closing_balance) == (D("2500.00"), D("3850.05"))
     [result] = import_file(text.encode("utf-8-sig"), "vr.csv", "fibu")
     assert result.new == 2
-    assert any("Differenz 2390.00" in p for p in result.problems), result.problems
+    assert any("Differenz 2.390,00 €" in p for p in result.problems), result.problems
     [whole] = import_file((VR_HEADER.format(waehrung="Waehrung", glaeubiger="Glaeubiger ID")
                            + "".join(VR_ROWS)).encode("utf-8-sig"), "vr2.csv", "fibu")
     assert not any("Endsaldo" in p for p in whole.problems), whole.problems

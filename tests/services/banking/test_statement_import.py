@@ -64,11 +64,11 @@ def test_balance_mismatch_and_gap_are_reported(app, bank_account):
     [r2] = import_file(camt([tx("5.00", ref="B")], statement_id="3", opening="150.00",
                             start=date(2026, 3, 21), end=date(2026, 3, 21)), "3.xml", "fibu")
     assert r2.problems == ["Lücke vor Auszug 3: der vorige Auszug 1 vom 19.03.2026 endet mit "
-                           "110.00, dieser beginnt mit 150.00"]
+                           "110,00 €, dieser beginnt mit 150,00 €"]
     [r3] = import_file(camt([tx("5.00", ref="C")], statement_id="4", opening="155.00",
                             closing="161.00", start=date(2026, 3, 22), end=date(2026, 3, 22)),
                        "4.xml", "fibu")
-    assert any("Differenz 1.00" in p for p in r3.problems)
+    assert any("Differenz 1,00 €" in p for p in r3.problems)
     stored = BankStatement.objects.get(statement_id="4")
     assert not stored.balance_ok and stored.problems == r3.problems
     assert BankStatement.objects.get(statement_id="1").balance_ok
