@@ -80,7 +80,8 @@ class Absence(TimestampedDocument):
     department = me.StringField(max_length=80)   # the employee's, for the team calendar
 
     meta = {"collection": "absences", "ordering": ["-start"],
-            "indexes": ["employee", "status", "start", "end", "department"]}
+            "indexes": ["employee", "status", "start", "end", "department",
+                        "illness_of"]}
 
     def __str__(self):
         return f"{self.absence_type} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"

@@ -101,9 +101,8 @@ def month_spans(first: date, last: date) -> tuple[dict, dict]:
                   AbsenceType.objects.only("payroll_treatment").as_pymongo()}
     per_employee, roots = defaultdict(list), set()
     fields = ("employee", "absence_type", "start", "end", "half_day_start", "half_day_end",
-              "illness_of", "hours_per_day")
-    for raw in Absence.objects(status="approved", start__lte=last, end__gte=first).only(
-            *fields).as_pymongo().no_cache():
+              "illness_of", "hours_per_day", "status")
+    for raw in approved_between(first, last, fields):
         treatment = treatments.get(raw["absence_type"], "paid")
         if treatment == "paid":
             continue
@@ -112,14 +111,42 @@ def month_spans(first: date, last: date) -> tuple[dict, dict]:
             roots.add(illness)
         per_employee[raw["employee"]].append(_span(raw, treatment, illness))
     illnesses = defaultdict(list)
-    if roots:
-        for raw in Absence.objects(status="approved").filter(
-                __raw__={"$or": [{"_id": {"$in": list(roots)}},
-                                 {"illness_of": {"$in": list(roots)}}]}).only(
-                *fields).as_pymongo():
-            illness = raw.get("illness_of") or raw["_id"]
-            illnesses[illness].append(_span(raw, "sick", illness))
+    roots, seen = sorted(roots), set()
+    for at in range(0, len(roots), IN_CHUNK):   # each answered through an index
+        chunk = roots[at:at + IN_CHUNK]
+        for key in ("_id", "illness_of"):
+            for raw in Absence._get_collection().find(
+                    {key: {"$in": chunk}}, {name: 1 for name in fields}):
+                if raw.get("status") != "approved" or raw["_id"] in seen:
+                    continue
+                seen.add(raw["_id"])
+                illness = raw.get("illness_of") or raw["_id"]
+                illnesses[illness].append(_span(raw, "sick", illness))
     return per_employee, illnesses
+
+
+IN_CHUNK = 1000   # the embedded database answers an `$in` of up to 1,000 values by index
+
+
+def approved_between(first: date, last: date, fields: tuple):
+    """Raw approved absences touching [first, last], read through the `end` index.
+
+    The status is checked here, not in the query: with `status` in the filter the embedded
+    database answered through the status index and read every approved absence of all
+    years (measured: 48,000 absences of past years, 2.7 s for a month that had none; by
+    the date range alone 0.01 s, see BENCHMARKS.md). Absences end after they start, so
+    `end >= first` leaves the current and future ones only.
+    """
+    query = {"end": {"$gte": _dt(first)}, "start": {"$lte": _dt(last)}}
+    for raw in Absence._get_collection().find(query, {name: 1 for name in fields}):
+        if raw.get("status") == "approved":
+            yield raw
+
+
+def _dt(day: date):
+    from datetime import datetime, timezone
+
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 def _span(raw: dict, treatment: str, illness) -> Span:
