@@ -265,6 +265,27 @@ def test_minijob_no_kug_the_lost_pay_is_not_paid(app):
     assert regular_slip.short_time_allowance > 0
 
 
+def test_payslip_lines_say_hours_lost_kug_and_the_minijob_without_kug(app):
+    from models.company import Company
+    from services.payroll.render import render_html
+
+    mini = make_employee(monthly_gross=D("600.00"), tax_class=1, weekly_hours=D("10"),
+                         birth_date=date(1985, 5, 5), state="NW")
+    full = make_employee(monthly_gross=D("4000.00"), tax_class=1, weekly_hours=D("40"),
+                         birth_date=date(1985, 5, 5), state="NW")
+    for emp in (mini, full):
+        make_absence_request(emp, "kurzarbeit", start=date(2026, 11, 2),
+                             end=date(2026, 11, 13))
+    run, slip = _slip(mini)
+    company = Company(name="Muster GmbH")
+    html = render_html("payslip.html", slip=slip, company=company)
+    assert "Kurzarbeit im Minijob: kein Kurzarbeitergeld" in html
+    assert "20.00 Std." in html or "20 Std." in html or "20,00 Std." in html
+    html = render_html("payslip.html", company=company,
+                       slip=Payslip.objects.get(run=run.pk, employee=full.pk))
+    assert "Kurzarbeitergeld (10" in html and "kein Kurzarbeitergeld" not in html
+
+
 def test_minijob_whole_month_lost_pays_nothing(app):
     # exempt from the RV top-up: nothing at all is paid or due (the top-up's 175 € minimum
     # base in a month without pay is left as it is for unpaid leave)
