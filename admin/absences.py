@@ -30,8 +30,8 @@ class AbsenceView(SecuredModelView):
     allow_create = allow_edit = allow_delete = False
     column_list = ("employee", "absence_type", "start", "end", "days", "status",
                    "department", "decided_by", "eau_result")
-    column_details_list = column_list + ("half_day_start", "half_day_end", "note",
-                                         "requested_by", "decided_at", "illness_of",
+    column_details_list = column_list + ("half_day_start", "half_day_end", "hours_per_day",
+                                         "note", "requested_by", "decided_at", "illness_of",
                                          "eau_retrieved_at", "eau_retrieved_by")
     column_labels = {"start": _l("Von"), "end": _l("Bis"), "days": _l("Arbeitstage")}
     column_filters = ("status", "department", "start", "end")

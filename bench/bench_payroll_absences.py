@@ -1,11 +1,15 @@
 """Time the payroll calculation with absences read (issue 18) against the same run without.
 
-Run from the project root:  .venv/bin/python bench/bench_payroll_absences.py [employees]
+Run from the project root:
+    .venv/bin/python bench/bench_payroll_absences.py [employees] [history months]
 Not part of the test run. Starts the embedded FerretDB unless MONGODB_URI is set. The
 employees of bench/bench_payroll.py; a fifth of them get absences in 03/2026: vacation
 (paid, read but no effect), unpaid leave, a long illness (sick pay ends in March) and
 parental leave. The same month is calculated first without, then with the absences
 (discarding the first run), so the ratio is measured on the same data in the same run.
+`history months` (default 0): every employee also gets one approved unpaid absence in each
+of that many months before 2026 (from 01/2024 on), the absences of past years a real
+database holds; the month's reading must not grow with them.
 """
 import signal
 import sys
@@ -38,6 +42,19 @@ def absences(employee_ids: list, types: dict) -> list[dict]:
         docs.append({"employee": pk, "absence_type": types[code], "start": _dt(start),
                      "end": _dt(end), "status": "approved", "days": 5,
                      "half_day_start": False, "half_day_end": False})
+    return docs
+
+
+def history(employee_ids: list, types: dict, months: int) -> list[dict]:
+    """One approved 3-day unpaid absence per employee in each of `months` past months."""
+    docs = []
+    for k in range(months):
+        year, month = 2024 + k // 12, k % 12 + 1
+        for pk in employee_ids:
+            docs.append({"employee": pk, "absence_type": types["unbezahlt"],
+                         "start": _dt(date(year, month, 3)), "end": _dt(date(year, month, 5)),
+                         "status": "approved", "days": 3, "half_day_start": False,
+                         "half_day_end": False})
     return docs
 
 
@@ -76,6 +93,7 @@ def calculate(label: str) -> tuple[float, object]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    months = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     from app import create_app
     from seeds.reference import seed_reference
 
@@ -99,6 +117,11 @@ def main() -> None:
             runs.discard_run(run.pk, HR)
             docs = absences(ids, types)
             Absence._get_collection().insert_many(docs)
+            past = history(ids, types, months)
+            for at in range(0, len(past), 5000):
+                Absence._get_collection().insert_many(past[at:at + 5000])
+            if past:
+                print(f"  + {len(past):,} approved absences of {months} past months")
             t_with, run = calculate(f"calculate with {len(docs):,} absences read")
             print(f"  with / without absences = {t_with / t_without:.2f}x; "
                   f"per employee {t_with / count * 1e6:.0f} µs; "

@@ -12,7 +12,8 @@ from models.messages import N_, invalid
 # paid: wage continues; unpaid: the day's wage is deducted (1/30), SV days stay;
 # sick: wage continues for 6 weeks per illness, then Krankengeld (deducted, no SV days);
 # benefit: a benefit of the state replaces the wage (deducted, no SV days);
-# short_time: Kurzarbeit, wage deducted (Kurzarbeitergeld is paid outside this run), SV days stay.
+# short_time: Kurzarbeit, the hours lost are not paid (a whole day or `hours_per_day`), SV days
+# stay; Kurzarbeitergeld with the pay (services/payroll/kurzarbeit.py), none in a minijob.
 PAYROLL_TREATMENTS = ("paid", "unpaid", "sick", "benefit", "short_time")
 ABSENCE_STATUSES = ("requested", "approved", "rejected", "cancelled")
 EAU_RESULTS = ("eau_present", "eau_not_yet", "eau_not_found", "eau_error")
@@ -64,6 +65,8 @@ class Absence(TimestampedDocument):
     half_day_start = me.BooleanField(default=False)   # the first day from noon
     half_day_end = me.BooleanField(default=False)     # the last day until noon
     days = FixedDecimalField(places=1, default=Decimal("0.0"))   # working days
+    # Kurzarbeit: hours lost on each working day (empty: the whole day)
+    hours_per_day = FixedDecimalField(places=2, min_value=0, max_value=24)
     status = me.StringField(required=True, default="requested", choices=ABSENCE_STATUSES)
     note = me.StringField(max_length=300)
     requested_by = me.StringField(max_length=120)
@@ -77,7 +80,8 @@ class Absence(TimestampedDocument):
     department = me.StringField(max_length=80)   # the employee's, for the team calendar
 
     meta = {"collection": "absences", "ordering": ["-start"],
-            "indexes": ["employee", "status", "start", "end", "department"]}
+            "indexes": ["employee", "status", "start", "end", "department",
+                        "illness_of"]}
 
     def __str__(self):
         return f"{self.absence_type} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"

@@ -128,6 +128,7 @@ class MissingData(me.EmbeddedDocument):
     personnel_no = me.StringField()
     name = me.StringField()
     missing = me.StringField()
+    reason = me.StringField()   # a rule that refused the calculation (instead of `missing`)
 
 
 class RunTotals(me.EmbeddedDocument):
@@ -234,7 +235,9 @@ class Payslip(FrozenDocument, me.Document):
     vacation_days = FixedDecimalField(places=1, default=Decimal("0.0"))
     vacation_pay = MoneyField(default=Decimal("0.00"))
     # Kurzarbeit (services/payroll/kurzarbeit.py): the Ist-Entgelt is `gross`
-    short_time_days = FixedDecimalField(places=1, default=Decimal("0.0"))
+    short_time_days = FixedDecimalField(places=1, default=Decimal("0.0"))   # working days
+    short_time_hours = FixedDecimalField(places=2, default=Decimal("0.00"))  # hours lost
+    short_time_loss = MoneyField(default=Decimal("0.00"))   # pay lost (Soll − Ist)
     short_time_target_gross = MoneyField(default=Decimal("0.00"))   # Soll-Entgelt
     short_time_allowance = MoneyField(default=Decimal("0.00"))      # KUG, tax-free (§ 32b)
     employer_short_time_si = MoneyField(default=Decimal("0.00"))    # of employer_si

@@ -4,6 +4,7 @@ Every logged-in user may open them; what each sees is decided per record: the em
 their own absences, a manager those of the team, HR everyone's (services/hr/absences.py).
 """
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -82,16 +83,27 @@ def create():
         flash(_("Bitte ein Datum wie 31.12.2026 eingeben."), "error")
         return redirect(url_for(".index"))
     code = request.form.get("absence_type", "")
+    hours = (request.form.get("hours_per_day") or "").strip()
+    try:
+        hours = Decimal(hours.replace(",", ".")) if hours else None
+        if hours is not None and not hours.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        flash(_("Bitte die Ausfallstunden als Zahl eingeben, z. B. 3,5."), "error")
+        return redirect(url_for(".index", employee=request.values.get("employee")))
     try:
         absence, overlaps = absences.request_absence(
             employee, code, start, end, current_user.email,
             half_day_start=bool(request.form.get("half_day_start")),
             half_day_end=bool(request.form.get("half_day_end")),
-            note=request.form.get("note", "")[:300])
+            note=request.form.get("note", "")[:300], hours_per_day=hours)
     except BusinessRuleError as exc:
         flash(translated(exc), "error")
         return redirect(url_for(".index", employee=request.values.get("employee")))
     flash(_("Abwesenheit eingetragen: %(days)s Arbeitstage.", days=absence.days), "success")
+    notice = absences.payroll_notice(absence)
+    if notice:
+        flash(_(notice), "warning")
     for other in overlaps:
         flash(_("Zur selben Zeit abwesend: %(name)s (%(start)s–%(end)s)",
                 name=f"{other.employee.first_name} {other.employee.last_name}",
@@ -114,6 +126,7 @@ def show(absence_id):
     """One absence with the decision buttons for the manager and the eAU record for HR."""
     absence = _absence_or_404(absence_id)
     return render_page("hr/absence.html", absence=absence, is_hr=_is_hr(),
+                       payroll_notice=absences.payroll_notice(absence),
                        may_decide=absence.status == "requested"
                        and absences.may_decide(current_user, absence),
                        overlaps=absences.team_overlaps(absence), eau_results=EAU_RESULTS)

@@ -10,9 +10,10 @@ from bson import ObjectId
 
 from models.absence import EAU_RESULTS, Absence, AbsenceType, LeavePolicy
 from models.employee import Employee
+from services.core.errors import BusinessRuleError
 from services.core.messages import N_, RuleError
 from services.hr import entitlement as rules
-from services.hr.workdays import working_days
+from services.hr.workdays import days_per_week, working_days
 
 LIVE = ("requested", "approved")
 
@@ -91,12 +92,15 @@ def _absence_type(value) -> AbsenceType:
 
 def request_absence(employee: Employee, absence_type, start: date, end: date, by: str,
                     half_day_start=False, half_day_end=False, note: str = "",
-                    illness_of: Absence | None = None, as_of: date | None = None):
+                    illness_of: Absence | None = None, as_of: date | None = None,
+                    hours_per_day: Decimal | None = None):
     """Record a request (or, for types without approval, the absence); return it and the
-    overlap warnings of the team."""
+    overlap warnings of the team. `hours_per_day`: Kurzarbeit of some hours a day (empty:
+    whole days)."""
     kind = _absence_type(absence_type)
     if end < start:
         raise RuleError(N_("Der letzte Tag liegt vor dem ersten; bitte die Daten tauschen."))
+    check_hours_per_day(employee, kind, hours_per_day)
     if start < employee.hire_date or (employee.exit_date and end > employee.exit_date):
         raise RuleError(N_("Die Abwesenheit liegt außerhalb des Arbeitsverhältnisses "
                            "(Eintritt %(hire)s)."), hire=f"{employee.hire_date:%d.%m.%Y}")
@@ -115,6 +119,7 @@ def request_absence(employee: Employee, absence_type, start: date, end: date, by
         _check_balance(employee, start, end, half_day_start, half_day_end, as_of)
     absence = Absence(employee=employee, absence_type=kind, start=start, end=end,
                       half_day_start=half_day_start, half_day_end=half_day_end, days=days,
+                      hours_per_day=hours_per_day,
                       note=note or None, requested_by=by, department=employee.department,
                       illness_of=illness_of,
                       status="requested" if kind.needs_approval else "approved")
@@ -122,6 +127,45 @@ def request_absence(employee: Employee, absence_type, start: date, end: date, by
         absence.decided_by, absence.decided_at = by, datetime.now(timezone.utc)
     absence.save()
     return absence, team_overlaps(absence)
+
+
+def check_hours_per_day(employee: Employee, kind: AbsenceType, hours) -> None:
+    """Hours per day only for Kurzarbeit: more than 0, at most the contractual daily hours."""
+    if hours is None:
+        return
+    if kind.payroll_treatment != "short_time":
+        raise RuleError(N_("Stunden je Tag gibt es nur bei Kurzarbeit; andere Abwesenheiten "
+                           "zählen ganze oder halbe Tage."))
+    if hours <= 0:
+        raise RuleError(N_("0 Ausfallstunden sind keine Kurzarbeit; bitte die Stunden je Tag "
+                           "angeben oder das Feld für ganze Tage leer lassen."))
+    if not employee.weekly_hours:
+        raise RuleError(N_("Kurzarbeit in Stunden: im Personalstamm fehlen die "
+                           "Wochenstunden; ohne sie lässt sich der Anteil am Gehalt nicht "
+                           "rechnen."))
+    daily = Decimal(employee.weekly_hours) / days_per_week(employee.work_days)
+    if hours > daily:
+        raise RuleError(N_("Kurzarbeit: %(hours)s Ausfallstunden am Tag sind mehr als die "
+                           "vertraglichen %(daily)s Stunden; bitte die Abwesenheit "
+                           "korrigieren."), hours=str(hours), daily=str(round(daily, 2)))
+
+
+def payroll_notice(absence: Absence) -> str | None:
+    """What payroll will do that the requester must know: Kurzarbeit in a minijob brings
+    no Kurzarbeitergeld (minijobs are free of unemployment insurance, § 27 (2) SGB III)."""
+    from services.payroll.rates import rates_for_month
+
+    if absence.absence_type.payroll_treatment != "short_time":
+        return None
+    try:
+        limit = rates_for_month(absence.start.year, absence.start.month).minijob_limit
+    except BusinessRuleError:
+        return None
+    if absence.employee.monthly_gross is not None and absence.employee.monthly_gross <= limit:
+        return N_("Minijob: für Kurzarbeit gibt es kein Kurzarbeitergeld (Minijobs sind in "
+                  "der Arbeitslosenversicherung versicherungsfrei, § 27 Abs. 2 SGB III); der "
+                  "Arbeitsausfall wird nicht bezahlt.")
+    return None
 
 
 def _check_balance(employee, start, end, half_start, half_end, as_of) -> None:

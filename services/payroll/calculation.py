@@ -18,11 +18,11 @@ multiple employments, short-term employment, the Übergangsbereich for part mont
 (the formula is applied to the part-month wage with the monthly constants).
 """
 import calendar
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from services.core.errors import BusinessRuleError
+from services.core.messages import N_, RuleError
 from services.payroll.lohnsteuer import calculate as lohnsteuer
 from services.payroll import contributions
 from services.payroll.contributions import (child_reductions, childless_surcharge_applies,
@@ -65,10 +65,13 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
             f"Konfession '{emp.church_denomination}' ist unbekannt; erlaubt: "
             f"{', '.join(sorted(DENOMINATIONS))} (leer = keine Kirchensteuer)")
     if emp.hourly_rate is not None:   # paid by the hour: what was reported, and vacation
+        loss = short_time_loss(emp, None)   # the hours reported are the hours worked
         gross = emp.variable_gross + emp.vacation_pay
     else:
         gross = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
-        gross = unpaid_reduction(gross, emp, days) + emp.variable_gross + emp.vacation_pay
+        loss = short_time_loss(emp, gross)
+        gross = max(ZERO, unpaid_reduction(gross, emp, days) - loss) + emp.variable_gross \
+            + emp.vacation_pay
     is_minijob = emp.monthly_gross <= rates.minijob_limit
     contributions.check_private_insurance(emp, rates, is_minijob)
     result = PayResult(days=days, days_in_month=dim, minijob=is_minijob, gross=gross,
@@ -91,26 +94,69 @@ def calculate_pay(emp: EmployeePay, year: int, month: int, rates: Rates) -> PayR
     contributions.group_keys(result, emp)
     if not is_minijob:
         _wage_tax(result, emp, rates, year, first)
-    if emp.short_time_days and not is_minijob and emp.hourly_rate is None \
-            and not result.midijob:
-        _short_time(result, emp, rates, year, first, days, dim, sv_days)
+    if emp.short_time_days:
+        result.short_time_days = emp.short_time_days
+        result.short_time_hours = emp.short_time_lost if emp.short_time_in_hours else ZERO
+        result.short_time_loss = loss
+        if is_minijob:
+            result.notes.append(MINIJOB_NO_KUG)
+        elif loss:
+            _short_time(result, emp, rates, year, first, sv_days, loss)
     return result
 
 
+# a minijob is free of unemployment insurance (§ 27 (2) SGB III), so no KUG (§ 98 (1) Nr. 1)
+MINIJOB_NO_KUG = ("Kurzarbeit im Minijob: kein Kurzarbeitergeld (Minijobs sind in der "
+                  "Arbeitslosenversicherung versicherungsfrei, § 27 Abs. 2 SGB III); der "
+                  "Arbeitsausfall wird nicht bezahlt")
+
+
+def short_time_loss(emp: EmployeePay, salary: Decimal | None) -> Decimal:
+    """The pay lost to Kurzarbeit: paid by the hour hourly rate × hours lost; a salary
+    (`salary`: the month's, pro rata when employed part of the month) × hours lost /
+    contractual hours of the employed days (a day = the contractual daily hours)."""
+    if not emp.short_time_lost:
+        return ZERO
+    if salary is None:
+        if not emp.short_time_in_hours:
+            raise RuleError(N_("Kurzarbeit bei Stundenlohn: für ganze Ausfalltage fehlen "
+                               "die Wochenstunden im Personalstamm (oder Stunden je Tag an "
+                               "der Abwesenheit angeben)."))
+        return money(emp.hourly_rate * emp.short_time_lost)
+    if emp.short_time_lost >= emp.short_time_contract:
+        return salary   # the whole (employed part of the) month lost
+    return money(salary * emp.short_time_lost / emp.short_time_contract)
+
+
 def _short_time(result: PayResult, emp: EmployeePay, rates: Rates, year: int, first: date,
-                days: int, dim: int, sv_days: int) -> None:
-    """Kurzarbeitergeld and the employer's SV on the fictional pay (kurzarbeit.py)."""
+                sv_days: int, loss: Decimal) -> None:
+    """Kurzarbeitergeld and the employer's SV on the fictional pay (kurzarbeit.py).
+
+    Soll-Entgelt: the month's regular pay without the loss, for the whole month and without
+    other reductions (unpaid days, part month), overtime pay left out; Ist-Entgelt: Soll
+    less the pay lost to Kurzarbeit (the Bundesagentur's rule: the Ist-Entgelt is raised by
+    reductions for other reasons, so only Kurzarbeit moves the difference).
+    Midijob: KUG as for everyone (§ 106: 20 % flat SV, § 153 SGB III); the Ist-Entgelt
+    pays its contributions on the Übergangsbereich's reduced base, the fictional pay at the
+    full rate by the employer alone (§ 249 (2) SGB V). An Ist-Entgelt above zero but at or
+    below the minijob limit is refused: whether the Übergangsbereich's formula then still
+    applies is not settled in the statute this code follows.
+    """
     from services.payroll.kurzarbeit import short_time
 
-    without = replace(emp, unpaid_days=emp.unpaid_days - emp.short_time_days)
-    target = emp.monthly_gross if days == dim else money(emp.monthly_gross * days / dim)
-    target = unpaid_reduction(target, without, days) + emp.variable_gross + emp.vacation_pay
+    if result.midijob and ZERO < result.gross <= rates.minijob_limit:
+        raise RuleError(N_("Kurzarbeit im Midijob: das Ist-Entgelt %(gross)s € liegt nicht "
+                           "über der Minijob-Grenze %(limit)s €; wie die Beiträge dann zu "
+                           "rechnen sind, ist hier nicht geregelt. Bitte diesen Monat "
+                           "gesondert abrechnen (Krankenkasse fragen) oder die Kurzarbeit "
+                           "prüfen."), gross=str(result.gross), limit=str(rates.minijob_limit))
+    regular = emp.variable_gross - emp.overtime_pay + emp.vacation_pay
+    target = (regular + loss) if emp.hourly_rate is not None else emp.monthly_gross + regular
     pensions, healths = (contributions.pro_rata(rates.ceiling_pension, sv_days),
                          contributions.pro_rata(rates.ceiling_health, sv_days))
-    kug = short_time(target, result.gross, emp, rates, year, first, result.sv_gross_pension,
-                     result.sv_gross_health, pensions, healths,
+    kug = short_time(target, target - loss, emp, rates, year, first,
+                     result.sv_gross_pension, result.sv_gross_health, pensions, healths,
                      childless_surcharge_applies(emp, rates, first))
-    result.short_time_days = emp.short_time_days
     result.short_time_target_gross = target
     result.short_time_allowance = kug.allowance
     result.employer_short_time_si = kug.employer_si

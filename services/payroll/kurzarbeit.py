@@ -1,9 +1,16 @@
-"""Kurzarbeitergeld (KUG, §§ 95 ff. SGB III) for the days of the absence type `short_time`.
+"""Kurzarbeitergeld (KUG, §§ 95 ff. SGB III) for absences of the type `short_time`.
 
 The rule as built:
-- Soll-Entgelt: the month's gross without the short-time days (other unpaid days still
-  reduce it); Ist-Entgelt: the gross actually paid (each short-time day costs 1/30, as
-  services/hr/payroll_effects.py deducts it). Both capped at the RV/AV contribution
+- the pay lost comes from the hours lost (services/hr/payroll_effects.short_time_hours:
+  the absence's hours per day, or a whole day = the contractual daily hours, on the
+  working days of the week model and the workplace state): paid by the hour, hourly rate
+  × hours lost; a salary, the month's salary × hours lost / contractual hours of the
+  month (services/payroll/calculation.short_time_loss);
+- Soll-Entgelt: the month's regular pay without the loss (a salary: the full monthly
+  salary, not reduced by other unpaid days or a part month; by the hour: the pay for the
+  hours reported plus the hours lost), overtime pay left out; Ist-Entgelt: Soll less the
+  pay lost (other reductions raise the Ist-Entgelt, the Bundesagentur's rule, so only
+  Kurzarbeit makes the difference). Both capped at the RV/AV contribution
   ceiling and rounded to the nearest amount divisible by 20 € (§ 106 (1) SGB III; 10.00 €
   rounds up).
 - pauschaliertes Nettoentgelt of each (§ 106 (1), § 153 SGB III): gross less a flat 20 %
@@ -23,13 +30,23 @@ The rule as built:
   childless surcharge included) borne by the employer alone (§ 249 (2) SGB V, § 168 (1)
   Nr. 1a SGB VI, § 58 SGB XI); no AV, no levies on it.
 
+- Minijob: no KUG (free of unemployment insurance, § 27 (2) SGB III; § 98 (1) Nr. 1
+  SGB III asks for an insured employment): the pay lost is simply not paid, the payslip
+  says so, nothing is claimed from the Agentur.
+- Midijob (Übergangsbereich): KUG as above (the 20 % flat SV of § 153 SGB III is the same
+  for everyone); the Ist-Entgelt's contributions on the Übergangsbereich's reduced base
+  (§ 20 (2a) SGB IV), the fictional pay (80 %) at the full rates by the employer alone,
+  not reduced by the formula. An Ist-Entgelt above 0 € but not above the minijob limit is
+  refused (calculation._short_time): whether the formula still applies below its lower
+  end is not settled by the statute used here. A regular employee whose Ist-Entgelt falls
+  into the Übergangsbereich stays regular (the regular pay decides, not a month cut by
+  Kurzarbeit).
+
 Not reproduced exactly: the Bundesagentur's published KUG table is computed with its own
 program; its wage-tax assumptions (e.g. for the Vorsorgepauschale) may differ by a few
 cents from the BMF PAP used here. The figures here follow the statute as described and
 are tested by hand-computed examples, not against the official table. Not covered:
-hourly-paid and minijob employees (no KUG: minijobs are not insured, § 98 SGB III),
-privately insured employees' subsidies on the fictional pay, the Übergangsbereich's own
-rules for the fictional pay.
+privately insured employees' subsidies on the fictional pay.
 """
 from dataclasses import dataclass
 from datetime import date

@@ -54,8 +54,13 @@ class EmployeePay:
     overtime_pay: Decimal = Decimal("0")
     vacation_days: Decimal = Decimal("0")
     vacation_pay: Decimal = Decimal("0")
-    # of unpaid_days: Kurzarbeit days (Kurzarbeitergeld, services/payroll/kurzarbeit.py)
+    # Kurzarbeit of the month (services/hr/payroll_effects.short_time_hours): working days,
+    # hours lost and the contractual hours of the employed days (both counted in days when
+    # the contract has no weekly hours: short_time_in_hours False)
     short_time_days: Decimal = Decimal("0")
+    short_time_lost: Decimal = Decimal("0")
+    short_time_contract: Decimal = Decimal("0")
+    short_time_in_hours: bool = True
 
     @property
     def church_liable(self) -> bool:
@@ -109,6 +114,8 @@ class PayResult:
     vacation_days: Decimal = ZERO
     vacation_pay: Decimal = ZERO              # § 11 BUrlG average (or fixed-pay supplement)
     short_time_days: Decimal = ZERO           # Kurzarbeit days of the month
+    short_time_hours: Decimal = ZERO          # hours lost (0 when counted in days)
+    short_time_loss: Decimal = ZERO           # pay lost: Soll − Ist
     short_time_target_gross: Decimal = ZERO   # Soll-Entgelt (the Ist-Entgelt is gross)
     short_time_allowance: Decimal = ZERO      # KUG: tax-free, Progressionsvorbehalt
     employer_short_time_si: Decimal = ZERO    # RV/KV/PV on 80 % of the lost pay, employer

@@ -52,7 +52,7 @@ RESULT_FIELDS = ("days", "days_in_month", "minijob", "gross", "taxable_gross", "
                  "midijob_base_employee", "contribution_group", "person_group",
                  "unpaid_days", "sv_free_days", "sv_days", "variable_gross",
                  "overtime_pay", "vacation_days", "vacation_pay", "short_time_days",
-                 "short_time_target_gross", "short_time_allowance",
+                 "short_time_hours", "short_time_loss", "short_time_target_gross", "short_time_allowance",
                  "employer_short_time_si")
 TOTAL_FIELDS = tuple(name for name in RunTotals._fields_ordered if name not in ("id", "count"))
 
@@ -213,11 +213,12 @@ def _calculate(run: PayrollRun) -> PayrollRun:
                                         name=f"{values['last_name']}, {values['first_name']}",
                                         missing=", ".join(missing)))
             continue
-        if values["id"] in spans:
-            effect = payroll_effects.month_effect(spans[values["id"]], illnesses,
-                                                  values["hire_date"], first, last)
-            values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days,
-                          short_time_days=effect.short_time_days)
+        try:
+            if values["id"] in spans:
+                _absence_effect(values, spans[values["id"]], illnesses, first, last)
+        except RuleError as exc:
+            problems.append(_refused(values, exc))
+            continue
         if variable.applies(values):
             if values.get("hourly_rate") is not None \
                     and values["id"] not in variable.inputs_of_month:
@@ -227,7 +228,11 @@ def _calculate(run: PayrollRun) -> PayrollRun:
                     missing="Stunden des Monats (Stundenlohn)"))
                 continue
             values.update(vars(variable.month_pay(values)))
-        result = calculate_pay(pay_input(values), run.year, run.month, rates)
+        try:
+            result = calculate_pay(pay_input(values), run.year, run.month, rates)
+        except RuleError as exc:
+            problems.append(_refused(values, exc))
+            continue
         _add_to_totals(totals, result)
         batch.append(payslip_document(run, values, result))
         if len(batch) >= BATCH:
@@ -239,6 +244,28 @@ def _calculate(run: PayrollRun) -> PayrollRun:
         "status": "calculated", "calculated_at": utcnow(),
         "problems": [p.to_mongo() for p in problems],
         "totals": RunTotals(**totals).to_mongo()}, "finish calculating")
+
+
+def _absence_effect(values: dict, spans: list, illnesses: dict, first, last) -> None:
+    """Put the month's absences (unpaid days, SV-free days, Kurzarbeit) into `values`."""
+    effect = payroll_effects.month_effect(spans, illnesses, values["hire_date"], first, last)
+    values.update(unpaid_days=effect.unpaid_days, sv_free_days=effect.sv_free_days)
+    if effect.short_time:
+        employed = (max(first, values["hire_date"]),
+                    min(last, values["exit_date"]) if values.get("exit_date") else last)
+        hours = payroll_effects.short_time_hours(
+            effect.short_time, values.get("work_days") or "12345",
+            values.get("workplace_state") or values.get("state") or "NW",
+            values.get("weekly_hours"), employed)
+        values.update(short_time_days=hours.days, short_time_lost=hours.lost,
+                      short_time_contract=hours.contract, short_time_in_hours=hours.in_hours)
+
+
+def _refused(values: dict, exc: RuleError) -> MissingData:
+    """A problem entry for an employee whose month a rule refused to calculate."""
+    return MissingData(employee_id=values["id"], personnel_no=values["personnel_no"],
+                       name=f"{values['last_name']}, {values['first_name']}",
+                       missing="", reason=str(exc))
 
 
 def _empty_totals() -> dict:

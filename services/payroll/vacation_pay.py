@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from models.absence import Absence, AbsenceType
+from models.absence import AbsenceType
+from services.hr.payroll_effects import approved_between
 from models.pay_input import PayInput
 from services.hr.workdays import days_per_week, working_days
 from services.payroll.pay import ZERO, money
@@ -113,10 +114,9 @@ class MonthContext:
             vacation = {t["_id"] for t in AbsenceType.objects(
                 counts_against_entitlement=True).only("id").as_pymongo()}
             found = defaultdict(list)
-            for raw in Absence.objects(status="approved", start__lte=self.last,
-                                       end__gte=self.first).only(
+            for raw in approved_between(self.first, self.last, (
                     "employee", "absence_type", "start", "end", "half_day_start",
-                    "half_day_end").as_pymongo().no_cache():
+                    "half_day_end", "status")):
                 found[raw["employee"]].append((
                     _day(raw["start"]), _day(raw["end"]), bool(raw.get("half_day_start")),
                     bool(raw.get("half_day_end")), raw["absence_type"] in vacation))

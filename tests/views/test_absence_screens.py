@@ -89,3 +89,31 @@ def test_a_refused_request_says_why(client, people):
     page = client.get("/hr/absences/").get_data(as_text=True)
     assert "kein Arbeitstag" in page
     assert Absence.objects.count() == 0
+
+
+def test_hr_enters_kurzarbeit_in_hours_and_a_minijob_is_told_there_is_no_kug(client, app):
+    mini = make_employee(last_name="Klein", monthly_gross=D("600.00"), weekly_hours=D("10"),
+                         hire_date=date(2020, 1, 1))
+    full = make_employee(last_name="Voll", monthly_gross=D("3000.00"), weekly_hours=D("40"),
+                         hire_date=date(2020, 1, 1))
+    _login(client, make_user("hr"))
+    response = _post(client, "/hr/absences/", employee=str(full.pk), absence_type="kurzarbeit",
+                     start="02.11.2026", end="06.11.2026", hours_per_day="3,5")
+    assert response.status_code == 302
+    absence = Absence.objects.get(employee=full.pk)
+    assert absence.hours_per_day == D("3.50")
+    page = client.get(f"/hr/absences/{absence.pk}").get_data(as_text=True)
+    assert 'id="hours-per-day"' in page and 'id="payroll-notice"' not in page
+    # more than the contractual 2 h a day of the minijob: refused, nothing stored
+    _post(client, "/hr/absences/", employee=str(mini.pk), absence_type="kurzarbeit",
+          start="02.11.2026", end="06.11.2026", hours_per_day="3")
+    assert not Absence.objects(employee=mini.pk).count()
+    _post(client, "/hr/absences/", employee=str(mini.pk), absence_type="kurzarbeit",
+          start="02.11.2026", end="06.11.2026", hours_per_day="abc")
+    assert not Absence.objects(employee=mini.pk).count()
+    response = _post(client, "/hr/absences/", employee=str(mini.pk),
+                     absence_type="kurzarbeit", start="02.11.2026", end="06.11.2026")
+    absence = Absence.objects.get(employee=mini.pk)
+    assert absence.hours_per_day is None
+    page = client.get(f"/hr/absences/{absence.pk}").get_data(as_text=True)
+    assert 'id="payroll-notice"' in page and "kein Kurzarbeitergeld" in page

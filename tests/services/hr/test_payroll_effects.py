@@ -108,3 +108,34 @@ def test_hr_is_told_when_sick_pay_ends_others_are_not(app):
         ("Lang", date(2026, 10, 12))]
     assert list(krankengeld_notices(support, today=date(2026, 11, 1))) == []
     assert list(krankengeld_notices(hr, today=date(2027, 1, 1))) == []
+
+
+def test_short_time_hours_follow_the_week_model_holidays_and_half_days():
+    from services.core.messages import RuleError
+    from services.hr.payroll_effects import Span, short_time_hours
+
+    december = (date(2026, 12, 1), date(2026, 12, 31))
+    # December 2026 in NW: 23 weekdays less Christmas Day (Fri 25.12.; 26.12. is a
+    # Saturday) = 22 working days × 8 h = 176 contractual hours at 40 h / 5 days
+    whole = Span("short_time", date(2026, 12, 21), date(2026, 12, 31), half_day_end=True)
+    got = short_time_hours([whole], "12345", "NW", D("40"), december)
+    # 21.–24. and 28.–31.12. = 8 working days, the last one half: 7.5 days = 60 h
+    assert (got.days, got.lost, got.contract, got.in_hours) == (
+        D("7.5"), D("60"), D("176"), True)
+    # 3 h a day from a half first day: 1.5 + 3 + 3 = 7.5 h on 21.–23.12.
+    hours = Span("short_time", date(2026, 12, 21), date(2026, 12, 23), half_day_start=True,
+                 hours=D("3"))
+    got = short_time_hours([hours], "12345", "NW", D("40"), december)
+    assert (got.days, got.lost) == (D("2.5"), D("7.5"))
+    # Mon 14.–Fri 18.12.: 5 days, 40 h; a four-day week (Mon–Thu, 32 h = 8 h a day) has
+    # no Friday: 4 days, 32 h
+    week = Span("short_time", date(2026, 12, 14), date(2026, 12, 18))
+    got = short_time_hours([week], "12345", "NW", D("40"), december)
+    assert (got.days, got.lost) == (D("5"), D("40"))
+    got = short_time_hours([week], "1234", "NW", D("32"), december)
+    assert (got.days, got.lost) == (D("4"), D("32"))
+    # no weekly hours: whole days still count, in days
+    got = short_time_hours([whole], "12345", "NW", None, december)
+    assert (got.lost, got.contract, got.in_hours) == (D("7.5"), D("22"), False)
+    with pytest.raises(RuleError, match="Wochenstunden"):
+        short_time_hours([hours], "12345", "NW", None, december)
