@@ -153,11 +153,12 @@ class JournalEntry(TimestampedDocument):
         if self.date:
             self.fiscal_year = self.date.year
         errors = balance_errors(self.lines)
-        unknown = _unknown_accounts(self.lines)
+        accounts = _accounts_of(self.lines)   # one read for both checks below
+        unknown = sorted({line.account for line in self.lines if line.account} - set(accounts))
         if unknown:
             errors.append(Message(N_("Unbekannte Konten: %(accounts)s; bitte Konten des "
                                      "Kontenplans verwenden"), accounts=", ".join(unknown)))
-        errors += cost_center_errors(self.lines)
+        errors += cost_center_errors(self.lines, accounts)
         if errors:
             joined = Messages(errors)
             raise me.ValidationError(joined, errors={"lines": joined})
@@ -181,8 +182,11 @@ def balance_errors(lines) -> list[str]:
     return errors
 
 
-def cost_center_errors(lines) -> list[str]:
-    """Unknown or inactive cost centres, and lines missing one their account requires."""
+def cost_center_errors(lines, accounts: dict[str, bool] | None = None) -> list[str]:
+    """Unknown or inactive cost centres, and lines missing one their account requires.
+
+    `accounts`: number -> cost_center_required of the lines' accounts, if already read.
+    """
     errors = []
     codes = {line.cost_center for line in lines if line.cost_center}
     if codes:
@@ -193,8 +197,8 @@ def cost_center_errors(lines) -> list[str]:
                                   codes=", ".join(sorted(codes - known))))
     bare = {line.account for line in lines if line.account and not line.cost_center}
     if bare:
-        strict = sorted(Account.objects(number__in=list(bare), cost_center_required=True)
-                        .scalar("number"))
+        accounts = _accounts_of(lines) if accounts is None else accounts
+        strict = sorted(number for number in bare if accounts.get(number))
         if strict:
             errors.append(Message(N_("Konto %(accounts)s verlangt eine Kostenstelle in jeder "
                                      "Zeile; die Kostenstelle eintragen"),
@@ -202,9 +206,11 @@ def cost_center_errors(lines) -> list[str]:
     return errors
 
 
-def _unknown_accounts(lines) -> list[str]:
+def _accounts_of(lines) -> dict[str, bool]:
+    """The lines' accounts that exist: number -> cost_center_required (one read)."""
     numbers = {line.account for line in lines if line.account}
     if not numbers:
-        return []
-    known = set(Account.objects(number__in=list(numbers)).scalar("number"))
-    return sorted(numbers - known)
+        return {}
+    return {doc["number"]: bool(doc.get("cost_center_required")) for doc in
+            Account._get_collection().find({"number": {"$in": sorted(numbers)}},
+                                           {"number": 1, "cost_center_required": 1})}

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import mongoengine as me
+from bson import ObjectId
 
 from models.archive import ArchivedFile
 from models.base import TimestampedDocument
@@ -202,10 +203,22 @@ class PayslipQuerySet(FrozenQuerySet):
     def _frozen_runs() -> list:
         return list(PayrollRun.objects(status__in=FROZEN_STATUSES).scalar("pk"))
 
+    def _one_run(self):
+        """The run id when this queryset selects exactly the payslips of one run, else None."""
+        query = self._query
+        return query["run"] if set(query) == {"run"} and isinstance(query["run"], ObjectId) \
+            else None
+
     def _frozen(self):
+        run = self._one_run()
+        if run is not None:   # decided here: a {run} filter alone uses the (run, employee) index
+            return self.clone() if run in self._frozen_runs() else self.clone().filter(pk__in=[])
         return self.clone().filter(run__in=self._frozen_runs())
 
     def _open(self):
+        run = self._one_run()
+        if run is not None:
+            return self.clone().filter(pk__in=[]) if run in self._frozen_runs() else self.clone()
         return self.clone().filter(run__nin=self._frozen_runs())
 
     def insert(self, doc_or_docs, *args, **kwargs):

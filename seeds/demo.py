@@ -1,7 +1,9 @@
 """The demo company: a plausible German SMB, loaded only into an empty database."""
 import io
+import os
 import random
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,17 +37,20 @@ TICKET_TITLES = ("Drucker im 2. OG druckt nicht", "Passwort zurücksetzen",
 def ensure_demo_users(credentials: Path, fast_hash: bool = False) -> list[tuple[str, str, str]]:
     """Create one user per role if missing; return (email, role, password or note)."""
     known = _read_credentials(credentials)
-    logins = []
+    logins, new = [], []
     for local, role in DEMO_USERS:
         email = f"{local}@{DEMO_DOMAIN}"
-        user = User.objects(email=email).first()
-        if user is None:
+        if User.objects(email=email).first() is None:
             password = known.get(email) or f"Demo-{secrets.token_urlsafe(8)}-{secrets.randbelow(90) + 10}"
-            user = User(email=email, name=f"Demo {role}", roles=[role])
-            user.set_password(password, fast=fast_hash)
-            user.save()
+            new.append((User(email=email, name=f"Demo {role}", roles=[role]), password))
             known[email] = password
         logins.append((email, role, known.get(email, "(set earlier; reset with create-user)")))
+    # Argon2id takes about a second per password on purpose; the hashes are computed side
+    # by side (the hashing runs outside the interpreter lock), then saved one by one.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        list(pool.map(lambda pair: pair[0].set_password(pair[1], fast=fast_hash), new))
+    for user, _password in new:
+        user.save()
     _write_credentials(credentials, known)
     return logins
 

@@ -57,10 +57,13 @@ def seed_demo_history(today: date, seed: int = 2026, invoices: int = INVOICES) -
 
 def _past_filings_done(first: date, today: date) -> int:
     """The year's statutory filings due before today are marked done (the demo filed them;
-    their payroll runs are posted and paid), so the task lists show what is still open."""
-    from services.compliance.calendar import mark_done, statutory_items
+    their payroll runs are posted and paid), so the task lists show what is still open.
+    So are contract notice deadlines already past: the demo company decided to keep
+    those contracts (they renewed), rather than showing a deadline missed months ago."""
+    from services.compliance.calendar import contract_items, mark_done, statutory_items
 
-    items = [item for item in statutory_items(first, today - timedelta(days=1))]
+    items = statutory_items(first, today - timedelta(days=1)) \
+        + contract_items(first, today - timedelta(days=1))
     for item in items:
         mark_done(item.key, ADMIN)
     return len(items)

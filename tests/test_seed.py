@@ -125,6 +125,12 @@ def _payables_absences_and_it_are_there(today):
     done = set(ComplianceDone.objects.scalar("id"))
     start = (today.replace(day=1) - timedelta(days=300)).replace(day=1)
     assert all(item.key in done for item in statutory_items(start, today - timedelta(days=1)))
+    # and no contract notice deadline missed months ago shows up as overdue: the printer
+    # contract (from 1.1.2025, 24 months, 3 months' notice to its end) had 30.09.2026
+    from services.compliance.calendar import contract_items
+    assert all(item.key in done for item in contract_items(start, today - timedelta(days=1)))
+    if start <= date(2026, 9, 30) < today:
+        assert "contract:V-2025-002:2026-09-30" in done
 
 
 def _the_year_is_consistent(today):

@@ -59,9 +59,11 @@ def hr_figures() -> dict:
     from services.payroll.runs import STATUS_LABELS
 
     run = PayrollRun.objects.order_by("-year", "-month").first()
-    status = f"{run.period}: {STATUS_LABELS.get(run.status, run.status)}" if run else ""
+    # the status as its German label, translated where it is shown (an English page
+    # showed "11/2026: gebucht")
     return {"headcount": Employee.objects(status="active").count(), "payroll_available": True,
-            "payroll_status": status}
+            "payroll_period": run.period if run else "",
+            "payroll_status": STATUS_LABELS.get(run.status, run.status) if run else ""}
 
 
 def month_starts(today: date, months: int) -> list[date]:

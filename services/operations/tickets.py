@@ -88,13 +88,19 @@ def _event(ticket: Ticket, n: int, head: dict | None, to_status: str, user: str,
 def refresh_ticket_cache(ticket_id) -> None:
     """Copy status, SLA state and the change log from the event chain onto the ticket."""
     events, tickets = TicketEvent._get_collection(), Ticket._get_collection()
-    written = None
+    written, head = None, None
     while True:
         cached = (tickets.find_one({"_id": ticket_id}, {"event_count": 1}) or {})
-        n, head = find_head(events, str(ticket_id), cached.get("event_count") or 0)
+        count = cached.get("event_count") or 0
+        # after writing event n, the head read then is known: only look past it
+        n, head = find_head(events, str(ticket_id), count,
+                            hint_doc=head if written is not None and count == written else None)
         if head is None or n == written:
             return
-        chain = [events.find_one({"_id": slot_id(str(ticket_id), i)}) for i in range(1, n + 1)]
+        # the whole chain in one read through the _id index (one round trip, not n)
+        by_id = {e["_id"]: e for e in events.find(
+            {"_id": {"$in": [slot_id(str(ticket_id), i) for i in range(1, n + 1)]}})}
+        chain = [by_id[slot_id(str(ticket_id), i)] for i in range(1, n + 1)]
         state = {k: v for k, v in head["state"].items()
                  if not (k == "first_response_at" and v is None)}  # a comment may have set it
         history = [StatusChange(at=e["at"], user=e["user"], from_status=e["from_status"],

@@ -154,6 +154,22 @@ def test_the_payslips_of_an_unreleased_run_take_bulk_writes(db):
     _slip(run)
     Payslip.objects(run=run).delete()
     assert Payslip.objects(run=run).count() == 0 and Payslip.objects(run=released).count() == 1
+    # a recalculation run by run: still refused for the released run, and also an update
+    _slip(run)
+    Payslip.objects(run=run).update(set__net=Decimal("2.00"))
+    assert Payslip.objects(run=released).get().net != Decimal("2.00")
+    with pytest.raises(BusinessRuleError):
+        Payslip.objects(run=released).update(set__net=Decimal("2.00"))
+
+
+def test_selected_by_one_run_the_payslips_are_looked_up_through_the_run_index(db):
+    """{run: id} alone, not {$and: [{run: id}, {run: {$nin: frozen runs}}]}: the embedded
+    server answers the first from the (run, employee) index and scans for the second."""
+    released, run = _run("posted", month=5), _run("calculated", month=6)
+    assert Payslip.objects(run=run)._open()._query == {"run": run}
+    assert Payslip.objects(run=released)._frozen()._query == {"run": released}
+    assert Payslip.objects(run=run)._frozen().count() == 0
+    assert Payslip.objects(run=released)._open().count() == 0
 
 
 def test_a_payslip_is_not_moved_nor_given_a_pdf_by_a_queryset(db):

@@ -33,6 +33,19 @@ def test_hr_sees_headcount(client, login):
     assert 'id="stock-value"' not in page
 
 
+def test_the_payroll_run_status_is_shown_in_the_page_language(client, login):
+    from models.payroll import PayrollRun
+
+    login("hr")
+    assert value(client.get("/admin/").get_data(as_text=True), "payroll-status") == "noch keiner"
+    PayrollRun._get_collection().insert_one({"year": 2026, "month": 11, "status": "posted",
+                                             "month_key": "2026-11", "created_by": "hr"})
+    german = client.get("/admin/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    english = client.get("/admin/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert value(german, "payroll-status") == "11/2026: gebucht"
+    assert value(english, "payroll-status") == "11/2026: posted"
+
+
 def test_support_sees_open_by_priority_overdue_and_a_chart(client, login):
     for priority, days in (("high", 10), ("high", 0), ("low", 0)):
         ticket = Ticket(title="X", priority=priority, created_at=utcnow() - timedelta(days=days))
