@@ -13,7 +13,8 @@ import mongoengine as me
 import pytest
 
 from models import connect_db
-from models.invoice import FrozenInvoiceError, Invoice, InvoiceLine, Payment, VatRate
+from models.invoice import (FrozenInvoiceError, Invoice, InvoiceLine, Payment, TaxLine,
+                            VatRate)
 from tests.factories import make_customer, make_invoice
 
 
@@ -171,3 +172,85 @@ def test_what_a_payment_clears(db):
     assert plain.cleared == Decimal("40.00")
     payment.returned_on = date(2026, 4, 9)  # the bank took it back: settles nothing
     assert payment.cleared == Decimal("0.00")
+
+
+def _vat_rate(**kw):
+    values = dict(code="S19", rate=Decimal("19.00"), label="Umsatzsteuer", category="S",
+                  revenue_account="8400")
+    return VatRate(**{**values, **kw})
+
+
+def _payment(**kw):
+    return Payment(**{**dict(key="p", date=date(2026, 4, 1), amount=Decimal("1.00")), **kw})
+
+
+def _invoice(**kw):
+    return Invoice(**{**dict(customer=make_customer(), lines=[line()]), **kw})
+
+
+def _skonto(skonto_days):
+    """With a percent where there are days (0 days and no percent pass clean())."""
+    return _invoice(skonto_days=skonto_days,
+                    skonto_percent=Decimal("2.00") if skonto_days else None)
+
+
+# The bounds of the fields a clerk fills in, written out by hand: the largest (or
+# smallest) value taken and the first one refused.
+BOUNDS = [
+    (_vat_rate, "code", "x" * 10, "x" * 11),
+    (_vat_rate, "rate", Decimal("0"), Decimal("-0.01")),
+    (_vat_rate, "label", "x" * 120, "x" * 121),
+    (_vat_rate, "category", "AE", "AEX"),
+    (_vat_rate, "vatex", "x" * 30, "x" * 31),
+    (_vat_rate, "ustva_kz", "8181", "81810"),
+    (_vat_rate, "invoice_text", "x" * 200, "x" * 201),
+    (line, "description", "x" * 500, "x" * 501),
+    (line, "quantity", Decimal("0.001"), Decimal("0.0009")),
+    (line, "unit", "x" * 20, "x" * 21),
+    (line, "unit_price", Decimal("0"), Decimal("-0.0001")),
+    (line, "vat_rate", "x" * 10, "x" * 11),
+    (line, "exemption_reason", "x" * 200, "x" * 201),
+    (line, "cost_center", "x" * 20, "x" * 21),
+    (_payment, "reference", "x" * 120, "x" * 121),
+    (_invoice, "number", "x" * 30, "x" * 31),
+    (_invoice, "payment_terms", "x" * 300, "x" * 301),
+    (_invoice, "payment_days", 0, -1),
+    (_invoice, "payment_days", 365, 366),
+    (_skonto, "skonto_days", 1, 0),
+    (_invoice, "notes", "x" * 2000, "x" * 2001),
+    (_invoice, "cost_center", "x" * 20, "x" * 21),
+]
+
+
+@pytest.mark.parametrize("make, field, taken, refused", BOUNDS,
+                         ids=[f"{m.__name__}.{f}-{t}" for m, f, t, _ in BOUNDS])
+def test_the_bounds_of_each_field_from_both_sides(db, make, field, taken, refused):
+    make(**{field: taken}).validate()
+    with pytest.raises(me.ValidationError) as error:
+        make(**{field: refused}).validate()
+    assert field in error.value.to_dict()
+
+
+def test_the_longest_skonto_period_is_a_year(db):
+    _invoice(payment_days=365, skonto_days=365, skonto_percent=Decimal("2.00")).validate()
+    with pytest.raises(me.ValidationError) as error:
+        _invoice(payment_days=365, skonto_days=366, skonto_percent=Decimal("2.00")).validate()
+    assert "skonto_days" in error.value.to_dict()
+
+
+def test_amounts_are_stored_in_their_smallest_unit_and_defaults(db):
+    """Rates and percentages in hundredths, quantities in thousandths, unit prices in
+    ten-thousandths (by hand); a new invoice: 14 days, nothing paid, never dunned."""
+    inv = make_invoice(lines=[line(quantity=Decimal("2.5"), unit_price=Decimal("95.1234"))],
+                       skonto_days=7, skonto_percent=Decimal("2.5"),
+                       payments=[_payment(amount=Decimal("12.34"))],
+                       tax_lines=[TaxLine(rate_code="19", rate=Decimal("19"),
+                                          net=Decimal("1"), vat=Decimal("0.19"))])
+    stored = Invoice._get_collection().find_one({"_id": inv.pk})
+    assert (stored["lines"][0]["quantity"], stored["lines"][0]["unit_price"]) == (2500, 951234)
+    assert stored["skonto_percent"] == 250
+    assert stored["payments"][0]["amount"] == 1234
+    assert stored["payments"][0]["discount"] == 0 and stored["payments"][0]["overpaid"] == 0
+    assert stored["tax_lines"][0]["rate"] == 1900 and stored["tax_lines"][0]["vat"] == 19
+    assert (stored["payment_days"], stored["paid_total"], stored["dunning_level"]) == (14, 0, 0)
+    assert VatRate._get_collection().find_one({"_id": "19"})["rate"] == 1900
