@@ -228,11 +228,31 @@ def test_the_childless_surcharge_of_someone_born_on_29_february():
     assert childless_surcharge_applies(person, RATES, date(2027, 3, 1))
 
 
+@pytest.mark.parametrize("born,first_month", [
+    (date(2003, 5, 1), date(2026, 5, 1)),  # 23 completed at the end of 30.04.2026
+    (date(2003, 5, 2), date(2026, 6, 1)),  # ... at the end of 01.05.2026: from June
+    (date(2003, 4, 30), date(2026, 5, 1)),  # ... at the end of 29.04.2026
+])
+def test_the_childless_surcharge_starts_the_month_after_the_23rd_year(born, first_month):
+    """§ 55 (3) SGB XI with § 187 (2) BGB: a year of life is completed at the end of the
+    day before the birthday; the surcharge is due from the month after (by hand)."""
+    person = emp(birth_date=born, childless=True)
+    before = date(first_month.year, first_month.month - 1, 1)
+    assert not childless_surcharge_applies(person, RATES, before)
+    assert childless_surcharge_applies(person, RATES, first_month)
+
+
 @pytest.mark.parametrize("kw,rates", [
     (dict(childless=True), (D("2.4"), D("1.8"))),       # 3.6 / 2 + 0.6 surcharge
     (dict(children_under_25=1), (D("1.8"), D("1.8"))),  # a parent: no surcharge
     (dict(children_under_25=3), (D("1.3"), D("1.8"))),  # 1.8 − 2 × 0.25
     (dict(state="SN", childless=True), (D("2.9"), D("1.3"))),  # 3.6 − 1.3 + 0.6
+    # Saxony's split read from elsewhere (not the interned literal); only Saxony has it:
+    # Saxony-Anhalt and Thuringia sort after "SN", Schleswig-Holstein before it
+    (dict(state="".join(["S", "N"]), children_under_25=1), (D("2.3"), D("1.3"))),
+    (dict(state="ST", children_under_25=1), (D("1.8"), D("1.8"))),
+    (dict(state="TH", children_under_25=1), (D("1.8"), D("1.8"))),
+    (dict(state="SH", children_under_25=1), (D("1.8"), D("1.8"))),
 ])
 def test_care_rates(kw, rates):
     employee, employer = care_rates(emp(**kw), RATES, MARCH)
