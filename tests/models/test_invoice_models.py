@@ -253,4 +253,7 @@ def test_amounts_are_stored_in_their_smallest_unit_and_defaults(db):
     assert stored["payments"][0]["discount"] == 0 and stored["payments"][0]["overpaid"] == 0
     assert stored["tax_lines"][0]["rate"] == 1900 and stored["tax_lines"][0]["vat"] == 19
     assert (stored["payment_days"], stored["paid_total"], stored["dunning_level"]) == (14, 0, 0)
-    assert VatRate._get_collection().find_one({"_id": "19"})["rate"] == 1900
+    rate = VatRate._get_collection().find_one({"_id": "19"})
+    assert rate["rate"] == 1900
+    # a rate asks for no buyer's VAT ID and allows a small-amount invoice unless it says so
+    assert (rate["needs_buyer_vat_id"], rate["small_amount_allowed"]) == (False, True)
