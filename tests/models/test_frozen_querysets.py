@@ -100,6 +100,22 @@ def test_an_upsert_or_an_issued_insert_is_refused(issued_and_draft):
     assert Invoice.objects.count() == 2
 
 
+def test_a_modify_with_upsert_is_refused_even_for_a_draft(issued_and_draft):
+    _, draft = issued_and_draft
+    for pk in (draft.pk, ObjectId()):
+        with pytest.raises(FrozenInvoiceError, match="never created by an upsert"):
+            Invoice.objects(pk=pk).modify(upsert=True, set__notes="neu")
+    assert stored(draft)["notes"] == "Entwurf" and Invoice.objects.count() == 2
+
+
+def test_a_bulk_write_that_selects_no_log_entry_writes_nothing(db):
+    AuditEntry(user="u", action="create", collection="x", document_id="1").save()
+    before = list(AuditEntry._get_collection().find())
+    assert AuditEntry.objects(user="niemand").update(set__user="x") == 0
+    assert AuditEntry.objects(user="niemand").delete() == 0
+    assert list(AuditEntry._get_collection().find()) == before
+
+
 def test_issuing_and_paying_still_work_through_the_service(app):
     make_company()
     invoicing.issue_invoice(make_invoice(), "fibu")
