@@ -257,3 +257,26 @@ def test_amounts_are_stored_in_their_smallest_unit_and_defaults(db):
     assert rate["rate"] == 1900
     # a rate asks for no buyer's VAT ID and allows a small-amount invoice unless it says so
     assert (rate["needs_buyer_vat_id"], rate["small_amount_allowed"]) == (False, True)
+
+
+def _tax_line(**kw):
+    values = dict(rate_code="19", rate=Decimal("19"), net=Decimal("1"), vat=Decimal("0.19"))
+    return TaxLine(**{**values, **kw})
+
+
+# What a clerk (or the service) must fill in, by hand from what each field means (a
+# line's VAT rate is required too, but None falls back to its default "19")
+REQUIRED = [(_vat_rate, "rate"), (_vat_rate, "label"), (_vat_rate, "revenue_account"),
+            (_vat_rate, "category"), (line, "description"), (line, "quantity"),
+            (line, "unit_price"), (_tax_line, "rate_code"),
+            (_tax_line, "rate"), (_tax_line, "net"), (_tax_line, "vat"), (_payment, "key"),
+            (_payment, "date"), (_payment, "amount"), (_invoice, "customer")]
+
+
+@pytest.mark.parametrize("make, field", REQUIRED,
+                         ids=[f"{m.__name__}.{f}" for m, f in REQUIRED])
+def test_a_required_field_left_empty_is_refused(db, make, field):
+    make().validate()
+    with pytest.raises(me.ValidationError) as error:
+        make(**{field: None}).validate()
+    assert field in error.value.to_dict()
