@@ -273,3 +273,11 @@ def test_private_health_insurance_below_or_at_the_threshold_is_refused(gross):
     with pytest.raises(BusinessRuleError, match="Versicherungspflichtgrenze"):
         pay(monthly_gross=D(gross), private_health_premium=D("400.00"))
     assert pay(monthly_gross=D("6450.01"), private_health_premium=D("400.00")).private_health
+
+
+def test_the_private_insurance_subsidies_are_half_the_premium_to_the_cent():
+    """§ 257 SGB V / § 61 SGB XI: half of 601.50 € is 300.75 €, half of 80.50 € is 40.25 €
+    (both below the caps of 508.59 € and 104.63 €, by hand)."""
+    result = pay(monthly_gross=D("7000.00"), private_health_premium=D("601.50"),
+                 private_care_premium=D("80.50"))
+    assert (result.health_subsidy, result.care_subsidy) == (D("300.75"), D("40.25"))
