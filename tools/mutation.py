@@ -56,9 +56,16 @@ TARGETS = {
     "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
     "posting": ("services/ledger/posting.py", ["tests/services/test_posting.py",
                                         "tests/services/test_hash_chain.py"]),
-    # bare-database tests; seeding (app fixture) is tested on its own
+    # bare-database tests first (most mutants stop there, -x); the grace period, the
+    # release and the floor set at filing are tested with the app fixture after them;
+    # seeding (app fixture) is tested on its own
     "purge": ("services/archive/purge.py", [
         "tests/services/test_purge.py", "tests/jobs/test_retention_deadline.py",
+        *(f"tests/services/test_retention_backdating.py::{name}" for name in (
+            "test_an_admin_shortens_only_with_a_reason_and_the_cleanup_waits_the_grace_period",
+            "test_a_released_file_goes_before_the_grace_period_ends",
+            "test_the_cleanup_never_goes_below_the_floor_set_at_filing",
+            "test_a_shorter_retention_rule_applies_after_the_grace_period")),
         "--deselect", "tests/services/test_purge.py::"
                       "test_seeding_gives_files_from_before_the_rules_their_keep_until"]),
     # bare-database tests; issuing through the service (app fixture) is the service's test
