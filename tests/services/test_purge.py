@@ -214,3 +214,34 @@ def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(archive_db
     assert list(ArchivedFile.objects.scalar("filename")) == ["Halten.txt"]
     assert [e.file_id for e in DeletionLogEntry.objects] == [gone.pk]
     assert PurgeBatch.objects(done=False).count() == 0
+
+
+def test_a_file_whose_rule_was_removed_is_kept(archive_db):
+    """Filed under a rule (keep-until and its floor stored), the rule removed since."""
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2010, 1, 1))
+    stored = ArchivedFile._get_collection().find_one({"_id": record.pk})
+    assert stored["keep_until"] and stored["keep_until_min"]  # both before 2030
+    RetentionRule._get_collection().delete_one({"_id": "letter"})
+    assert purge_expired_files("run-1", today=date(2030, 1, 1)).deleted == 0
+    assert ArchivedFile.objects(pk=record.pk).count() == 1
+
+
+def test_a_sweep_drops_only_lost_uploads_and_keeps_saved_and_recent_ones(archive_db):
+    """Pending after an hour: a saved record keeps its reference (the crash came after
+    the save), a lost one is dropped; uploads younger than an hour are left alone."""
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2026, 1, 1))
+    young = store_file("letter", "Neu.txt", b"Neu", document_date=date(2026, 1, 1))
+    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    lost, fresh = ObjectId(), ObjectId.from_datetime(later)
+    contents = ArchiveContent._get_collection()
+    contents.update_one({"_id": record.sha256},
+                        {"$set": {"pending": [record.pk, lost, fresh],
+                                  "refs": [record.pk, lost, fresh]}})
+    contents.update_one({"_id": young.sha256},
+                        {"$set": {"pending": [fresh], "refs": [young.pk, fresh]}})
+    assert sweep_pending(now=later) == 1
+    after = contents.find_one({"_id": record.sha256})
+    assert (after["refs"], after["pending"]) == ([record.pk, fresh], [fresh])
+    untouched = contents.find_one({"_id": young.sha256})
+    assert (untouched["refs"], untouched["pending"]) == ([young.pk, fresh], [fresh])
+    assert grid_files_count() == 2
