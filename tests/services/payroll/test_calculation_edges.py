@@ -281,3 +281,16 @@ def test_the_private_insurance_subsidies_are_half_the_premium_to_the_cent():
     result = pay(monthly_gross=D("7000.00"), private_health_premium=D("601.50"),
                  private_care_premium=D("80.50"))
     assert (result.health_subsidy, result.care_subsidy) == (D("300.75"), D("40.25"))
+
+
+@pytest.mark.parametrize("free,sv_days,pension,unemployment", [
+    (1, 30, D("785.85"), D("109.85")),  # 8,450 × 9.3 % and × 1.3 %
+    (2, 29, D("759.65"), D("106.19")),  # 8,450 × 29/30 = 8,168.33; × 9.3 %, × 1.3 %
+])
+def test_the_pension_ceiling_of_a_month_with_fewer_sv_days(free, sv_days, pension,
+                                                           unemployment):
+    """9,000 € in March, above the pension ceiling (8,450 € a month in 2026): the ceiling
+    is × SV days / 30 (§ 23a SGB IV practice), by hand."""
+    result = pay(monthly_gross=D("9000.00"), sv_free_days=free)
+    assert result.sv_days == sv_days
+    assert (result.employee_pension, result.employee_unemployment) == (pension, unemployment)
