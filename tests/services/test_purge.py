@@ -245,3 +245,18 @@ def test_a_sweep_drops_only_lost_uploads_and_keeps_saved_and_recent_ones(archive
     untouched = contents.find_one({"_id": young.sha256})
     assert (untouched["refs"], untouched["pending"]) == ([young.pk, fresh], [fresh])
     assert grid_files_count() == 2
+
+
+def test_a_legacy_record_sharing_its_file_or_without_one_removes_no_content(archive_db):
+    """Records from before deduplication (no content document): one shares its GridFS file
+    with a record that stays, one has no file at all; both go, no content is removed."""
+    gone = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    kept = store_file("books", "Bilanz.pdf", PDF, document_date=date(2025, 12, 31))
+    bare = store_file("application", "Ohne.pdf", b"%PDF-1.4 ohne", document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()
+    ArchivedFile._get_collection().update_one({"_id": bare.pk}, {"$unset": {"content": ""}})
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 0)
+    assert {e.file_id for e in DeletionLogEntry.objects} == {gone.pk, bare.pk}
+    assert [f.pk for f in ArchivedFile.objects] == [kept.pk]
+    assert kept.reload().content.read() == PDF
