@@ -150,6 +150,16 @@ def test_invoice_in_issuing_state_refuses_changes(db):
     assert stored["status"] == "issuing" and "notes" not in stored
 
 
+def test_a_draft_read_back_is_saved_and_a_credit_note_read_back_named(db):
+    """Values as the driver returns them (not the literals of the code)."""
+    inv = make_invoice(kind="credit_note", number="GS-2026-00001")
+    stored = Invoice.objects.get(pk=inv.pk)
+    assert str(stored) == "Stornorechnung GS-2026-00001"
+    stored.notes = "nachgetragen"
+    stored.save()
+    assert Invoice._get_collection().find_one({"_id": inv.pk})["notes"] == "nachgetragen"
+
+
 def test_the_names_shown_for_invoices_lines_and_rates(db):
     inv = make_invoice()
     assert str(inv) == "Rechnung Entwurf"

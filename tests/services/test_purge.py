@@ -198,7 +198,8 @@ def test_file_stored_before_deduplication_is_deleted_with_its_chunks(archive_db)
     """Records written by the first archive version own a GridFS file and no content doc."""
     record = store_file("application", "Alt.pdf", document_date=date(2020, 1, 1))
     ArchiveContent.objects.delete()
-    assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 1
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (1, 1)
     assert chunks_count() == 0 and grid_files_count() == 0
     assert DeletionLogEntry.objects.get().file_id == record.pk
 
@@ -260,3 +261,28 @@ def test_a_legacy_record_sharing_its_file_or_without_one_removes_no_content(arch
     assert {e.file_id for e in DeletionLogEntry.objects} == {gone.pk, bare.pk}
     assert [f.pk for f in ArchivedFile.objects] == [kept.pk]
     assert kept.reload().content.read() == PDF
+
+
+def test_an_upload_that_attaches_while_its_content_is_doomed_keeps_it(archive_db):
+    """Between marking the content doomed and deleting it, an upload of the same bytes
+    attaches: the content and its chunks stay, only the deleted file's reference goes."""
+    from services.archive import purge
+
+    old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
+    newcomer = ObjectId()
+
+    def attach():
+        batch = PurgeBatch._get_collection().find_one({"doomed.0": {"$exists": True}})
+        content = ArchiveContent._get_collection().find_one({"_id": old.sha256})
+        if batch and newcomer not in content["refs"]:
+            ArchiveContent._get_collection().update_one(
+                {"_id": old.sha256}, {"$push": {"refs": newcomer}})
+
+    purge.after_write = attach
+    try:
+        result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    finally:
+        purge.after_write = None
+    assert (result.deleted, result.contents_deleted) == (1, 0)
+    assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
+    assert grid_files_count() == 1 and chunks_count() == 1
