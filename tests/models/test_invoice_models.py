@@ -136,6 +136,16 @@ def test_an_invoice_not_a_draft_in_memory_is_never_saved(db, status):
     assert Invoice.objects.count() == 1
 
 
+@pytest.mark.parametrize("status", ["issuing", "issued", "paid", "cancelled"])
+def test_an_invoice_stored_as_not_a_draft_is_never_deleted(db, status):
+    # "cancelled" sorts before "draft", the others after it
+    inv = make_invoice()
+    Invoice._get_collection().update_one({"_id": inv.pk}, {"$set": {"status": status}})
+    with pytest.raises(FrozenInvoiceError, match="cannot be deleted"):
+        inv.delete()
+    assert Invoice._get_collection().find_one({"_id": inv.pk})["status"] == status
+
+
 def test_invoice_in_issuing_state_refuses_changes(db):
     inv = make_invoice()
     Invoice._get_collection().update_one({"_id": inv.pk}, {"$set": {"status": "issuing"}})

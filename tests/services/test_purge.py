@@ -286,3 +286,19 @@ def test_an_upload_that_attaches_while_its_content_is_doomed_keeps_it(archive_db
     assert (result.deleted, result.contents_deleted) == (1, 0)
     assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
     assert grid_files_count() == 1 and chunks_count() == 1
+
+
+def test_a_resumed_batch_logs_every_file_its_crash_left_unlogged(archive_db):
+    """The crash came after the first file's log entry: it stands, the others get theirs."""
+    files = [store_file("letter", f"{name}.txt", name.encode(), document_date=date(2010, 1, 1))
+             for name in ("A", "B", "C")]
+    PurgeBatch(batch_id="crashed#0", run_id="crashed", ids=[f.pk for f in files]).save()
+    DeletionLogEntry._get_collection().insert_one({
+        "_id": files[0].pk, "filename": "A.txt", "category": "letter",
+        "sha256": files[0].sha256, "document_date": datetime(2010, 1, 1),
+        "keep_until": datetime(2016, 12, 31), "deleted_at": datetime.now(timezone.utc),
+        "run_id": "crashed"})
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert result.resumed == 3 and ArchivedFile.objects.count() == 0
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("A.txt", "crashed"), ("B.txt", "crashed"), ("C.txt", "crashed")]
