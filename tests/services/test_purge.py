@@ -302,3 +302,12 @@ def test_a_resumed_batch_logs_every_file_its_crash_left_unlogged(archive_db):
     assert result.resumed == 3 and ArchivedFile.objects.count() == 0
     assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
         ("A.txt", "crashed"), ("B.txt", "crashed"), ("C.txt", "crashed")]
+
+
+def test_contents_removed_count_deduplicated_and_legacy_ones_together(archive_db):
+    store_file("application", "Neu.pdf", b"%PDF-1.4 neu", document_date=date(2020, 1, 1))
+    legacy = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent._get_collection().delete_one({"_id": legacy.sha256})  # before dedup
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 2)
+    assert chunks_count() == 0 and grid_files_count() == 0
