@@ -15,15 +15,19 @@ import pytest
 from jobs import ensure_registry
 from jobs.runner import claim_occurrence, execute
 from models import ArchivedFile, DeletionLogEntry
+from models.jobs import JobLease, JobRun
 from services.archive.purge import purge_expired_files
+from tests.services.test_purge import archive_db  # noqa: F401 - a bare archive database
 from tests.test_seed import store_file
 
 LAST_DAY, FIRST_DAY = date(2034, 12, 31), date(2035, 1, 1)
 
 
 @pytest.fixture
-def stale_invoice(app):
+def stale_invoice(archive_db):
     """An invoice whose stored keep-until is one day too early."""
+    for document in (JobRun, JobLease):
+        document.ensure_indexes()
     record = store_file("invoice", "Rechnung.pdf", document_date=date(2026, 3, 15))
     assert record.keep_until == LAST_DAY
     ArchivedFile._get_collection().update_one(
@@ -81,7 +85,7 @@ def test_the_nightly_job_counts_days_in_berlin_and_never_deletes_early(
     # from the end of the document's year: 31.12.2026 + 6 years
     ("year_end", "years", 6, date(2032, 12, 31)),
 ])
-def test_every_start_rule_read_from_the_database(app, start, unit, period, expected):
+def test_every_start_rule_read_from_the_database(archive_db, start, unit, period, expected):
     """The rule as stored (strings as the driver returns them), by hand per § 188 BGB."""
     from models.archive import RetentionRule
     from services.archive.retention_rules import keep_until_for

@@ -1,12 +1,21 @@
-"""Bulk writes on querysets never change a frozen document (issued invoices, logs)."""
-from datetime import date, datetime, timezone
+"""Bulk writes on querysets never change a frozen document (issued invoices, logs).
 
+Except the last invoice test (issuing through the service, app fixture), these tests use
+a bare database and an invoice issued by hand (its status and number written to the raw
+collection, as the service does): the mutation run of models/invoice.py (TESTING.md) runs
+them once per mutant.
+"""
+import uuid
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import mongoengine as me
 import pytest
 from bson import ObjectId
 
-from models import DeletionLogEntry
+from models import DeletionLogEntry, connect_db
 from models.audit import AuditEntry
-from models.invoice import FrozenInvoiceError, Invoice
+from models.invoice import FrozenInvoiceError, Invoice, VatRate
 from services.invoicing import issuing as invoicing
 from services.core.errors import BusinessRuleError
 from tests.factories import make_company, make_invoice
@@ -20,11 +29,23 @@ WRITES = {
 
 
 @pytest.fixture
-def issued_and_draft(app):
-    make_company()
-    issued = invoicing.issue_invoice(make_invoice(), "fibu")
+def db(db_server):
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connect_db(db_server, name)
+    for code in ("19", "7"):
+        VatRate(code=code, rate=Decimal(code), label=f"Umsatzsteuer {code} %", category="S",
+                revenue_account="8400").save()
+    yield
+    me.get_connection().drop_database(name)
+
+
+@pytest.fixture
+def issued_and_draft(db):
+    issued = make_invoice()
+    Invoice._get_collection().update_one(
+        {"_id": issued.pk}, {"$set": {"status": "issued", "number": "RE-2026-00001"}})
     draft = make_invoice(notes="Entwurf")
-    return issued, draft
+    return Invoice.objects.get(pk=issued.pk), draft
 
 
 def stored(inv) -> dict:
@@ -79,9 +100,26 @@ def test_an_upsert_or_an_issued_insert_is_refused(issued_and_draft):
     assert Invoice.objects.count() == 2
 
 
-def test_issuing_and_paying_still_work_through_the_service(issued_and_draft):
+def test_a_modify_with_upsert_is_refused_even_for_a_draft(issued_and_draft):
     _, draft = issued_and_draft
-    second = invoicing.issue_invoice(draft, "fibu")
+    for pk in (draft.pk, ObjectId()):
+        with pytest.raises(FrozenInvoiceError, match="never created by an upsert"):
+            Invoice.objects(pk=pk).modify(upsert=True, set__notes="neu")
+    assert stored(draft)["notes"] == "Entwurf" and Invoice.objects.count() == 2
+
+
+def test_a_bulk_write_that_selects_no_log_entry_writes_nothing(db):
+    AuditEntry(user="u", action="create", collection="x", document_id="1").save()
+    before = list(AuditEntry._get_collection().find())
+    assert AuditEntry.objects(user="niemand").update(set__user="x") == 0
+    assert AuditEntry.objects(user="niemand").delete() == 0
+    assert list(AuditEntry._get_collection().find()) == before
+
+
+def test_issuing_and_paying_still_work_through_the_service(app):
+    make_company()
+    invoicing.issue_invoice(make_invoice(), "fibu")
+    second = invoicing.issue_invoice(make_invoice(notes="Entwurf"), "fibu")
     assert second.status == "issued" and second.number == "RE-2026-00002"
 
 
@@ -94,7 +132,7 @@ def _log_entry():
 
 
 @pytest.mark.parametrize("write", sorted(WRITES))
-def test_log_entries_refuse_every_bulk_write(app, write):
+def test_log_entries_refuse_every_bulk_write(db, write):
     AuditEntry(user="u", action="create", collection="x", document_id="1").save()
     _log_entry()
     for document in (AuditEntry, DeletionLogEntry):

@@ -1,13 +1,39 @@
-"""The retention cleanup against the real server: what goes, what stays, what is logged."""
+"""The retention cleanup against the real server: what goes, what stays, what is logged.
+
+These tests need only the archive's collections, so they use a bare database (fresh
+name, the archive's indexes, the document categories and retention rules as seeded)
+instead of the full app fixture: the mutation run of services/archive/purge.py
+(TESTING.md) runs them once per mutant. Seeding itself is tested with the app fixture.
+"""
+import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import mongoengine as me
+import pytest
 from bson import ObjectId
 
 from models import (ArchiveContent, ArchivedFile, DeletionLogEntry, DocumentCategory,
-                    PurgeBatch)
+                    PurgeBatch, connect_db)
+from models.archive import RetentionRule
+from seeds.reference import seed_document_categories, seed_retention_rules
 from services.archive.purge import purge_expired_files, sweep_pending
 from tests.test_seed import store_file
+
+ARCHIVE = (DocumentCategory, RetentionRule, ArchiveContent, ArchivedFile, PurgeBatch,
+           DeletionLogEntry)
+
+
+@pytest.fixture
+def archive_db(db_server):
+    """A bare database with the archive's collections, categories and retention rules."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connect_db(db_server, name)
+    for document in ARCHIVE:
+        document.ensure_indexes()
+    seed_document_categories()
+    seed_retention_rules()
+    yield
+    me.get_connection().drop_database(name)
 
 PDF = b"%PDF-1.4 same content"
 
@@ -20,7 +46,7 @@ def grid_files_count() -> int:
     return me.get_db()["archive.files"].count_documents({})
 
 
-def test_invoice_goes_on_the_first_day_after_keep_until_never_earlier(app):
+def test_invoice_goes_on_the_first_day_after_keep_until_never_earlier(archive_db):
     record = store_file("invoice", "Rechnung.pdf", document_date=date(2026, 3, 15))
     assert record.keep_until == date(2034, 12, 31)
     early = purge_expired_files("run-1", today=date(2034, 12, 31))
@@ -35,7 +61,7 @@ def test_invoice_goes_on_the_first_day_after_keep_until_never_earlier(app):
     assert ArchiveContent.objects.count() == 0
 
 
-def test_identical_content_is_stored_once_and_deleted_with_its_last_record(app):
+def test_identical_content_is_stored_once_and_deleted_with_its_last_record(archive_db):
     old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2026, 1, 10))
     new = store_file("application", "Bewerbung Kopie.pdf", PDF, document_date=date(2026, 5, 1))
     assert old.content.grid_id == new.content.grid_id and grid_files_count() == 1
@@ -50,7 +76,7 @@ def test_identical_content_is_stored_once_and_deleted_with_its_last_record(app):
     assert DeletionLogEntry.objects.count() == 2
 
 
-def test_legal_hold_on_file_or_category_blocks_deletion(app):
+def test_legal_hold_on_file_or_category_blocks_deletion(archive_db):
     held = store_file("letter", "Brief A.txt", b"Brief A", document_date=date(2010, 1, 1))
     other = store_file("letter", "Brief B.txt", b"Brief B", document_date=date(2010, 1, 1))
     payslip = store_file("payslip", "Lohn.pdf", document_date=date(2010, 1, 1))
@@ -64,7 +90,7 @@ def test_legal_hold_on_file_or_category_blocks_deletion(app):
     assert payslip.reload().content.read() == b"%PDF-1.4 test"
 
 
-def test_dry_run_lists_and_writes_nothing(app):
+def test_dry_run_lists_and_writes_nothing(archive_db):
     store_file("application", "Bewerbung.pdf", document_date=date(2026, 1, 10))
     store_file("books", "Bilanz 2025.pdf", b"%PDF-1.4 Bilanz", document_date=date(2025, 12, 31))
     result = purge_expired_files("run-1", today=date(2026, 8, 1), dry_run=True)
@@ -74,20 +100,20 @@ def test_dry_run_lists_and_writes_nothing(app):
     assert PurgeBatch.objects.count() == 0
 
 
-def test_a_stale_stored_keep_until_never_deletes_early(app):
+def test_a_stale_stored_keep_until_never_deletes_early(archive_db):
     record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2026, 3, 1))
     ArchivedFile.objects(pk=record.pk).update(set__keep_until=date(2026, 3, 1))
     assert purge_expired_files("run-1", today=date(2027, 1, 1)).deleted == 0
     assert ArchivedFile.objects(pk=record.pk).count() == 1
 
 
-def test_files_without_a_rule_are_kept(app):
+def test_files_without_a_rule_are_kept(archive_db):
     store_file("it", "Netzplan.txt", b"Netz", document_date=date(1990, 1, 1))
     assert purge_expired_files("run-1", today=date(2100, 1, 1)).deleted == 0
     assert ArchivedFile.objects.count() == 1
 
 
-def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
+def test_crashed_upload_reference_is_swept_and_its_content_removed(archive_db):
     from services.archive.upload import read_upload
     from services.archive.store import store_content
     import io
@@ -101,7 +127,7 @@ def test_crashed_upload_reference_is_swept_and_its_content_removed(app):
     assert ArchiveContent.objects.count() == 0
 
 
-def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
+def test_same_content_uploaded_while_its_first_upload_is_still_writing(archive_db):
     """A second upload waits for the writer; a writer silent for long is taken over."""
     import io
 
@@ -129,7 +155,7 @@ def test_same_content_uploaded_while_its_first_upload_is_still_writing(app):
     assert grid_files_count() == 1 and chunks_count() == 1
 
 
-def test_a_write_interrupted_after_its_first_chunk_is_redone_without_leftovers(app):
+def test_a_write_interrupted_after_its_first_chunk_is_redone_without_leftovers(archive_db):
     """A crash mid-write leaves chunks; the retry clears them and writes the file whole."""
     import io
 
@@ -153,7 +179,7 @@ def test_a_write_interrupted_after_its_first_chunk_is_redone_without_leftovers(a
     assert ArchiveContent.objects.get().write_attempts == 2
 
 
-def test_a_first_write_counts_its_attempt(app):
+def test_a_first_write_counts_its_attempt(archive_db):
     record = store_file("invoice", "Neu.pdf", document_date=date(2026, 3, 1))
     assert ArchiveContent.objects.get(pk=record.sha256).write_attempts == 1
     assert grid_files_count() == 1 and chunks_count() == 1
@@ -168,16 +194,17 @@ def test_seeding_gives_files_from_before_the_rules_their_keep_until(app):
     assert record.reload().keep_until == date(2024, 12, 31)
 
 
-def test_file_stored_before_deduplication_is_deleted_with_its_chunks(app):
+def test_file_stored_before_deduplication_is_deleted_with_its_chunks(archive_db):
     """Records written by the first archive version own a GridFS file and no content doc."""
     record = store_file("application", "Alt.pdf", document_date=date(2020, 1, 1))
     ArchiveContent.objects.delete()
-    assert purge_expired_files("run-1", today=date(2026, 1, 1)).deleted == 1
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (1, 1)
     assert chunks_count() == 0 and grid_files_count() == 0
     assert DeletionLogEntry.objects.get().file_id == record.pk
 
 
-def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(app):
+def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(archive_db):
     held = store_file("letter", "Halten.txt", b"halten", document_date=date(2010, 1, 1))
     gone = store_file("letter", "Weg.txt", b"weg", document_date=date(2010, 1, 1))
     # The crashed run had claimed both; the hold arrived before its hold check ran.
@@ -188,3 +215,99 @@ def test_a_hold_set_just_before_a_crashed_claim_is_honoured_on_resume(app):
     assert list(ArchivedFile.objects.scalar("filename")) == ["Halten.txt"]
     assert [e.file_id for e in DeletionLogEntry.objects] == [gone.pk]
     assert PurgeBatch.objects(done=False).count() == 0
+
+
+def test_a_file_whose_rule_was_removed_is_kept(archive_db):
+    """Filed under a rule (keep-until and its floor stored), the rule removed since."""
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2010, 1, 1))
+    stored = ArchivedFile._get_collection().find_one({"_id": record.pk})
+    assert stored["keep_until"] and stored["keep_until_min"]  # both before 2030
+    RetentionRule._get_collection().delete_one({"_id": "letter"})
+    assert purge_expired_files("run-1", today=date(2030, 1, 1)).deleted == 0
+    assert ArchivedFile.objects(pk=record.pk).count() == 1
+
+
+def test_a_sweep_drops_only_lost_uploads_and_keeps_saved_and_recent_ones(archive_db):
+    """Pending after an hour: a saved record keeps its reference (the crash came after
+    the save), a lost one is dropped; uploads younger than an hour are left alone."""
+    record = store_file("letter", "Brief.txt", b"Brief", document_date=date(2026, 1, 1))
+    young = store_file("letter", "Neu.txt", b"Neu", document_date=date(2026, 1, 1))
+    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    lost, fresh = ObjectId(), ObjectId.from_datetime(later)
+    contents = ArchiveContent._get_collection()
+    contents.update_one({"_id": record.sha256},
+                        {"$set": {"pending": [record.pk, lost, fresh],
+                                  "refs": [record.pk, lost, fresh]}})
+    contents.update_one({"_id": young.sha256},
+                        {"$set": {"pending": [fresh], "refs": [young.pk, fresh]}})
+    assert sweep_pending(now=later) == 1
+    after = contents.find_one({"_id": record.sha256})
+    assert (after["refs"], after["pending"]) == ([record.pk, fresh], [fresh])
+    untouched = contents.find_one({"_id": young.sha256})
+    assert (untouched["refs"], untouched["pending"]) == ([young.pk, fresh], [fresh])
+    assert grid_files_count() == 2
+
+
+def test_a_legacy_record_sharing_its_file_or_without_one_removes_no_content(archive_db):
+    """Records from before deduplication (no content document): one shares its GridFS file
+    with a record that stays, one has no file at all; both go, no content is removed."""
+    gone = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    kept = store_file("books", "Bilanz.pdf", PDF, document_date=date(2025, 12, 31))
+    bare = store_file("application", "Ohne.pdf", b"%PDF-1.4 ohne", document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()
+    ArchivedFile._get_collection().update_one({"_id": bare.pk}, {"$unset": {"content": ""}})
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 0)
+    assert {e.file_id for e in DeletionLogEntry.objects} == {gone.pk, bare.pk}
+    assert [f.pk for f in ArchivedFile.objects] == [kept.pk]
+    assert kept.reload().content.read() == PDF
+
+
+def test_an_upload_that_attaches_while_its_content_is_doomed_keeps_it(archive_db):
+    """Between marking the content doomed and deleting it, an upload of the same bytes
+    attaches: the content and its chunks stay, only the deleted file's reference goes."""
+    from services.archive import purge
+
+    old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
+    newcomer = ObjectId()
+
+    def attach():
+        batch = PurgeBatch._get_collection().find_one({"doomed.0": {"$exists": True}})
+        content = ArchiveContent._get_collection().find_one({"_id": old.sha256})
+        if batch and newcomer not in content["refs"]:
+            ArchiveContent._get_collection().update_one(
+                {"_id": old.sha256}, {"$push": {"refs": newcomer}})
+
+    purge.after_write = attach
+    try:
+        result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    finally:
+        purge.after_write = None
+    assert (result.deleted, result.contents_deleted) == (1, 0)
+    assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
+    assert grid_files_count() == 1 and chunks_count() == 1
+
+
+def test_a_resumed_batch_logs_every_file_its_crash_left_unlogged(archive_db):
+    """The crash came after the first file's log entry: it stands, the others get theirs."""
+    files = [store_file("letter", f"{name}.txt", name.encode(), document_date=date(2010, 1, 1))
+             for name in ("A", "B", "C")]
+    PurgeBatch(batch_id="crashed#0", run_id="crashed", ids=[f.pk for f in files]).save()
+    DeletionLogEntry._get_collection().insert_one({
+        "_id": files[0].pk, "filename": "A.txt", "category": "letter",
+        "sha256": files[0].sha256, "document_date": datetime(2010, 1, 1),
+        "keep_until": datetime(2016, 12, 31), "deleted_at": datetime.now(timezone.utc),
+        "run_id": "crashed"})
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert result.resumed == 3 and ArchivedFile.objects.count() == 0
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("A.txt", "crashed"), ("B.txt", "crashed"), ("C.txt", "crashed")]
+
+
+def test_contents_removed_count_deduplicated_and_legacy_ones_together(archive_db):
+    store_file("application", "Neu.pdf", b"%PDF-1.4 neu", document_date=date(2020, 1, 1))
+    legacy = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent._get_collection().delete_one({"_id": legacy.sha256})  # before dedup
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 2)
+    assert chunks_count() == 0 and grid_files_count() == 0

@@ -228,11 +228,31 @@ def test_the_childless_surcharge_of_someone_born_on_29_february():
     assert childless_surcharge_applies(person, RATES, date(2027, 3, 1))
 
 
+@pytest.mark.parametrize("born,first_month", [
+    (date(2003, 5, 1), date(2026, 5, 1)),  # 23 completed at the end of 30.04.2026
+    (date(2003, 5, 2), date(2026, 6, 1)),  # ... at the end of 01.05.2026: from June
+    (date(2003, 4, 30), date(2026, 5, 1)),  # ... at the end of 29.04.2026
+])
+def test_the_childless_surcharge_starts_the_month_after_the_23rd_year(born, first_month):
+    """§ 55 (3) SGB XI with § 187 (2) BGB: a year of life is completed at the end of the
+    day before the birthday; the surcharge is due from the month after (by hand)."""
+    person = emp(birth_date=born, childless=True)
+    before = date(first_month.year, first_month.month - 1, 1)
+    assert not childless_surcharge_applies(person, RATES, before)
+    assert childless_surcharge_applies(person, RATES, first_month)
+
+
 @pytest.mark.parametrize("kw,rates", [
     (dict(childless=True), (D("2.4"), D("1.8"))),       # 3.6 / 2 + 0.6 surcharge
     (dict(children_under_25=1), (D("1.8"), D("1.8"))),  # a parent: no surcharge
     (dict(children_under_25=3), (D("1.3"), D("1.8"))),  # 1.8 − 2 × 0.25
     (dict(state="SN", childless=True), (D("2.9"), D("1.3"))),  # 3.6 − 1.3 + 0.6
+    # Saxony's split read from elsewhere (not the interned literal); only Saxony has it:
+    # Saxony-Anhalt and Thuringia sort after "SN", Schleswig-Holstein before it
+    (dict(state="".join(["S", "N"]), children_under_25=1), (D("2.3"), D("1.3"))),
+    (dict(state="ST", children_under_25=1), (D("1.8"), D("1.8"))),
+    (dict(state="TH", children_under_25=1), (D("1.8"), D("1.8"))),
+    (dict(state="SH", children_under_25=1), (D("1.8"), D("1.8"))),
 ])
 def test_care_rates(kw, rates):
     employee, employer = care_rates(emp(**kw), RATES, MARCH)
@@ -253,3 +273,24 @@ def test_private_health_insurance_below_or_at_the_threshold_is_refused(gross):
     with pytest.raises(BusinessRuleError, match="Versicherungspflichtgrenze"):
         pay(monthly_gross=D(gross), private_health_premium=D("400.00"))
     assert pay(monthly_gross=D("6450.01"), private_health_premium=D("400.00")).private_health
+
+
+def test_the_private_insurance_subsidies_are_half_the_premium_to_the_cent():
+    """§ 257 SGB V / § 61 SGB XI: half of 601.50 € is 300.75 €, half of 80.50 € is 40.25 €
+    (both below the caps of 508.59 € and 104.63 €, by hand)."""
+    result = pay(monthly_gross=D("7000.00"), private_health_premium=D("601.50"),
+                 private_care_premium=D("80.50"))
+    assert (result.health_subsidy, result.care_subsidy) == (D("300.75"), D("40.25"))
+
+
+@pytest.mark.parametrize("free,sv_days,pension,unemployment", [
+    (1, 30, D("785.85"), D("109.85")),  # 8,450 × 9.3 % and × 1.3 %
+    (2, 29, D("759.65"), D("106.19")),  # 8,450 × 29/30 = 8,168.33; × 9.3 %, × 1.3 %
+])
+def test_the_pension_ceiling_of_a_month_with_fewer_sv_days(free, sv_days, pension,
+                                                           unemployment):
+    """9,000 € in March, above the pension ceiling (8,450 € a month in 2026): the ceiling
+    is × SV days / 30 (§ 23a SGB IV practice), by hand."""
+    result = pay(monthly_gross=D("9000.00"), sv_free_days=free)
+    assert result.sv_days == sv_days
+    assert (result.employee_pension, result.employee_unemployment) == (pension, unemployment)
