@@ -82,7 +82,15 @@ class ArchivedFileView(SecuredModelView):
                  "category": {"label_modifier": category_label}}
 
     def get_query(self):
-        return super().get_query().filter(category__in=readable_categories(current_user))
+        query = super().get_query()
+        readable = readable_categories(current_user)
+        if set(readable) >= set(DocumentCategory.objects.distinct("code")):
+            # every category is readable (a file's category references that list): no
+            # condition. `category IN (all)` made the embedded server read the category
+            # index for every row and sort them all by upload time (11 s per page at
+            # 100,000 files) instead of walking the upload-time index.
+            return query
+        return query.filter(category__in=readable)
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
