@@ -132,12 +132,41 @@ class SecuredModelView(ModelView):
         made its own look-up when the template read the column: 50 round trips per page.
         Here each such column costs one `_id` `$in` query for the whole page.
         """
-        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
-                                        execute=execute, page_size=page_size)
-        if not execute:
-            return count, query
-        rows = list(query)
+        if page_size is None:
+            page_size = self.page_size
+        if not execute or page or not page_size or self.simple_list_pager:
+            count, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                            execute=execute, page_size=page_size)
+            if not execute:
+                return count, query
+            rows = list(query)
+        else:
+            count, rows = self._first_page(sort_column, sort_desc, search, filters, page_size)
         prefetch_references(rows, [name for name, _ in self._list_columns])
+        return count, rows
+
+    def _first_page(self, sort_column, sort_desc, search, filters, page_size):
+        """The first page, and the total counted only when the page is full.
+
+        A search usually finds a handful of rows: when the first page holds fewer than
+        `page_size`, they are all there is, and the count (a second pass over the same
+        condition, a whole-collection scan for a substring search on the embedded
+        database) is not asked. Filters, search and order as Flask-Admin's `get_list`.
+        """
+        query = self.get_query()
+        for flt, _name, value in (filters or ()) if self._filters else ():
+            f = self._filters[flt]
+            query = f.apply(query, f.clean(value))
+        if self._search_supported and search:
+            query = self._search(query, search)
+        if sort_column:
+            query = query.order_by(("-" if sort_desc else "") + sort_column)
+        else:
+            order = self._get_default_order()
+            if order:
+                query = query.order_by(*[("-" if desc else "") + col for col, desc in order])
+        rows = list(query.limit(page_size))
+        count = len(rows) if len(rows) < page_size else query.count()
         return count, rows
 
     def get_list_row_actions(self):

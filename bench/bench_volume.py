@@ -193,6 +193,33 @@ def inserts(db, n, rounds=3):
           f"{best['indexed'] / best['plain']:.2f}x")
 
 
+def search_index_cost(db, n, rounds=3):
+    """What the search indexes (issue 22) cost each write: audit entries, which every
+    write of the product adds one at a time, inserted with insert_one into a collection
+    with the indexes before (at, collection, document_id) and after (plus user and label),
+    alternating, best of `rounds` each. The audit log is the collection with the most
+    inserts and the two longest added keys, so this is the largest of the added costs."""
+    rng = random.Random(7)
+    docs = audit_docs(n, rng)
+    sets = {"before": ("at", "collection", "document_id"),
+            "after": ("at", "collection", "document_id", "user", "label")}
+    best = {k: float("inf") for k in sets}
+    for r in range(rounds):
+        for kind in ("before", "after") if r % 2 else ("after", "before"):
+            coll = db[f"search_cost_{kind}_{r}"]
+            for name in sets[kind]:
+                coll.create_index(name)
+            started = time.perf_counter()
+            for d in docs:
+                coll.insert_one(dict(d))
+            best[kind] = min(best[kind], time.perf_counter() - started)
+            coll.drop()
+    print(f"== insert_one of {n:,} audit entries, best of {rounds} alternating")
+    print(f"3 indexes (before) {best['before'] * 1000 / n:.2f} ms each, 5 indexes (with user "
+          f"and label for the search) {best['after'] * 1000 / n:.2f} ms each: "
+          f"{best['after'] / best['before']:.2f}x")
+
+
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -328,6 +355,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--inserts", type=int, default=0,
                         help="only time inserting this many documents with and without indexes")
+    parser.add_argument("--search-index-cost", type=int, default=0,
+                        help="only time inserting this many audit entries with the indexes "
+                             "before and after the search indexes")
     args = parser.parse_args()
 
     from pymongo import MongoClient
@@ -338,6 +368,9 @@ def main():
     try:
         if args.inserts:
             inserts(client[db_name], args.inserts)
+            return
+        if args.search_index_cost:
+            search_index_cost(client[db_name], args.search_index_cost)
             return
         part1(client[db_name], args.docs, args.before, args.repeat)
         if args.panel:

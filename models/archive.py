@@ -99,7 +99,7 @@ class ArchivedFile(me.Document):
 
     meta = {"collection": "archived_files", "ordering": ["-uploaded_at"],
             "indexes": ["sha256", "category", "document_date", "filename", "keep_until",
-                        "-uploaded_at"]}
+                        "-uploaded_at", "uploaded_by"]}
 
     def __str__(self):
         return self.filename

@@ -25,7 +25,7 @@ class AuditEntry(me.Document):
     label = me.StringField()
     changes = me.EmbeddedDocumentListField(FieldChange)
 
-    meta = {"collection": "audit_log", "indexes": ["-at", "collection", "document_id"],
+    meta = {"collection": "audit_log", "indexes": ["-at", "collection", "document_id", "user", "label"],
             "ordering": ["-at"], "queryset_class": AppendOnlyQuerySet}
 
     def save(self, *args, **kwargs):

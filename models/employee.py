@@ -86,7 +86,9 @@ class Employee(TimestampedDocument):
 
     meta = {"collection": "employees", "ordering": ["last_name", "first_name"],
             "indexes": ["last_name", "department", "status", "manager",
-                        "manager_substitute", "restricted_until"]}
+                        "manager_substitute", "restricted_until",
+                        # the panel's search reads these indexes, not every document
+                        "first_name", "email"]}
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.personnel_no})"

@@ -122,7 +122,8 @@ class JournalEntry(TimestampedDocument):
 
     meta = {"collection": "journal_entries", "ordering": ["-date"],
             "queryset_class": JournalEntryQuerySet,
-            "indexes": ["date", "voucher_ref", ("fiscal_year", "number"), "status"]}
+            "indexes": ["date", "voucher_ref", ("fiscal_year", "number"), "status",
+                        "text"]}  # text: the panel's search reads the index
 
     def __str__(self):
         label = f"#{self.number}" if self.number else "draft"

@@ -35,7 +35,8 @@ class StockMovement(me.Document):
     applied_at = me.DateTimeField()
 
     meta = {"collection": "stock_movements", "ordering": ["-created_at"],
-            "indexes": ["item", "state", "reference", "-created_at"]}
+            "indexes": ["item", "state", "reference", "-created_at",
+                        "reason", "user"]}  # reason, user: for the panel's search
 
     def __str__(self):
         return f"{self.kind} {self.quantity} {self.item.sku if self.item else ''}"

@@ -2,6 +2,7 @@
 from datetime import date
 
 from bson import DBRef
+import pytest
 
 from admin.base import prefetch_references
 from models.stock import StockItem
@@ -83,3 +84,49 @@ def test_row_buttons_copied_per_row_are_what_the_macros_render(client, login, mo
                          rf'type="hidden" value="{draft.pk}"', stamped)
     assert f"/admin/journal/details/?id={posted.pk}" in stamped
     assert f"/admin/journal/edit/?id={posted.pk}" not in stamped  # frozen: no edit button
+
+
+
+def _supplier_view(app):
+    from admin.procurement import SupplierView
+
+    return next(v for v in app.extensions["admin"][0]._views if isinstance(v, SupplierView))
+
+
+@pytest.mark.parametrize("matches, counted", [(0, False), (1, False), (49, False),
+                                              (50, True), (51, True)])
+def test_a_search_is_counted_only_when_its_first_page_is_full(app, monkeypatch, matches,
+                                                             counted):
+    """Fewer rows than a page (50) on the first page are the whole result: no count asked.
+
+    A full page may have more behind it, so then the total is counted. The other
+    suppliers never match (their names and numbers do not contain the term).
+    """
+    from mongoengine.queryset.base import BaseQuerySet
+
+    from tests.factories import make_supplier
+
+    counts = []
+    real_count = BaseQuerySet.count
+
+    def count(self, *args, **kwargs):  # the library's count, recorded
+        counts.append(1)
+        return real_count(self, *args, **kwargs)
+
+    with app.app_context():
+        for i in range(matches):
+            make_supplier(supplier_no=f"K{i:05d}", name=f"Zwirnerei Nord {i}")
+        for i in range(3):
+            make_supplier(supplier_no=f"A{i:05d}", name=f"Holzbau Süd {i}")
+        view = _supplier_view(app)
+        monkeypatch.setattr(BaseQuerySet, "count", count)
+        total, rows = view.get_list(0, None, False, "zwirnerei", [])
+        assert total == matches
+        assert len(rows) == min(matches, 50)
+        assert all("Zwirnerei" in r.name for r in rows)
+        assert bool(counts) is counted
+        if matches > 50:  # the second page holds the rest
+            total2, rows2 = view.get_list(1, None, False, "zwirnerei", [])
+            assert total2 == matches and len(rows2) == matches - 50
+            assert {r.supplier_no for r in rows} | {r.supplier_no for r in rows2} == \
+                {f"K{i:05d}" for i in range(matches)}

@@ -125,9 +125,13 @@ def search(draw):
     pattern = draw(st.sampled_from(["{}", "{}", "^{}", "^{}$", "{}$", "{}.?", "(?:{})+",
                                     "[{}]", "{}|zz"])).format(re.escape(text))
     options = draw(st.sampled_from(["i", "i", "", "m", "is", "si"]))
-    names = draw(st.lists(st.sampled_from(["s", "n", "d", "o", "tags", "meta", "meta.k",
-                                           "seq", "nope"]), min_size=1, max_size=4,
-                          unique=True))
+    if draw(st.booleans()):  # on indexed fields only: the prefilter reads their indexes
+        # (in any order: a field that holds the strings is not always the first branch)
+        names = draw(st.permutations(INDEXED))[:draw(st.integers(1, 4))]
+    else:
+        names = draw(st.lists(st.sampled_from(["s", "n", "d", "o", "tags", "meta", "meta.k",
+                                               "seq", "nope"]), min_size=1, max_size=4,
+                              unique=True))
     operator = draw(st.booleans())
     return [{name: {"$regex": pattern, "$options": options} if operator
              else Regex(pattern, options)} for name in names]
@@ -392,6 +396,71 @@ def test_the_panels_search_is_prefiltered_in_sql_with_mongodbs_results(database)
     assert not explained["filterPushdown"], plan
     assert plain.count_documents(query) == 5
 
+
+
+@pytest.mark.skipif(not EMBEDDED, reason="SQLite query plans exist only on the embedded server")
+def test_a_search_on_indexed_fields_reads_their_indexes_with_mongodbs_results(database):
+    """When every searched field has an index and only scalar values, the search reads
+    those indexes instead of every row (the plan names each index); the results are the
+    same as MongoDB's, expected by hand as in the test above (without the array and the
+    nested document, which keep a field off the index path)."""
+    coll = database.search_indexed
+    coll.drop()
+    coll.create_index("number")
+    coll.create_index("name")
+    names = ["Müller", "MÜLLER", "mueller", "Kai \u212aiel", "Klaus", "ſusanne", "Susanne",
+             "50% Rabatt", "a_b", 'Zitat "x"', "<b>fett</b>", "Straße", "STRASSE"]
+    coll.insert_many([{"number": f"R-{i:03d}", "name": name, "amount": i}
+                      for i, name in enumerate(names)]
+                     + [{"number": "R-900", "name": None}, {"number": "R-901"},
+                        {"number": "R-904", "name": 1}, {"number": 905, "name": "Zahl"}])
+
+    def found(text, fields=("number", "name"), options="i"):
+        query = {"$or": [{f: Regex(re.escape(text), options)} for f in fields]}
+        plan, explained = _plan(database, {"find": coll.name, "filter": query})
+        assert explained["filterPushdown"], (text, plan)
+        for f in fields:
+            assert f"USING INDEX {coll.name}" in plan and f"_{f}_1" in plan, (text, plan)
+        assert "SCAN " + coll.name + " " not in plan.replace("USING INDEX", ""), plan
+        return sorted(str(d["number"]) for d in coll.find(query))
+
+    assert found("müller") == ["R-000", "R-001"]
+    assert found("MÜL", options="") == ["R-001"]
+    assert found("mül", options="") == []
+    assert found("k") == ["R-003", "R-004"]  # "Kai", the Kelvin sign, "Klaus"
+    assert found("\u212a") == ["R-003", "R-004"]
+    assert found("s") == ["R-004", "R-005", "R-006", "R-011", "R-012"]
+    assert found("ſu") == ["R-005", "R-006"]
+    assert found("50%") == ["R-007"] and found("%") == ["R-007"]
+    assert found("_") == ["R-008"] and found("a_") == ["R-008"]
+    assert found('"x"') == ["R-009"] and found("<b>") == ["R-010"]
+    assert found("ß") == ["R-011"]
+    assert found("R-01") == ["R-010", "R-011", "R-012"]
+    # numbers never match a regex, in either field; "1" only in strings
+    assert found("1") == ["R-001", "R-010", "R-011", "R-012", "R-901"]
+    assert found("905") == [] and found("zahl") == ["905"]
+    assert found("R-90", fields=("number",)) == ["R-900", "R-901", "R-904"]
+    assert found("ß", fields=("name",)) == ["R-011"]
+    # a regex without a literal (an alternation) is tested on the index too
+    alternation = {"$or": [{"name": Regex("^(klaus|susanne)$", "i")},
+                           {"number": Regex("^R-00[01]$")}]}
+    plan, _ = _plan(database, {"find": coll.name, "filter": alternation})
+    assert "_name_1" in plan and "_number_1" in plan, plan
+    assert sorted(d["number"] for d in coll.find(alternation)) == \
+        ["R-000", "R-001", "R-004", "R-005", "R-006"]  # ſusanne: the long s folds to s
+    # one regex alone, and beside an equality on another field
+    assert sorted(d["number"] for d in coll.find({"name": Regex("LLER", "i")})) == \
+        ["R-000", "R-001", "R-002"]
+    assert [d["number"] for d in coll.find({"name": Regex("ller", "i"), "amount": 2})] == \
+        ["R-002"]
+    assert coll.count_documents({"$or": [{"name": Regex("s", "i")},
+                                         {"number": Regex("^R-00", "i")}]}) == 12
+    # an array in the field takes it off the index path (arrays match element-wise)
+    coll.insert_one({"number": "R-903", "name": ["x", "Klaus"]})
+    query = {"$or": [{"name": Regex("klaus", "i")}]}
+    plan, _ = _plan(database, {"find": coll.name, "filter": query})
+    assert "_name_1" not in plan, plan
+    assert sorted(d["number"] for d in coll.find(query)) == ["R-004", "R-903"]
 
 # ------------------------------------------------------------------ `_id` in a list
 
