@@ -38,16 +38,27 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class BoundController(Controller):
+    """aiosmtpd's controller on a socket this test binds to port 0 and hands over, so
+    the port is the server's from the start: no "find a free port, then bind it" gap in
+    which another process could take it."""
+
+    def __init__(self, handler, **kwargs):
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen()
+        super().__init__(handler, hostname="127.0.0.1", port=self._sock.getsockname()[1],
+                         **kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._sock,
+                                       ssl=self.ssl_context)
 
 
 @pytest.fixture
 def smtp():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = BoundController(inbox)
     controller.start()
     inbox.settings = SmtpSettings(server="127.0.0.1", port=controller.port, security="none",
                                   sender="rechnung@mueller.example.com", timeout=10)
@@ -55,9 +66,14 @@ def smtp():
     controller.stop()
 
 
-def closed_port_settings():
-    return SmtpSettings(server="127.0.0.1", port=_free_port(), security="none",
-                        sender="rechnung@mueller.example.com", timeout=5)
+@pytest.fixture
+def down():
+    """Settings of a server that refuses connections: a port this test holds bound but
+    never listens on (nobody else can take it while the test runs)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield SmtpSettings(server="127.0.0.1", port=sock.getsockname()[1], security="none",
+                           sender="rechnung@mueller.example.com", timeout=5)
 
 
 def issued(customer=None):
@@ -123,9 +139,8 @@ def test_the_same_key_queues_once(app):
     assert again.pk == first.pk and OutgoingMail.objects.count() == 1
 
 
-def test_a_down_server_is_retried_later_then_given_up(app, smtp):
+def test_a_down_server_is_retried_later_then_given_up(app, smtp, down):
     queue_mail(key="k2", kind="other", to=["a@example.com"], subject="Hallo", body="b", user="t")
-    down = closed_port_settings()
     assert send_due(down, read_file, now=NOW) == {"sent": 0, "retry": 1, "failed": 0}
     stored = OutgoingMail.objects.get()
     assert stored.state == "queued" and stored.attempts == 1
@@ -140,9 +155,9 @@ def test_a_down_server_is_retried_later_then_given_up(app, smtp):
     assert OutgoingMail.objects.get().attempts == 3 and len(smtp.messages) == 1
 
 
-def test_after_the_last_attempt_the_mail_fails_and_the_admin_sees_it(app, client, login):
+def test_after_the_last_attempt_the_mail_fails_and_the_admin_sees_it(app, client, login, down):
     queue_mail(key="k3", kind="other", to=["a@example.com"], subject="Hallo", body="b", user="t")
-    down, at = closed_port_settings(), NOW
+    at = NOW
     for n in range(1, mail_service.MAX_ATTEMPTS + 1):
         outcome = send_due(down, read_file, now=at)
         assert outcome == ({"sent": 0, "retry": 0, "failed": 1} if n == mail_service.MAX_ATTEMPTS
@@ -235,9 +250,8 @@ def tls_smtp(tmp_path):
         return AuthResult(success=ok)
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), tls_context=context,
-                            require_starttls=True, auth_require_tls=True,
-                            authenticator=authenticator)
+    controller = BoundController(inbox, tls_context=context, require_starttls=True,
+                                 auth_require_tls=True, authenticator=authenticator)
     controller.start()
     inbox.logins, inbox.cert, inbox.port = logins, str(cert), controller.port
     yield inbox
