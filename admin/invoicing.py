@@ -13,8 +13,7 @@ from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
 from services.invoicing import issuing as invoicing
 from services.ledger import personal_accounts
-from services.core.formatting import format_money_de
-from views.i18n import _, _l
+from views.i18n import _, _l, money
 
 
 class CustomerView(RestrictedHiddenMixin, SecuredModelView):
@@ -45,7 +44,7 @@ def _money(field):
         value = getattr(model, field)
         if value is None and model.status == "draft" and model.lines:
             value = invoicing.totals_of(model).gross
-        return "" if value is None else format_money_de(value)
+        return money(value)
     return fmt
 
 

@@ -3,7 +3,7 @@ from admin.ajax import ReferenceLookup
 from admin.base import RestrictedHiddenMixin, SecuredModelView, money_formatter
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
-from services.core.formatting import format_decimal_de
+from views.i18n import number
 from services.ledger import personal_accounts
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
@@ -51,7 +51,7 @@ class StockItemView(SecuredModelView):
     column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
                            "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")
     column_formatters_detail = {"bins": lambda v, c, m, n: "; ".join(
-        f"{b.location or '—'}: {format_decimal_de(b.quantity, 3)}" for b in m.bins)}
+        f"{b.location or '—'}: {number(b.quantity, 3)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
 
     def edit_form(self, obj=None):

@@ -48,15 +48,18 @@ def role_labels(roles) -> str:
 
 
 def short_money(value) -> str:
-    """An axis label for an amount: 12.500 €, 1,2 Mio. € (German grouping in both languages)."""
+    """An axis label for an amount: 12.500 €, 1,2 Mio. € (English: €12,500, €1.2M)."""
     from decimal import Decimal
 
-    from services.core.formatting import format_decimal_de
+    from views.i18n import number, ui_locale
 
     value = Decimal(str(value))
+    english = ui_locale() == "en"
     if value >= 1_000_000:
-        return f"{format_decimal_de(value / 1_000_000, 1)} Mio. €"
-    return f"{format_decimal_de(value.quantize(Decimal(1)), 0)} €"
+        text = number(value / 1_000_000, 1)
+        return f"€{text}M" if english else f"{text} Mio. €"
+    text = number(value.quantize(Decimal(1)), 0)
+    return f"€{text}" if english else f"{text} €"
 
 
 def view_url(endpoint: str, **values):

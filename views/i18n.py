@@ -35,10 +35,35 @@ def set_language():
     return redirect(target)
 
 
+def ui_locale() -> str:
+    """'en' on an English page, else 'de' (also outside a request: CLI, jobs, and while a
+    CSV export is written: g.format_locale, German CSV convention)."""
+    from flask import g, has_request_context
+    from flask_babel import get_locale
+
+    if not has_request_context():
+        return "de"
+    if g.get("format_locale"):
+        return g.format_locale
+    return "en" if str(get_locale() or "de").startswith("en") else "de"
+
+
 def money(value) -> str:
-    """1.234,56 € — the German format in both languages, as the business asked."""
-    from services.core.formatting import format_money_de
-    return "" if value is None else format_money_de(value)
+    """An amount in the page's language: 1.234,56 € in German, €1,234.56 in English."""
+    from services.core.formatting import format_money
+    return "" if value is None else format_money(value, ui_locale())
+
+
+def number(value, places: int = 2) -> str:
+    """A number in the page's language: 1.234,50 / 1,234.50."""
+    from services.core.formatting import format_number
+    return "" if value is None else format_number(value, places, ui_locale())
+
+
+def day(value) -> str:
+    """A date in the page's language: 31.12.2026 / 2026-12-31."""
+    from services.core.formatting import format_day
+    return "" if value is None else format_day(value, ui_locale())
 
 
 def init_app(app) -> None:
@@ -50,9 +75,13 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
                                  short_money=short_money, view_url=view_url)
-    from services.core.formatting import format_date_de, format_decimal_de, format_iban
-    app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de, iban=format_iban,
-                                 money=money, de_datetime=de_datetime, unit_label=unit_label)
+    from services.core.formatting import format_iban
+
+    # de_date, de_decimal and de_datetime keep their names from when every page was German;
+    # they follow the page's language (PDF templates have their own environments).
+    app.jinja_env.filters.update(de_date=day, de_decimal=number, iban=format_iban,
+                                 money=money, de_datetime=de_datetime, unit_label=unit_label,
+                                 number=number, day=day, day_month=day_month)
 
 
 def unit_label(code) -> str:
@@ -66,16 +95,26 @@ def unit_label(code) -> str:
     return unit_name(code, "en" if str(get_locale()) == "en" else "de")
 
 
+def day_month(value) -> str:
+    """A chart's day label: 12.10. in German, Oct 12 in English."""
+    if ui_locale() == "en":
+        from babel.dates import format_date as babel_date
+        return babel_date(value, "MMM d", locale="en")
+    return value.strftime("%d.%m.")
+
+
 def de_datetime(value) -> str:
-    """31.12.2026 14:05 in Europe/Berlin (stored times are UTC)."""
+    """31.12.2026 14:05 (English: 2026-12-31 14:05) in Europe/Berlin (stored times are UTC)."""
     from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    if value is None:
+    from services.core.formatting import format_day_time
+
+    if not value:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    return format_day_time(value.astimezone(ZoneInfo("Europe/Berlin")), ui_locale())
 
 
 __all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app",

@@ -268,9 +268,18 @@ def journal_pdf(run_id):
 
 @bp.app_template_filter("eur")
 def eur_filter(value):
-    return render.eur(value)
+    """An amount on a payroll screen in the page's language (the PDFs use render.eur)."""
+    from views.i18n import money
+    return money(value)
 
 
 @bp.app_template_filter("pct")
 def pct_filter(value):
-    return render.pct(value)
+    """A rate without trailing zeros in the page's language: 2,45 / 2.45."""
+    from decimal import Decimal
+
+    from views.i18n import number, ui_locale
+
+    if ui_locale() == "de":
+        return render.pct(value)
+    return number(Decimal(value), 3).rstrip("0").rstrip(".")
