@@ -60,6 +60,15 @@ def number(value, places: int = 2) -> str:
     return "" if value is None else format_number(value, places, ui_locale())
 
 
+def qty(value) -> str:
+    """A quantity without needless decimals in the page's language: 12 / 2,5 / 2.5."""
+    if value is None:
+        return ""
+    text = number(value, 3)
+    mark = "." if ui_locale() == "en" else ","
+    return text.rstrip("0").rstrip(mark) if mark in text else text
+
+
 def day(value) -> str:
     """A date in the page's language: 31.12.2026 / 2026-12-31."""
     from services.core.formatting import format_day
@@ -81,7 +90,7 @@ def init_app(app) -> None:
     # they follow the page's language (PDF templates have their own environments).
     app.jinja_env.filters.update(de_date=day, de_decimal=number, iban=format_iban,
                                  money=money, de_datetime=de_datetime, unit_label=unit_label,
-                                 number=number, day=day, day_month=day_month)
+                                 number=number, day=day, day_month=day_month, qty=qty)
 
 
 def unit_label(code) -> str:
