@@ -97,6 +97,21 @@ def money_formatter(field: str):
     return fmt
 
 
+def qty_formatter(field: str):
+    """Column formatter for a quantity without needless decimals: 55 (not 55,000, which an
+    English reader takes for fifty-five thousand), 2,5 / 2.5."""
+    def fmt(view, context, model, name):
+        from views.i18n import qty
+        return qty(getattr(model, field))
+    return fmt
+
+
+def unit_formatter(view, context, model, name):
+    """A unit code as its name in the page's language: XPK -> Paket / package."""
+    from views.i18n import unit_label
+    return unit_label(getattr(model, name))
+
+
 def current_user_label() -> str:
     return current_user.email if current_user.is_authenticated else "anonymous"
 

@@ -54,7 +54,7 @@ def _documents(view, context, model, name):
     links = [(url_for("invoices.pdf", invoice_id=model.pk), "PDF"),
              (url_for("invoices.xml", invoice_id=model.pk), "XML")]
     if model.kind == "invoice" and model.status == "issued" and view.may_write():
-        links.append((url_for("invoices.payment", invoice_id=model.pk), "Zahlung erfassen"))
+        links.append((url_for("invoices.payment", invoice_id=model.pk), _("Zahlung erfassen")))
     return Markup(" · ").join(Markup('<a href="{}">{}</a>').format(u, t) for u, t in links)
 
 

@@ -1,9 +1,10 @@
 """Suppliers and stock items."""
 from admin.ajax import ReferenceLookup
-from admin.base import RestrictedHiddenMixin, SecuredModelView, money_formatter
+from admin.base import (RestrictedHiddenMixin, SecuredModelView, money_formatter,
+                        qty_formatter, unit_formatter)
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
-from views.i18n import number
+from views.i18n import qty
 from services.ledger import personal_accounts
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
@@ -46,12 +47,15 @@ class StockItemView(SecuredModelView):
     column_filters = ("unit", "location", "active")
     column_default_sort = "sku"
     column_formatters = {"value": money_formatter("stock_value"),
-                         "unit_cost": money_formatter("unit_cost")}
+                         "unit_cost": money_formatter("unit_cost"), "unit": unit_formatter,
+                         "quantity": qty_formatter("quantity"),
+                         "reorder_point": qty_formatter("reorder_point"),
+                         "reorder_qty": qty_formatter("reorder_qty")}
     form_excluded_columns = ("created_at", "updated_at", "ledger_version", "bins")
     column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
                            "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")
-    column_formatters_detail = {"bins": lambda v, c, m, n: "; ".join(
-        f"{b.location or '—'}: {number(b.quantity, 3)}" for b in m.bins)}
+    column_formatters_detail = {**column_formatters, "bins": lambda v, c, m, n: "; ".join(
+        f"{b.location or '—'}: {qty(b.quantity)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
 
     def edit_form(self, obj=None):

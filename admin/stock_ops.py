@@ -8,7 +8,7 @@ from bson.errors import InvalidId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
-from admin.base import SecuredModelView, current_user_label
+from admin.base import SecuredModelView, current_user_label, qty_formatter
 from admin.labels import STOCK
 from admin.secured import SecuredBaseView
 from models.stock import StockItem
@@ -35,6 +35,7 @@ class StockMovementView(SecuredModelView):
     column_filters = ("kind", "state", "date", "reference", "user")
     column_searchable_list = ("reason", "reference", "user")
     column_default_sort = ("created_at", True)
+    column_formatters = {"quantity": qty_formatter("quantity")}
 
 
 class StockOpsView(SecuredBaseView):
