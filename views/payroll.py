@@ -53,9 +53,16 @@ def _payslip_or_404(run: PayrollRun, slip_id) -> Payslip:
 
 @bp.route("/")
 def index():
-    """List the runs and offer to start one."""
-    return render_page("payroll/index.html", runs=PayrollRun.objects.limit(60),
-                           months=MONTHS, labels=runs.STATUS_LABELS)
+    """List the runs and offer to start one (the month after the latest run preselected)."""
+    from datetime import date
+
+    listed = list(PayrollRun.objects.limit(60))
+    latest = max(((r.year, r.month) for r in listed), default=None)
+    today = date.today()
+    year, month = (today.year, today.month) if latest is None else (
+        (latest[0], latest[1] + 1) if latest[1] < 12 else (latest[0] + 1, 1))
+    return render_page("payroll/index.html", runs=listed, months=MONTHS,
+                       labels=runs.STATUS_LABELS, next_year=year, next_month=month)
 
 
 @bp.route("/runs", methods=["POST"])
@@ -65,7 +72,7 @@ def create():
         run = runs.create_run(int(request.form.get("year", 0)),
                               int(request.form.get("month", 0)), _user())
     except ValueError:
-        flash("choose a month and a year", "error")
+        flash(_("Bitte Monat und Jahr wählen."), "error")
         return redirect(url_for(".index"))
     except BusinessRuleError as exc:
         flash(str(exc), "error")
