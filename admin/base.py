@@ -75,9 +75,11 @@ def _list_of_codes(view, value, *args):
 
 FORMATTERS = dict(DEFAULT_FORMATTERS)
 # On the screens in the page's language; the CSV export stays German (EXPORT_FORMATTERS).
+# Flask-Admin takes the first type the value is an instance of: datetime before date (a
+# datetime is a date too; the other way round every timestamp lost its time).
 FORMATTERS.update({
-    date: _page_date,
     datetime: _page_datetime,
+    date: _page_date,
     Decimal: _page_decimal,
     bool: lambda view, value, *a: Markup("&#10003;") if value else "",
     list: _list_of_codes,
