@@ -194,3 +194,10 @@ def test_admin_tile_lists_every_job_with_last_run_next_run_and_failures(client, 
     never = re.findall(r"<td[^>]*>([^<]*)</td>", rows["it_watch"])
     assert never[2] == "noch nie" and never[-1] == "0"
     assert 'id="scheduler-down"' in page  # no scheduler process stored its next runs
+
+
+def test_a_revenue_chart_without_revenue_says_so_instead_of_empty_axes(client, login):
+    login("finance")
+    page = client.get("/admin/").get_data(as_text=True)
+    tile = page[page.index('id="tile-finance"'):page.index("</section>", page.index('id="tile-finance"'))]
+    assert "<svg" not in tile and "Keine Werte in diesem Zeitraum." in tile
