@@ -70,9 +70,20 @@ def qty(value) -> str:
 
 
 def day(value) -> str:
-    """A date in the page's language: 31.12.2026 / 2026-12-31."""
+    """A date in the page's language: 31.12.2026 / 2026-12-31 (also from ISO text)."""
+    from datetime import date
+
     from services.core.formatting import format_day
-    return "" if value is None else format_day(value, ui_locale())
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_day(value, ui_locale())
+
+
+def date_placeholder() -> str:
+    """What a date field asks for in the page's language: TT.MM.JJJJ / YYYY-MM-DD."""
+    return "YYYY-MM-DD" if ui_locale() == "en" else str(_l("TT.MM.JJJJ"))
 
 
 def init_app(app) -> None:
@@ -81,7 +92,7 @@ def init_app(app) -> None:
 
     from views.frame import brand_name, role_labels, short_money, view_url
 
-    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
+    app.jinja_env.globals.update(money=money, number=number, date_placeholder=date_placeholder, LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
                                  short_money=short_money, view_url=view_url)
     from services.core.formatting import format_iban

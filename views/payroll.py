@@ -6,6 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, req
 from flask_login import current_user
 
 from models.payroll import Payslip, PayrollRun
+from services.core.formatting import parse_date
 from views.archive import content_disposition
 from views.params import page_arg
 from services.core.errors import BusinessRuleError
@@ -161,7 +162,7 @@ def pay(run_id, kind):
     """Post the payment of one liability of a posted run."""
     run = _run_or_404(run_id)
     try:
-        on = date.fromisoformat(request.form.get("date") or date.today().isoformat())
+        on = parse_date(request.form.get("date") or date.today().isoformat())
         entry = payments.pay_liability(run.pk, kind, _user(), on)
         flash(f"{payments.LABELS[kind]} {run.period}: Zahlung über "
               f"{render.eur(entry.total_debit)} gebucht", "info")
