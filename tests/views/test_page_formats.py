@@ -70,3 +70,17 @@ def test_invoice_pdf_numbers_stay_german_under_an_english_request(app):
         html = invoice_html(inv, issuing.totals_for(inv.lines, rates), rates)
     assert "1.234,57 €" in html and "31.12.2026" in html
     assert "1,234.57" not in html and "2026-12-31" not in html
+
+
+def test_ticket_due_times_in_each_language(client, login):
+    from datetime import datetime, timezone
+
+    from tests.factories import make_ticket
+
+    # 2030-12-31 13:05 UTC is 14:05 in Berlin (winter time); not yet overdue
+    make_ticket(title="Drucker", due_at=datetime(2030, 12, 31, 13, 5, tzinfo=timezone.utc))
+    login("support")
+    german = client.get("/admin/tickets/").get_data(as_text=True)
+    english = client.get("/admin/tickets/", headers=EN).get_data(as_text=True)
+    assert "31.12.2030 14:05" in german and "2030-12-31 14:05" not in german
+    assert "2030-12-31 14:05" in english and "31.12.2030 14:05" not in english
