@@ -1,4 +1,6 @@
 """Suppliers and stock items."""
+from wtforms import SelectField
+
 from admin.ajax import ReferenceLookup
 from admin.base import (RestrictedHiddenMixin, SecuredModelView, money_formatter,
                         qty_formatter, unit_formatter)
@@ -6,6 +8,16 @@ from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
 from views.i18n import qty
 from services.ledger import personal_accounts
+
+
+def unit_select_choices() -> list[tuple[str, str]]:
+    """The units by their names in the page's language, with the code: Stück (H87)."""
+    from services.core.units import units
+    from views.i18n import unit_label
+
+    return sorted(((code, f"{unit_label(code)} ({code})") for code in units()),
+                  key=lambda choice: choice[1].lower())
+
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
@@ -58,9 +70,17 @@ class StockItemView(SecuredModelView):
         f"{b.location or '—'}: {qty(b.quantity)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
 
+    form_overrides = {"unit": SelectField}
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.unit.choices = unit_select_choices()
+        return form
+
     def edit_form(self, obj=None):
         """Opening stock is entered on creation; afterwards only movements change it."""
         form = super().edit_form(obj)
+        form.unit.choices = unit_select_choices()
         del form.quantity
         del form.location
         return form
