@@ -63,6 +63,9 @@ class StockItemView(SecuredModelView):
                          "quantity": qty_formatter("quantity"),
                          "reorder_point": qty_formatter("reorder_point"),
                          "reorder_qty": qty_formatter("reorder_qty")}
+    # the CSV export as before: unit codes, three decimals (German CSV convention)
+    column_formatters_export = {"value": money_formatter("stock_value"),
+                                "unit_cost": money_formatter("unit_cost")}
     form_excluded_columns = ("created_at", "updated_at", "ledger_version", "bins")
     column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
                            "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")

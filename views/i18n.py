@@ -92,7 +92,8 @@ def init_app(app) -> None:
 
     from views.frame import brand_name, role_labels, short_money, view_url
 
-    app.jinja_env.globals.update(money=money, number=number, date_placeholder=date_placeholder, LANGUAGES=LANGUAGES, get_locale=get_locale,
+    app.jinja_env.globals.update(money=money, number=number, date_placeholder=date_placeholder,
+                                 LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
                                  short_money=short_money, view_url=view_url)
     from services.core.formatting import format_iban
@@ -105,14 +106,13 @@ def init_app(app) -> None:
 
 
 def unit_label(code) -> str:
-    """A Rec 20 unit code as its name in the user's language ('H87' -> 'Stück' / 'piece')."""
-    from flask_babel import get_locale
-
+    """A Rec 20 unit code as its name in the user's language ('H87' -> 'Stück' / 'piece';
+    German in a CSV export, see ui_locale)."""
     from services.core.units import unit_name
 
     if not code:
         return ""
-    return unit_name(code, "en" if str(get_locale()) == "en" else "de")
+    return unit_name(code, ui_locale())
 
 
 def day_month(value) -> str:

@@ -54,7 +54,7 @@ def test_csv_export_stays_german_on_an_english_page(client, login):
     german = client.get("/admin/stock/export/csv/").get_data(as_text=True)
     english = client.get("/admin/stock/export/csv/", headers=EN).get_data(as_text=True)
     line = next(row for row in english.splitlines() if "FMT-CSV" in row)
-    assert "1.234,50" in line and "1,234.50" not in line
+    assert line == "FMT-CSV,Kabelbinder 200 mm,XPK,\"1.234,500\",\"0,000\",\"2,00 €\",,,\"2.469,00 €\""
     assert english.splitlines()[1:] == german.splitlines()[1:]  # the header is translated
 
 
