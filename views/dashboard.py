@@ -26,8 +26,8 @@ def tiles_for(user) -> dict:
 
 
 def _admin() -> dict:
-    from admin.jobs import next_run_times
     from jobs import ensure_registry
+    from jobs.scheduler import next_run_times
 
     jobs = {name: spec.trigger for name, spec in ensure_registry().items()}
     return dashboard.admin_figures(jobs, next_run_times())

@@ -51,14 +51,17 @@ def short_money(value) -> str:
     """An axis label for an amount: 12.500 €, 1,2 Mio. € (English: €12,500, €1.2M)."""
     from decimal import Decimal
 
-    from views.i18n import number, ui_locale
+    from flask_babel import get_locale
+
+    from services.core.formatting import format_number
 
     value = Decimal(str(value))
-    english = ui_locale() == "en"
+    locale = "en" if str(get_locale() or "de").startswith("en") else "de"
+    english = locale == "en"
     if value >= 1_000_000:
-        text = number(value / 1_000_000, 1)
+        text = format_number(value / 1_000_000, 1, locale)
         return f"€{text}M" if english else f"{text} Mio. €"
-    text = number(value.quantize(Decimal(1)), 0)
+    text = format_number(value.quantize(Decimal(1)), 0, locale)
     return f"€{text}" if english else f"{text} €"
 
 
