@@ -39,14 +39,34 @@ class AdminForm(FlaskForm):
 
 
 def _format_datetime(view, value, *args):
+    """Exports (CSV, German convention): 31.12.2026 14:05 in Europe/Berlin."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return value.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
 
 
+def _places(value) -> int:
+    return min(max(2, -value.as_tuple().exponent) if value.as_tuple().exponent < 0 else 2, 4)
+
+
 def _format_decimal(view, value, *args):
-    places = max(2, -value.as_tuple().exponent) if value.as_tuple().exponent < 0 else 2
-    return format_decimal_de(value, min(places, 4))
+    """Exports (CSV, German convention): 1.234,50."""
+    return format_decimal_de(value, _places(value))
+
+
+def _page_datetime(view, value, *args):
+    from views.i18n import de_datetime
+    return de_datetime(value)
+
+
+def _page_decimal(view, value, *args):
+    from views.i18n import number
+    return number(value, _places(value))
+
+
+def _page_date(view, value, *args):
+    from views.i18n import day
+    return day(value)
 
 
 def _list_of_codes(view, value, *args):
@@ -54,10 +74,13 @@ def _list_of_codes(view, value, *args):
 
 
 FORMATTERS = dict(DEFAULT_FORMATTERS)
+# On the screens in the page's language; the CSV export stays German (EXPORT_FORMATTERS).
+# Flask-Admin takes the first type the value is an instance of: datetime before date (a
+# datetime is a date too; the other way round every timestamp lost its time).
 FORMATTERS.update({
-    date: lambda view, value, *a: format_date_de(value),
-    datetime: _format_datetime,
-    Decimal: _format_decimal,
+    datetime: _page_datetime,
+    date: _page_date,
+    Decimal: _page_decimal,
     bool: lambda view, value, *a: Markup("&#10003;") if value else "",
     list: _list_of_codes,
 })
@@ -69,11 +92,26 @@ EXPORT_FORMATTERS = {
 
 
 def money_formatter(field: str):
-    """Column formatter that shows an amount as 1.234,56 €."""
+    """Column formatter that shows an amount as 1.234,56 € (English page: €1,234.56)."""
     def fmt(view, context, model, name):
-        value = getattr(model, field)
-        return "" if value is None else f"{format_decimal_de(value)} €"
+        from views.i18n import money
+        return money(getattr(model, field))
     return fmt
+
+
+def qty_formatter(field: str):
+    """Column formatter for a quantity without needless decimals: 55 (not 55,000, which an
+    English reader takes for fifty-five thousand), 2,5 / 2.5."""
+    def fmt(view, context, model, name):
+        from views.i18n import qty
+        return qty(getattr(model, field))
+    return fmt
+
+
+def unit_formatter(view, context, model, name):
+    """A unit code as its name in the page's language: XPK -> Paket / package."""
+    from views.i18n import unit_label
+    return unit_label(getattr(model, name))
 
 
 def current_user_label() -> str:
@@ -240,11 +278,18 @@ class SecuredModelView(ModelView):
                           problems=validation_message(exc)), "error")
             return True
         return super().handle_view_exception(exc)
+
     def get_export_value(self, model, name):
-        """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell."""
+        """Neutralise spreadsheet formulas (=, +, -, @) in every exported text cell; numbers
+        and dates in German format whatever the page's language (German CSV convention: the
+        view's own column formatters ask views.i18n, which reads g.format_locale)."""
         from services.core.csv_safe import escape_cell
 
-        value = super().get_export_value(model, name)
+        g.format_locale = "de"
+        try:
+            value = super().get_export_value(model, name)
+        finally:
+            g.pop("format_locale", None)
         return escape_cell(value) if isinstance(value, str) else value
 
     @expose("/api/file/")

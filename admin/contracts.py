@@ -11,8 +11,8 @@ from models.supplier import Supplier
 from models.user import User
 from services.compliance.calendar import berlin_today
 from services.contracts.register import annual_cost, budget, deadline_of
-from services.core.formatting import format_date_de
-from views.i18n import _l
+from views.i18n import _l, money
+from views.i18n import day as page_day
 
 CONTRACT_READ = ("admin", "finance", "auditor")
 CONTRACT_WRITE = ("admin", "finance")
@@ -22,7 +22,7 @@ def _deadline(view, context, model, name):
     found = deadline_of(model, berlin_today())
     day = None if found is None else (
         found.deadline if name == "next_deadline" else found.renews_on)
-    return format_date_de(day) if day else ""
+    return page_day(day) if day else ""
 
 
 class ContractView(SecuredModelView):
@@ -45,7 +45,7 @@ class ContractView(SecuredModelView):
     column_filters = ("category", "cost_centre", "start", "end")
     column_formatters = {"next_deadline": _deadline, "next_renewal": _deadline,
                          "cost": money_formatter("cost"),
-                         "annual_cost": lambda v, c, m, n: f"{annual_cost(m)} €"}
+                         "annual_cost": lambda v, c, m, n: money(annual_cost(m))}
     form_columns = ("number", "subject", "category", "counterparty_kind", "supplier", "customer",
                     "counterparty_name", "owner", "start", "end", "minimum_term_months",
                     "notice_period", "notice_unit", "notice_to", "notice_form",

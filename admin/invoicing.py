@@ -13,8 +13,7 @@ from models.customer import Customer
 from models.invoice import INVOICE_STATUSES, Invoice
 from services.invoicing import issuing as invoicing
 from services.ledger import personal_accounts
-from services.core.formatting import format_money_de
-from views.i18n import _, _l
+from views.i18n import _, _l, money
 
 
 class CustomerView(RestrictedHiddenMixin, SecuredModelView):
@@ -45,7 +44,7 @@ def _money(field):
         value = getattr(model, field)
         if value is None and model.status == "draft" and model.lines:
             value = invoicing.totals_of(model).gross
-        return "" if value is None else format_money_de(value)
+        return money(value)
     return fmt
 
 
@@ -55,7 +54,7 @@ def _documents(view, context, model, name):
     links = [(url_for("invoices.pdf", invoice_id=model.pk), "PDF"),
              (url_for("invoices.xml", invoice_id=model.pk), "XML")]
     if model.kind == "invoice" and model.status == "issued" and view.may_write():
-        links.append((url_for("invoices.payment", invoice_id=model.pk), "Zahlung erfassen"))
+        links.append((url_for("invoices.payment", invoice_id=model.pk), _("Zahlung erfassen")))
     return Markup(" · ").join(Markup('<a href="{}">{}</a>').format(u, t) for u, t in links)
 
 

@@ -1,6 +1,4 @@
 """Jobs screen (admin): each job's next run and last runs, and a "run now" button."""
-from datetime import datetime, timezone
-
 from flask import flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
@@ -11,19 +9,10 @@ from admin.base import SecuredModelView, current_user_label, deny_or_login
 from admin.labels import job_title
 from jobs import ensure_registry
 from jobs.runner import queue_manual_run
-from jobs.scheduler import JOBSTORE_COLLECTION
+from jobs.scheduler import next_run_times
 from models.jobs import JobRun
 
 LAST_RUNS = 10
-
-
-def next_run_times() -> dict:
-    """Next run per job as the scheduler process stored it (None if it never started)."""
-    import mongoengine as me
-
-    coll = me.get_db()[JOBSTORE_COLLECTION]
-    return {doc["_id"]: datetime.fromtimestamp(doc["next_run_time"], timezone.utc)
-            for doc in coll.find({}, {"next_run_time": 1}) if doc.get("next_run_time")}
 
 
 class AdminOnlyView(BaseView):

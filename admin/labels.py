@@ -592,6 +592,9 @@ JOBS = {
     "dunning_proposal": (_l("Mahnvorschlag erstellen"),
                          _l("Schlägt werktags die fälligen Mahnungen vor; eine Person bestätigt "
                             "sie.")),
+    "offboarding_sync": (_l("Austrittscheckliste anlegen"),
+                         _l("Legt für gesetzte, verschobene oder entfernte Austrittsdaten die "
+                            "Austrittscheckliste an oder passt sie an.")),
     "depreciation": (_l("Monatliche AfA buchen"),
                      _l("Bucht die Abschreibungen der Anlagegüter für den abgelaufenen Monat "
                         "(und nachzuholende Monate), je Anlagegut und Monat genau einmal.")),
@@ -614,6 +617,8 @@ def schedule_label(trigger) -> str:
     interval = getattr(trigger, "interval", None)
     if interval is not None:
         minutes = int(interval.total_seconds() // 60)
+        if minutes == 1:
+            return gettext("jede Minute")
         if minutes == 60:
             return gettext("stündlich")
         if minutes % 60 == 0:
@@ -626,11 +631,24 @@ def schedule_label(trigger) -> str:
         if fields.get("day_of_week", "*") == "*" and fields.get("day", "*") == "*":
             return gettext("täglich %(time)s", time=time)
         if fields.get("day", "*") == "*":
-            return gettext("wöchentlich (%(days)s) %(time)s", days=fields["day_of_week"],
-                           time=time)
+            if fields["day_of_week"] == "mon-fri":
+                return gettext("werktags %(time)s", time=time)
+            return gettext("wöchentlich (%(days)s) %(time)s", days=_weekdays(
+                fields["day_of_week"]), time=time)
         return gettext("monatlich am %(day)s. um %(time)s", day=fields["day"], time=time)
     return gettext("nach Zeitplan (%(rule)s)", rule=", ".join(
         f"{k}={v}" for k, v in fields.items() if v != "*"))
+
+
+WEEKDAYS = {"mon": _l("Mo"), "tue": _l("Di"), "wed": _l("Mi"), "thu": _l("Do"),
+            "fri": _l("Fr"), "sat": _l("Sa"), "sun": _l("So")}
+
+
+def _weekdays(spec: str) -> str:
+    """A cron day-of-week field ("mon,wed-fri") with the days' short names (Mo, Mi–Fr)."""
+    def day(token):
+        return str(WEEKDAYS[token]) if token in WEEKDAYS else token
+    return ", ".join("–".join(day(t) for t in part.split("-")) for part in spec.split(","))
 
 
 # Archive document categories (reference data, seeds.reference) by code.

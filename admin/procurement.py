@@ -1,10 +1,23 @@
 """Suppliers and stock items."""
+from wtforms import SelectField
+
 from admin.ajax import ReferenceLookup
-from admin.base import RestrictedHiddenMixin, SecuredModelView, money_formatter
+from admin.base import (RestrictedHiddenMixin, SecuredModelView, money_formatter,
+                        qty_formatter, unit_formatter)
 from admin.labels import COMMON, STOCK
 from models.supplier import Supplier
-from services.core.formatting import format_decimal_de
+from views.i18n import qty
 from services.ledger import personal_accounts
+
+
+def unit_select_choices() -> list[tuple[str, str]]:
+    """The units by their names in the page's language, with the code: Stück (H87)."""
+    from services.core.units import units
+    from views.i18n import unit_label
+
+    return sorted(((code, f"{unit_label(code)} ({code})") for code in units()),
+                  key=lambda choice: choice[1].lower())
+
 
 SUPPLY_READ = ("admin", "finance", "warehouse", "auditor")
 SUPPLY_WRITE = ("admin", "finance", "warehouse")
@@ -46,17 +59,31 @@ class StockItemView(SecuredModelView):
     column_filters = ("unit", "location", "active")
     column_default_sort = "sku"
     column_formatters = {"value": money_formatter("stock_value"),
-                         "unit_cost": money_formatter("unit_cost")}
+                         "unit_cost": money_formatter("unit_cost"), "unit": unit_formatter,
+                         "quantity": qty_formatter("quantity"),
+                         "reorder_point": qty_formatter("reorder_point"),
+                         "reorder_qty": qty_formatter("reorder_qty")}
+    # the CSV export as before: unit codes, three decimals (German CSV convention)
+    column_formatters_export = {"value": money_formatter("stock_value"),
+                                "unit_cost": money_formatter("unit_cost")}
     form_excluded_columns = ("created_at", "updated_at", "ledger_version", "bins")
     column_details_list = ("sku", "name", "unit", "quantity", "bins", "location",
                            "reorder_point", "reorder_qty", "unit_cost", "supplier", "active")
-    column_formatters_detail = {"bins": lambda v, c, m, n: "; ".join(
-        f"{b.location or '—'}: {format_decimal_de(b.quantity, 3)}" for b in m.bins)}
+    column_formatters_detail = {**column_formatters, "bins": lambda v, c, m, n: "; ".join(
+        f"{b.location or '—'}: {qty(b.quantity)}" for b in m.bins)}
     form_ajax_refs = {"supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name"))}
+
+    form_overrides = {"unit": SelectField}
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.unit.choices = unit_select_choices()
+        return form
 
     def edit_form(self, obj=None):
         """Opening stock is entered on creation; afterwards only movements change it."""
         form = super().edit_form(obj)
+        form.unit.choices = unit_select_choices()
         del form.quantity
         del form.location
         return form

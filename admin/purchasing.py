@@ -15,7 +15,7 @@ from models.supplier import Supplier
 from services.imports.csv_reader import parse_decimal
 from services.core.errors import BusinessRuleError
 from services.operations.purchasing import cancel_order, receive, send_order
-from views.i18n import _, translated
+from views.i18n import _, money, translated
 
 PO_READ = ("admin", "finance", "warehouse", "auditor")
 PO_WRITE = ("admin", "finance", "warehouse")
@@ -37,8 +37,7 @@ class PurchaseOrderView(SecuredModelView):
     column_searchable_list = ("number",)
     column_default_sort = ("created_at", True)
     column_formatters = {"status": _status_formatter,
-                         "net_total": lambda v, c, m, n: f"{m.net_total:,.2f} €".replace(
-                             ",", "X").replace(".", ",").replace("X", ".")}
+                         "net_total": lambda v, c, m, n: money(m.net_total)}
     form_columns = ("supplier", "lines", "note")
     form_ajax_refs = {
         "supplier": ReferenceLookup("supplier", Supplier, ("supplier_no", "name")),

@@ -8,10 +8,11 @@ from bson.errors import InvalidId
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 
-from admin.base import SecuredModelView, current_user_label
+from admin.base import SecuredModelView, current_user_label, qty_formatter
 from admin.labels import STOCK
 from admin.secured import SecuredBaseView
 from models.stock import StockItem
+from services.core.formatting import parse_date
 from services.imports.csv_reader import parse_decimal
 from services.core.errors import BusinessRuleError
 from services.operations.purchasing import on_order_by_item
@@ -35,6 +36,7 @@ class StockMovementView(SecuredModelView):
     column_filters = ("kind", "state", "date", "reference", "user")
     column_searchable_list = ("reason", "reference", "user")
     column_default_sort = ("created_at", True)
+    column_formatters = {"quantity": qty_formatter("quantity")}
 
 
 class StockOpsView(SecuredBaseView):
@@ -96,7 +98,7 @@ def _movement_request(form) -> MovementRequest:
         raise BusinessRuleError(_("Unbekannte Artikelnummer '%(sku)s'.", sku=form.get("sku", "")))
     try:
         quantity = parse_decimal(form.get("quantity") or "0")
-        on = date.fromisoformat(form["date"]) if form.get("date") else None
+        on = parse_date(form["date"]) if form.get("date") else None
     except ValueError as exc:
         raise BusinessRuleError(str(exc)) from None
     return MovementRequest(kind=form.get("kind", ""), item_id=item.pk, quantity=quantity,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from admin.ajax import ReferenceLookup
-from admin.base import SecuredModelView, _format_datetime, current_user_label
+from admin.base import SecuredModelView, _page_datetime, current_user_label
 from admin.labels import COMMON
 from admin.secured import SecuredBaseView
 from models.base import utcnow
@@ -49,7 +49,7 @@ def _due_formatter(field):
             return Markup('<span class="badge badge-secondary">%s</span>') % _("pausiert")
         if value is None:
             return ""
-        text = _format_datetime(view, value)
+        text = _page_datetime(view, value)
         if model.is_overdue(utcnow()) and value < utcnow():
             return Markup('<span class="badge badge-danger" title="%s">%s</span>') % (
                 _("überfällig"), text)

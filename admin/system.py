@@ -50,6 +50,18 @@ HR_COLLECTIONS = ("employees", "payroll_parameters", "payroll_runs", "payslips")
 HR_AUDIT_READERS = ("admin", "hr")
 
 
+def collection_label(name: str):
+    """A collection as the menu names it ("supplier_invoices" -> "Eingangsrechnungen"): the
+    label of the admin view over it, else the menu label its name spells; the name else."""
+    from admin import VIEWS
+    from admin.labels import MENU
+
+    for _view, document, label, _category, _endpoint in VIEWS:
+        if document._get_collection_name() == name:
+            return MENU.get(label, label)
+    return MENU.get((name or "").replace("_", " ").capitalize(), name)
+
+
 class AuditLogView(SecuredModelView):
     read_roles = ("admin", "auditor")
     write_roles = ()
@@ -60,6 +72,8 @@ class AuditLogView(SecuredModelView):
     column_default_sort = ("at", True)
     column_details_list = ("at", "user", "action", "collection", "document_id", "label",
                            "changes")
+    column_formatters = {"collection": lambda v, c, m, n: collection_label(m.collection)}
+    column_formatters_detail = column_formatters
 
     def get_query(self):
         """Every list, count, export and details page reads through this query."""

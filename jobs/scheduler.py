@@ -12,6 +12,19 @@ from apscheduler.triggers.interval import IntervalTrigger
 from jobs.runner import BERLIN, JobSpec
 
 JOBSTORE_COLLECTION = "apscheduler_jobs"
+
+
+def next_run_times() -> dict:
+    """Next run per job as the scheduler process stored it (None if it never started)."""
+    from datetime import datetime, timezone
+
+    import mongoengine as me
+
+    coll = me.get_db()[JOBSTORE_COLLECTION]
+    return {doc["_id"]: datetime.fromtimestamp(doc["next_run_time"], timezone.utc)
+            for doc in coll.find({}, {"next_run_time": 1}) if doc.get("next_run_time")}
+
+
 QUEUE_POLL_SECONDS = 10
 log = logging.getLogger("backoffice.scheduler")
 

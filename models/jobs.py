@@ -20,7 +20,9 @@ class JobRun(me.Document):
     host = me.StringField()
 
     meta = {"collection": "job_runs", "ordering": ["-scheduled_for"],
-            "indexes": ["job", "-scheduled_for", "status"]}
+            "indexes": ["job", "-scheduled_for", "status",
+                        # a job's last runs (Jobs screen, start page) without its whole history
+                        ("job", "-scheduled_for")]}
 
     def __str__(self):
         return self.run_id

@@ -70,12 +70,7 @@ def preview(file_id):
 
 @bp.app_template_filter("berlin")
 def berlin_time(value) -> str:
-    """Show a UTC timestamp as Europe/Berlin local time (dd.mm.yyyy hh:mm)."""
-    from datetime import timezone
-    from zoneinfo import ZoneInfo
+    """Show a UTC timestamp as Europe/Berlin local time in the page's language."""
+    from views.i18n import de_datetime
 
-    if not value:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    return de_datetime(value)

@@ -20,9 +20,17 @@ def tiles_for(user) -> dict:
     makers = {"finance": lambda: dashboard.finance_figures(now.date()),
               "hr": dashboard.hr_figures, "warehouse": dashboard.warehouse_figures,
               "support": lambda: dashboard.support_figures(now),
-              "admin": dashboard.admin_figures,
+              "admin": _admin,
               "deadlines": lambda: _deadlines(user)}
     return {kind: makers[kind]() for kind in kinds}
+
+
+def _admin() -> dict:
+    from jobs import ensure_registry
+    from jobs.scheduler import next_run_times
+
+    jobs = {name: spec.trigger for name, spec in ensure_registry().items()}
+    return dashboard.admin_figures(jobs, next_run_times())
 
 
 def _deadlines(user) -> dict:

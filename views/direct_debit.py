@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from models.bank_account import BankAccount
 from models.direct_debit import DirectDebitRun
+from services.core.formatting import parse_date
 from services.banking import direct_debit
 from services.banking.sepa_calendar import earliest_collection
 from services.core.errors import BusinessRuleError
@@ -25,7 +26,7 @@ def index():
     """List the collections; a POST proposes one for a due date from a bank account."""
     if request.method == "POST":
         try:
-            day = date.fromisoformat(request.form.get("collection_date", ""))
+            day = parse_date(request.form.get("collection_date", ""))
             run = direct_debit.create_run(day, request.form.get("bank_account") or None,
                                           current_user.email)
         except (ValueError, BusinessRuleError) as exc:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from models.dunning import DunningRun
 from models.invoice import Invoice
+from services.core.formatting import parse_date
 from services.banking import dunning
 from services.core.errors import BusinessRuleError
 from views.frame import render_page, role_guard
@@ -24,7 +25,7 @@ def index():
     """The runs; a POST proposes the letters due on a day."""
     if request.method == "POST":
         try:
-            as_of = date.fromisoformat(request.form.get("as_of", ""))
+            as_of = parse_date(request.form.get("as_of", ""))
             run = dunning.propose_run(as_of, current_user.email)
         except (ValueError, BusinessRuleError) as exc:
             flash(_("Kein Mahnvorschlag: %(reason)s", reason=str(exc)), "error")

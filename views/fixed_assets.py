@@ -10,7 +10,7 @@ from services.core.errors import BusinessRuleError
 from services.core.formatting import format_date_de, parse_date
 from services.fixed_assets.register import dispose_asset
 from services.fixed_assets.report import MONEY_FIELDS, asset_register, totals
-from views.i18n import _, translated
+from views.i18n import _, money, translated
 from views.ledger import CLOSERS, _csv, _csv_response, _render, finance_readers
 
 bp = Blueprint("asset_screens", __name__, url_prefix="/fixed-assets")
@@ -63,8 +63,8 @@ def dispose():
     else:
         try:
             result = dispose_asset(asset, day=day, proceeds=proceeds, user=current_user.email)
-            flash(_("Abgang gebucht: Buchwert %(bv)s €, Ergebnis %(gain)s €",
-                    bv=_csv(result.book_value), gain=_csv(result.gain)), "success")
+            flash(_("Abgang gebucht: Buchwert %(bv)s, Ergebnis %(gain)s",
+                    bv=money(result.book_value), gain=money(result.gain)), "success")
         except BusinessRuleError as exc:
             flash(translated(exc), "error")
     return redirect(url_for("asset_screens.register", year=day.year))

@@ -48,15 +48,21 @@ def role_labels(roles) -> str:
 
 
 def short_money(value) -> str:
-    """An axis label for an amount: 12.500 €, 1,2 Mio. € (German grouping in both languages)."""
+    """An axis label for an amount: 12.500 €, 1,2 Mio. € (English: €12,500, €1.2M)."""
     from decimal import Decimal
 
-    from services.core.formatting import format_decimal_de
+    from flask_babel import get_locale
+
+    from services.core.formatting import format_number
 
     value = Decimal(str(value))
+    locale = "en" if str(get_locale() or "de").startswith("en") else "de"
+    english = locale == "en"
     if value >= 1_000_000:
-        return f"{format_decimal_de(value / 1_000_000, 1)} Mio. €"
-    return f"{format_decimal_de(value.quantize(Decimal(1)), 0)} €"
+        text = format_number(value / 1_000_000, 1, locale)
+        return f"€{text}M" if english else f"{text} Mio. €"
+    text = format_number(value.quantize(Decimal(1)), 0, locale)
+    return f"€{text}" if english else f"{text} €"
 
 
 def view_url(endpoint: str, **values):

@@ -16,7 +16,7 @@ from services.core.formatting import parse_date
 from services.hr import absences, team_calendar
 from services.privacy.restriction import is_restricted, may_see_restricted
 from views.frame import render_page
-from views.i18n import _, translated
+from views.i18n import _, day, translated
 
 bp = Blueprint("hr", __name__, url_prefix="/hr")
 HR_ROLES = ("admin", "hr")
@@ -107,7 +107,7 @@ def create():
     for other in overlaps:
         flash(_("Zur selben Zeit abwesend: %(name)s (%(start)s–%(end)s)",
                 name=f"{other.employee.first_name} {other.employee.last_name}",
-                start=f"{other.start:%d.%m.%Y}", end=f"{other.end:%d.%m.%Y}"), "warning")
+                start=day(other.start), end=day(other.end)), "warning")
     return redirect(url_for(".show", absence_id=absence.pk))
 
 

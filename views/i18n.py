@@ -35,10 +35,55 @@ def set_language():
     return redirect(target)
 
 
+def ui_locale() -> str:
+    """'en' on an English page, else 'de' (also outside a request: CLI, jobs, and while a
+    CSV export is written: g.format_locale, German CSV convention)."""
+    from flask import g, has_request_context
+    from flask_babel import get_locale
+
+    if not has_request_context():
+        return "de"
+    if g.get("format_locale"):
+        return g.format_locale
+    return "en" if str(get_locale() or "de").startswith("en") else "de"
+
+
 def money(value) -> str:
-    """1.234,56 € — the German format in both languages, as the business asked."""
-    from services.core.formatting import format_money_de
-    return "" if value is None else format_money_de(value)
+    """An amount in the page's language: 1.234,56 € in German, €1,234.56 in English."""
+    from services.core.formatting import format_money
+    return "" if value is None else format_money(value, ui_locale())
+
+
+def number(value, places: int = 2) -> str:
+    """A number in the page's language: 1.234,50 / 1,234.50."""
+    from services.core.formatting import format_number
+    return "" if value is None else format_number(value, places, ui_locale())
+
+
+def qty(value) -> str:
+    """A quantity without needless decimals in the page's language: 12 / 2,5 / 2.5."""
+    if value is None:
+        return ""
+    text = number(value, 3)
+    mark = "." if ui_locale() == "en" else ","
+    return text.rstrip("0").rstrip(mark) if mark in text else text
+
+
+def day(value) -> str:
+    """A date in the page's language: 31.12.2026 / 2026-12-31 (also from ISO text)."""
+    from datetime import date
+
+    from services.core.formatting import format_day
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_day(value, ui_locale())
+
+
+def date_placeholder() -> str:
+    """What a date field asks for in the page's language: TT.MM.JJJJ / YYYY-MM-DD."""
+    return "YYYY-MM-DD" if ui_locale() == "en" else str(_l("TT.MM.JJJJ"))
 
 
 def init_app(app) -> None:
@@ -47,35 +92,49 @@ def init_app(app) -> None:
 
     from views.frame import brand_name, role_labels, short_money, view_url
 
-    app.jinja_env.globals.update(money=money, LANGUAGES=LANGUAGES, get_locale=get_locale,
+    app.jinja_env.globals.update(money=money, number=number, date_placeholder=date_placeholder,
+                                 LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
                                  short_money=short_money, view_url=view_url)
-    from services.core.formatting import format_date_de, format_decimal_de, format_iban
-    app.jinja_env.filters.update(de_date=format_date_de, de_decimal=format_decimal_de, iban=format_iban,
-                                 money=money, de_datetime=de_datetime, unit_label=unit_label)
+    from services.core.formatting import format_iban
+
+    # de_date, de_decimal and de_datetime keep their names from when every page was German;
+    # they follow the page's language (PDF templates have their own environments).
+    app.jinja_env.filters.update(de_date=day, de_decimal=number, iban=format_iban,
+                                 money=money, de_datetime=de_datetime, unit_label=unit_label,
+                                 number=number, day=day, day_month=day_month, qty=qty)
 
 
 def unit_label(code) -> str:
-    """A Rec 20 unit code as its name in the user's language ('H87' -> 'Stück' / 'piece')."""
-    from flask_babel import get_locale
-
+    """A Rec 20 unit code as its name in the user's language ('H87' -> 'Stück' / 'piece';
+    German in a CSV export, see ui_locale)."""
     from services.core.units import unit_name
 
     if not code:
         return ""
-    return unit_name(code, "en" if str(get_locale()) == "en" else "de")
+    return unit_name(code, ui_locale())
+
+
+def day_month(value) -> str:
+    """A chart's day label: 12.10. in German, Oct 12 in English."""
+    if ui_locale() == "en":
+        from babel.dates import format_date as babel_date
+        return babel_date(value, "MMM d", locale="en")
+    return value.strftime("%d.%m.")
 
 
 def de_datetime(value) -> str:
-    """31.12.2026 14:05 in Europe/Berlin (stored times are UTC)."""
+    """31.12.2026 14:05 (English: 2026-12-31 14:05) in Europe/Berlin (stored times are UTC)."""
     from datetime import timezone
     from zoneinfo import ZoneInfo
 
-    if value is None:
+    from services.core.formatting import format_day_time
+
+    if not value:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
+    return format_day_time(value.astimezone(ZoneInfo("Europe/Berlin")), ui_locale())
 
 
 __all__ = ["_", "_l", "format_date", "format_decimal", "select_locale", "init_app",

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from admin.base import current_user_label
 from models.invoice import Invoice
+from services.core.formatting import parse_date
 from services.invoicing import issuing as invoicing
 from services.invoicing.settlement import settle_payment
 from services.archive.store import read_file
@@ -70,7 +71,7 @@ def payment(invoice_id):
     if request.method == "POST":
         try:
             amount = parse_decimal(request.form.get("amount", ""))
-            day = date.fromisoformat(request.form.get("date", ""))
+            day = parse_date(request.form.get("date", ""))
             settle_payment(inv, amount=amount, day=day, user=current_user_label(),
                            key=request.form.get("key") or uuid.uuid4().hex,
                            reference=request.form.get("reference", "")[:120])

@@ -10,7 +10,7 @@ from services.ledger import periods, posting
 from services.core.errors import BusinessRuleError
 
 from services.core.csv_safe import writer as csv_writer
-from services.core.formatting import format_date_de, format_decimal_de
+from services.core.formatting import format_date_de
 from services.ledger.reports import account_ledger, trial_balance
 from services.core.pdf import FONT_CSS, html_to_pdf
 from views.frame import render_page
@@ -35,12 +35,9 @@ def finance_readers(view):
 
 @bp.app_template_filter("de_money")
 def de_money(value):
-    return format_decimal_de(value)
-
-
-@bp.app_template_filter("de_date")
-def de_date(value):
-    return format_date_de(value)
+    """An amount without the currency sign in the page's language (1.234,56 / 1,234.56)."""
+    from views.i18n import number
+    return number(value)
 
 
 @bp.route("/trial-balance")

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from admin.base import current_user_label
 from models.supplier import Supplier
 from models.supplier_invoice import SupplierInvoice
+from services.core.formatting import parse_date
 from services.core.errors import BusinessRuleError
 from services.imports.csv_reader import parse_decimal
 from services.payables import approval, intake, manual
@@ -146,7 +147,7 @@ def _do(action: str, inv: SupplierInvoice, note: str) -> None:
         approval.cancel_invoice(inv, user, note)
     elif action == "payment":
         record_supplier_payment(inv.pk, parse_decimal(request.form.get("amount", "")),
-                                date.fromisoformat(request.form.get("date", "")),
+                                parse_date(request.form.get("date", "")),
                                 current_user_label(), request.form.get("key") or uuid.uuid4().hex,
                                 discount=inv.skonto_amount if request.form.get("skonto") else None,
                                 amount_eur=parse_decimal(request.form["amount_eur"])

@@ -6,6 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, req
 from flask_login import current_user
 
 from models.payroll import Payslip, PayrollRun
+from services.core.formatting import parse_date
 from views.archive import content_disposition
 from views.params import page_arg
 from services.core.errors import BusinessRuleError
@@ -53,9 +54,16 @@ def _payslip_or_404(run: PayrollRun, slip_id) -> Payslip:
 
 @bp.route("/")
 def index():
-    """List the runs and offer to start one."""
-    return render_page("payroll/index.html", runs=PayrollRun.objects.limit(60),
-                           months=MONTHS, labels=runs.STATUS_LABELS)
+    """List the runs and offer to start one (the month after the latest run preselected)."""
+    from datetime import date
+
+    listed = list(PayrollRun.objects.limit(60))
+    latest = max(((r.year, r.month) for r in listed), default=None)
+    today = date.today()
+    year, month = (today.year, today.month) if latest is None else (
+        (latest[0], latest[1] + 1) if latest[1] < 12 else (latest[0] + 1, 1))
+    return render_page("payroll/index.html", runs=listed, months=MONTHS,
+                       labels=runs.STATUS_LABELS, next_year=year, next_month=month)
 
 
 @bp.route("/runs", methods=["POST"])
@@ -65,7 +73,7 @@ def create():
         run = runs.create_run(int(request.form.get("year", 0)),
                               int(request.form.get("month", 0)), _user())
     except ValueError:
-        flash("choose a month and a year", "error")
+        flash(_("Bitte Monat und Jahr wählen."), "error")
         return redirect(url_for(".index"))
     except BusinessRuleError as exc:
         flash(str(exc), "error")
@@ -154,7 +162,7 @@ def pay(run_id, kind):
     """Post the payment of one liability of a posted run."""
     run = _run_or_404(run_id)
     try:
-        on = date.fromisoformat(request.form.get("date") or date.today().isoformat())
+        on = parse_date(request.form.get("date") or date.today().isoformat())
         entry = payments.pay_liability(run.pk, kind, _user(), on)
         flash(f"{payments.LABELS[kind]} {run.period}: Zahlung über "
               f"{render.eur(entry.total_debit)} gebucht", "info")
@@ -268,9 +276,18 @@ def journal_pdf(run_id):
 
 @bp.app_template_filter("eur")
 def eur_filter(value):
-    return render.eur(value)
+    """An amount on a payroll screen in the page's language (the PDFs use render.eur)."""
+    from views.i18n import money
+    return money(value)
 
 
 @bp.app_template_filter("pct")
 def pct_filter(value):
-    return render.pct(value)
+    """A rate without trailing zeros in the page's language: 2,45 / 2.45."""
+    from decimal import Decimal
+
+    from views.i18n import number, ui_locale
+
+    if ui_locale() == "de":
+        return render.pct(value)
+    return number(Decimal(value), 3).rstrip("0").rstrip(".")

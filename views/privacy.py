@@ -3,7 +3,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from services.core.errors import BusinessRuleError
-from services.core.formatting import format_date_de
+from views.i18n import day as page_day
 from services.privacy.registry import SUBJECTS
 from views.archive import content_disposition
 from views.frame import render_page
@@ -58,7 +58,7 @@ def erasure():
             if step == "restricted":
                 flash(_("%(key)s: Kontaktdaten gelöscht; die übrigen Daten sind bis %(day)s "
                         "eingeschränkt und werden danach anonymisiert.", key=key,
-                        day=format_date_de(record.restricted_until)), "success")
+                        day=page_day(record.restricted_until)), "success")
             else:
                 flash(_("%(key)s: anonymisiert.", key=key), "success")
             return redirect(url_for(".erasure"))

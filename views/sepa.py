@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from models.bank_account import BankAccount
 from models.payment_run import PaymentRun
+from services.core.formatting import parse_date
 from services.banking import sepa
 from services.core.errors import BusinessRuleError
 from views.frame import render_page, role_guard
@@ -25,8 +26,8 @@ def index():
     """List the runs; a POST proposes a new run up to a date."""
     if request.method == "POST":
         try:
-            up_to = date.fromisoformat(request.form.get("up_to", ""))
-            execution = date.fromisoformat(request.form.get("execution_date", ""))
+            up_to = parse_date(request.form.get("up_to", ""))
+            execution = parse_date(request.form.get("execution_date", ""))
             run = sepa.create_run(up_to, execution, current_user.email,
                                   bank_account_id=request.form.get("bank_account") or None)
         except (ValueError, BusinessRuleError) as exc:

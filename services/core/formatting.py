@@ -1,4 +1,5 @@
-"""German number and date formats for display and for typed-in values."""
+"""Number and date formats for display (German, or English on English pages) and for
+typed-in values. CSV exports, PDFs and letters keep the German forms (format_*_de)."""
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -14,6 +15,35 @@ def format_decimal_de(value: Decimal, places: int = 2) -> str:
 def format_money_de(value: Decimal) -> str:
     """Format an amount as '1.234,56 €'."""
     return f"{format_decimal_de(value)} €"
+
+
+def format_number(value, places: int = 2, locale: str = "de") -> str:
+    """1234.5 as '1.234,50' in German, '1,234.50' in English."""
+    if not str(locale).startswith("en"):
+        return format_decimal_de(value, places)
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(quantum, ROUND_HALF_UP):,.{places}f}"
+
+
+def format_money(value, locale: str = "de") -> str:
+    """An amount in euros as the language writes it: '1.234,56 €' or '€1,234.56' (Babel's
+    currency format of the English locale)."""
+    if not str(locale).startswith("en"):
+        return format_money_de(value)
+    from babel.numbers import format_currency
+
+    rounded = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return format_currency(rounded, "EUR", locale="en")
+
+
+def format_day(value: date | datetime, locale: str = "de") -> str:
+    """31.12.2026 in German, 2026-12-31 in English (as the date inputs read them)."""
+    return value.strftime("%Y-%m-%d" if str(locale).startswith("en") else "%d.%m.%Y")
+
+
+def format_day_time(value: datetime, locale: str = "de") -> str:
+    """31.12.2026 14:05 in German, 2026-12-31 14:05 in English (time as given)."""
+    return f"{format_day(value, locale)} {value.strftime('%H:%M')}"
 
 
 def format_iban(value: str) -> str:

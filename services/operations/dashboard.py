@@ -1,11 +1,12 @@
 """Figures for the start page, per role. Pure aggregation helpers plus the reads."""
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from models.employee import Employee
+from models.stock import StockItem
 from models.ticket import OPEN_STATUSES, PRIORITIES, Ticket
-from services.operations.stock_reports import reorder_list, valuation
+from services.operations.stock_reports import COST, QTY, item_bins, item_value
 from services.operations.tickets import overdue_query
 
 
@@ -36,7 +37,6 @@ def _ticket_events(since: datetime):
 
 
 def _aware(moment):
-    from datetime import timezone
     return moment.replace(tzinfo=timezone.utc) if moment and moment.tzinfo is None else moment
 
 
@@ -49,9 +49,57 @@ def support_figures(now: datetime) -> dict:
             "weeks": weeks}
 
 
-def warehouse_figures() -> dict:
-    below = sum(len(lines) for lines in reorder_list({}).values())
-    return {"below_reorder_point": below, "stock_value": valuation().total}
+def stock_position_figures() -> tuple[int, Decimal]:
+    """(items at or below their reorder point, stock value) in one pass over the active
+    items' numbers only (the same rules as the reorder list and the valuation)."""
+    below, total = 0, Decimal("0.00")
+    fields = {"quantity": 1, "reorder_point": 1, "unit_cost": 1, "location": 1, "bins": 1}
+    for raw in StockItem._get_collection().find({"active": {"$ne": False}}, fields):
+        if QTY.to_python(raw.get("quantity") or 0) <= QTY.to_python(raw.get("reorder_point") or 0):
+            below += 1
+        cost = COST.to_python(raw.get("unit_cost") or 0)
+        total += sum((item_value(qty, cost) for _, qty in item_bins(raw)), Decimal("0.00"))
+    return below, total
+
+
+EXPECTED_ORDERS = ("sent", "partly_received")
+
+
+def warehouse_figures(shown: int = 5) -> dict:
+    """Reorder count, stock value, orders whose goods are expected, the latest movements.
+
+    Orders are read by their indexed status (open orders are few), movements by the
+    newest-first index: no scan of the movement history.
+    """
+    from models.purchase_order import PurchaseOrder
+    from models.stock_movement import StockMovement
+
+    below, value = stock_position_figures()
+    orders = PurchaseOrder.objects(status__in=EXPECTED_ORDERS).only(
+        "number", "supplier", "order_date", "status", "lines")
+    orders = list(orders)
+    expected = sorted(orders, key=lambda o: (o.order_date or date.max, o.number or ""))
+    movements = list(StockMovement.objects.order_by("-created_at").limit(shown).only(
+        "kind", "item", "quantity", "moved", "date", "state", "reference"))
+    refs = [_ref_id(m) for m in movements]
+    items = {i.pk: i for i in StockItem.objects(pk__in=[r for r in set(refs) if r]).only(
+        "sku", "name", "unit")}
+    from services.operations.stock_reports import supplier_names
+
+    expected = expected[:shown]
+    suppliers = supplier_names({getattr(o._data.get("supplier"), "id", None) for o in expected})
+    return {"below_reorder_point": below, "stock_value": value,
+            "expected_count": len(orders), "expected": [
+                (o, suppliers.get(getattr(o._data.get("supplier"), "id", None), ""))
+                for o in expected],
+            "draft_orders": PurchaseOrder.objects(status="draft").count(),
+            "movements": [(m, items.get(ref)) for m, ref in zip(movements, refs)]}
+
+
+def _ref_id(movement):
+    """The item id of a movement without loading the item (one query for all, above)."""
+    ref = movement._data.get("item")
+    return getattr(ref, "id", getattr(ref, "pk", ref))
 
 
 def hr_figures() -> dict:
@@ -106,12 +154,29 @@ def finance_figures(today: date) -> dict:
             "revenue_this_month": months[-1][1], "revenue_by_month": months}
 
 
-def admin_figures() -> dict:
+def admin_figures(jobs: dict | None = None, next_runs: dict | None = None,
+                  now: datetime | None = None, days: int = 7) -> dict:
+    """Backups and the scheduled jobs: each job's last run, next run and failures of the
+    last `days` days (jobs: name -> trigger; next_runs: name -> the scheduler's stored time).
+
+    One query per job on the (job, scheduled_for) index for its last run, one on the status
+    index for the failures (few); the job history itself is never scanned.
+    """
     from models.jobs import JobRun
 
     from services.backup.runs import last_ok, last_run, needs_attention
 
-    runs = list(JobRun.objects.order_by("-started_at").limit(10))
-    return {"available": True, "runs": runs,
-            "failures": sum(1 for r in runs if r.status == "failed"),
+    now = now or datetime.now(timezone.utc)
+    failed = Counter(r.job for r in JobRun.objects(
+        status="failed", scheduled_for__gte=now - timedelta(days=days)).only("job"))
+    rows = []
+    for name, trigger in (jobs or {}).items():
+        last = JobRun.objects(job=name).order_by("-scheduled_for").only(
+            "status", "started_at", "finished_at", "scheduled_for").first()
+        stored = (next_runs or {}).get(name)
+        planned = stored or trigger.get_next_fire_time(None, now)
+        rows.append({"name": name, "trigger": trigger, "last": last, "next": planned,
+                     "next_planned_only": stored is None, "failed": failed.get(name, 0)})
+    return {"available": True, "jobs": rows, "failures": sum(failed.values()),
+            "failure_days": days, "scheduler_running": bool(next_runs),
             "backup": {"last": last_run(), "last_ok": last_ok(), "attention": needs_attention()}}

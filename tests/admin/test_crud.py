@@ -1,5 +1,6 @@
 """Create, edit and delete through the admin screens, and the audit log they leave."""
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -140,7 +141,7 @@ def test_stock_item_crud_with_supplier_lookup(client, login):
     found = client.get("/admin/stock/ajax/lookup/?name=supplier&query=süd").get_json()
     assert found == [[str(supplier.pk), str(supplier)]]
     response = post_form(client, "/admin/stock/new/", {
-        "sku": "A-1", "name": "Schraube M8", "unit": "Stk", "quantity": "1.250,000",
+        "sku": "A-1", "name": "Schraube M8", "unit": "H87", "quantity": "1.250,000",
         "reorder_point": "100", "reorder_qty": "500", "unit_cost": "0,0425",
         "supplier": str(supplier.pk), "location": "Regal A-01", "active": "y"})
     assert response.status_code == 302
@@ -149,6 +150,14 @@ def test_stock_item_crud_with_supplier_lookup(client, login):
     assert item.supplier == supplier and audit_for(item, "create")
     listing = client.get("/admin/stock/").get_data(as_text=True)
     assert "53,13 €" in listing  # 1.250 × 0,0425 = 53,125 → 53,13
+    assert "Stück" in listing and ">H87<" not in listing.replace(" ", "").replace("\n", "")
+    form = client.get("/admin/stock/new/").get_data(as_text=True)  # the unit is chosen by name
+    assert re.search(r'<option[^>]*value="H87"[^>]*>Stück \(H87\)</option>', form)
+    english = client.get("/admin/stock/new/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert re.search(r'<option[^>]*value="H87"[^>]*>piece \(H87\)</option>', english)
+    refused = post_form(client, "/admin/stock/new/", {"sku": "A-2", "name": "x", "unit": "Stk"})
+    assert refused.status_code == 200 and StockItem.objects(sku="A-2").count() == 0
     token = csrf_token_from(client.get("/admin/stock/").data)
     client.post("/admin/stock/delete/", data={"id": str(item.pk), "csrf_token": token})
     assert StockItem.objects(pk=item.pk).count() == 0 and audit_for(item, "delete")

@@ -71,9 +71,26 @@ def test_schedules_read_as_a_clerk_would(bare_app):
             assert schedule_label(CronTrigger(hour=6, minute=30)) == "täglich 06:30"
             assert schedule_label(IntervalTrigger(minutes=15)) == "alle 15 Minuten"
             assert schedule_label(IntervalTrigger(hours=1)) == "stündlich"
+            assert schedule_label(IntervalTrigger(minutes=1)) == "jede Minute"
+            assert schedule_label(CronTrigger(day_of_week="mon-fri", hour=7, minute=0)) == \
+                "werktags 07:00"
+            assert schedule_label(CronTrigger(day_of_week="mon,wed-fri", hour=7, minute=0)) \
+                == "wöchentlich (Mo, Mi–Fr) 07:00"
         with force_locale("en"):
             assert schedule_label(CronTrigger(hour=2, minute=0)) == "daily 02:00"
             assert schedule_label(IntervalTrigger(minutes=15)) == "every 15 minutes"
+            assert schedule_label(IntervalTrigger(minutes=1)) == "every minute"
+            assert schedule_label(CronTrigger(day_of_week="mon-fri", hour=7, minute=0)) == \
+                "weekdays 07:00"
+            assert schedule_label(CronTrigger(day_of_week="mon,wed-fri", hour=7, minute=0)) \
+                == "weekly (Mon, Wed–Fri) 07:00"
+
+
+def test_every_registered_job_has_a_german_title_and_description():
+    from admin.labels import JOBS
+    from jobs import ensure_registry
+
+    assert set(ensure_registry()) <= set(JOBS), set(ensure_registry()) - set(JOBS)
 
 
 def test_every_column_filter_and_form_field_of_every_view_has_a_label(app):

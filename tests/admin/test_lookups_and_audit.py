@@ -104,3 +104,24 @@ def test_hr_audit_entries_are_readable_by_admin_and_hr(client, login, audit_entr
     seen = _everything_the_auditor_can_fetch(client, audit_entries)
     for value in (SALARY_NEW, IBAN_NEW, "Bonn-Süd"):
         assert value in seen
+
+
+def test_audit_log_names_the_data_set_not_the_collection(client, login):
+    from models.audit import AuditEntry
+
+    AuditEntry(user="fibu@firma.example.com", action="update", collection="supplier_invoices",
+               document_id="a1", label="Eingangsrechnung L0004-RE-2026-404").save()
+    AuditEntry(user="lager@firma.example.com", action="create", collection="stock_items",
+               document_id="a2", label="A-10001").save()
+    login("admin")
+    german = client.get("/admin/audit/").get_data(as_text=True)
+    english = client.get("/admin/audit/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    import re
+
+    def cells(page):
+        return re.findall(r'<td class="col-collection">\s*([^<]*?)\s*</td>', page)
+    assert sorted(cells(german)) == ["Artikel", "Eingangsrechnungen"]
+    assert sorted(cells(english)) == ["Item", "Supplier invoices"]
+    # the time of a change is shown, not only its day (31.12.2026 14:05)
+    assert re.search(r'<td class="col-at">\s*\d\d\.\d\d\.\d{4} \d\d:\d\d\s*</td>', german)

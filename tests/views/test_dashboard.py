@@ -112,3 +112,92 @@ def test_opened_closed_per_week_buckets():
     weeks = opened_closed_per_week(events, now, weeks=2)
     assert [(w.date().isoformat(), a, b) for w, a, b in weeks] == [
         ("2026-03-09", 1, 0), ("2026-03-16", 1, 1)]
+
+
+def _ordered(item, quantity, price, on):
+    from services.operations.purchasing import DraftLine, create_draft, send_order
+
+    draft = create_draft(item.supplier, [DraftLine(item.pk, Decimal(quantity), Decimal(price))],
+                         "lager")
+    return send_order(draft.pk, on=on)
+
+
+def test_warehouse_tile_lists_expected_deliveries_and_the_last_movements(client, login):
+    from datetime import date
+
+    from services.operations.purchasing import DraftLine, create_draft, receive
+    from services.operations.stock import MovementRequest, post_movement
+    from tests.factories import make_supplier
+
+    supplier = make_supplier(name="Schrauben Schulz GmbH")
+    bolt = make_stock_item(sku="M8-100", name="Sechskantschraube M8", unit="H87",
+                           quantity=Decimal(500), supplier=supplier)
+    first = _ordered(bolt, "1000", "0.0450", date(2026, 11, 2))     # 45,00 €
+    second = _ordered(bolt, "250", "0.05", date(2026, 11, 20))      # 12,50 €
+    done = _ordered(bolt, "10", "1", date(2026, 10, 1))
+    receive(done.pk, [Decimal(10)], "tok-done", "lager")              # fully received
+    create_draft(supplier, [DraftLine(bolt.pk, Decimal(5), Decimal(1))], "lager")
+    post_movement(MovementRequest("issue", bolt.pk, Decimal("2.5"), "Werkstatt", "lager",
+                                  key="issue-1", on=date(2026, 11, 25)))
+    login("warehouse")
+    german = client.get("/admin/").get_data(as_text=True)
+    english = client.get("/admin/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert value(german, "expected-receipts") == "2" and value(german, "draft-orders") == "1"
+    orders = german[german.index('id="expected-orders"'):german.index('id="last-movements"')]
+    assert orders.index(first.number) < orders.index(second.number)  # oldest order first
+    assert done.number not in orders
+    assert "Schrauben Schulz GmbH" in orders and "02.11.2026" in orders and "45,00 €" in orders
+    moves = german[german.index('id="last-movements"'):]
+    # newest first: the issue, then the receipt of the delivered order
+    assert moves.index("Abgang") < moves.index("Zugang")
+    assert "25.11.2026" in moves and "2,5 Stück" in moves and "M8-100 Sechskantschraube" in moves
+    assert "2026-11-02" in english and "€45.00" in english and "2.5 piece" in english
+    assert "02.11.2026" not in english
+
+
+def test_warehouse_tile_without_orders_or_movements_says_so(client, login):
+    login("warehouse")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert value(page, "expected-receipts") == "0"
+    assert "Keine offenen Bestellungen." in page and "Noch keine Lagerbewegungen." in page
+
+
+def test_admin_tile_lists_every_job_with_last_run_next_run_and_failures(client, login):
+    from datetime import datetime, timedelta, timezone
+
+    from jobs import ensure_registry
+    from models.jobs import JobRun
+
+    now = datetime.now(timezone.utc)
+
+    def run(job, status, days_ago, n):
+        at = now - timedelta(days=days_ago)
+        JobRun(run_id=f"{job}@test-{n}", job=job, scheduled_for=at, trigger="schedule",
+               status=status, started_at=at, finished_at=at).save()
+
+    run("nightly_backup", "failed", 1, 1)
+    run("nightly_backup", "failed", 3, 2)
+    run("nightly_backup", "failed", 9, 3)       # older than 7 days: not counted
+    run("nightly_backup", "ok", 0.5, 4)         # the last run
+    run("retention_cleanup", "failed", 2, 5)
+    login("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert value(page, "job-failures") == "3"
+    rows = {name: page[page.index(f'id="job-{name}"'):].split("</tr>")[0]
+            for name in ensure_registry()}
+    assert len(rows) == len(ensure_registry()) >= 17
+    backup = re.findall(r"<td[^>]*>([^<]*)</td>", rows["nightly_backup"])
+    assert backup[0] == "Nächtliche Datensicherung" and backup[3] == "erfolgreich" and backup[-1] == "2"
+    assert re.fullmatch(r"\d\d\.\d\d\.2\d{3} 01:30", backup[4])  # next: 01:30 Berlin
+    cleanup = re.findall(r"<td[^>]*>([^<]*)</td>", rows["retention_cleanup"])
+    assert cleanup[3] == "fehlgeschlagen" and cleanup[-1] == "1"
+    never = re.findall(r"<td[^>]*>([^<]*)</td>", rows["it_watch"])
+    assert never[2] == "noch nie" and never[-1] == "0"
+    assert 'id="scheduler-down"' in page  # no scheduler process stored its next runs
+
+
+def test_a_revenue_chart_without_revenue_says_so_instead_of_empty_axes(client, login):
+    login("finance")
+    page = client.get("/admin/").get_data(as_text=True)
+    tile = page[page.index('id="tile-finance"'):page.index("</section>", page.index('id="tile-finance"'))]
+    assert "<svg" not in tile and "Keine Werte in diesem Zeitraum." in tile

@@ -1,4 +1,4 @@
-"""German by default, English per user or browser; amounts stay in German format."""
+"""German by default, English per user or browser; amounts in the page's language."""
 from decimal import Decimal
 
 from models.user import User
@@ -13,7 +13,8 @@ def test_list_view_in_german_by_default_and_english_by_accept_language(client, l
     english = client.get("/admin/stock/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert "Liste" in german and "Erstellen" in german
     assert "List" in english and "Create" in english and "Erstellen" not in english
-    assert "1.234,50 €" in german and "1.234,50 €" in english  # German amounts in both
+    # amounts in the page's language (issue 20): German 1.234,50 €, English €1,234.50
+    assert "1.234,50 €" in german and "€1,234.50" in english and "1.234,50 €" not in english
 
 
 def test_user_choice_wins_over_the_browser(client, login):

@@ -140,6 +140,8 @@ def _code_names(app):
             names.update(c for c in choices if isinstance(c, str) and "_" in c)
     names.update(c for c in CODES if "_" in c)
     names.update(JOBS)
+    from jobs import ensure_registry
+    names.update(ensure_registry())  # a job without a title would show its name
     return names
 
 

@@ -318,3 +318,16 @@ def test_health_fund_is_required_and_the_workplace_state_sets_church_tax(app):
     slip = Payslip.objects.get(run=run, employee=commuter)
     assert slip.church_tax_rate == D("8") and slip.employee_data.workplace_state == "BY"
     assert Employee.objects.get(pk=no_fund.pk).health_fund is None
+
+
+def test_the_new_run_form_offers_the_month_after_the_latest_run(client, login):
+    import re
+
+    login("hr")
+    page = client.get("/payroll/").get_data(as_text=True)
+    today = date.today()
+    assert re.search(rf'<option value="{today.month}" selected>', page)  # no run yet: now
+    runs.create_run(2026, 12, "hr@firma.example.com")
+    page = client.get("/payroll/").get_data(as_text=True)
+    assert '<option value="1" selected>' in page and 'value="2027"' in page
+    assert page.count(" selected>") == 1
