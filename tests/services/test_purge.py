@@ -311,3 +311,105 @@ def test_contents_removed_count_deduplicated_and_legacy_ones_together(archive_db
     result = purge_expired_files("run-1", today=date(2026, 1, 1))
     assert (result.deleted, result.contents_deleted) == (2, 2)
     assert chunks_count() == 0 and grid_files_count() == 0
+
+
+class Crash(Exception):
+    """The fault hook's stand-in for a killed process."""
+
+
+def test_a_batch_whose_run_crashed_right_after_the_claim_is_resumed_by_the_next_run(
+        archive_db):
+    """The claim is the first write of a batch; a crash right after it leaves the batch
+    open, and the next run finishes it (as resumed files, logged under the crashed run's
+    id), not as a new batch of its own."""
+    from services.archive import purge
+
+    files = [store_file("letter", f"{name}.txt", name.encode(), document_date=date(2010, 1, 1))
+             for name in ("A", "B")]
+
+    def crash():
+        raise Crash
+
+    purge.after_write = crash
+    try:
+        with pytest.raises(Crash):
+            purge_expired_files("run-1", today=date(2030, 1, 1))
+    finally:
+        purge.after_write = None
+    open_batches = list(PurgeBatch._get_collection().find({"done": False}))
+    assert [(b["_id"], sorted(b["ids"])) for b in open_batches] == [
+        ("run-1#0", sorted(f.pk for f in files))]
+    assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert (result.resumed, result.deleted) == (2, 0)
+    assert result.would_delete == []  # only a dry run lists files
+    assert ArchivedFile.objects.count() == 0
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("A.txt", "run-1"), ("B.txt", "run-1")]
+    assert PurgeBatch.objects(done=False).count() == 0
+
+
+def test_a_crash_after_the_records_went_keeps_a_content_an_upload_attached_to(archive_db):
+    """An upload attached to the doomed content before its delete (so it stayed), then the
+    run crashed after deleting the records, before marking the batch done. The next run
+    finishes the batch from its stored doomed list alone: the content, its chunks and the
+    newcomer's reference stay, nothing is counted as removed."""
+    from services.archive import purge
+
+    old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
+    newcomer = ObjectId()
+    crashed = []
+
+    def attach_then_crash():
+        batch = PurgeBatch._get_collection().find_one({"doomed.0": {"$exists": True}})
+        content = ArchiveContent._get_collection().find_one({"_id": old.sha256})
+        if batch and newcomer not in content["refs"]:
+            ArchiveContent._get_collection().update_one(
+                {"_id": old.sha256}, {"$push": {"refs": newcomer}})
+        if batch and not crashed and ArchivedFile.objects.count() == 0:
+            crashed.append(True)
+            raise Crash
+
+    purge.after_write = attach_then_crash
+    try:
+        with pytest.raises(Crash):
+            purge_expired_files("run-1", today=date(2026, 1, 1))
+    finally:
+        purge.after_write = None
+    assert PurgeBatch._get_collection().find_one({"_id": "run-1#0"})["done"] is False
+    result = purge_expired_files("run-2", today=date(2026, 1, 1))
+    assert (result.resumed, result.deleted, result.contents_deleted) == (0, 0, 0)
+    assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert [e.file_id for e in DeletionLogEntry.objects] == [old.pk]
+    assert PurgeBatch.objects(done=False).count() == 0
+
+
+def _pending_upload(record, *uploads):
+    """Uploads of the record's content that never confirmed (ids carry their start)."""
+    ArchiveContent._get_collection().update_one(
+        {"_id": record.sha256},
+        {"$set": {"pending": list(uploads), "refs": [record.pk, *uploads]}})
+
+
+def test_an_unconfirmed_upload_is_stale_from_exactly_one_hour_on(archive_db):
+    """By hand: an upload started one hour ago or earlier has crashed and is swept; one
+    started a second less than an hour ago may still be writing and stays. Both sides of
+    the edge, and a second edge well inside the stale range (1 h 59 min 59 s)."""
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+    started = lambda **ago: ObjectId.from_datetime(now - timedelta(**ago))  # noqa: E731
+    first = store_file("letter", "Eins.txt", b"Eins", document_date=date(2026, 1, 1))
+    second = store_file("letter", "Zwei.txt", b"Zwei", document_date=date(2026, 1, 1))
+    hour, just_under = started(hours=1), started(minutes=59, seconds=59)
+    almost_two = started(hours=1, minutes=59, seconds=59)
+    _pending_upload(first, hour, just_under)
+    _pending_upload(second, almost_two)
+    assert sweep_pending(now=now) == 2
+    contents = ArchiveContent._get_collection()
+    after = contents.find_one({"_id": first.sha256})
+    assert (after["refs"], after["pending"]) == ([first.pk, just_under], [just_under])
+    after = contents.find_one({"_id": second.sha256})
+    assert (after["refs"], after["pending"]) == ([second.pk], [])
+    assert sweep_pending(now=now) == 0  # the young one is left alone again
+    assert sweep_pending(now=now + timedelta(seconds=1)) == 1  # now it is an hour old
+    assert contents.find_one({"_id": first.sha256})["refs"] == [first.pk]
