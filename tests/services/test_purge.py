@@ -413,3 +413,36 @@ def test_an_unconfirmed_upload_is_stale_from_exactly_one_hour_on(archive_db):
     assert sweep_pending(now=now) == 0  # the young one is left alone again
     assert sweep_pending(now=now + timedelta(seconds=1)) == 1  # now it is an hour old
     assert contents.find_one({"_id": first.sha256})["refs"] == [first.pk]
+
+
+def test_a_file_re_filed_or_re_dated_just_before_the_claim_stays(archive_db):
+    """Read as expired, then changed before the claim's check (the fault hook changes them
+    right after the claim is written): a file moved to a category that sorts before its
+    own and one to a category after it, one re-dated a day later and one a day earlier,
+    all stay (the run deletes only what it read as it still is); the unchanged one goes."""
+    from services.archive import purge
+
+    names = ("Vorher", "Nachher", "Spaeter", "Frueher", "Gleich")
+    files = {name: store_file("letter", f"{name}.txt", name.encode(),
+                              document_date=date(2010, 1, 1)) for name in names}
+    changes = {"Vorher": {"category": "invoice"}, "Nachher": {"category": "payslip"},
+               "Spaeter": {"document_date": datetime(2010, 1, 2)},
+               "Frueher": {"document_date": datetime(2009, 12, 31)}}
+    done = []
+
+    def change():
+        if not done:
+            done.append(True)
+            for name, fields in changes.items():
+                ArchivedFile._get_collection().update_one({"_id": files[name].pk},
+                                                          {"$set": fields})
+
+    purge.after_write = change
+    try:
+        result = purge_expired_files("run-1", today=date(2030, 1, 1))
+    finally:
+        purge.after_write = None
+    assert (result.deleted, result.skipped_held) == (1, 4)
+    assert sorted(ArchivedFile.objects.scalar("filename")) == sorted(
+        f"{name}.txt" for name in changes)
+    assert [e.filename for e in DeletionLogEntry.objects] == ["Gleich.txt"]
