@@ -96,6 +96,8 @@ def test_dry_run_lists_and_writes_nothing(archive_db):
     result = purge_expired_files("run-1", today=date(2026, 8, 1), dry_run=True)
     assert [(w["filename"], w["keep_until"]) for w in result.would_delete] == [
         ("Bewerbung.pdf", date(2026, 7, 10))]
+    assert result.summary() == {"deleted": 0, "resumed": 0, "contents_deleted": 0,
+                                "skipped_held": 0, "swept_uploads": 0}  # nothing done
     assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
     assert PurgeBatch.objects.count() == 0
 
