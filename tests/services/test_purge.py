@@ -448,3 +448,49 @@ def test_a_file_re_filed_or_re_dated_just_before_the_claim_stays(archive_db):
     assert sorted(ArchivedFile.objects.scalar("filename")) == sorted(
         f"{name}.txt" for name in changes)
     assert [e.filename for e in DeletionLogEntry.objects] == ["Gleich.txt"]
+
+
+def test_the_default_grace_after_a_shortened_retention_is_thirty_days(archive_db):
+    """By hand: with no grace period given (the job's default, 30 days), a file whose
+    retention was shortened exactly 30 days before today's midnight waits; one shortened
+    a second earlier goes. A file whose deletion an admin released goes anyway."""
+    waits = store_file("letter", "Wartet.txt", b"wartet", document_date=date(2010, 1, 1))
+    goes = store_file("letter", "Geht.txt", b"geht", document_date=date(2010, 1, 1))
+    released = store_file("letter", "Frei.txt", b"frei", document_date=date(2010, 1, 1))
+    thirty_days = datetime(2029, 12, 2, tzinfo=timezone.utc)  # before 2030-01-01 00:00
+    shortened = {waits: thirty_days, goes: thirty_days - timedelta(seconds=1),
+                 released: thirty_days + timedelta(days=29)}
+    for record, when in shortened.items():
+        ArchivedFile._get_collection().update_one(
+            {"_id": record.pk}, {"$set": {"keep_until_shortened_at": when}})
+    ArchivedFile._get_collection().update_one(
+        {"_id": released.pk}, {"$set": {"deletion_released_at": datetime(2029, 12, 31)}})
+    result = purge_expired_files("run-1", today=date(2030, 1, 1))
+    assert result.deleted == 2
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Wartet.txt"]
+    assert purge_expired_files("run-2", today=date(2030, 1, 2)).deleted == 1
+
+
+def test_a_crashed_batch_keeps_a_held_file_unless_its_deletion_was_already_logged(
+        archive_db):
+    """The crash came before the hold check; holds arrived on two files, one of which the
+    crashed run had already logged as deleted: that one goes (its log entry stands), the
+    other held one stays, the plain one goes."""
+    logged, held, plain = (store_file("letter", f"{name}.txt", name.encode(),
+                                      document_date=date(2010, 1, 1))
+                           for name in ("Geloggt", "Gehalten", "Normal"))
+    PurgeBatch(batch_id="crashed#0", run_id="crashed",
+               ids=[logged.pk, held.pk, plain.pk]).save()
+    ArchivedFile.objects(pk__in=[logged.pk, held.pk]).update(set__hold_reason="Außenprüfung")
+    DeletionLogEntry._get_collection().insert_one({
+        "_id": logged.pk, "filename": "Geloggt.txt", "category": "letter",
+        "sha256": logged.sha256, "document_date": datetime(2010, 1, 1),
+        "keep_until": datetime(2016, 12, 31), "deleted_at": datetime.now(timezone.utc),
+        "run_id": "crashed"})
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert (result.resumed, result.skipped_held, result.deleted) == (2, 1, 0)
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Gehalten.txt"]
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("Geloggt.txt", "crashed"), ("Normal.txt", "crashed")]
+    assert PurgeBatch._get_collection().find_one({"_id": "crashed#0"})["ids"] == [
+        logged.pk, plain.pk]
