@@ -494,3 +494,35 @@ def test_a_crashed_batch_keeps_a_held_file_unless_its_deletion_was_already_logge
         ("Geloggt.txt", "crashed"), ("Normal.txt", "crashed")]
     assert PurgeBatch._get_collection().find_one({"_id": "crashed#0"})["ids"] == [
         logged.pk, plain.pk]
+
+
+
+def test_a_record_from_before_deduplication_takes_its_own_file_when_its_bytes_came_again(
+        archive_db):
+    """A record filed before deduplication owns its GridFS file; the same bytes archived
+    again later got a content document (and a file) of their own. Deleting the old record
+    removes its own file and leaves the newer one's (a bug found through a mutant: the old
+    file stayed behind, with an applicant's personal data; GDPR Art. 17)."""
+    store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()  # stored before deduplication
+    kept = store_file("books", "Bilanz.pdf", PDF, document_date=date(2025, 12, 31))
+    assert grid_files_count() == 2 and chunks_count() == 2
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (1, 1)
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert kept.reload().content.read() == PDF
+    assert ArchiveContent._get_collection().find_one({"_id": kept.sha256})["refs"] == [kept.pk]
+
+
+def test_a_record_from_before_deduplication_and_a_newer_one_of_its_bytes_go_together(
+        archive_db):
+    """Both expire in one batch: the newer one's content (its only reference goes) and the
+    old record's own file are removed, two contents; nothing is left behind."""
+    old = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()  # stored before deduplication
+    new = store_file("application", "Neu.pdf", PDF, document_date=date(2020, 1, 1))
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 2)
+    assert grid_files_count() == 0 and chunks_count() == 0
+    assert ArchiveContent.objects.count() == 0 and ArchivedFile.objects.count() == 0
+    assert {e.file_id for e in DeletionLogEntry.objects} == {old.pk, new.pk}
