@@ -526,3 +526,34 @@ def test_a_record_from_before_deduplication_and_a_newer_one_of_its_bytes_go_toge
     assert grid_files_count() == 0 and chunks_count() == 0
     assert ArchiveContent.objects.count() == 0 and ArchivedFile.objects.count() == 0
     assert {e.file_id for e in DeletionLogEntry.objects} == {old.pk, new.pk}
+
+
+def test_a_file_filed_before_floors_existed_goes_by_its_current_rule(archive_db):
+    """A record without a stored floor (keep_until_min, from before floors were stored):
+    deleted once its current rule's date has passed (letter: six years to the end of
+    2016), kept the day before."""
+    record = store_file("letter", "Alt.txt", b"alt", document_date=date(2010, 6, 1))
+    ArchivedFile._get_collection().update_one({"_id": record.pk},
+                                              {"$unset": {"keep_until_min": ""}})
+    assert purge_expired_files("run-1", today=date(2016, 12, 31)).deleted == 0
+    assert purge_expired_files("run-2", today=date(2017, 1, 1)).deleted == 1
+    assert [e.file_id for e in DeletionLogEntry.objects] == [record.pk]
+
+
+def test_a_content_a_crash_left_marked_for_deletion_is_removed_by_the_next_run(archive_db):
+    """The sweep marked a content without references `deleting` and crashed before its
+    removal: the next run removes the content document, its chunks and its files entry."""
+    from services.archive.store import store_content
+    from services.archive.upload import read_upload
+    import io
+
+    kept = store_file("letter", "Bleibt.txt", b"bleibt", document_date=date(2026, 1, 1))
+    lost = store_content(read_upload(io.BytesIO(b"%PDF-1.4 verloren"), "v.pdf", 10**6),
+                         "v.pdf", ObjectId())
+    ArchiveContent._get_collection().update_one(
+        {"_id": lost.pk}, {"$set": {"refs": [], "pending": [], "deleting": True}})
+    assert grid_files_count() == 2
+    result = purge_expired_files("run-1", today=date(2026, 6, 1))
+    assert (result.deleted, result.contents_deleted) == (0, 1)
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert [c.pk for c in ArchiveContent.objects] == [kept.sha256]
