@@ -557,3 +557,22 @@ def test_a_content_a_crash_left_marked_for_deletion_is_removed_by_the_next_run(a
     assert (result.deleted, result.contents_deleted) == (0, 1)
     assert grid_files_count() == 1 and chunks_count() == 1
     assert [c.pk for c in ArchiveContent.objects] == [kept.sha256]
+
+
+def test_a_content_with_only_young_uploads_does_not_stop_the_sweep_of_the_next(archive_db):
+    """The young one comes first however the sweep reads them (filed first, and its
+    SHA-256 sorts first); the stale upload of the next content is still swept."""
+    import hashlib
+
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+    young_file = store_file("letter", "Jung.txt", b"alt", document_date=date(2026, 1, 1))
+    stale_file = store_file("letter", "Alt.txt", b"jung", document_date=date(2026, 1, 1))
+    assert young_file.sha256 == hashlib.sha256(b"alt").hexdigest() < stale_file.sha256
+    young = ObjectId.from_datetime(now - timedelta(minutes=5))
+    stale = ObjectId.from_datetime(now - timedelta(hours=3))
+    _pending_upload(young_file, young)
+    _pending_upload(stale_file, stale)
+    assert sweep_pending(now=now) == 1
+    contents = ArchiveContent._get_collection()
+    assert contents.find_one({"_id": young_file.sha256})["pending"] == [young]
+    assert contents.find_one({"_id": stale_file.sha256})["refs"] == [stale_file.pk]
