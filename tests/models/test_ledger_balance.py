@@ -225,3 +225,22 @@ def test_a_draft_is_saved_again_and_a_posted_entry_never(ledger_db):
     with pytest.raises(BusinessRuleError, match=f"journal entry {posted.pk} is posted"):
         stale.save()
     assert JournalEntry._get_collection().find_one({"_id": posted.pk})["text"] == "Gebucht"
+
+
+@pytest.mark.parametrize("field,longest", [("text", 200), ("voucher_ref", 60),
+                                           ("line_text", 200), ("tax_key", 10)])
+def test_the_text_bounds_of_an_entry_from_both_sides(ledger_db, field, longest):
+    """By hand: the longest value is saved, one character more is refused. (A cost
+    centre longer than 20 is refused as unknown already: codes have at most 20.)"""
+    def entry(length):
+        values = dict(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED))
+        if field.startswith("line_") or field == "tax_key":
+            values["lines"][0][field.removeprefix("line_")] = "A" * length
+        else:
+            values[field] = "A" * length
+        return JournalEntry(**values)
+
+    entry(longest).save()
+    with pytest.raises(me.ValidationError):
+        entry(longest + 1).save()
+    assert JournalEntry.objects.count() == 1
