@@ -29,6 +29,8 @@ BIN = REPO / ".venv" / "bin"
 # name -> (module mutated, the tests that cover it)
 TARGETS = {
     "ledger_hash": ("services/ledger/hash_chain.py", ["tests/services/test_hash_chain.py"]),
+    # the two model files on a bare database (every line of the module) first; the
+    # posting, seeding and chart tests on the app fixture only for the mutants they miss
     "ledger_model": ("models/ledger.py", [
         "tests/models/test_ledger_balance.py", "tests/models/test_journal_queryset.py",
         "tests/services/test_posting.py::test_posted_entry_refuses_save_and_delete",

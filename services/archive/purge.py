@@ -260,9 +260,9 @@ def _release_contents(batch_id: str, docs: list[dict], doomed_before: list[dict]
             coll.delete_many({"_id": {"$in": [d["sha"] for d in doomed if d["refs"] == count]},
                               "refs": {"$size": count}})
             _wrote()
-    handled = {d["sha"] for d in doomed_before + doomed}
+    known = _content_files(contents, doomed_before + doomed)  # sha -> its GridFS file
     removed = _remove_doomed(doomed_before + doomed, by_sha)
-    legacy = [d for d in docs if d["sha256"] not in contents and d["sha256"] not in handled]
+    legacy = [d for d in docs if d.get("content") != known.get(d["sha256"])]
     return removed + sum(_release_legacy(doc) for doc in legacy)
 
 
@@ -342,3 +342,14 @@ def sweep_pending(now: datetime | None = None) -> int:
         if marked:
             _remove_marked([marked])
     return swept
+
+
+def _content_files(contents: dict, doomed: list[dict]) -> dict:
+    """SHA-256 -> the GridFS file of its content document (stored, or doomed by this batch).
+
+    A record pointing to another file was filed before deduplication and owns that file,
+    even when the same bytes were archived again later (then a content document exists).
+    """
+    files = {d["sha"]: d["grid_id"] for d in doomed}
+    files.update((sha, content["grid_id"]) for sha, content in contents.items())
+    return files

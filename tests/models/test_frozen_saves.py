@@ -11,6 +11,7 @@ reversing → reversed, draft → cancelled, draft → released → (no change))
 """
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 import mongoengine as me
 import pytest
@@ -314,3 +315,33 @@ def test_the_datev_hand_off_record_is_written_once_by_save(db):
     assert stored(DatevExport, record.pk)["rows"] == 3
     DatevExport(**_export(filename="EXTF_Stammdaten.csv", kind="master_data")).save()
     assert DatevExport.objects.count() == 2
+
+
+def test_a_field_only_the_service_sets_is_not_changed_through_a_nested_path(db):
+    """An open run's totals, entry ids and payments are the service's: changing one
+    sub-field (an embedded document's field, a list element, a dict key) is refused like
+    the whole field, by save and by a queryset update. A sub-field of a field the clerk
+    may change (the problems list) is saved."""
+    pk = raw(PayrollRun, year=2026, month=3, month_key="2026-03", status="calculated",
+             created_by="hr", totals={"net": 250000, "count": 2}, entry_ids=["E-1"],
+             payments={"net": "E-2"}, problems=[{"name": "Muster", "missing": "IBAN"}])
+    before = stored(PayrollRun, pk)
+    changes = {"totals": lambda run: setattr(run.totals, "net", Decimal("1.00")),
+               "entry_ids": lambda run: run.entry_ids.__setitem__(0, "E-9"),
+               "payments": lambda run: run.payments.__setitem__("net", "E-9")}
+    for name, change in changes.items():
+        run = PayrollRun.objects.get(pk=pk)
+        change(run)
+        with pytest.raises(BusinessRuleError, match=f"only the business service may set {name}"):
+            run.save()
+    for update in ({"set__totals__net": Decimal("1.00")}, {"set__entry_ids__0": "E-9"},
+                   {"set__payments__net": "E-9"}):
+        with pytest.raises(BusinessRuleError, match="only the business service may set"):
+            PayrollRun.objects(pk=pk).update(**update)
+    assert stored(PayrollRun, pk) == before
+    run = PayrollRun.objects.get(pk=pk)
+    run.problems[0].missing = "Steuer-ID"
+    run.save()
+    assert stored(PayrollRun, pk)["problems"] == [{"name": "Muster", "missing": "Steuer-ID"}]
+    after = stored(PayrollRun, pk)
+    assert [after[k] for k in changes] == [before[k] for k in changes]

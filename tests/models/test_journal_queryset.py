@@ -8,6 +8,7 @@ from models import JournalEntry
 from models.ledger import JournalLine, PostedEntryError
 from services.ledger import posting
 from tests.factories import make_entry
+from tests.models.test_ledger_balance import ledger_db  # noqa: F401 (fixture)
 
 WRITES = {
     "update": lambda qs: qs.update(set__text="geändert"),
@@ -18,7 +19,7 @@ WRITES = {
 
 
 @pytest.fixture
-def posted_and_draft(app):
+def posted_and_draft(ledger_db):
     posted = posting.post_new_entry(
         date=date(2026, 3, 15), text="Gebucht", source="manual", user="fibu",
         lines=[{"account": "4930", "debit": "10.00"}, {"account": "1000", "credit": "10.00"}])
@@ -61,7 +62,7 @@ def test_posting_fields_are_not_set_by_a_queryset_even_on_a_draft(posted_and_dra
     assert raw(draft) == before
 
 
-def test_a_posted_entry_is_never_inserted(app):
+def test_a_posted_entry_is_never_inserted(ledger_db):
     lines = [JournalLine(account="4930", debit=Decimal("1.00")),
              JournalLine(account="1000", credit=Decimal("1.00"))]
     forged = JournalEntry(date=date(2026, 3, 1), text="Fälschung", lines=lines, status="posted")

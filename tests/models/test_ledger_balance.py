@@ -2,13 +2,35 @@
 from datetime import date
 from decimal import Decimal
 
+import uuid
+
 import mongoengine as me
 import pytest
 
-from models import JournalEntry
-from models.ledger import JournalLine, balance_errors
+from models import JournalEntry, connect_db
+from models.balance import BalanceHead, PeriodBalance
+from models.cost_center import CostCenter
+from models.ledger import Account, JournalLine, balance_errors
+from models.posting import ChainSlot, FiscalYear, PostingKey
+from seeds.reference import seed_chart_of_accounts
 from services.ledger import posting
 from services.core.errors import BusinessRuleError
+
+LEDGER = (Account, CostCenter, JournalEntry, ChainSlot, FiscalYear, PostingKey, BalanceHead,
+          PeriodBalance)
+
+
+@pytest.fixture
+def ledger_db(db_server):
+    """A bare database with the ledger's collections and the SKR03 chart (no app): the
+    mutation run of models/ledger.py (TESTING.md) runs these tests once per mutant."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connect_db(db_server, name)
+    for document in LEDGER:
+        document.ensure_indexes()
+    seed_chart_of_accounts("SKR03")
+    yield
+    me.get_connection().drop_database(name)
 
 
 def lines(*pairs):
@@ -86,7 +108,7 @@ def test_totals_add_every_line():
 # --------------------------------------------------------- through the database
 
 @pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
-def test_an_unbalanced_draft_is_not_saved(app, case):
+def test_an_unbalanced_draft_is_not_saved(ledger_db, case):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*UNBALANCED[case]))
     with pytest.raises(me.ValidationError, match="sind nicht ausgeglichen"):
         entry.save()
@@ -94,7 +116,7 @@ def test_an_unbalanced_draft_is_not_saved(app, case):
 
 
 @pytest.mark.parametrize("case", ["debit one cent more", "credit one cent more"])
-def test_an_unbalanced_entry_is_not_posted(app, case):
+def test_an_unbalanced_entry_is_not_posted(ledger_db, case):
     specs = [{"account": a, "debit": d, "credit": c} for a, d, c in UNBALANCED[case]]
     with pytest.raises(BusinessRuleError, match="sind nicht ausgeglichen"):
         posting.post_new_entry(date=date(2026, 3, 1), text="x", source="manual", user="u",
@@ -106,7 +128,7 @@ def test_an_unbalanced_entry_is_not_posted(app, case):
     assert ok.number == 1 and ok.status == "posted"
 
 
-def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(app):
+def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(ledger_db):
     entry = JournalEntry(date=date(2027, 1, 1), text="Test", lines=lines(*BALANCED)).save()
     assert entry.fiscal_year == 2027
     bad = JournalEntry(date=date(2026, 12, 31), text="Test",
@@ -115,9 +137,7 @@ def test_the_fiscal_year_follows_the_date_and_unknown_accounts_are_named(app):
         bad.save()
 
 
-def test_an_account_needs_a_name(app):
-    from models import Account
-
+def test_an_account_needs_a_name(ledger_db):
     with pytest.raises(me.ValidationError, match="name"):
         Account(number="4999", type="expense").save()
     assert Account.objects(number="4999").count() == 0
@@ -125,16 +145,14 @@ def test_an_account_needs_a_name(app):
     assert Account.objects(number="4999").count() == 1
 
 
-def test_an_entry_without_a_status_is_a_draft(app):
+def test_an_entry_without_a_status_is_a_draft(ledger_db):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
                          status=None).save()
     assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
 
 
 @pytest.mark.parametrize("books,other", [("SKR03", "SKR04"), ("SKR04", "SKR03")])
-def test_an_account_of_the_other_chart_is_refused_either_way(app, books, other):
-    from models import Account
-
+def test_an_account_of_the_other_chart_is_refused_either_way(ledger_db, books, other):
     Account._get_collection().delete_many({})
     Account._get_collection().insert_one({"number": "1000", "name": "Kasse", "type": "asset",
                                           "chart": books, "active": True})
@@ -143,3 +161,86 @@ def test_an_account_of_the_other_chart_is_refused_either_way(app, books, other):
     Account(number="4999", name="Sonstiges", type="expense", chart=books).save()
     assert Account(number="4998", name="Ohne Angabe", type="expense").save().chart == books
     assert sorted(Account.objects.scalar("number")) == ["1000", "4998", "4999"]
+
+
+def test_how_accounts_lines_and_entries_are_named():
+    """By hand: the labels in lists and error messages."""
+    assert str(Account(number="4930", name="Bürobedarf")) == "4930 Bürobedarf"
+    assert str(JournalLine(account="4930", debit=Decimal("1.50"))) == "4930 S 1.50 H 0.00"
+    draft = JournalEntry(date=date(2026, 3, 1), text="Papier")
+    assert str(draft) == "draft 01.03.2026 Papier"
+    draft.number = 7
+    assert str(draft) == "#7 01.03.2026 Papier"
+
+
+def test_cost_centres_of_the_lines_are_known_active_and_required_where_the_account_says(
+        ledger_db):
+    """Active 100 is taken; inactive 200 and unknown 999 are named; an account that
+    requires a cost centre refuses a line without one and takes one with it."""
+    CostCenter(code="100", name="Verwaltung").save()
+    CostCenter(code="200", name="Alt", active=False).save()
+    Account.objects(number="4930").update_one(set__cost_center_required=True)
+
+    def entry(cost_center=None, other=None):
+        return JournalEntry(date=date(2026, 3, 1), text="Papier", lines=[
+            JournalLine(account="4930", debit=Decimal("10.00"), cost_center=cost_center),
+            JournalLine(account="1000", credit=Decimal("10.00"), cost_center=other)])
+
+    entry("100").save()
+    entry("100", "100").save()
+    for codes, named in ((("200", None), "200"), (("999", None), "999"),
+                         (("100", "200"), "200"), (("999", "200"), "200, 999")):
+        with pytest.raises(me.ValidationError,
+                           match=rf"Kostenstelle\(n\) {named} unbekannt oder inaktiv"):
+            entry(*codes).save()
+    with pytest.raises(me.ValidationError,
+                       match="Konto 4930 verlangt eine Kostenstelle in jeder Zeile"):
+        entry().save()
+    with pytest.raises(me.ValidationError) as refused:
+        entry(None, "100").save()
+    assert "Konto 4930 verlangt" in str(refused.value)
+    assert "Konto 1000" not in str(refused.value)
+    assert JournalEntry.objects.count() == 2
+    empty = JournalEntry(date=date(2026, 3, 1), text="Leer", lines=[])
+    with pytest.raises(me.ValidationError, match="mindestens zwei Zeilen"):
+        empty.save()
+
+
+def test_a_draft_is_saved_again_and_a_posted_entry_never(ledger_db):
+    """A stored draft takes a change by save; a posted entry refuses it, as does a stale
+    copy of it that still says draft (the database's status is the condition)."""
+    draft = JournalEntry(date=date(2026, 3, 1), text="Entwurf", lines=lines(*BALANCED)).save()
+    draft.text = "Entwurf 2"
+    draft.save()
+    assert JournalEntry._get_collection().find_one({"_id": draft.pk})["text"] == "Entwurf 2"
+    posted = posting.post_new_entry(date=date(2026, 3, 1), text="Gebucht", source="manual",
+                                    user="u", lines=[{"account": a, "debit": d, "credit": c}
+                                                     for a, d, c in BALANCED])
+    posted.text = "geändert"
+    with pytest.raises(BusinessRuleError, match=r"journal entry #1 is posted"):
+        posted.save()
+    stale = JournalEntry.objects.get(pk=posted.pk)
+    stale.status = "draft"
+    stale.text = "gefälscht"
+    with pytest.raises(BusinessRuleError, match=f"journal entry {posted.pk} is posted"):
+        stale.save()
+    assert JournalEntry._get_collection().find_one({"_id": posted.pk})["text"] == "Gebucht"
+
+
+@pytest.mark.parametrize("field,longest", [("text", 200), ("voucher_ref", 60),
+                                           ("line_text", 200), ("tax_key", 10)])
+def test_the_text_bounds_of_an_entry_from_both_sides(ledger_db, field, longest):
+    """By hand: the longest value is saved, one character more is refused. (A cost
+    centre longer than 20 is refused as unknown already: codes have at most 20.)"""
+    def entry(length):
+        values = dict(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED))
+        if field.startswith("line_") or field == "tax_key":
+            values["lines"][0][field.removeprefix("line_")] = "A" * length
+        else:
+            values[field] = "A" * length
+        return JournalEntry(**values)
+
+    entry(longest).save()
+    with pytest.raises(me.ValidationError):
+        entry(longest + 1).save()
+    assert JournalEntry.objects.count() == 1

@@ -96,6 +96,8 @@ def test_dry_run_lists_and_writes_nothing(archive_db):
     result = purge_expired_files("run-1", today=date(2026, 8, 1), dry_run=True)
     assert [(w["filename"], w["keep_until"]) for w in result.would_delete] == [
         ("Bewerbung.pdf", date(2026, 7, 10))]
+    assert result.summary() == {"deleted": 0, "resumed": 0, "contents_deleted": 0,
+                                "skipped_held": 0, "swept_uploads": 0}  # nothing done
     assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
     assert PurgeBatch.objects.count() == 0
 
@@ -311,3 +313,266 @@ def test_contents_removed_count_deduplicated_and_legacy_ones_together(archive_db
     result = purge_expired_files("run-1", today=date(2026, 1, 1))
     assert (result.deleted, result.contents_deleted) == (2, 2)
     assert chunks_count() == 0 and grid_files_count() == 0
+
+
+class Crash(Exception):
+    """The fault hook's stand-in for a killed process."""
+
+
+def test_a_batch_whose_run_crashed_right_after_the_claim_is_resumed_by_the_next_run(
+        archive_db):
+    """The claim is the first write of a batch; a crash right after it leaves the batch
+    open, and the next run finishes it (as resumed files, logged under the crashed run's
+    id), not as a new batch of its own."""
+    from services.archive import purge
+
+    files = [store_file("letter", f"{name}.txt", name.encode(), document_date=date(2010, 1, 1))
+             for name in ("A", "B")]
+
+    def crash():
+        raise Crash
+
+    purge.after_write = crash
+    try:
+        with pytest.raises(Crash):
+            purge_expired_files("run-1", today=date(2030, 1, 1))
+    finally:
+        purge.after_write = None
+    open_batches = list(PurgeBatch._get_collection().find({"done": False}))
+    assert [(b["_id"], sorted(b["ids"])) for b in open_batches] == [
+        ("run-1#0", sorted(f.pk for f in files))]
+    assert ArchivedFile.objects.count() == 2 and DeletionLogEntry.objects.count() == 0
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert (result.resumed, result.deleted) == (2, 0)
+    assert result.would_delete == []  # only a dry run lists files
+    assert ArchivedFile.objects.count() == 0
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("A.txt", "run-1"), ("B.txt", "run-1")]
+    assert PurgeBatch.objects(done=False).count() == 0
+
+
+def test_a_crash_after_the_records_went_keeps_a_content_an_upload_attached_to(archive_db):
+    """An upload attached to the doomed content before its delete (so it stayed), then the
+    run crashed after deleting the records, before marking the batch done. The next run
+    finishes the batch from its stored doomed list alone: the content, its chunks and the
+    newcomer's reference stay, nothing is counted as removed."""
+    from services.archive import purge
+
+    old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
+    newcomer = ObjectId()
+    crashed = []
+
+    def attach_then_crash():
+        batch = PurgeBatch._get_collection().find_one({"doomed.0": {"$exists": True}})
+        content = ArchiveContent._get_collection().find_one({"_id": old.sha256})
+        if batch and newcomer not in content["refs"]:
+            ArchiveContent._get_collection().update_one(
+                {"_id": old.sha256}, {"$push": {"refs": newcomer}})
+        if batch and not crashed and ArchivedFile.objects.count() == 0:
+            crashed.append(True)
+            raise Crash
+
+    purge.after_write = attach_then_crash
+    try:
+        with pytest.raises(Crash):
+            purge_expired_files("run-1", today=date(2026, 1, 1))
+    finally:
+        purge.after_write = None
+    assert PurgeBatch._get_collection().find_one({"_id": "run-1#0"})["done"] is False
+    result = purge_expired_files("run-2", today=date(2026, 1, 1))
+    assert (result.resumed, result.deleted, result.contents_deleted) == (0, 0, 0)
+    assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert [e.file_id for e in DeletionLogEntry.objects] == [old.pk]
+    assert PurgeBatch.objects(done=False).count() == 0
+
+
+def _pending_upload(record, *uploads):
+    """Uploads of the record's content that never confirmed (ids carry their start)."""
+    ArchiveContent._get_collection().update_one(
+        {"_id": record.sha256},
+        {"$set": {"pending": list(uploads), "refs": [record.pk, *uploads]}})
+
+
+def test_an_unconfirmed_upload_is_stale_from_exactly_one_hour_on(archive_db):
+    """By hand: an upload started one hour ago or earlier has crashed and is swept; one
+    started a second less than an hour ago may still be writing and stays. Both sides of
+    the edge, and a second edge well inside the stale range (1 h 59 min 59 s)."""
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+    started = lambda **ago: ObjectId.from_datetime(now - timedelta(**ago))  # noqa: E731
+    first = store_file("letter", "Eins.txt", b"Eins", document_date=date(2026, 1, 1))
+    second = store_file("letter", "Zwei.txt", b"Zwei", document_date=date(2026, 1, 1))
+    hour, just_under = started(hours=1), started(minutes=59, seconds=59)
+    almost_two = started(hours=1, minutes=59, seconds=59)
+    _pending_upload(first, hour, just_under)
+    _pending_upload(second, almost_two)
+    assert sweep_pending(now=now) == 2
+    contents = ArchiveContent._get_collection()
+    after = contents.find_one({"_id": first.sha256})
+    assert (after["refs"], after["pending"]) == ([first.pk, just_under], [just_under])
+    after = contents.find_one({"_id": second.sha256})
+    assert (after["refs"], after["pending"]) == ([second.pk], [])
+    assert sweep_pending(now=now) == 0  # the young one is left alone again
+    assert sweep_pending(now=now + timedelta(seconds=1)) == 1  # now it is an hour old
+    assert contents.find_one({"_id": first.sha256})["refs"] == [first.pk]
+
+
+def test_a_file_re_filed_or_re_dated_just_before_the_claim_stays(archive_db):
+    """Read as expired, then changed before the claim's check (the fault hook changes them
+    right after the claim is written): a file moved to a category that sorts before its
+    own and one to a category after it, one re-dated a day later and one a day earlier,
+    all stay (the run deletes only what it read as it still is); the unchanged one goes."""
+    from services.archive import purge
+
+    names = ("Vorher", "Nachher", "Spaeter", "Frueher", "Gleich")
+    files = {name: store_file("letter", f"{name}.txt", name.encode(),
+                              document_date=date(2010, 1, 1)) for name in names}
+    changes = {"Vorher": {"category": "invoice"}, "Nachher": {"category": "payslip"},
+               "Spaeter": {"document_date": datetime(2010, 1, 2)},
+               "Frueher": {"document_date": datetime(2009, 12, 31)}}
+    done = []
+
+    def change():
+        if not done:
+            done.append(True)
+            for name, fields in changes.items():
+                ArchivedFile._get_collection().update_one({"_id": files[name].pk},
+                                                          {"$set": fields})
+
+    purge.after_write = change
+    try:
+        result = purge_expired_files("run-1", today=date(2030, 1, 1))
+    finally:
+        purge.after_write = None
+    assert (result.deleted, result.skipped_held) == (1, 4)
+    assert sorted(ArchivedFile.objects.scalar("filename")) == sorted(
+        f"{name}.txt" for name in changes)
+    assert [e.filename for e in DeletionLogEntry.objects] == ["Gleich.txt"]
+
+
+def test_the_default_grace_after_a_shortened_retention_is_thirty_days(archive_db):
+    """By hand: with no grace period given (the job's default, 30 days), a file whose
+    retention was shortened exactly 30 days before today's midnight waits; one shortened
+    a second earlier goes. A file whose deletion an admin released goes anyway."""
+    waits = store_file("letter", "Wartet.txt", b"wartet", document_date=date(2010, 1, 1))
+    goes = store_file("letter", "Geht.txt", b"geht", document_date=date(2010, 1, 1))
+    released = store_file("letter", "Frei.txt", b"frei", document_date=date(2010, 1, 1))
+    thirty_days = datetime(2029, 12, 2, tzinfo=timezone.utc)  # before 2030-01-01 00:00
+    shortened = {waits: thirty_days, goes: thirty_days - timedelta(seconds=1),
+                 released: thirty_days + timedelta(days=29)}
+    for record, when in shortened.items():
+        ArchivedFile._get_collection().update_one(
+            {"_id": record.pk}, {"$set": {"keep_until_shortened_at": when}})
+    ArchivedFile._get_collection().update_one(
+        {"_id": released.pk}, {"$set": {"deletion_released_at": datetime(2029, 12, 31)}})
+    result = purge_expired_files("run-1", today=date(2030, 1, 1))
+    assert result.deleted == 2
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Wartet.txt"]
+    assert purge_expired_files("run-2", today=date(2030, 1, 2)).deleted == 1
+
+
+def test_a_crashed_batch_keeps_a_held_file_unless_its_deletion_was_already_logged(
+        archive_db):
+    """The crash came before the hold check; holds arrived on two files, one of which the
+    crashed run had already logged as deleted: that one goes (its log entry stands), the
+    other held one stays, the plain one goes."""
+    logged, held, plain = (store_file("letter", f"{name}.txt", name.encode(),
+                                      document_date=date(2010, 1, 1))
+                           for name in ("Geloggt", "Gehalten", "Normal"))
+    PurgeBatch(batch_id="crashed#0", run_id="crashed",
+               ids=[logged.pk, held.pk, plain.pk]).save()
+    ArchivedFile.objects(pk__in=[logged.pk, held.pk]).update(set__hold_reason="Außenprüfung")
+    DeletionLogEntry._get_collection().insert_one({
+        "_id": logged.pk, "filename": "Geloggt.txt", "category": "letter",
+        "sha256": logged.sha256, "document_date": datetime(2010, 1, 1),
+        "keep_until": datetime(2016, 12, 31), "deleted_at": datetime.now(timezone.utc),
+        "run_id": "crashed"})
+    result = purge_expired_files("run-2", today=date(2030, 1, 1))
+    assert (result.resumed, result.skipped_held, result.deleted) == (2, 1, 0)
+    assert list(ArchivedFile.objects.scalar("filename")) == ["Gehalten.txt"]
+    assert sorted((e.filename, e.run_id) for e in DeletionLogEntry.objects) == [
+        ("Geloggt.txt", "crashed"), ("Normal.txt", "crashed")]
+    assert PurgeBatch._get_collection().find_one({"_id": "crashed#0"})["ids"] == [
+        logged.pk, plain.pk]
+
+
+
+def test_a_record_from_before_deduplication_takes_its_own_file_when_its_bytes_came_again(
+        archive_db):
+    """A record filed before deduplication owns its GridFS file; the same bytes archived
+    again later got a content document (and a file) of their own. Deleting the old record
+    removes its own file and leaves the newer one's (a bug found through a mutant: the old
+    file stayed behind, with an applicant's personal data; GDPR Art. 17)."""
+    store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()  # stored before deduplication
+    kept = store_file("books", "Bilanz.pdf", PDF, document_date=date(2025, 12, 31))
+    assert grid_files_count() == 2 and chunks_count() == 2
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (1, 1)
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert kept.reload().content.read() == PDF
+    assert ArchiveContent._get_collection().find_one({"_id": kept.sha256})["refs"] == [kept.pk]
+
+
+def test_a_record_from_before_deduplication_and_a_newer_one_of_its_bytes_go_together(
+        archive_db):
+    """Both expire in one batch: the newer one's content (its only reference goes) and the
+    old record's own file are removed, two contents; nothing is left behind."""
+    old = store_file("application", "Alt.pdf", PDF, document_date=date(2020, 1, 1))
+    ArchiveContent.objects.delete()  # stored before deduplication
+    new = store_file("application", "Neu.pdf", PDF, document_date=date(2020, 1, 1))
+    result = purge_expired_files("run-1", today=date(2026, 1, 1))
+    assert (result.deleted, result.contents_deleted) == (2, 2)
+    assert grid_files_count() == 0 and chunks_count() == 0
+    assert ArchiveContent.objects.count() == 0 and ArchivedFile.objects.count() == 0
+    assert {e.file_id for e in DeletionLogEntry.objects} == {old.pk, new.pk}
+
+
+def test_a_file_filed_before_floors_existed_goes_by_its_current_rule(archive_db):
+    """A record without a stored floor (keep_until_min, from before floors were stored):
+    deleted once its current rule's date has passed (letter: six years to the end of
+    2016), kept the day before."""
+    record = store_file("letter", "Alt.txt", b"alt", document_date=date(2010, 6, 1))
+    ArchivedFile._get_collection().update_one({"_id": record.pk},
+                                              {"$unset": {"keep_until_min": ""}})
+    assert purge_expired_files("run-1", today=date(2016, 12, 31)).deleted == 0
+    assert purge_expired_files("run-2", today=date(2017, 1, 1)).deleted == 1
+    assert [e.file_id for e in DeletionLogEntry.objects] == [record.pk]
+
+
+def test_a_content_a_crash_left_marked_for_deletion_is_removed_by_the_next_run(archive_db):
+    """The sweep marked a content without references `deleting` and crashed before its
+    removal: the next run removes the content document, its chunks and its files entry."""
+    from services.archive.store import store_content
+    from services.archive.upload import read_upload
+    import io
+
+    kept = store_file("letter", "Bleibt.txt", b"bleibt", document_date=date(2026, 1, 1))
+    lost = store_content(read_upload(io.BytesIO(b"%PDF-1.4 verloren"), "v.pdf", 10**6),
+                         "v.pdf", ObjectId())
+    ArchiveContent._get_collection().update_one(
+        {"_id": lost.pk}, {"$set": {"refs": [], "pending": [], "deleting": True}})
+    assert grid_files_count() == 2
+    result = purge_expired_files("run-1", today=date(2026, 6, 1))
+    assert (result.deleted, result.contents_deleted) == (0, 1)
+    assert grid_files_count() == 1 and chunks_count() == 1
+    assert [c.pk for c in ArchiveContent.objects] == [kept.sha256]
+
+
+def test_a_content_with_only_young_uploads_does_not_stop_the_sweep_of_the_next(archive_db):
+    """The young one comes first however the sweep reads them (filed first, and its
+    SHA-256 sorts first); the stale upload of the next content is still swept."""
+    import hashlib
+
+    now = datetime(2026, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+    young_file = store_file("letter", "Jung.txt", b"alt", document_date=date(2026, 1, 1))
+    stale_file = store_file("letter", "Alt.txt", b"jung", document_date=date(2026, 1, 1))
+    assert young_file.sha256 == hashlib.sha256(b"alt").hexdigest() < stale_file.sha256
+    young = ObjectId.from_datetime(now - timedelta(minutes=5))
+    stale = ObjectId.from_datetime(now - timedelta(hours=3))
+    _pending_upload(young_file, young)
+    _pending_upload(stale_file, stale)
+    assert sweep_pending(now=now) == 1
+    contents = ArchiveContent._get_collection()
+    assert contents.find_one({"_id": young_file.sha256})["pending"] == [young]
+    assert contents.find_one({"_id": stale_file.sha256})["refs"] == [stale_file.pk]
