@@ -52,18 +52,36 @@ class FrozenQuerySet(QuerySet):
         self._refuse_frozen()
         return QuerySet.delete(self._open(), *args, **kwargs)
 
-    def update(self, *args, **kwargs):
-        self._refuse_frozen()
-        touched = [key for key in kwargs
-                   if any(name in key.split("__") for name in self.frozen_fields)]
+    def _refuse_service_fields(self, kwargs) -> None:
+        """Refuse an update that sets a field only the services set (`frozen_fields`),
+        through mongoengine's keywords (`set__totals__net`) or a raw update document
+        (`__raw__={"$set": {"totals.net": ...}}`, by the stored field names)."""
+        touched = [key for key in kwargs if key != "__raw__"
+                   and any(name in key.split("__") for name in self.frozen_fields)]
+        if "__raw__" in kwargs:
+            raw = kwargs["__raw__"]
+            if not isinstance(raw, dict) or not raw or \
+                    not all(isinstance(op, str) and op.startswith("$") and isinstance(v, dict)
+                            for op, v in raw.items()):
+                # a replacement document or a pipeline may set anything
+                raise self.error("only update operators may change such a document")
+            stored = {self._document._fields[name].db_field: name
+                      for name in self.frozen_fields if name in self._document._fields}
+            touched += [path for fields in raw.values() for path in fields
+                        if str(path).split(".")[0] in stored]
         if touched:
             raise self.error("only the business service may set " + ", ".join(touched))
+
+    def update(self, *args, **kwargs):
+        self._refuse_frozen()
+        self._refuse_service_fields(kwargs)
         if kwargs.get("upsert"):
             raise self.error("frozen documents are never created by an upsert")
         return QuerySet.update(self._open(), *args, **kwargs)
 
     def modify(self, *args, **kwargs):
         self._refuse_frozen()
+        self._refuse_service_fields(kwargs)
         if kwargs.get("upsert"):
             raise self.error("frozen documents are never created by an upsert")
         return QuerySet.modify(self._open(), *args, **kwargs)

@@ -338,7 +338,24 @@ def test_a_field_only_the_service_sets_is_not_changed_through_a_nested_path(db):
                    {"set__payments__net": "E-9"}):
         with pytest.raises(BusinessRuleError, match="only the business service may set"):
             PayrollRun.objects(pk=pk).update(**update)
+        with pytest.raises(BusinessRuleError, match="only the business service may set"):
+            PayrollRun.objects(pk=pk).modify(**update)
+    # the same through a raw update document, by the stored paths
+    for raw_update in ({"$set": {"totals.net": 100}}, {"$set": {"entry_ids.0": "E-9"}},
+                       {"$unset": {"payments": ""}}, {"$set": {"status": "approved"}},
+                       {"$set": {"approved_by": "x"}}, {"$inc": {"totals.count": 1}}):
+        for write in (PayrollRun.objects(pk=pk).update, PayrollRun.objects(pk=pk).modify):
+            with pytest.raises(BusinessRuleError, match="only the business service may set"):
+                write(__raw__=raw_update)
+    # a replacement or a pipeline may set anything: refused as a whole
+    for raw_update in ({"created_by": "x"}, [{"$set": {"created_by": "x"}}], {}):
+        with pytest.raises(BusinessRuleError, match="only update operators"):
+            PayrollRun.objects(pk=pk).update(__raw__=raw_update)
     assert stored(PayrollRun, pk) == before
+    # a raw update of a field the clerk may change goes through (the other side)
+    assert PayrollRun.objects(pk=pk).update(__raw__={"$set": {"created_by": "hr2"}}) == 1
+    assert stored(PayrollRun, pk)["created_by"] == "hr2"
+    PayrollRun.objects(pk=pk).update(__raw__={"$set": {"created_by": "hr"}})
     run = PayrollRun.objects.get(pk=pk)
     run.problems[0].missing = "Steuer-ID"
     run.save()
