@@ -12,6 +12,26 @@ from mongoengine.queryset import QuerySet
 from services.core.errors import BusinessRuleError
 
 
+def service_fields_touched(document, fields, kwargs, error) -> list[str]:
+    """The keys of an update that set one of `fields` (only a service sets them):
+    mongoengine's keywords (`set__totals__net`) or the paths of a raw update document
+    (`__raw__={"$set": {"totals.net": ...}}`, by the stored field names). A raw
+    replacement document or pipeline may set anything: refused with `error`."""
+    touched = [key for key in kwargs if key != "__raw__"
+               and any(name in key.split("__") for name in fields)]
+    if "__raw__" in kwargs:
+        raw = kwargs["__raw__"]
+        if not isinstance(raw, dict) or not raw or \
+                not all(isinstance(op, str) and op.startswith("$") and isinstance(v, dict)
+                        for op, v in raw.items()):
+            raise error("only update operators may change such a document")
+        stored = {document._fields[name].db_field for name in fields
+                  if name in document._fields}
+        touched += [path for paths in raw.values() for path in paths
+                    if str(path).split(".")[0] in stored]
+    return touched
+
+
 class FrozenQuerySet(QuerySet):
     """Bulk writes reach only the documents matching `open_filter`; others are refused.
 
@@ -53,22 +73,8 @@ class FrozenQuerySet(QuerySet):
         return QuerySet.delete(self._open(), *args, **kwargs)
 
     def _refuse_service_fields(self, kwargs) -> None:
-        """Refuse an update that sets a field only the services set (`frozen_fields`),
-        through mongoengine's keywords (`set__totals__net`) or a raw update document
-        (`__raw__={"$set": {"totals.net": ...}}`, by the stored field names)."""
-        touched = [key for key in kwargs if key != "__raw__"
-                   and any(name in key.split("__") for name in self.frozen_fields)]
-        if "__raw__" in kwargs:
-            raw = kwargs["__raw__"]
-            if not isinstance(raw, dict) or not raw or \
-                    not all(isinstance(op, str) and op.startswith("$") and isinstance(v, dict)
-                            for op, v in raw.items()):
-                # a replacement document or a pipeline may set anything
-                raise self.error("only update operators may change such a document")
-            stored = {self._document._fields[name].db_field: name
-                      for name in self.frozen_fields if name in self._document._fields}
-            touched += [path for fields in raw.values() for path in fields
-                        if str(path).split(".")[0] in stored]
+        touched = service_fields_touched(self._document, self.frozen_fields, kwargs,
+                                         self.error)
         if touched:
             raise self.error("only the business service may set " + ", ".join(touched))
 

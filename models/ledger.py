@@ -8,6 +8,7 @@ from mongoengine.queryset import QuerySet
 from models.base import TimestampedDocument
 from models.cost_center import CostCenter
 from models.fields import MoneyField
+from models.frozen import service_fields_touched
 from models.messages import N_, Message, Messages, invalid
 from services.core.errors import BusinessRuleError
 
@@ -84,15 +85,20 @@ class JournalEntryQuerySet(QuerySet):
         self._refuse_posted()
         return QuerySet.delete(self.clone().filter(status__ne="posted"), *args, **kwargs)
 
-    def update(self, *args, **kwargs):
-        self._refuse_posted()
-        touched = [key for key in kwargs if any(f in key.split("__") for f in POSTING_FIELDS)]
+    def _refuse_posting_fields(self, kwargs):
+        touched = service_fields_touched(self._document, POSTING_FIELDS, kwargs,
+                                         PostedEntryError)
         if touched:
             raise PostedEntryError("only posting may set " + ", ".join(touched))
+
+    def update(self, *args, **kwargs):
+        self._refuse_posted()
+        self._refuse_posting_fields(kwargs)
         return QuerySet.update(self.clone().filter(status__ne="posted"), *args, **kwargs)
 
     def modify(self, *args, **kwargs):
         self._refuse_posted()
+        self._refuse_posting_fields(kwargs)
         return QuerySet.modify(self.clone().filter(status__ne="posted"), *args, **kwargs)
 
     def insert(self, doc_or_docs, *args, **kwargs):

@@ -59,7 +59,24 @@ def test_posting_fields_are_not_set_by_a_queryset_even_on_a_draft(posted_and_dra
     before = raw(draft)
     with pytest.raises(PostedEntryError, match=f"only posting may set set__{field}"):
         JournalEntry.objects(pk=draft.pk).update(**{f"set__{field}": None})
+    with pytest.raises(PostedEntryError, match=f"only posting may set set__{field}"):
+        JournalEntry.objects(pk=draft.pk).modify(**{f"set__{field}": None})
+    # a raw update document names the stored field: refused the same way
+    for write in (JournalEntry.objects(pk=draft.pk).update,
+                  JournalEntry.objects(pk=draft.pk).modify):
+        with pytest.raises(PostedEntryError, match=f"only posting may set {field}"):
+            write(__raw__={"$set": {field: "posted" if field == "status" else 1}})
     assert raw(draft) == before
+
+
+def test_a_raw_update_may_change_a_drafts_own_fields_but_never_replace_it(posted_and_draft):
+    _, draft = posted_and_draft
+    assert JournalEntry.objects(pk=draft.pk).update(__raw__={"$set": {"text": "neu"}}) == 1
+    assert raw(draft)["text"] == "neu" and raw(draft)["status"] == "draft"
+    for replacement in ({"text": "x", "status": "posted"}, [{"$set": {"status": "posted"}}]):
+        with pytest.raises(PostedEntryError, match="only update operators"):
+            JournalEntry.objects(pk=draft.pk).update(__raw__=replacement)
+    assert raw(draft)["status"] == "draft"
 
 
 def test_a_posted_entry_is_never_inserted(ledger_db):
