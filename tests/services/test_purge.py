@@ -268,8 +268,6 @@ def test_a_legacy_record_sharing_its_file_or_without_one_removes_no_content(arch
 def test_an_upload_that_attaches_while_its_content_is_doomed_keeps_it(archive_db):
     """Between marking the content doomed and deleting it, an upload of the same bytes
     attaches: the content and its chunks stay, only the deleted file's reference goes."""
-    from services.archive import purge
-
     old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
     newcomer = ObjectId()
 
@@ -280,11 +278,7 @@ def test_an_upload_that_attaches_while_its_content_is_doomed_keeps_it(archive_db
             ArchiveContent._get_collection().update_one(
                 {"_id": old.sha256}, {"$push": {"refs": newcomer}})
 
-    purge.after_write = attach
-    try:
-        result = purge_expired_files("run-1", today=date(2026, 1, 1))
-    finally:
-        purge.after_write = None
+    result = purge_with_hook(attach, "run-1", date(2026, 1, 1))
     assert (result.deleted, result.contents_deleted) == (1, 0)
     assert ArchiveContent._get_collection().find_one({"_id": old.sha256})["refs"] == [newcomer]
     assert grid_files_count() == 1 and chunks_count() == 1
@@ -315,6 +309,18 @@ def test_contents_removed_count_deduplicated_and_legacy_ones_together(archive_db
     assert chunks_count() == 0 and grid_files_count() == 0
 
 
+def purge_with_hook(hook, run_id, today):
+    """Run the purge with `hook` called after each of its writes (services.archive.purge
+    `after_write`, the crash hook of these tests), and take the hook away afterwards."""
+    from services.archive import purge
+
+    purge.after_write = hook
+    try:
+        return purge_expired_files(run_id, today=today)
+    finally:
+        purge.after_write = None
+
+
 class Crash(Exception):
     """The fault hook's stand-in for a killed process."""
 
@@ -324,20 +330,14 @@ def test_a_batch_whose_run_crashed_right_after_the_claim_is_resumed_by_the_next_
     """The claim is the first write of a batch; a crash right after it leaves the batch
     open, and the next run finishes it (as resumed files, logged under the crashed run's
     id), not as a new batch of its own."""
-    from services.archive import purge
-
     files = [store_file("letter", f"{name}.txt", name.encode(), document_date=date(2010, 1, 1))
              for name in ("A", "B")]
 
     def crash():
         raise Crash
 
-    purge.after_write = crash
-    try:
-        with pytest.raises(Crash):
-            purge_expired_files("run-1", today=date(2030, 1, 1))
-    finally:
-        purge.after_write = None
+    with pytest.raises(Crash):
+        purge_with_hook(crash, "run-1", date(2030, 1, 1))
     open_batches = list(PurgeBatch._get_collection().find({"done": False}))
     assert [(b["_id"], sorted(b["ids"])) for b in open_batches] == [
         ("run-1#0", sorted(f.pk for f in files))]
@@ -356,8 +356,6 @@ def test_a_crash_after_the_records_went_keeps_a_content_an_upload_attached_to(ar
     run crashed after deleting the records, before marking the batch done. The next run
     finishes the batch from its stored doomed list alone: the content, its chunks and the
     newcomer's reference stay, nothing is counted as removed."""
-    from services.archive import purge
-
     old = store_file("application", "Bewerbung.pdf", PDF, document_date=date(2020, 1, 1))
     newcomer = ObjectId()
     crashed = []
@@ -372,12 +370,8 @@ def test_a_crash_after_the_records_went_keeps_a_content_an_upload_attached_to(ar
             crashed.append(True)
             raise Crash
 
-    purge.after_write = attach_then_crash
-    try:
-        with pytest.raises(Crash):
-            purge_expired_files("run-1", today=date(2026, 1, 1))
-    finally:
-        purge.after_write = None
+    with pytest.raises(Crash):
+        purge_with_hook(attach_then_crash, "run-1", date(2026, 1, 1))
     assert PurgeBatch._get_collection().find_one({"_id": "run-1#0"})["done"] is False
     result = purge_expired_files("run-2", today=date(2026, 1, 1))
     assert (result.resumed, result.deleted, result.contents_deleted) == (0, 0, 0)
@@ -422,8 +416,6 @@ def test_a_file_re_filed_or_re_dated_just_before_the_claim_stays(archive_db):
     right after the claim is written): a file moved to a category that sorts before its
     own and one to a category after it, one re-dated a day later and one a day earlier,
     all stay (the run deletes only what it read as it still is); the unchanged one goes."""
-    from services.archive import purge
-
     names = ("Vorher", "Nachher", "Spaeter", "Frueher", "Gleich")
     files = {name: store_file("letter", f"{name}.txt", name.encode(),
                               document_date=date(2010, 1, 1)) for name in names}
@@ -439,11 +431,7 @@ def test_a_file_re_filed_or_re_dated_just_before_the_claim_stays(archive_db):
                 ArchivedFile._get_collection().update_one({"_id": files[name].pk},
                                                           {"$set": fields})
 
-    purge.after_write = change
-    try:
-        result = purge_expired_files("run-1", today=date(2030, 1, 1))
-    finally:
-        purge.after_write = None
+    result = purge_with_hook(change, "run-1", date(2030, 1, 1))
     assert (result.deleted, result.skipped_held) == (1, 4)
     assert sorted(ArchivedFile.objects.scalar("filename")) == sorted(
         f"{name}.txt" for name in changes)
