@@ -17,7 +17,7 @@ from services.payables import approval, intake, manual
 from services.payables.payments import record_supplier_payment
 from services.payables.suppliers import create_supplier_from_invoice
 from views.frame import render_page
-from views.i18n import translated
+from views.i18n import day, translated
 from views.invoices import roles
 from views.params import document_or_404
 
@@ -212,11 +212,11 @@ def lines(invoice_id):
     inv = document_or_404(SupplierInvoice, invoice_id)
     if not inv.manual_lines_required:
         abort(404)
+    # dates in the page's format (31.12.2026 / 2026-12-31); the entry reads both
     header = {"supplier": str(inv.supplier.pk) if inv.supplier else "",
-              "number": inv.number or "", "issue_date": inv.issue_date.strftime("%d.%m.%Y")
-              if inv.issue_date else "", "due_date": inv.due_date.strftime("%d.%m.%Y")
-              if inv.due_date and inv.lines else "",
-              "delivery_date": inv.delivery_date.strftime("%d.%m.%Y") if inv.delivery_date else "",
+              "number": inv.number or "", "issue_date": day(inv.issue_date),
+              "due_date": day(inv.due_date) if inv.lines else "",
+              "delivery_date": day(inv.delivery_date),
               "currency": inv.currency or "EUR",
               "document_gross": f"{inv.document_gross:.2f}".replace(".", ",")
               if inv.document_gross is not None else ""}

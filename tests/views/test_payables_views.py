@@ -190,6 +190,12 @@ def test_a_scan_is_typed_beside_its_document(app, client, login):
     assert [ln.account for ln in inv.lines] == ["4930", "4940", "4930"]  # supplier default
     page = client.get(f"/payables/{inv.pk}/lines").get_data(as_text=True)
     assert "178,19" in page and 'value="Druckerpapier A4"' in page and 'value="4,99"' in page
+    assert 'value="20.11.2026"' in page and 'placeholder="TT.MM.JJJJ"' in page
+    # an English page shows the stored date as 2026-11-20 (and asks for that format)
+    english = client.get(f"/payables/{inv.pk}/lines",
+                         headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'value="2026-11-20"' in english and 'value="20.11.2026"' not in english
+    assert 'placeholder="YYYY-MM-DD"' in english
 
 
 def test_typing_mistakes_are_listed_in_german_and_nothing_is_saved(app, client, login):
