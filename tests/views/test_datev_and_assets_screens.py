@@ -45,7 +45,9 @@ def test_register_csv_and_a_disposal_from_the_screen(app, client, login):
     done = client.post("/fixed-assets/dispose", data={
         "number": car.number, "date": "10.03.2027", "proceeds": "25.000,00",
         "csrf_token": csrf_token_from(page.data)}, follow_redirects=True)
-    assert "Buchwert 26250,00" in done.get_data(as_text=True)
+    # 30,000 over 72 months: 6 months of 2026 (2,500) and Jan-Mar 2027 (1,250) written off,
+    # book value 26,250; proceeds 25,000 - 26,250 = -1,250 (amounts in the page's format)
+    assert "Buchwert 26.250,00 €, Ergebnis -1.250,00 €" in done.get_data(as_text=True)
     with app.app_context():
         assert FixedAsset.objects.get(pk=car.pk).status == "disposed"
     assert client.get("/fixed-assets/register?year=2026&format=pdf").mimetype == \
