@@ -13,7 +13,8 @@ from flask_admin.model import template
 from flask_admin.contrib.mongoengine.typefmt import DEFAULT_FORMATTERS
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from admin.dates import LocaleDateField
 from admin.filters import BackofficeFilterConverter
@@ -149,6 +150,7 @@ class SecuredModelView(ModelView):
     can_export = True
     can_view_details = True
     page_size = 50
+    list_template = "admin/model/backoffice_list.html"
     can_set_page_size = True
     column_type_formatters = FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
@@ -206,6 +208,14 @@ class SecuredModelView(ModelView):
         rows = list(query.limit(page_size))
         count = len(rows) if len(rows) < page_size else query.count()
         return count, rows
+
+    @pass_context
+    def row_cells(self, context, row, columns) -> Markup:
+        """A list row's cells, as Flask-Admin's template writes them (`<td class="col-NAME">`,
+        the value escaped unless it is markup), built in Python once per row."""
+        return Markup("".join(
+            f'<td class="col-{escape(name)}">{escape(self.get_list_value(context, row, name))}</td>'
+            for name, _label in columns))
 
     def get_list_row_actions(self):
         return [_StampedRowAction(a) if type(a) in _STANDARD_ROW_ACTIONS else a

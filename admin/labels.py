@@ -543,6 +543,8 @@ MENU = {
     "Contracts": _l("Verträge & Fristen"), "Filing settings": _l("Meldepflichten"),
     "IT actions": _l("IT-Aktionen"), "Contract costs": _l("Vertragskosten"),
     "Compliance calendar": _l("Fristenkalender"),
+    "API tokens": _l("API-Tokens"), "Webhooks": _l("Webhooks"),
+    "Webhook deliveries": _l("Webhook-Zustellungen"),
 }
 
 

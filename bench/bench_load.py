@@ -182,10 +182,14 @@ def volume(args):
         # warm-up, not counted: every worker compiles its templates and fills its caches
         _volume_phase(args, port, users, ids, (0.0, 0.0), "0", seconds=min(30, args.seconds),
                       quiet=True)
+        windows = []
         for spec in args.think.split(","):
             think = tuple(float(x) for x in spec.split("-")) if "-" in spec \
                 else (float(spec), float(spec))
+            began = time.time()
             _volume_phase(args, port, users, ids, think, spec)
+            windows.append((spec, began, time.time()))
+        _server_side(data_dir / "gunicorn.log", windows)
     finally:
         if web is not None:
             web.terminate()
@@ -202,6 +206,27 @@ def volume(args):
         if os.environ.get("BENCH_KEEP_LOG"):
             print(log_text[-3000:])
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _server_side(log_path, windows):
+    """The app's own time per request (the access log's duration_ms, from the request's
+    start in a worker to its response) beside what the users measured: the difference is
+    the wait for a free worker and the way through the socket."""
+    import json
+    from datetime import datetime
+
+    entries = []
+    for line in log_path.read_text().splitlines() if log_path.exists() else ():
+        if '"backoffice.access"' not in line:
+            continue
+        record = json.loads(line)
+        entries.append((datetime.fromisoformat(record["time"]).timestamp(),
+                        float(record["duration_ms"])))
+    for spec, began, ended in windows:
+        times = sorted(ms for at, ms in entries if began <= at <= ended)
+        if times:
+            print(f"think={spec} s, in the app (access log): n={len(times)} "
+                  f"median {statistics.median(times):.0f} ms, p95 {_p95(times) / 1000:.0f} ms")
 
 
 def _volume_phase(args, port, users, ids, think, spec, seconds=None, quiet=False):

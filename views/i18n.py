@@ -90,12 +90,13 @@ def init_app(app) -> None:
     """Register the template helpers."""
     from flask_babel import get_locale
 
-    from views.frame import brand_name, role_labels, short_money, view_url
+    from views.frame import brand_name, cached_menu, role_labels, short_money, view_url
 
     app.jinja_env.globals.update(money=money, number=number, date_placeholder=date_placeholder,
                                  LANGUAGES=LANGUAGES, get_locale=get_locale,
                                  brand_name=brand_name, role_labels=role_labels,
-                                 short_money=short_money, view_url=view_url)
+                                 short_money=short_money, view_url=view_url,
+                                 cached_menu=cached_menu)
     from services.core.formatting import format_iban
 
     # de_date, de_decimal and de_datetime keep their names from when every page was German;

@@ -113,3 +113,18 @@ def test_every_column_filter_and_form_field_of_every_view_has_a_label(app):
                                                                          "Betriebsnummer"):
                     missing.append(f"{view.endpoint}.{name}")
     assert not missing, f"fields without a label (add them to admin.labels.FIELDS): {missing}"
+
+
+def test_every_menu_entry_has_a_german_label():
+    """Views are registered under English names; each needs its German entry in MENU
+    ("API tokens" and "Webhook deliveries" stood in English in the German menu)."""
+    import admin as panel
+    from admin.labels import MENU
+
+    names = {label for _view, _doc, label, _cat, _ep in panel.VIEWS}
+    names |= {cat for _view, _doc, _label, cat, _ep in panel.VIEWS if cat}
+    names |= {label for _view, label, _cat, _ep in panel.PAGES}
+    names |= {p[1] for p in panel.IT_PAGES + panel.OPERATIONS_PAGES}
+    missing = sorted(n for n in names if n not in MENU)
+    assert missing == []
+    assert str(MENU["API tokens"]) == "API-Tokens"
