@@ -84,8 +84,8 @@ def condition(draw):
     name = draw(st.sampled_from(sorted(VALUES) + list(INDEXED) * 2))
     own = VALUES[name]
     value = st.one_of(own, own, own, scalars)  # sometimes a value of another type
-    shape = draw(st.sampled_from(["eq", "eq", "$eq", "$in", "range", "range2", "$ne", "null",
-                                  "$exists", "regex", "$nin"]))
+    shape = draw(st.sampled_from(["eq", "eq", "$eq", "$in", "range", "range2", "range2-mixed",
+                                  "$ne", "null", "$exists", "regex", "$nin"]))
     if shape == "eq":
         return name, draw(value)
     if shape == "$eq":
@@ -99,6 +99,9 @@ def condition(draw):
     if shape == "range2":
         return name, {draw(st.sampled_from(["$gt", "$gte"])): draw(own),
                       draw(st.sampled_from(["$lt", "$lte"])): draw(own)}
+    if shape == "range2-mixed":  # both ends, each of any type: a bracket's own end matters
+        return name, {draw(st.sampled_from(["$gt", "$gte"])): draw(value),
+                      draw(st.sampled_from(["$lt", "$lte"])): draw(value)}
     if shape == "$ne":
         return name, {"$ne": draw(value)}
     if shape == "null":
@@ -316,6 +319,19 @@ def test_counts_and_pages_from_the_index_stay_exact(database):
     assert coll.count_documents({"k": {"$in": [2.5, True, "x"]}}) == 2
     assert coll.count_documents({"k": 0}) == 1  # -0.0 == 0
     assert coll.count_documents({"k": {"$in": []}}) == 0
+    # ranges with both ends: within one type bracket, and across two (nothing matches)
+    assert coll.count_documents({"k": {"$gte": 1, "$lte": 2.5}}) == 4
+    assert coll.count_documents({"k": {"$gt": -1, "$lt": 1}}) == 1  # -0.0
+    assert coll.count_documents({"k": {"$gt": "0", "$lte": "1"}}) == 1
+    assert coll.count_documents({"k": {"$gte": datetime(2000, 1, 1),
+                                       "$lte": datetime(2030, 1, 1)}}) == 1
+    assert coll.count_documents({"k": {"$gte": datetime(2026, 1, 2),
+                                       "$lte": datetime(2030, 1, 1)}}) == 0
+    assert coll.count_documents({"k": {"$gte": False, "$lte": True}}) == 1
+    assert coll.count_documents({"k": {"$gt": 0, "$lt": "2"}}) == 0  # a number, a string
+    assert coll.count_documents({"k": {"$gt": "", "$lt": 5}}) == 0
+    assert coll.count_documents({"k": {"$gte": datetime(2000, 1, 1), "$lte": 5}}) == 0
+    assert coll.count_documents({"k": {"$gt": 0, "$lte": True}}) == 0
     assert database.command("count", coll.name, query={"k": 1}, skip=1, limit=1)["n"] == 1
     assert database.command("count", coll.name, query={"k": 1}, skip=5)["n"] == 0
     order = [d.get("k") for d in coll.find({}, {"_id": 0}).sort("k", 1)]
