@@ -359,7 +359,15 @@ class _Import:
         if self.spec.name == "employees":   # bulk writes pass Employee.save by
             from services.hr import offboarding
 
-            offboarding.sync_all(among=[bson.decode(raw)["_id"] for _, _, raw in inserts]
-                                 + [d["if"]["_id"] for d in (decoded if updates else [])])
+            # Only employees whose exit date this batch wrote can be out of step: a new
+            # record with one (it has no offboarding yet), and updated records when the
+            # import writes the exit-date column. Asking for every written id read each
+            # batch's records back (a quarter of the import's time).
+            written = rules.write_fields(self.spec.name, self.fields)
+            among = [doc["_id"] for doc in (bson.decode(raw) for _, _, raw in inserts)
+                     if doc.get("exit_date") is not None]
+            if updates and "exit_date" in written:
+                among += [d["if"]["_id"] for d in decoded]
+            offboarding.sync_all(among=among)
         if self.spec.name == "tickets" and inserts:
             store.bump_ticket_counters([bson.decode(raw)["number"] for _, _, raw in inserts])

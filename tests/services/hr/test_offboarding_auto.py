@@ -181,3 +181,16 @@ def test_the_csv_import_starts_and_moves_offboarding(template):
     assert tasks_of(leaver)["Arbeitsbescheinigung"] == (date(2027, 4, 30), "open")
     assert ChecklistTask.objects(employee=leaver).count() == 2
     assert job() == {}
+    # the file empties the exit date: the import itself cancels, the daily job finds nothing
+    result = do("P7001;Ida;Import;01.01.2020;;3.000,00;1\r\n", mode="upsert")
+    assert result.updated == 1, result.errors
+    assert tasks_of(leaver) == {"Zeugnis schreiben": (date(2027, 4, 23), "cancelled"),
+                                "Arbeitsbescheinigung": (date(2027, 4, 30), "cancelled")}
+    assert job() == {}
+    # a file without the exit-date column leaves exit date and offboarding alone
+    no_exit = "Personalnummer;Vorname;Nachname;Eintrittsdatum;Bruttogehalt;Steuerklasse\r\n"
+    data = (no_exit + "P7002;Max;Bleibt;01.01.2020;3.100,00;1\r\n").encode("utf-8-sig")
+    result = run_import(data, "employees", ImportOptions(user="t@firma.example.com",
+                                                         mode="upsert"))
+    assert result.updated == 1, result.errors
+    assert tasks_of(stayer) == {} and job() == {}
