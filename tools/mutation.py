@@ -56,8 +56,11 @@ TARGETS = {
                                "tests/services/payroll/test_midijob_minijob.py",
                                "tests/services/payroll/test_calculation_edges.py"]),
     "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
-    "posting": ("services/ledger/posting.py", ["tests/services/test_posting.py",
-                                        "tests/services/test_hash_chain.py"]),
+    # on a bare ledger database created once per test module (posting_db); the tests
+    # with many threads run last
+    "posting": ("services/ledger/posting.py", ["tests/services/test_hash_chain.py",
+                                        "tests/services/test_posting_edges.py",
+                                        "tests/services/test_posting.py"]),
     # bare-database tests first (most mutants stop there, -x); the grace period, the
     # release and the floor set at filing are tested with the app fixture after them;
     # seeding (app fixture) is tested on its own

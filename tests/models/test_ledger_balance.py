@@ -33,6 +33,31 @@ def ledger_db(db_server):
     me.get_connection().drop_database(name)
 
 
+@pytest.fixture(scope="module")
+def _ledger_books(db_server):
+    """One bare ledger database per test module (see posting_db)."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connect_db(db_server, name)
+    for document in LEDGER:
+        document.ensure_indexes()
+    seed_chart_of_accounts("SKR03")
+    yield [dict(doc) for doc in Account._get_collection().find()]
+    me.get_connection().drop_database(name)
+
+
+@pytest.fixture
+def posting_db(_ledger_books):
+    """The ledger database of ledger_db, created once per module and emptied before each
+    test: the journal, its chain, keys and balances removed, the chart put back as seeded
+    (a test may deactivate an account). Creating the indexes and the chart took most of
+    a posting test's time; the mutation run of services/ledger/posting.py (TESTING.md)
+    runs these tests once per mutant. A module uses either this fixture or ledger_db."""
+    for document in LEDGER:
+        document._get_collection().delete_many({})
+    Account._get_collection().insert_many([dict(doc) for doc in _ledger_books])
+    yield
+
+
 def lines(*pairs):
     return [JournalLine(account=a, debit=Decimal(d), credit=Decimal(c)) for a, d, c in pairs]
 
@@ -149,6 +174,28 @@ def test_an_entry_without_a_status_is_a_draft(ledger_db):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
                          status=None).save()
     assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
+
+
+def test_an_entry_needs_a_text(ledger_db):
+    """(mutation survivor: `text` required=False went unnoticed)"""
+    for missing in ({}, {"text": None}):
+        with pytest.raises(me.ValidationError, match="text"):
+            JournalEntry(date=date(2026, 3, 1), lines=lines(*BALANCED), **missing).save()
+    assert JournalEntry.objects.count() == 0
+    JournalEntry(date=date(2026, 3, 1), text="B", lines=lines(*BALANCED)).save()
+    assert JournalEntry.objects.get().text == "B"
+
+
+@pytest.mark.parametrize("pairs", [
+    [("4930", "-5.00", "0"), ("1000", "0", "-5.00")],   # each side negative, sums equal
+    [("4930", "0", "-5.00"), ("1000", "-5.00", "0")],
+])
+def test_a_negative_amount_is_no_side_of_a_line(pairs):
+    """The rule says an amount over zero (mutation survivor: `debit > 0` as `!= 0`); the
+    field's min_value refuses it on save as well, but balance_errors is asked first."""
+    assert balance_errors(lines(*pairs)) == [
+        "Zeile 1: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen",
+        "Zeile 2: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen"]
 
 
 @pytest.mark.parametrize("books,other", [("SKR03", "SKR04"), ("SKR04", "SKR03")])
