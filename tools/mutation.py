@@ -78,7 +78,9 @@ TARGETS = {
         "tests/models/test_invoice_models.py", "tests/models/test_frozen_querysets.py",
         "--deselect", "tests/models/test_frozen_querysets.py::"
                       "test_issuing_and_paying_still_work_through_the_service"]),
-    "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py"]),
+    # one app per test module, emptied to the seeded state before each test (reused_app)
+    "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py",
+                                             "tests/services/test_invoicing_edges.py"]),
 }
 # Targets whose tests need no fixture of tests/conftest.py (pure functions): run with
 # --noconftest, so a mutant does not import the app.
