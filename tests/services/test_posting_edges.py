@@ -282,3 +282,20 @@ def test_a_reversal_on_the_day_of_the_original_is_taken(posting_db):
     assert reversal.date == date(2026, 3, 15) and reversal.text == "Fehlbuchung"
     with pytest.raises(BusinessRuleError, match=r"before the entry it reverses \(15.03.2026\)"):
         posting.reverse_entry(post(day=date(2026, 3, 15)), "chefin", date=date(2026, 3, 14))
+
+
+def test_an_entry_written_before_its_hint_moved_verifies_as_intact(posting_db):
+    """A crash between writing the entry (c) and moving the year's hint (d): the chain is
+    whole, only the hint lags behind it (mutation survivor: `last_number > count` as <)."""
+    post()
+    crashed = make_entry("50.00")
+    slot = posting._claim_slot(crashed.to_mongo().to_dict(), "u")
+    posting._write_entry(slot)
+    assert FiscalYear._get_collection().find_one({"_id": 2026})["last_number"] == 1
+    result = posting.verify_chain(2026)
+    assert result.ok and result.checked == 2, result
+    # the hint ahead of the entries (the last one and its slot removed) is a gap
+    JournalEntry._get_collection().delete_one({"_id": crashed.pk})
+    ChainSlot._get_collection().delete_one({"_id": slot["_id"]})
+    result = posting.verify_chain(2026)
+    assert not result.ok and result.checked == 1 and result.bad_number == 2
