@@ -122,3 +122,44 @@ def test_only_an_invoice_held_up_while_issuing_is_finished_later(issued):
     draft = make_invoice()
     with pytest.raises(BusinessRuleError, match="only an invoice held up while being issued"):
         invoicing.finish_issue_in_open_period(draft, "fibu", date(2026, 4, 1))
+
+
+def test_a_crash_right_after_a_payment_was_attached_is_finished_by_the_retry(issued,
+                                                                            monkeypatch):
+    """The paid total is written with the payment (compare-and-set), the status after it.
+    A crash in between: the total is already right (1.00 + 3.00 = 4.00 €; mutation
+    survivor `paid + cents` as `paid | cents`, 100 | 300 = 364), and the retry of the
+    same payment sets the status (it returned the invoice unchanged: a paid invoice
+    stayed "issued", open for dunning)."""
+    pay(issued, "1.00")
+
+    def crash(pk):
+        raise RuntimeError("killed")
+
+    real = invoicing._update_paid_status
+    monkeypatch.setattr(invoicing, "_update_paid_status", crash)
+    with pytest.raises(RuntimeError):
+        pay(issued, "3.00", key="k2")
+    assert Invoice._get_collection().find_one({"_id": issued.pk})["paid_total"] == 400
+    with pytest.raises(RuntimeError):
+        pay(issued, "388.44", key="k3")  # the rest: paid in full, then the crash
+    stored = Invoice._get_collection().find_one({"_id": issued.pk})
+    assert stored["paid_total"] == 39244 and stored["status"] == "issued"
+    monkeypatch.setattr(invoicing, "_update_paid_status", real)
+    again = pay(issued, "388.44", key="k3")
+    assert again.status == "paid" and again.paid_total == Decimal("392.44")
+    assert [p.key for p in again.payments] == ["k1", "k2", "k3"]
+    assert JournalEntry.objects(source="payment").count() == 3
+
+
+def test_an_issued_invoice_rendered_again_gives_its_archived_xml(issued):
+    """render_documents with its defaults reads the rates itself (mutation survivor:
+    `rates or rate_table()` as `and`: None without them)."""
+    from services.archive.store import read_file
+
+    stored = Invoice.objects.get(pk=issued.pk)
+    docs = invoicing.render_documents(stored)
+    assert docs.xml == read_file(stored.xml_file)
+    assert b"<ram:ID>RE-2026-00001</ram:ID>" in docs.xml
+    assert b"<ram:GrandTotalAmount>392.44</ram:GrandTotalAmount>" in docs.xml
+    assert docs.pdf.startswith(b"%PDF-")
