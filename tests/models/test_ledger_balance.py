@@ -170,6 +170,16 @@ def test_an_account_needs_a_name(ledger_db):
     assert Account.objects(number="4999").count() == 1
 
 
+def test_an_account_needs_a_type(ledger_db):
+    """(mutation survivor: `Account.type` required=False went unnoticed)"""
+    for missing in ({}, {"type": None}):
+        with pytest.raises(me.ValidationError, match="type"):
+            Account(number="4998", name="Sonstiges", **missing).save()
+    assert Account.objects(number="4998").count() == 0
+    Account(number="4998", name="Sonstiges", type="asset").save()
+    assert Account.objects.get(number="4998").type == "asset"
+
+
 def test_an_entry_without_a_status_is_a_draft(ledger_db):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
                          status=None).save()
