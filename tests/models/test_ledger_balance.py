@@ -301,3 +301,14 @@ def test_the_text_bounds_of_an_entry_from_both_sides(ledger_db, field, longest):
     with pytest.raises(me.ValidationError):
         entry(longest + 1).save()
     assert JournalEntry.objects.count() == 1
+
+
+def test_a_cost_centre_of_the_longest_code_is_taken_on_a_line(ledger_db):
+    """Codes have 1 to 20 characters (models/cost_center.py): a line takes a 20-character
+    code (mutation survivor: the line's `max_length=20` as 19)."""
+    code = "K" * 20
+    CostCenter(code=code, name="Langer Name").save()
+    values = dict(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED))
+    values["lines"][0].cost_center = code
+    JournalEntry(**values).save()
+    assert JournalEntry.objects.get().lines[0].cost_center == code
