@@ -163,3 +163,11 @@ def test_an_issued_invoice_rendered_again_gives_its_archived_xml(issued):
     assert b"<ram:ID>RE-2026-00001</ram:ID>" in docs.xml
     assert b"<ram:GrandTotalAmount>392.44</ram:GrandTotalAmount>" in docs.xml
     assert docs.pdf.startswith(b"%PDF-")
+
+
+def test_an_invoice_without_a_date_is_dated_the_day_it_is_issued(app):
+    """(mutation survivor: `today or date.today()` as `and`)"""
+    make_company()
+    inv = invoicing.issue_invoice(make_invoice(issue_date=None), "fibu", today=date(2026, 3, 20))
+    assert inv.issue_date == date(2026, 3, 20) and inv.number == "RE-2026-00001"
+    assert JournalEntry.objects.get(pk=inv.journal_entry).date == date(2026, 3, 20)

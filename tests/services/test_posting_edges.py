@@ -299,3 +299,19 @@ def test_an_entry_written_before_its_hint_moved_verifies_as_intact(posting_db):
     ChainSlot._get_collection().delete_one({"_id": slot["_id"]})
     result = posting.verify_chain(2026)
     assert not result.ok and result.checked == 1 and result.bad_number == 2
+
+
+@pytest.mark.parametrize("micro,kept", [(0, 0), (999, 0), (1000, 1000), (998500, 998000),
+                                        (999999, 999000)])
+def test_posted_at_is_cut_to_the_millisecond(monkeypatch, micro, kept):
+    """What the database keeps, so the hashed and the stored time are the same
+    (mutation survivor: `// 1000 * 1000` as `// 999 * 1000`)."""
+    from datetime import datetime as real_datetime, timezone
+
+    class Clock(real_datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_datetime(2026, 3, 16, 9, 30, 5, micro, tzinfo=tz)
+
+    monkeypatch.setattr(posting, "datetime", Clock)
+    assert posting._now_ms() == real_datetime(2026, 3, 16, 9, 30, 5, kept, tzinfo=timezone.utc)
