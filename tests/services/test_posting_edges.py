@@ -299,6 +299,7 @@ def test_an_entry_written_before_its_hint_moved_verifies_as_intact(posting_db):
     ChainSlot._get_collection().delete_one({"_id": slot["_id"]})
     result = posting.verify_chain(2026)
     assert not result.ok and result.checked == 1 and result.bad_number == 2
+    assert result.reason.startswith("posted entry #2 is missing")  # (survivor: count | 1)
 
 
 @pytest.mark.parametrize("micro,kept", [(0, 0), (999, 0), (1000, 1000), (998500, 998000),
