@@ -312,3 +312,13 @@ def test_a_cost_centre_of_the_longest_code_is_taken_on_a_line(ledger_db):
     values["lines"][0].cost_center = code
     JournalEntry(**values).save()
     assert JournalEntry.objects.get().lines[0].cost_center == code
+
+
+def test_an_entry_needs_a_date(ledger_db):
+    """(mutation survivor: `JournalEntry.date` required=False went unnoticed)"""
+    for missing in ({}, {"date": None}):
+        with pytest.raises(me.ValidationError, match="date"):
+            JournalEntry(text="Test", lines=lines(*BALANCED), **missing).save()
+    assert JournalEntry.objects.count() == 0
+    JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED)).save()
+    assert JournalEntry.objects.get().fiscal_year == 2026
