@@ -52,6 +52,46 @@ def app(db_server):
     shutil.rmtree(app.config["DATA_DIR"], ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def _reference_app(db_server):
+    """An app like `app`'s, built once per test module, with the state after seeding."""
+    from app import create_app
+    from models import ensure_indexes
+    from seeds.reference import seed_reference
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    app = create_app({"TESTING": True, "MONGODB_URI": db_server, "MONGODB_DB": name,
+                      "DATA_DIR": Path(tempfile.mkdtemp(prefix="backoffice-data-"))})
+    with app.app_context():
+        ensure_indexes()
+        seed_reference()
+    import mongoengine as me
+
+    db = me.get_connection()[name]
+    seeded = {coll: list(db[coll].find()) for coll in db.list_collection_names()}
+    yield app, db, seeded
+    me.get_connection().drop_database(name)
+    shutil.rmtree(app.config["DATA_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def reused_app(_reference_app):
+    """`app` without its per-test cost (indexes and reference data): the module's app with
+    every collection emptied and the seeded documents put back before each test. For
+    modules whose tests run once per mutant (tools/mutation.py); a module that uses it
+    must not also use `app`: `app = reused_app` in the module overrides it."""
+    app, db, seeded = _reference_app
+    for coll in db.list_collection_names():
+        db[coll].delete_many({})
+    for coll, docs in seeded.items():
+        if docs:
+            db[coll].insert_many([dict(doc) for doc in docs])
+    data = Path(app.config["DATA_DIR"])
+    for path in data.iterdir():
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return app
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -56,8 +56,11 @@ TARGETS = {
                                "tests/services/payroll/test_midijob_minijob.py",
                                "tests/services/payroll/test_calculation_edges.py"]),
     "admin_base": ("admin/base.py", ["tests/admin/test_access.py", "tests/admin/test_crud.py"]),
-    "posting": ("services/ledger/posting.py", ["tests/services/test_posting.py",
-                                        "tests/services/test_hash_chain.py"]),
+    # on a bare ledger database created once per test module (posting_db); the tests
+    # with many threads run last
+    "posting": ("services/ledger/posting.py", ["tests/services/test_hash_chain.py",
+                                        "tests/services/test_posting_edges.py",
+                                        "tests/services/test_posting.py"]),
     # bare-database tests first (most mutants stop there, -x); the grace period, the
     # release and the floor set at filing are tested with the app fixture after them;
     # seeding (app fixture) is tested on its own
@@ -75,7 +78,9 @@ TARGETS = {
         "tests/models/test_invoice_models.py", "tests/models/test_frozen_querysets.py",
         "--deselect", "tests/models/test_frozen_querysets.py::"
                       "test_issuing_and_paying_still_work_through_the_service"]),
-    "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py"]),
+    # one app per test module, emptied to the seeded state before each test (reused_app)
+    "invoicing": ("services/invoicing/issuing.py", ["tests/services/test_invoicing.py",
+                                             "tests/services/test_invoicing_edges.py"]),
 }
 # Targets whose tests need no fixture of tests/conftest.py (pure functions): run with
 # --noconftest, so a mutant does not import the app.

@@ -177,7 +177,7 @@ def recover_pending() -> int:
 
 def close_period(year: int, month: int | None = None, *, user: str) -> FiscalYear:
     """Close one month (or with month=None the whole year) for posting; never reopened."""
-    months = [month] if month else list(range(1, 13))
+    months = [month] if month is not None else list(range(1, 13))  # 0 is no month
     if any(not 1 <= m <= 12 for m in months):
         raise BusinessRuleError("the month must be between 1 and 12")
     _head(year)

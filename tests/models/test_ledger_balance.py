@@ -33,6 +33,31 @@ def ledger_db(db_server):
     me.get_connection().drop_database(name)
 
 
+@pytest.fixture(scope="module")
+def _ledger_books(db_server):
+    """One bare ledger database per test module (see posting_db)."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    connect_db(db_server, name)
+    for document in LEDGER:
+        document.ensure_indexes()
+    seed_chart_of_accounts("SKR03")
+    yield [dict(doc) for doc in Account._get_collection().find()]
+    me.get_connection().drop_database(name)
+
+
+@pytest.fixture
+def posting_db(_ledger_books):
+    """The ledger database of ledger_db, created once per module and emptied before each
+    test: the journal, its chain, keys and balances removed, the chart put back as seeded
+    (a test may deactivate an account). Creating the indexes and the chart took most of
+    a posting test's time; the mutation run of services/ledger/posting.py (TESTING.md)
+    runs these tests once per mutant. A module uses either this fixture or ledger_db."""
+    for document in LEDGER:
+        document._get_collection().delete_many({})
+    Account._get_collection().insert_many([dict(doc) for doc in _ledger_books])
+    yield
+
+
 def lines(*pairs):
     return [JournalLine(account=a, debit=Decimal(d), credit=Decimal(c)) for a, d, c in pairs]
 
@@ -145,10 +170,42 @@ def test_an_account_needs_a_name(ledger_db):
     assert Account.objects(number="4999").count() == 1
 
 
+def test_an_account_needs_a_type(ledger_db):
+    """(mutation survivor: `Account.type` required=False went unnoticed)"""
+    for missing in ({}, {"type": None}):
+        with pytest.raises(me.ValidationError, match="type"):
+            Account(number="4998", name="Sonstiges", **missing).save()
+    assert Account.objects(number="4998").count() == 0
+    Account(number="4998", name="Sonstiges", type="asset").save()
+    assert Account.objects.get(number="4998").type == "asset"
+
+
 def test_an_entry_without_a_status_is_a_draft(ledger_db):
     entry = JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED),
                          status=None).save()
     assert JournalEntry._get_collection().find_one({"_id": entry.pk})["status"] == "draft"
+
+
+def test_an_entry_needs_a_text(ledger_db):
+    """(mutation survivor: `text` required=False went unnoticed)"""
+    for missing in ({}, {"text": None}):
+        with pytest.raises(me.ValidationError, match="text"):
+            JournalEntry(date=date(2026, 3, 1), lines=lines(*BALANCED), **missing).save()
+    assert JournalEntry.objects.count() == 0
+    JournalEntry(date=date(2026, 3, 1), text="B", lines=lines(*BALANCED)).save()
+    assert JournalEntry.objects.get().text == "B"
+
+
+@pytest.mark.parametrize("pairs", [
+    [("4930", "-5.00", "0"), ("1000", "0", "-5.00")],   # each side negative, sums equal
+    [("4930", "0", "-5.00"), ("1000", "-5.00", "0")],
+])
+def test_a_negative_amount_is_no_side_of_a_line(pairs):
+    """The rule says an amount over zero (mutation survivor: `debit > 0` as `!= 0`); the
+    field's min_value refuses it on save as well, but balance_errors is asked first."""
+    assert balance_errors(lines(*pairs)) == [
+        "Zeile 1: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen",
+        "Zeile 2: bitte entweder einen Soll- oder einen Haben-Betrag über null eintragen"]
 
 
 @pytest.mark.parametrize("books,other", [("SKR03", "SKR04"), ("SKR04", "SKR03")])
@@ -244,3 +301,24 @@ def test_the_text_bounds_of_an_entry_from_both_sides(ledger_db, field, longest):
     with pytest.raises(me.ValidationError):
         entry(longest + 1).save()
     assert JournalEntry.objects.count() == 1
+
+
+def test_a_cost_centre_of_the_longest_code_is_taken_on_a_line(ledger_db):
+    """Codes have 1 to 20 characters (models/cost_center.py): a line takes a 20-character
+    code (mutation survivor: the line's `max_length=20` as 19)."""
+    code = "K" * 20
+    CostCenter(code=code, name="Langer Name").save()
+    values = dict(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED))
+    values["lines"][0].cost_center = code
+    JournalEntry(**values).save()
+    assert JournalEntry.objects.get().lines[0].cost_center == code
+
+
+def test_an_entry_needs_a_date(ledger_db):
+    """(mutation survivor: `JournalEntry.date` required=False went unnoticed)"""
+    for missing in ({}, {"date": None}):
+        with pytest.raises(me.ValidationError, match="date"):
+            JournalEntry(text="Test", lines=lines(*BALANCED), **missing).save()
+    assert JournalEntry.objects.count() == 0
+    JournalEntry(date=date(2026, 3, 1), text="Test", lines=lines(*BALANCED)).save()
+    assert JournalEntry.objects.get().fiscal_year == 2026

@@ -16,6 +16,7 @@ from bson import ObjectId
 from models import JournalEntry
 from services.ledger import posting
 from services.ledger.hash_chain import canonical_content, chain_hash
+from tests.models.test_ledger_balance import _ledger_books, posting_db  # noqa: F401 (fixtures)
 
 PREV = "ab" * 32
 ENTRY = {
@@ -132,7 +133,7 @@ def _post(text="Büromaterial", amount="119.00", **kw):
                                   voucher_ref="BE-1", **kw)
 
 
-def test_a_posted_entry_is_hashed_over_its_stored_document(app):
+def test_a_posted_entry_is_hashed_over_its_stored_document(posting_db):
     first = _post()
     second = _post(text="Toner")
     stored = JournalEntry._get_collection().find_one({"_id": second.pk})
@@ -168,7 +169,7 @@ DB_TAMPER = {
 
 
 @pytest.mark.parametrize("field", sorted(DB_TAMPER))
-def test_verify_finds_each_tampered_field(app, field):
+def test_verify_finds_each_tampered_field(posting_db, field):
     _post()
     target = _post(text="Toner")
     _post(text="Tinte")
@@ -180,7 +181,7 @@ def test_verify_finds_each_tampered_field(app, field):
     assert result.checked == 1
 
 
-def test_verify_finds_a_rewritten_previous_hash(app):
+def test_verify_finds_a_rewritten_previous_hash(posting_db):
     first = _post()
     target = _post(text="Toner")
     JournalEntry._get_collection().update_one({"_id": target.pk},

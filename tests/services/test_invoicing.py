@@ -16,6 +16,13 @@ from services.core.errors import BusinessRuleError
 from services.invoicing.totals import compute_totals, line_net
 from tests.factories import make_company, make_customer, make_invoice
 
+
+@pytest.fixture
+def app(reused_app):
+    """One app per module, emptied to the seeded state before each test (conftest)."""
+    return reused_app
+
+
 RATES = {"19": Decimal("19.00"), "7": Decimal("7.00"), "0": Decimal("0.00")}
 
 
