@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from admin.dates import LocaleDateField
 from admin.filters import BackofficeFilterConverter
+from admin.numbers import LocaleDecimalField
 from admin.labels import code_choices, code_label, field_label
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from models.audit import AuditEntry, FieldChange
@@ -132,8 +133,18 @@ class LabelledModelConverter(CustomModelConverter):
     def _convert_choices(self, choices):
         return code_choices(choices)
 
+    def __init__(self, view):
+        super().__init__(view)
+        # models.fields' exact decimals: an input in the page's number format
+        self.converters["FixedDecimalField"] = self.conv_FixedDecimal
+        self.converters["MoneyField"] = self.conv_FixedDecimal
+
     def conv_Date(self, model, field, kwargs):
         return LocaleDateField(**kwargs)
+
+    def conv_FixedDecimal(self, model, field, kwargs):
+        return LocaleDecimalField(places=field.places, min_value=field.min_value,
+                                  max_value=field.max_value, **kwargs)
 
 
 
