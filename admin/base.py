@@ -156,7 +156,6 @@ class SecuredModelView(ModelView):
     """A CRUD view whose read and write access is limited to named roles."""
 
     model_form_converter = LabelledModelConverter
-    list_template = "admin/model/bo_list.html"
 
     read_roles: tuple[str, ...] = ("admin",)
     write_roles: tuple[str, ...] = ("admin",)
