@@ -18,15 +18,18 @@ from markupsafe import Markup, escape
 
 from admin.dates import LocaleDateField
 from admin.filters import BackofficeFilterConverter
+from admin.numbers import LocaleDecimalField
 from admin.labels import code_choices, code_label, field_label
 from flask_admin.contrib.mongoengine.form import CustomModelConverter
 from models.audit import AuditEntry, FieldChange
+from models.fields import FixedDecimalField
 from services.core.audit import diff, snapshot
 from services.core.errors import BusinessRuleError
 from services.core.formatting import format_date_de, format_decimal_de
 from views.params import MAX_PAGE
 
 BERLIN = ZoneInfo("Europe/Berlin")
+NUMERIC_FIELDS = (FixedDecimalField, me.IntField, me.FloatField, me.DecimalField)
 # ajax_lookup only serves the forms' reference fields: who cannot write gets no look-up.
 WRITE_VIEWS = {"create_view", "edit_view", "delete_view", "action_view", "ajax_update",
                "ajax_lookup"}
@@ -97,6 +100,7 @@ def money_formatter(field: str):
     def fmt(view, context, model, name):
         from views.i18n import money
         return money(getattr(model, field))
+    fmt.numeric = True
     return fmt
 
 
@@ -106,6 +110,7 @@ def qty_formatter(field: str):
     def fmt(view, context, model, name):
         from views.i18n import qty
         return qty(getattr(model, field))
+    fmt.numeric = True
     return fmt
 
 
@@ -132,8 +137,18 @@ class LabelledModelConverter(CustomModelConverter):
     def _convert_choices(self, choices):
         return code_choices(choices)
 
+    def __init__(self, view):
+        super().__init__(view)
+        # models.fields' exact decimals: an input in the page's number format
+        self.converters["FixedDecimalField"] = self.conv_FixedDecimal
+        self.converters["MoneyField"] = self.conv_FixedDecimal
+
     def conv_Date(self, model, field, kwargs):
         return LocaleDateField(**kwargs)
+
+    def conv_FixedDecimal(self, model, field, kwargs):
+        return LocaleDecimalField(places=field.places, min_value=field.min_value,
+                                  max_value=field.max_value, **kwargs)
 
 
 
@@ -163,6 +178,18 @@ class SecuredModelView(ModelView):
                    if getattr(field, "choices", None)}
         self.column_choices = {**choices, **(self.column_choices or {})}
         super().__init__(model, *args, **kwargs)
+
+    def numeric_columns(self) -> list[str]:
+        """The listed columns that show figures (right-aligned by the list template)."""
+        names = []
+        for name, _ in self._list_columns:
+            field = self.model._fields.get(name)
+            formatter = (self.column_formatters or {}).get(name)
+            if getattr(formatter, "numeric", False) or (
+                    formatter is None and isinstance(field, NUMERIC_FIELDS)
+                    and not getattr(field, "choices", None)):
+                names.append(name)
+        return names
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):

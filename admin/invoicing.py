@@ -45,6 +45,7 @@ def _money(field):
         if value is None and model.status == "draft" and model.lines:
             value = invoicing.totals_of(model).gross
         return money(value)
+    fmt.numeric = True  # right-aligned in the list
     return fmt
 
 

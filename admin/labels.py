@@ -391,6 +391,8 @@ CODES = {
     "asset": _l("Aktiva"), "liability": _l("Passiva"), "equity": _l("Eigenkapital"),
     "revenue": _l("Erlös"), "expense": _l("Aufwand"), "manual": _l("manuell"),
     "payment": _l("Zahlung"), "payroll": _l("Lohn"), "import": _l("Import"),
+    "dunning": _l("Mahnung"), "opening": _l("Eröffnungsbuchung"),
+    "payables": _l("Eingangsrechnung"),
     # SEPA direct debit and returns (issue 16)
     "CORE": _l("SEPA-Basislastschrift (CORE)"), "B2B": _l("SEPA-Firmenlastschrift (B2B)"),
     "recurring": _l("wiederkehrend"), "one_off": _l("einmalig"), "revoked": _l("widerrufen"),

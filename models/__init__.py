@@ -43,6 +43,7 @@ from models.privacy import DataBreach, ProcessingActivity
 from models.privacy_log import ErasureLogEntry
 from models.posting import ChainSlot, FiscalYear, PostingKey
 from models.stock import StockItem
+from models.stock_summary import StockSummary
 from models.purchase_order import PurchaseOrder, PurchaseReceipt
 from models.sla import SlaPolicy
 from models.sequence import StockLedgerEntry
@@ -91,6 +92,7 @@ ALL_DOCUMENTS += (SupplierInvoice, ApprovalRule)
 ALL_DOCUMENTS += (ExchangeRate,)
 ALL_DOCUMENTS += (SepaMandate, DirectDebitRun)
 ALL_DOCUMENTS += (PayInput,)
+ALL_DOCUMENTS += (StockSummary,)
 
 
 def connect_db(uri: str, db_name: str, timeout_ms: int = 5000) -> None:

@@ -1,11 +1,10 @@
-"""Field types shared by the documents: exact decimals stored as integers."""
+"""Field types shared by the documents: exact decimals stored as integers.
+
+Their form inputs (in the page's number format) are admin.numbers.LocaleDecimalField."""
 from decimal import Decimal, ROUND_HALF_UP
 
 from mongoengine.base import BaseField
-from wtforms import fields as wtf_fields
-from wtforms import validators
 
-from services.core.values import parse_decimal
 from services.core.formatting import format_decimal_de
 
 
@@ -64,45 +63,12 @@ class FixedDecimalField(BaseField):
         if self.max_value is not None and value > self.max_value:
             self.error(f"must be at most {format_decimal_de(self.max_value, self.places)}")
 
-    def to_form_field(self, model, kwargs):
-        """Give Flask-Admin a form field that reads German and English number formats."""
-        kwargs["places"] = self.places
-        if self.min_value is not None or self.max_value is not None:
-            kwargs["validators"].append(
-                validators.NumberRange(min=self.min_value, max=self.max_value))
-        return GermanDecimalField(**kwargs)
-
 
 class MoneyField(FixedDecimalField):
     """An amount in euro and cent."""
 
     def __init__(self, **kwargs):
         super().__init__(places=2, **kwargs)
-
-
-class GermanDecimalField(wtf_fields.StringField):
-    """A text input for amounts: shows '1.234,56' and accepts German or English input."""
-
-    def __init__(self, label=None, validators=None, places=2, **kwargs):
-        self.places = places
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format_decimal_de(self.data, self.places).replace(".", "")
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            self.data = parse_decimal(valuelist[0])
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from None
 
 
 class EncryptedStringField(BaseField):

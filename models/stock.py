@@ -36,7 +36,8 @@ class StockItem(TimestampedDocument):
     bins = me.ListField(me.EmbeddedDocumentField(StockBin))
 
     meta = {"collection": "stock_items", "ordering": ["sku"],
-            "indexes": ["name", "supplier", "location"]}
+            "indexes": ["name", "supplier", "location",
+                          "-updated_at"]}  # the newest change: the warehouse tile's stamp
 
     def __str__(self):
         return f"{self.sku} {self.name}"

@@ -6,6 +6,7 @@ from models.archive import DocumentCategory, RetentionRule
 from models.invoice import VatRate
 from models.ledger import Account
 from seeds.payroll import seed_health_funds, seed_payroll_parameters
+from services.core.messages import N_  # the names are shown translated (hr screens)
 from services.ledger.charts import CHARTS, DEFAULT_CHART, chart_in_use
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -182,15 +183,15 @@ def seed_sla_policies() -> int:
 # Absence types (issue 18): code, name, paid, counts against entitlement, needs approval,
 # payroll treatment, certificate (AU/eAU) possible
 ABSENCE_TYPES = (
-    ("urlaub", "Urlaub", True, True, True, "paid", False),
-    ("krank", "Krankheit", True, False, False, "sick", True),
-    ("kind_krank", "Kinderkrankentage", False, False, False, "benefit", True),
-    ("sonderurlaub", "Sonderurlaub", True, False, True, "paid", False),
-    ("unbezahlt", "Unbezahlter Urlaub", False, False, True, "unpaid", False),
-    ("elternzeit", "Elternzeit", False, False, True, "benefit", False),
-    ("mutterschutz", "Mutterschutz", False, False, False, "benefit", False),
-    ("kurzarbeit", "Kurzarbeit", False, False, False, "short_time", False),
-    ("fortbildung", "Fortbildung", True, False, True, "paid", False),
+    ("urlaub", N_("Urlaub"), True, True, True, "paid", False),
+    ("krank", N_("Krankheit"), True, False, False, "sick", True),
+    ("kind_krank", N_("Kinderkrankentage"), False, False, False, "benefit", True),
+    ("sonderurlaub", N_("Sonderurlaub"), True, False, True, "paid", False),
+    ("unbezahlt", N_("Unbezahlter Urlaub"), False, False, True, "unpaid", False),
+    ("elternzeit", N_("Elternzeit"), False, False, True, "benefit", False),
+    ("mutterschutz", N_("Mutterschutz"), False, False, False, "benefit", False),
+    ("kurzarbeit", N_("Kurzarbeit"), False, False, False, "short_time", False),
+    ("fortbildung", N_("Fortbildung"), True, False, True, "paid", False),
 )
 
 

@@ -1,6 +1,6 @@
 """Closing screens: GuV, Bilanz and BWA; UStVA with drill-down, ZM; VAT booking, carry-forward."""
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
@@ -52,7 +52,11 @@ def statements_view():
 @finance_readers
 def vat_view():
     """UStVA of a month or quarter (screen, CSV, ELSTER-numbered XML, PDF) and the ZM."""
-    year, period = _year(), request.args.get("period", "1")
+    if "year" in request.args or "period" in request.args:
+        year, period = _year(), request.args.get("period", "1")
+    else:  # the month whose return is due next, not January
+        last = date.today().replace(day=1) - timedelta(days=1)
+        year, period = last.year, str(last.month)
     try:
         report = vat_return.vat_return(year, period)
         zm = ec_sales_list(year, period)
@@ -69,7 +73,8 @@ def vat_view():
         return Response(_elster_xml(report), mimetype="application/xml", headers={
             "Content-Disposition": f'attachment; filename="{name}.xml"'})
     return _render("closing/vat.html", fmt, f"{name}.pdf", report=report, zm=zm, kz=kz,
-                   drill=drill, year=year, period=period, may_book=_may_book())
+                   drill=drill, year=year, period=period, may_book=_may_book(),
+                   kz_labels=vat_return.KZ_LABELS)
 
 
 @bp.route("/vat/book", methods=["POST"])

@@ -64,9 +64,15 @@ def task_badge():
 
 
 def task_title(task) -> str:
-    """A task's title in the user's language."""
+    """A task's title in the user's language, its dates in the page's format."""
+    from datetime import date
+
     from services.core.messages import join_lists
-    return _(task.title, **join_lists(task.params, _)) if task.params else _(task.title)
+    from views.i18n import day
+    if not task.params:
+        return _(task.title)
+    params = {k: day(v) if isinstance(v, date) else v for k, v in task.params.items()}
+    return _(task.title, **join_lists(params, _))
 
 
 bp.add_app_template_global(task_title, "task_title")

@@ -15,7 +15,7 @@ def contract_deadlines(user, today: date | None = None):
         yield Task(kind="deadline", area="contracts", ref=r.contract.number,
                    title=N_("Vertrag %(number)s: Kündigungsfrist %(deadline)s (%(subject)s)"),
                    params={"number": r.contract.number, "subject": r.contract.subject,
-                           "deadline": r.deadline.deadline.strftime("%d.%m.%Y")},
+                           "deadline": r.deadline.deadline},
                    url=f"/admin/contracts/details/?id={r.contract.pk}",
                    due=r.deadline.deadline, overdue=False)
 

@@ -46,8 +46,10 @@ def _body(tasks, language, base_url, translate) -> str:
 
 def _title(task, language, translate) -> str:
     text = translate(task.title, language) if translate else task.title
+    params = {k: _day(v, language) if isinstance(v, date) else v
+              for k, v in (task.params or {}).items()}
     try:
-        return text % task.params if task.params else text
+        return text % params if params else text
     except (KeyError, TypeError, ValueError):
         return text
 

@@ -174,3 +174,49 @@ def _parse_bool(text: str) -> bool:
         return _BOOLEANS[text.casefold()]
     except KeyError:
         raise ValueError(f"„{text}“ ist kein Ja/Nein-Wert (erlaubt: {BOOLEAN_WORDS}).") from None
+
+
+class NumberEntryError(ValueError):
+    """A typed-in number that cannot be read in the page's format.
+
+    `ambiguous` is set for the one shape that two languages read differently (a single
+    group of three digits after the other language's decimal mark: '1.234' on a German
+    page, '1,234' on an English one); the message then offers both ways to write it.
+    """
+
+    def __init__(self, text: str, ambiguous: bool = False):
+        self.text, self.ambiguous = text, ambiguous
+        super().__init__(f"„{text}“ ist mehrdeutig." if ambiguous else _not_a_number(text))
+
+
+def parse_number_as_written(text: str, decimal_mark: str) -> Decimal:
+    """Read a number typed in the format of the page's language; refuse anything else.
+
+    `decimal_mark` is ',' (German: '1234,56', '1.234,56', '-1.234.567') or '.' (English:
+    '1234.56', '1,234.56'). The other mark is only a thousands separator, in groups of
+    three; a single such group without decimals ('1.234' on a German page) is refused as
+    ambiguous, since a reader of the other language means 1.234 by it. A euro sign or
+    word and spaces around the number are ignored. Raises NumberEntryError.
+    """
+    group = "." if decimal_mark == "," else ","
+    cleaned = text.strip()
+    if not cleaned:
+        raise NumberEntryError(text)
+    cleaned = _strip_currency_and_spaces(cleaned)
+    match = _page_number(decimal_mark).fullmatch(cleaned)
+    if match is None:
+        raise NumberEntryError(text.strip())
+    sign, whole, fraction = match.groups()
+    if not whole and fraction is None:
+        raise NumberEntryError(text.strip())
+    if group in whole and fraction is None and whole.count(group) == 1:
+        raise NumberEntryError(text.strip(), ambiguous=True)
+    number = Decimal(f"{sign}{whole.replace(group, '') or '0'}.{fraction or '0'}")
+    return number.copy_abs() if number == 0 else number  # '-0,00' is 0,00
+
+
+@lru_cache(maxsize=2)
+def _page_number(decimal_mark: str) -> re.Pattern:
+    group = re.escape("." if decimal_mark == "," else ",")
+    mark = re.escape(decimal_mark)
+    return re.compile(rf"([-+]?)(\d+|[1-9]\d{{0,2}}(?:{group}\d{{3}})+|)(?:{mark}(\d+))?", re.ASCII)

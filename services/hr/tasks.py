@@ -11,8 +11,8 @@ def absence_approvals(user):
         yield Task(kind="approval", area="hr", ref=str(absence.pk),
                    title=N_("Abwesenheit von %(name)s entscheiden (%(start)s–%(end)s)"),
                    params={"name": f"{employee.first_name} {employee.last_name}",
-                           "start": f"{absence.start:%d.%m.%Y}",
-                           "end": f"{absence.end:%d.%m.%Y}"},
+                           "start": absence.start,  # shown in the page's format
+                           "end": absence.end},
                    url=f"/hr/absences/{absence.pk}", due=absence.start)
 
 
@@ -34,7 +34,7 @@ def krankengeld_notices(user, today=None):
                    title=N_("Entgeltfortzahlung von %(name)s endet am %(date)s: Krankengeld, "
                             "SV-Meldung prüfen"),
                    params={"name": f"{employee.first_name} {employee.last_name}",
-                           "date": f"{last_paid:%d.%m.%Y}"},
+                           "date": last_paid},
                    url=f"/hr/absences/{absence.pk}", due=last_paid)
 
 

@@ -16,12 +16,12 @@ def it_watch(user, today=None):
     for asset in found.warranties:
         yield Task(kind="deadline", area="it", ref=asset.asset_tag, due=asset.warranty_end,
                    title=N_("Garantie von %(tag)s endet am %(date)s"),
-                   params={"tag": asset.asset_tag, "date": asset.warranty_end.strftime("%d.%m.%Y")},
+                   params={"tag": asset.asset_tag, "date": asset.warranty_end},
                    url=f"/admin/assets/details/?id={asset.pk}")
     for lic in found.renewals:
         yield Task(kind="deadline", area="it", ref=str(lic.pk), due=lic.renewal_date,
                    title=N_("Lizenz %(product)s verlängert sich am %(date)s"),
-                   params={"product": lic.product, "date": lic.renewal_date.strftime("%d.%m.%Y")},
+                   params={"product": lic.product, "date": lic.renewal_date},
                    url=f"/admin/licences/details/?id={lic.pk}")
     for lic in found.over_assigned:
         yield Task(kind="reminder", area="it", ref=str(lic.pk), overdue=True,

@@ -245,3 +245,31 @@ def _add(target: dict, kz: str, amount: Decimal) -> None:
 
 def _money(cents: int) -> Decimal:
     return (Decimal(int(cents)) * CENT).quantize(CENT)
+
+
+# What each ELSTER field number of the UStVA stands for (the form's line, shortened).
+KZ_LABELS = {
+    "Kz81": N_("Steuerpflichtige Umsätze zu 19 %% (Bemessungsgrundlage)"),
+    "Kz86": N_("Steuerpflichtige Umsätze zu 7 %% (Bemessungsgrundlage)"),
+    "Kz35": N_("Umsätze zu anderen Steuersätzen (Bemessungsgrundlage)"),
+    "Kz36": N_("Steuer auf Umsätze zu anderen Steuersätzen"),
+    "Kz41": N_("Innergemeinschaftliche Lieferungen an Abnehmer mit USt-IdNr."),
+    "Kz43": N_("Weitere steuerfreie Umsätze mit Vorsteuerabzug (z. B. Ausfuhren)"),
+    "Kz21": N_("Nicht steuerbare sonstige Leistungen in der EU (§ 18b UStG)"),
+    "Kz60": N_("Umsätze, für die der Leistungsempfänger die Steuer schuldet (§ 13b UStG)"),
+    "Kz48": N_("Steuerfreie Umsätze ohne Vorsteuerabzug"),
+    "Kz87": N_("Umsätze zum Nullsteuersatz (§ 12 Abs. 3 UStG)"),
+    "Kz45": N_("Nicht steuerbare Umsätze (Leistungsort nicht im Inland)"),
+    "Kz66": N_("Vorsteuer aus Rechnungen anderer Unternehmer"),
+    "Kz62": N_("Entstandene Einfuhrumsatzsteuer"),
+    "Kz46": N_("Leistungen eines in der EU ansässigen Unternehmers (§ 13b Abs. 1 UStG)"),
+    "Kz47": N_("Steuer auf Leistungen nach § 13b Abs. 1 UStG"),
+    "Kz84": N_("Andere Leistungen nach § 13b Abs. 2 UStG"),
+    "Kz85": N_("Steuer auf andere Leistungen nach § 13b Abs. 2 UStG"),
+    "Kz67": N_("Vorsteuer aus Leistungen nach § 13b UStG"),
+    "Kz89": N_("Innergemeinschaftliche Erwerbe zu 19 %%"),
+    "Kz93": N_("Innergemeinschaftliche Erwerbe zu 7 %%"),
+    "Kz61": N_("Vorsteuer aus innergemeinschaftlichen Erwerben"),
+    "Kz39": N_("Abzug der Sondervorauszahlung (Dauerfristverlängerung)"),
+    "Kz83": N_("Verbleibende Umsatzsteuer-Vorauszahlung bzw. Überschuss"),
+}

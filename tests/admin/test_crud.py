@@ -47,7 +47,7 @@ def test_employee_create_edit_delete_with_audit(client, login):
 
     url = f"/admin/employees/edit/?id={emp.pk}"
     page = client.get(url).get_data(as_text=True)
-    assert 'value="3850,50"' in page  # amounts are shown the German way
+    assert 'value="3.850,50"' in page  # amounts are shown the German way
     form = {"personnel_no": "P0777", "first_name": "Björn", "last_name": "Äßmann",
             "hire_date": "2026-02-01", "monthly_gross": "4.100,00", "tax_class": "3",
             "child_allowances": "1,5", "children_under_25": "2",

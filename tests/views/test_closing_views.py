@@ -85,3 +85,22 @@ def test_auditor_may_not_book(client, login):
     token = csrf_token_from(client.get("/closing/vat").data)
     assert client.post("/closing/vat/book", data={"csrf_token": token, "year": "2026",
                                                   "period": "1"}).status_code == 403
+
+
+def test_vat_screen_names_the_fields_and_opens_on_last_month(client, login):
+    """Each Kennzahl with what it stands for, in the page's language; without a period the
+    screen shows the month whose return is due next (it opened on January in December)."""
+    from datetime import timedelta
+
+    _books()
+    login("finance")
+    page = client.get("/closing/vat?year=2026&period=1").get_data(as_text=True)
+    assert "Kz81</a> · Steuerpflichtige Umsätze zu 19 % (Bemessungsgrundlage)" in page
+    assert "Kz83 · Verbleibende Umsatzsteuer-Vorauszahlung bzw. Überschuss" in page
+    english = client.get("/closing/vat?year=2026&period=1",
+                         headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Kz81</a> · Taxable sales at 19 % (net amount)" in english
+    last = date.today().replace(day=1) - timedelta(days=1)
+    page = client.get("/closing/vat").get_data(as_text=True)
+    assert f'name="period" value="{last.month}"' in page
+    assert f"{last.month:02d}/{last.year}" in page

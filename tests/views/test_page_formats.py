@@ -84,3 +84,20 @@ def test_ticket_due_times_in_each_language(client, login):
     english = client.get("/admin/tickets/", headers=EN).get_data(as_text=True)
     assert "31.12.2030 14:05" in german and "2030-12-31 14:05" not in german
     assert "2030-12-31 14:05" in english and "31.12.2030 14:05" not in english
+
+
+def test_list_figures_are_right_aligned_and_text_is_not(client, login):
+    """The figures of a list (fields with numbers, amount and quantity columns) are
+    right-aligned on one line; text columns keep the left alignment."""
+    make_stock_item(sku="ALIGN-1")
+    login("warehouse")
+    page = client.get("/admin/stock/").get_data(as_text=True)
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    rule = style.split("{")[0]
+    selected = set(re.findall(r"td\.col-(\w+)", rule))
+    assert selected == {"quantity", "reorder_point", "unit_cost", "value"}
+    assert "text-align: right" in style
+    login("finance")
+    page = client.get("/admin/invoice/").get_data(as_text=True)
+    rule = re.search(r"<style>(.*?)</style>", page, re.S).group(1).split("{")[0]
+    assert set(re.findall(r"td\.col-(\w+)", rule)) == {"gross_total", "paid_total"}
