@@ -41,4 +41,4 @@ def test_only_admin_edits_parameters(app, client, login):
     assert client.get(f"/admin/payroll_parameters/edit/?id={doc.pk}").status_code == 403
     login("admin")
     page = client.get(f"/admin/payroll_parameters/edit/?id={doc.pk}")
-    assert page.status_code == 200 and "8450,00" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "8.450,00" in page.get_data(as_text=True)  # 8450.00, German form
