@@ -32,9 +32,9 @@ def db_server():
     shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture
-def app(db_server):
-    """A Backoffice app on its own fresh database with the reference data loaded."""
+def _seeded_app(db_server):
+    """A Backoffice app on its own fresh database with the reference data loaded, and the
+    database's name."""
     from app import create_app
     from models import ensure_indexes
     from seeds.reference import seed_reference
@@ -45,33 +45,34 @@ def app(db_server):
     with app.app_context():
         ensure_indexes()
         seed_reference()
-    yield app
+    return app, name
+
+
+def _drop_app(app, name) -> None:
     import mongoengine as me
 
     me.get_connection().drop_database(name)
     shutil.rmtree(app.config["DATA_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def app(db_server):
+    """A Backoffice app on its own fresh database with the reference data loaded."""
+    app, name = _seeded_app(db_server)
+    yield app
+    _drop_app(app, name)
 
 
 @pytest.fixture(scope="module")
 def _reference_app(db_server):
     """An app like `app`'s, built once per test module, with the state after seeding."""
-    from app import create_app
-    from models import ensure_indexes
-    from seeds.reference import seed_reference
-
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    app = create_app({"TESTING": True, "MONGODB_URI": db_server, "MONGODB_DB": name,
-                      "DATA_DIR": Path(tempfile.mkdtemp(prefix="backoffice-data-"))})
-    with app.app_context():
-        ensure_indexes()
-        seed_reference()
     import mongoengine as me
 
+    app, name = _seeded_app(db_server)
     db = me.get_connection()[name]
     seeded = {coll: list(db[coll].find()) for coll in db.list_collection_names()}
     yield app, db, seeded
-    me.get_connection().drop_database(name)
-    shutil.rmtree(app.config["DATA_DIR"], ignore_errors=True)
+    _drop_app(app, name)
 
 
 @pytest.fixture
